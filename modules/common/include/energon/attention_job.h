@@ -1,0 +1,105 @@
+// One attention job (one layer) as spec §1 defines it: shape, masks, filter policy and
+// quantized tensors. Plain C++: shared by the golden model, workloads, firmware host
+// packing and the hardware blocks' testbenches.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace energon {
+
+enum class Policy : uint8_t { dense = 0, topk = 1, mpmrf = 2 };
+enum class SelectRule : uint8_t { threshold = 0, topk = 1 };
+
+const char* to_string(Policy p);
+const char* to_string(SelectRule r);
+/// Parses "dense", "topk" or "mpmrf"; returns false on anything else.
+bool parse_policy(const std::string& text, Policy& out);
+
+/// A selection rule applied to one query row's candidate scores (spec §1.2).
+struct SelectConfig {
+  SelectRule rule = SelectRule::threshold;
+  int32_t alpha_q8 = 0;        ///< threshold: a = round(256·α), −256..256
+  uint32_t k = 0;              ///< topk: absolute k (used when k_fraction_q16 == 0)
+  uint32_t k_fraction_q16 = 0; ///< topk: k = ceil(frac·N), frac in Q0.16, 1..65536
+
+  /// Number of keys the top-k rule keeps out of n candidates (≥ 1 when n ≥ 1, ≤ n).
+  uint32_t topk_count(uint32_t n) const;
+};
+
+/// One MP-MRF round: operand widths (MSBs of INT16) and its selection rule.
+struct FilterRound {
+  uint8_t q_bits = 4;
+  uint8_t k_bits = 2;
+  SelectConfig select;
+};
+
+/// The filter configuration of a job: the policy and, per policy, its rules.
+struct FilterConfig {
+  Policy policy = Policy::mpmrf;
+  std::vector<FilterRound> rounds;  ///< mpmrf: ordered rounds
+  SelectConfig topk;                ///< topk policy: rule applied to full-precision scores
+
+  /// Energon's default: round 1 Q4×K2, round 2 Q4×K4, threshold rules with the
+  /// calibrated α of docs/numerics.md.
+  static FilterConfig energon_default();
+  static FilterConfig dense();
+  /// SpAtten-like: keep ceil(fraction·N) keys by full-precision score.
+  static FilterConfig topk_fraction(uint32_t fraction_q16);
+};
+
+struct AttentionShape {
+  uint32_t heads = 1;
+  uint32_t kv_heads = 1;
+  uint32_t n_q = 1;
+  uint32_t n_k = 1;
+  uint32_t d = 64;
+  bool causal = false;
+  uint32_t valid_len = 1;  ///< keys j < valid_len are valid; 1..n_k
+
+  /// kv head used by query head h (grouped-query attention).
+  uint32_t kv_head_of(uint32_t h) const { return h / (heads / kv_heads); }
+  /// Keys allowed for query i form the prefix [0, allowed_end(i)).
+  uint32_t allowed_end(uint32_t i) const {
+    uint32_t end = valid_len;
+    if (causal) {
+      const int64_t last = static_cast<int64_t>(i) + n_k - n_q;  // query i sees j ≤ last
+      const int64_t causal_end = last < 0 ? 0 : last + 1;
+      if (causal_end < end) end = static_cast<uint32_t>(causal_end);
+    }
+    return end;
+  }
+  size_t q_elems() const { return size_t(heads) * n_q * d; }
+  size_t kv_elems() const { return size_t(kv_heads) * n_k * d; }
+};
+
+/// Limits the golden model and the hardware support (docs/numerics.md).
+constexpr uint32_t kMaxKeys = 65536;
+constexpr uint32_t kMaxRounds = 4;
+constexpr uint32_t kMaxFilterBits = 8;
+
+/// Empty string when the shape is valid, else what is wrong.
+std::string validate(const AttentionShape& s);
+/// Empty string when the filter configuration is valid, else what is wrong.
+std::string validate(const FilterConfig& f);
+
+/// Signed INT16 tensor with one float scale per head: x_real ≈ scale[h]·data[...].
+/// Layout [head][row][d], row-major.
+struct QuantizedTensor {
+  std::vector<int16_t> data;
+  std::vector<float> scale;
+};
+
+/// Float tensors of one layer, layout Q [heads][n_q][d], K and V [kv_heads][n_k][d].
+struct FloatLayer {
+  AttentionShape shape;
+  std::vector<float> q, k, v;
+};
+
+struct QuantizedLayer {
+  AttentionShape shape;
+  QuantizedTensor q, k, v;
+};
+
+}  // namespace energon

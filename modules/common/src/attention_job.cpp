@@ -1,0 +1,107 @@
+#include "energon/attention_job.h"
+
+#include <sstream>
+
+namespace energon {
+
+const char* to_string(Policy p) {
+  switch (p) {
+    case Policy::dense: return "dense";
+    case Policy::topk: return "topk";
+    case Policy::mpmrf: return "mpmrf";
+  }
+  return "?";
+}
+
+const char* to_string(SelectRule r) { return r == SelectRule::topk ? "topk" : "threshold"; }
+
+bool parse_policy(const std::string& text, Policy& out) {
+  for (Policy p : {Policy::dense, Policy::topk, Policy::mpmrf}) {
+    if (text == to_string(p)) {
+      out = p;
+      return true;
+    }
+  }
+  return false;
+}
+
+uint32_t SelectConfig::topk_count(uint32_t n) const {
+  if (n == 0) return 0;
+  uint64_t kk = k;
+  if (k_fraction_q16 != 0) kk = (uint64_t(k_fraction_q16) * n + 65535) >> 16;  // ceil(frac·n)
+  if (kk < 1) kk = 1;
+  return kk > n ? n : static_cast<uint32_t>(kk);
+}
+
+FilterConfig FilterConfig::energon_default() {
+  FilterConfig f;
+  f.policy = Policy::mpmrf;
+  // Calibrated on synthetic BERT-base (docs/numerics.md, scripts/calibrate_alpha).
+  f.rounds.push_back({4, 2, {SelectRule::threshold, 0, 0, 0}});
+  f.rounds.push_back({4, 4, {SelectRule::threshold, 128, 0, 0}});
+  return f;
+}
+
+FilterConfig FilterConfig::dense() {
+  FilterConfig f;
+  f.policy = Policy::dense;
+  return f;
+}
+
+FilterConfig FilterConfig::topk_fraction(uint32_t fraction_q16) {
+  FilterConfig f;
+  f.policy = Policy::topk;
+  f.topk = {SelectRule::topk, 0, 0, fraction_q16};
+  return f;
+}
+
+std::string validate(const AttentionShape& s) {
+  std::ostringstream e;
+  if (s.heads == 0 || s.kv_heads == 0 || s.n_q == 0 || s.n_k == 0 || s.d == 0)
+    e << "heads, kv_heads, n_q, n_k and d must all be non-zero";
+  else if (s.heads % s.kv_heads != 0)
+    e << "kv_heads (" << s.kv_heads << ") must divide heads (" << s.heads << ")";
+  else if (s.n_k > kMaxKeys)
+    e << "n_k (" << s.n_k << ") exceeds the supported maximum " << kMaxKeys;
+  else if (s.d > 256)
+    e << "d (" << s.d << ") exceeds the supported maximum 256";
+  else if (s.valid_len == 0 || s.valid_len > s.n_k)
+    e << "valid_len (" << s.valid_len << ") must be in 1.." << s.n_k;
+  return e.str();
+}
+
+static std::string validate_select(const SelectConfig& c, const char* where) {
+  std::ostringstream e;
+  if (c.rule == SelectRule::threshold) {
+    if (c.alpha_q8 < -256 || c.alpha_q8 > 256)
+      e << where << ": alpha_q8 " << c.alpha_q8 << " outside -256..256";
+  } else if (c.k_fraction_q16 == 0 && c.k == 0) {
+    e << where << ": top-k needs k >= 1 or a fraction in (0, 1]";
+  } else if (c.k_fraction_q16 > 65536) {
+    e << where << ": top-k fraction above 1";
+  }
+  return e.str();
+}
+
+std::string validate(const FilterConfig& f) {
+  if (f.policy == Policy::topk) {
+    if (f.topk.rule != SelectRule::topk) return "topk policy needs a top-k rule";
+    return validate_select(f.topk, "topk");
+  }
+  if (f.policy != Policy::mpmrf) return {};
+  if (f.rounds.empty() || f.rounds.size() > kMaxRounds)
+    return "mpmrf needs 1.." + std::to_string(kMaxRounds) + " rounds";
+  for (size_t r = 0; r < f.rounds.size(); ++r) {
+    const FilterRound& fr = f.rounds[r];
+    const std::string where = "round " + std::to_string(r + 1);
+    if (fr.q_bits < 1 || fr.q_bits > kMaxFilterBits || fr.k_bits < 1 || fr.k_bits > kMaxFilterBits)
+      return where + ": q_bits and k_bits must be in 1.." + std::to_string(kMaxFilterBits);
+    if (r > 0 && fr.k_bits < f.rounds[r - 1].k_bits)
+      return where + ": k_bits may not decrease between rounds (bit planes are fetched MSB first)";
+    std::string e = validate_select(fr.select, where.c_str());
+    if (!e.empty()) return e;
+  }
+  return {};
+}
+
+}  // namespace energon

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the build needs on Debian bookworm (as root), configures and builds.
+# Usage: scripts/bootstrap.sh [build-dir]     (default: build)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${1:-$here/build}"
+
+packages=(build-essential cmake pkg-config libsystemc-dev libboost-dev libboost-program-options-dev
+          libyaml-cpp-dev catch2 nlohmann-json3-dev python3-numpy python3-matplotlib)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "bootstrap: installing ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "bootstrap: missing packages and not root; run as root or install: ${missing[*]}" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+jobs="$(nproc)"
+cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" ${ENERGON_CMAKE_ARGS:-}
+cmake --build "$build" -j "$jobs"
