@@ -1,0 +1,66 @@
+// Accelerator datapath parameters (the `accelerator:` section of a hardware preset YAML):
+// clock, multiplier counts, selector and softmax throughput, buffers, timing fidelity.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace YAML {
+class Node;
+}
+
+namespace energon::hw {
+
+/// A hardware configuration file or value is wrong; the message names the file and key.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// lt: annotated delays with a quantum keeper (fast); accurate: wait() per transaction.
+enum class TimingMode : uint8_t { lt = 0, accurate = 1 };
+
+const char* to_string(TimingMode m);
+
+struct AccelConfig {
+  double clock_mhz = 1000.0;            ///< accelerator clock
+  uint32_t fu_multipliers = 512;        ///< low-bit (4b×4b) multipliers of the filter engine
+  uint32_t fu_lanes = 8;                ///< keys the filter engine scores in parallel
+  uint32_t fu_latency = 4;              ///< filter engine pipeline fill, cycles per round
+  uint32_t au_qk_multipliers = 64;      ///< INT16 multipliers for Q·K
+  uint32_t au_v_multipliers = 64;       ///< INT16×Q0.16 multipliers for P×V
+  uint32_t au_latency = 8;              ///< attention engine pipeline fill, cycles per row
+  uint32_t softmax_lanes = 8;           ///< float32 exp units
+  uint32_t softmax_latency = 24;        ///< softmax pipeline fill (exp + divide), cycles per row
+  uint32_t selector_elems_per_cycle = 8;  ///< compares per cycle (threshold and quick-select)
+  uint32_t selector_latency = 2;        ///< cycles per selector pass (pivot broadcast)
+  uint32_t fifo_depth = 4;              ///< FU→AU row buffer entries
+  uint64_t sram_bytes = 256 * 1024;     ///< on-chip K/V buffer (two halves, see docs/fetch.md)
+  uint32_t sram_bytes_per_cycle = 64;   ///< on-chip buffer read bandwidth
+  TimingMode timing = TimingMode::lt;   ///< timing fidelity
+  uint64_t lt_quantum_cycles = 10000;   ///< lt mode: quantum of the quantum keeper
+
+  /// Energon edge preset: FU 512 low-bit multipliers, AU 64 + 64 INT16 multipliers, 1 GHz.
+  static AccelConfig edge();
+  /// Energon server preset: 4× the edge compute (FU 2048, AU 256 + 256, 4× selector/softmax).
+  static AccelConfig server();
+  /// Clock period in picoseconds.
+  double period_ps() const { return 1.0e6 / clock_mhz; }
+};
+
+/// Empty string when valid, else what is wrong (names the field).
+std::string validate(const AccelConfig& c);
+
+/// Parses an `accelerator:` YAML mapping. Keys: preset (energon-edge | energon-server, the
+/// starting values), clock_mhz, fu_multipliers, fu_lanes, fu_latency, au_qk_multipliers,
+/// au_v_multipliers, au_latency, softmax_lanes, softmax_latency, selector_elems_per_cycle,
+/// selector_latency, fifo_depth, sram_bytes, sram_bytes_per_cycle, timing (lt | accurate),
+/// lt_quantum_cycles. Unknown keys, wrong types and invalid values throw ConfigError naming
+/// `file` and the key.
+AccelConfig parse_accel_config(const YAML::Node& node, const std::string& file);
+
+/// The named preset ("energon-edge" or "energon-server"); throws ConfigError otherwise.
+AccelConfig accel_preset(const std::string& name);
+
+}  // namespace energon::hw

@@ -1,0 +1,54 @@
+// Final attention of spec §1.3: INT16 scores, float32 softmax in a fixed order, Q0.16
+// probabilities, exact weighted sum with round-half-away.
+#include <cmath>
+
+#include "energon/golden/golden.h"
+
+namespace energon::golden {
+
+float softmax_scale(float scale_q, float scale_k, uint32_t d) {
+  return (scale_q * scale_k) / std::sqrt(static_cast<float>(d));
+}
+
+int64_t dot_int16(const int16_t* q, const int16_t* k, uint32_t d) {
+  int64_t acc = 0;
+  for (uint32_t t = 0; t < d; ++t) acc += int32_t(q[t]) * int32_t(k[t]);  // |q·k| ≤ 2^30 fits int32
+  return acc;
+}
+
+void softmax_q16(const int64_t* acc, uint32_t n, float c, uint16_t* p16) {
+  if (n == 0) return;
+  // x_j is recomputed rather than stored: float(acc)·c is deterministic.
+  float m = static_cast<float>(acc[0]) * c;
+  for (uint32_t j = 1; j < n; ++j) m = std::fmax(m, static_cast<float>(acc[j]) * c);
+  float z = 0.0f;
+  thread_local std::vector<float> e;
+  e.resize(n);
+  for (uint32_t j = 0; j < n; ++j) {
+    e[j] = std::exp(static_cast<float>(acc[j]) * c - m);
+    z += e[j];  // ascending key order
+  }
+  for (uint32_t j = 0; j < n; ++j) {
+    const long q = std::lrint((e[j] / z) * 65536.0f);
+    p16[j] = static_cast<uint16_t>(q > 65535 ? 65535 : q);
+  }
+}
+
+void weighted_sum(const uint16_t* p16, const uint32_t* kept, uint32_t n, const int16_t* v_head, uint32_t d,
+                  int16_t* out) {
+  thread_local std::vector<int64_t> sum;
+  sum.assign(d, 0);
+  for (uint32_t j = 0; j < n; ++j) {
+    const int16_t* v = v_head + size_t(kept[j]) * d;
+    const int32_t p = p16[j];
+    for (uint32_t t = 0; t < d; ++t) sum[t] += int64_t(p * int32_t(v[t]));  // |p·v| < 2^31
+  }
+  for (uint32_t t = 0; t < d; ++t) {
+    const int64_t s = sum[t];
+    int64_t o = s >= 0 ? (s + 32768) >> 16 : -((-s + 32768) >> 16);  // round half away from zero
+    o = o > 32767 ? 32767 : (o < -32768 ? -32768 : o);
+    out[t] = static_cast<int16_t>(o);
+  }
+}
+
+}  // namespace energon::golden

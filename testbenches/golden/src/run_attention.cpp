@@ -1,0 +1,125 @@
+// One attention job, streamed one query row at a time: no n×n matrices.
+#include <algorithm>
+
+#include "energon/golden/golden.h"
+
+namespace energon::golden {
+namespace {
+
+/// MSB slices of one kv head's K for every round (int8: filter widths are ≤ 8 bits).
+struct LowBitKeys {
+  std::vector<std::vector<int8_t>> round_keys;  // [round][key·d + t]
+
+  void build(const int16_t* k_head, uint32_t n_k, uint32_t d, const std::vector<FilterRound>& rounds) {
+    round_keys.resize(rounds.size());
+    for (size_t r = 0; r < rounds.size(); ++r) {
+      std::vector<int8_t>& kb = round_keys[r];
+      kb.resize(size_t(n_k) * d);
+      const unsigned bits = rounds[r].k_bits;
+      for (size_t e = 0; e < kb.size(); ++e) kb[e] = static_cast<int8_t>(msb_slice(k_head[e], bits));
+    }
+  }
+};
+
+int32_t dot_int8(const int8_t* a, const int8_t* b, uint32_t d) {
+  int32_t acc = 0;
+  for (uint32_t t = 0; t < d; ++t) acc += int32_t(a[t]) * int32_t(b[t]);
+  return acc;
+}
+
+/// Per-job scratch reused by every row: no allocation per element.
+struct RowScratch {
+  std::vector<uint32_t> candidates, kept;
+  std::vector<int64_t> scores;
+  std::vector<int8_t> q_low;
+  std::vector<uint16_t> p16;
+};
+
+void report(RowObserver* obs, uint32_t h, uint32_t i, uint32_t round, const std::vector<uint32_t>& kept,
+            bool last) {
+  if (obs) obs->on_round(h, i, round, kept, last);
+}
+
+}  // namespace
+
+std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig& filter, GoldenStats* stats,
+                                   RowObserver* observer) {
+  const AttentionShape& s = job.shape;
+  const uint32_t d = s.d;
+  std::vector<int16_t> out(s.q_elems(), 0);
+  const bool mpmrf = filter.policy == Policy::mpmrf;
+  const size_t n_rounds = mpmrf ? filter.rounds.size() : (filter.policy == Policy::topk ? 1 : 0);
+
+  GoldenStats local;
+  local.rounds.assign(n_rounds, {});
+  RowScratch row;
+  row.q_low.resize(d);
+  LowBitKeys low_keys;
+  uint32_t low_keys_head = ~0u;
+
+  for (uint32_t h = 0; h < s.heads; ++h) {
+    const uint32_t kvh = s.kv_head_of(h);
+    const int16_t* k_head = job.k.data.data() + size_t(kvh) * s.n_k * d;
+    const int16_t* v_head = job.v.data.data() + size_t(kvh) * s.n_k * d;
+    if (mpmrf && low_keys_head != kvh) {
+      low_keys.build(k_head, s.n_k, d, filter.rounds);
+      low_keys_head = kvh;
+    }
+    const float c = softmax_scale(job.q.scale[h], job.k.scale[kvh], d);
+
+    for (uint32_t i = 0; i < s.n_q; ++i) {
+      const int16_t* q = job.q.data.data() + (size_t(h) * s.n_q + i) * d;
+      const uint32_t end = s.allowed_end(i);
+      row.candidates.resize(end);
+      for (uint32_t j = 0; j < end; ++j) row.candidates[j] = j;
+      local.allowed += end;
+      report(observer, h, i, 0, row.candidates, n_rounds == 0 || end == 0);
+
+      if (mpmrf) {
+        for (size_t r = 0; r < n_rounds && !row.candidates.empty(); ++r) {
+          const FilterRound& fr = filter.rounds[r];
+          for (uint32_t t = 0; t < d; ++t) row.q_low[t] = static_cast<int8_t>(msb_slice(q[t], fr.q_bits));
+          const uint32_t n = static_cast<uint32_t>(row.candidates.size());
+          row.scores.resize(n);
+          const int8_t* kb = low_keys.round_keys[r].data();
+          for (uint32_t j = 0; j < n; ++j)
+            row.scores[j] = dot_int8(row.q_low.data(), kb + size_t(row.candidates[j]) * d, d);
+          row.kept.clear();
+          select(fr.select, row.scores.data(), row.candidates.data(), n, row.kept);
+          local.rounds[r].candidates += n;
+          local.rounds[r].kept += row.kept.size();
+          row.candidates.swap(row.kept);
+          report(observer, h, i, uint32_t(r + 1), row.candidates, r + 1 == n_rounds);
+        }
+      }
+
+      // Full-precision scores of the surviving keys (the topk policy selects on them).
+      uint32_t n = static_cast<uint32_t>(row.candidates.size());
+      row.scores.resize(n);
+      for (uint32_t j = 0; j < n; ++j) row.scores[j] = dot_int16(q, k_head + size_t(row.candidates[j]) * d, d);
+      if (filter.policy == Policy::topk && n > 0) {
+        row.kept.clear();
+        select(filter.topk, row.scores.data(), row.candidates.data(), n, row.kept);
+        local.rounds[0].candidates += n;
+        local.rounds[0].kept += row.kept.size();
+        // Kept keys are a sorted subset of the candidates: compact their scores in place.
+        uint32_t w = 0;
+        for (uint32_t j = 0; j < n && w < row.kept.size(); ++j)
+          if (row.candidates[j] == row.kept[w]) row.scores[w++] = row.scores[j];
+        row.candidates.swap(row.kept);
+        n = static_cast<uint32_t>(row.candidates.size());
+        report(observer, h, i, 1, row.candidates, true);
+      }
+      local.final_kept += n;
+      if (n == 0) continue;  // no allowed key: the output row stays zero
+
+      row.p16.resize(n);
+      softmax_q16(row.scores.data(), n, c, row.p16.data());
+      weighted_sum(row.p16.data(), row.candidates.data(), n, v_head, d, out.data() + (size_t(h) * s.n_q + i) * d);
+    }
+  }
+  if (stats) *stats = std::move(local);
+  return out;
+}
+
+}  // namespace energon::golden
