@@ -1,0 +1,144 @@
+#include "energon/hw/dram.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "dram_bank_timing.h"
+#include "dram_storage.h"
+
+namespace energon::hw {
+namespace {
+
+const DramConfig& validated(const DramConfig& c) {
+  validate_dram_config(c);
+  return c;
+}
+
+}  // namespace
+
+Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
+    : sc_module(name),
+      tgt("tgt"),
+      cfg_(validated(config)),
+      map_(cfg_),
+      stats_(cfg_.channels, cfg_.tck_ps, cfg_.peak_bandwidth_gbps()),
+      storage_(std::make_unique<DramStorage>(cfg_.size_bytes)),
+      timing_(std::make_unique<DramBankTiming>(cfg_)) {
+  tgt.register_b_transport(this, &Dram::b_transport);
+  tgt.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
+  tgt.register_transport_dbg(this, &Dram::transport_dbg);
+}
+
+Dram::~Dram() = default;
+
+void Dram::reset_stats() { stats_.clear(); }
+
+void Dram::reset() {
+  timing_->reset();
+  stats_.clear();
+}
+
+void Dram::clear_memory() { storage_->clear(); }
+
+sc_core::sc_time Dram::clock_period() const { return sc_core::sc_time(cfg_.tck_ps, sc_core::SC_PS); }
+
+sc_core::sc_time Dram::closed_bank_latency(bool write) const {
+  const auto& t = cfg_.timing;
+  return to_time(int64_t(t.tRCD) + (write ? t.tCWL : t.tCL) + cfg_.burst_cycles());
+}
+
+int64_t Dram::to_cycle(const sc_core::sc_time& t) const {
+  const double ps = double(t.value()) * sc_core::sc_get_time_resolution().to_seconds() * 1e12;
+  // Half a picosecond of slack: cycle times that are not whole ps (LPDDR4: 468.75) round-trip exactly.
+  return int64_t(std::ceil((ps - 0.5) / cfg_.tck_ps));
+}
+
+sc_core::sc_time Dram::to_time(int64_t cycle) const {
+  return sc_core::sc_time(double(cycle) * cfg_.tck_ps, sc_core::SC_PS);
+}
+
+void Dram::copy(tlm::tlm_generic_payload& trans, uint64_t address, unsigned length) {
+  uint8_t* mem = storage_->data() + address;
+  uint8_t* data = trans.get_data_ptr();
+  const uint8_t* be = trans.get_byte_enable_ptr();
+  const unsigned be_len = trans.get_byte_enable_length();
+  const bool write = trans.is_write();
+  if (!be) {
+    if (write) std::memcpy(mem, data, length);
+    else std::memcpy(data, mem, length);
+    return;
+  }
+  for (unsigned i = 0; i < length; ++i) {
+    if (be[i % be_len] != TLM_BYTE_ENABLED) continue;
+    if (write) mem[i] = data[i];
+    else data[i] = mem[i];
+  }
+}
+
+void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  const tlm::tlm_command cmd = trans.get_command();
+  const uint64_t address = trans.get_address();
+  const unsigned length = trans.get_data_length();
+  if (cmd != tlm::TLM_READ_COMMAND && cmd != tlm::TLM_WRITE_COMMAND && cmd != tlm::TLM_IGNORE_COMMAND) {
+    trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return;
+  }
+  if (length == 0 || address >= cfg_.size_bytes || length > cfg_.size_bytes - address) {
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  if (trans.get_streaming_width() < length) {  // streaming (FIFO-style) bursts make no sense for memory
+    trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    return;
+  }
+  if (trans.get_byte_enable_ptr() && trans.get_byte_enable_length() == 0) {
+    trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    return;
+  }
+  if (cmd == tlm::TLM_IGNORE_COMMAND) {
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
+
+  copy(trans, address, length);
+  const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
+  const int64_t end = timing_->access(trans.is_write(), address, length, to_cycle(arrival), stats_);
+  delay = std::max(delay, to_time(end) - sc_core::sc_time_stamp());
+  trans.set_dmi_allowed(true);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
+  if (trans.get_address() >= cfg_.size_bytes) {
+    dmi.set_start_address(cfg_.size_bytes);
+    dmi.set_end_address(~sc_dt::uint64(0));
+    dmi.allow_none();
+    return false;
+  }
+  dmi.set_dmi_ptr(storage_->data());
+  dmi.set_start_address(0);
+  dmi.set_end_address(cfg_.size_bytes - 1);
+  dmi.allow_read_write();
+  dmi.set_read_latency(closed_bank_latency(false));
+  dmi.set_write_latency(closed_bank_latency(true));
+  return true;
+}
+
+unsigned int Dram::transport_dbg(tlm::tlm_generic_payload& trans) {
+  const uint64_t address = trans.get_address();
+  const tlm::tlm_command cmd = trans.get_command();
+  if (address >= cfg_.size_bytes || (cmd != tlm::TLM_READ_COMMAND && cmd != tlm::TLM_WRITE_COMMAND)) {
+    trans.set_response_status(address >= cfg_.size_bytes ? tlm::TLM_ADDRESS_ERROR_RESPONSE
+                                                         : tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return 0;
+  }
+  const unsigned n = unsigned(std::min<uint64_t>(trans.get_data_length(), cfg_.size_bytes - address));
+  uint8_t* mem = storage_->data() + address;
+  if (cmd == tlm::TLM_WRITE_COMMAND) std::memcpy(mem, trans.get_data_ptr(), n);
+  else std::memcpy(trans.get_data_ptr(), mem, n);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  return n;
+}
+
+}  // namespace energon::hw
