@@ -1,0 +1,139 @@
+// check_descriptor() alone: every field rule and the order in which errors are reported.
+#include <catch2/catch.hpp>
+
+#include "energon/hw/descriptor_check.h"
+
+using namespace energon::hw;
+
+namespace {
+
+energon_desc_t dense() {
+  energon_desc_t d{};
+  d.magic = ENERGON_DESC_MAGIC;
+  d.heads = 8;
+  d.kv_heads = 2;
+  d.n_q = 128;
+  d.n_k = 128;
+  d.valid_len = 128;
+  d.d = 64;
+  d.policy = ENERGON_POLICY_DENSE;
+  d.n_planes = 3;
+  d.plane_bits[0] = 2;
+  d.plane_bits[1] = 2;
+  d.plane_bits[2] = 12;
+  d.q_addr = 0x1000;
+  for (unsigned p = 0; p < 3; ++p) d.k_plane_addr[p] = 0x2000 + 0x1000 * p;
+  d.v_addr = 0x8000;
+  d.scale_addr = 0x9000;
+  d.out_addr = 0xA000;
+  return d;
+}
+
+energon_desc_t mpmrf() {
+  energon_desc_t d = dense();
+  d.policy = ENERGON_POLICY_MPMRF;
+  d.n_rounds = 2;
+  d.round[0] = {ENERGON_RULE_THRESHOLD, 4, 2, 0, 0, 0, 0};
+  d.round[1] = {ENERGON_RULE_THRESHOLD, 4, 4, 0, 128, 0, 0};
+  return d;
+}
+
+energon_desc_t topk() {
+  energon_desc_t d = dense();
+  d.policy = ENERGON_POLICY_TOPK;
+  d.topk = {ENERGON_RULE_TOPK, 0, 0, 0, 0, 0, 16384};
+  return d;
+}
+
+template <class F>
+uint8_t check_with(energon_desc_t d, F change) {
+  change(d);
+  return check_descriptor(d);
+}
+
+}  // namespace
+
+TEST_CASE("controller check accepts good descriptors of every policy") {
+  CHECK(check_descriptor(dense()) == ENERGON_ERR_NONE);
+  CHECK(check_descriptor(mpmrf()) == ENERGON_ERR_NONE);
+  CHECK(check_descriptor(topk()) == ENERGON_ERR_NONE);
+  CHECK(check_with(topk(), [](auto& d) { d.topk.k = 5, d.topk.k_fraction_q16 = 0; }) == ENERGON_ERR_NONE);
+  CHECK(check_with(dense(), [](auto& d) { d.n_k = d.valid_len = 65536; }) == ENERGON_ERR_NONE);
+  CHECK(check_with(dense(), [](auto& d) {
+          d.n_planes = 1;
+          d.plane_bits[0] = 16;
+          d.k_plane_addr[1] = 3;  // unused planes are not checked
+        }) == ENERGON_ERR_NONE);
+}
+
+TEST_CASE("controller check head dimension: 8..256 in steps of 8") {
+  for (unsigned d : {8u, 16u, 32u, 64u, 128u, 256u, 24u, 200u}) {
+    INFO("d = " << d);
+    CHECK(check_with(dense(), [d](auto& x) { x.d = uint16_t(d); }) == ENERGON_ERR_NONE);
+  }
+  for (unsigned d : {0u, 4u, 12u, 257u, 264u, 512u}) {
+    INFO("d = " << d);
+    CHECK(check_with(dense(), [d](auto& x) { x.d = uint16_t(d); }) == ENERGON_ERR_HEAD_DIM);
+  }
+}
+
+TEST_CASE("controller check sizes: zero, kv_heads, limits") {
+  CHECK(check_with(dense(), [](auto& d) { d.magic = 0; }) == ENERGON_ERR_BAD_MAGIC);
+  CHECK(check_with(dense(), [](auto& d) { d.heads = 0; }) == ENERGON_ERR_ZERO_SIZE);
+  CHECK(check_with(dense(), [](auto& d) { d.kv_heads = 0; }) == ENERGON_ERR_ZERO_SIZE);
+  CHECK(check_with(dense(), [](auto& d) { d.n_q = 0; }) == ENERGON_ERR_ZERO_SIZE);
+  CHECK(check_with(dense(), [](auto& d) { d.n_k = 0; }) == ENERGON_ERR_ZERO_SIZE);
+  CHECK(check_with(dense(), [](auto& d) { d.valid_len = 0; }) == ENERGON_ERR_ZERO_SIZE);
+  CHECK(check_with(dense(), [](auto& d) { d.kv_heads = 3; }) == ENERGON_ERR_KV_HEADS);
+  CHECK(check_with(dense(), [](auto& d) { d.kv_heads = 16; }) == ENERGON_ERR_KV_HEADS);
+  CHECK(check_with(dense(), [](auto& d) { d.n_k = d.valid_len = 65537; }) == ENERGON_ERR_SIZE_LIMIT);
+  CHECK(check_with(dense(), [](auto& d) { d.n_q = 65537; }) == ENERGON_ERR_SIZE_LIMIT);
+  CHECK(check_with(dense(), [](auto& d) { d.valid_len = 129; }) == ENERGON_ERR_SIZE_LIMIT);
+}
+
+TEST_CASE("controller check policy, rounds and selection rules") {
+  CHECK(check_with(dense(), [](auto& d) { d.policy = 3; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(mpmrf(), [](auto& d) { d.n_rounds = 0; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(mpmrf(), [](auto& d) { d.n_rounds = 5; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(mpmrf(), [](auto& d) { d.round[0].q_bits = 0; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(mpmrf(), [](auto& d) { d.round[1].q_bits = 9; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(mpmrf(), [](auto& d) { d.round[0].k_bits = 4, d.round[1].k_bits = 2; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(mpmrf(), [](auto& d) { d.round[1].alpha_q8 = 257; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(mpmrf(), [](auto& d) { d.round[1].alpha_q8 = -257; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(mpmrf(), [](auto& d) { d.round[0].rule = 2; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(mpmrf(), [](auto& d) { d.round[0] = {ENERGON_RULE_TOPK, 4, 2, 0, 0, 0, 0}; }) ==
+        ENERGON_ERR_POLICY);  // top-k without k
+  CHECK(check_with(topk(), [](auto& d) { d.topk.rule = ENERGON_RULE_THRESHOLD; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(topk(), [](auto& d) { d.topk.k_fraction_q16 = 65537; }) == ENERGON_ERR_POLICY);
+  // Rounds are ignored by the dense policy.
+  CHECK(check_with(dense(), [](auto& d) { d.n_rounds = 9; }) == ENERGON_ERR_NONE);
+}
+
+TEST_CASE("controller check K bit-plane layout") {
+  CHECK(check_with(dense(), [](auto& d) { d.n_planes = 0; }) == ENERGON_ERR_PLANES);
+  CHECK(check_with(dense(), [](auto& d) { d.n_planes = 5; }) == ENERGON_ERR_PLANES);
+  CHECK(check_with(dense(), [](auto& d) { d.plane_bits[2] = 11; }) == ENERGON_ERR_PLANES);
+  CHECK(check_with(dense(), [](auto& d) { d.plane_bits[1] = 0, d.plane_bits[2] = 14; }) == ENERGON_ERR_PLANES);
+  CHECK(check_with(dense(), [](auto& d) { d.plane_bits[2] = 13; }) == ENERGON_ERR_PLANES);  // sums to 17
+  // A round must read whole leading planes: k_bits 3 is not 2 or 2+2.
+  CHECK(check_with(mpmrf(), [](auto& d) { d.round[1].k_bits = 3; }) == ENERGON_ERR_PLANES);
+  CHECK(check_with(mpmrf(), [](auto& d) {
+          d.plane_bits[0] = 4, d.plane_bits[1] = 12, d.n_planes = 2;
+        }) == ENERGON_ERR_PLANES);  // round 1 wants 2 bits
+}
+
+TEST_CASE("controller check buffer alignment") {
+  CHECK(check_with(dense(), [](auto& d) { d.q_addr += 1; }) == ENERGON_ERR_MISALIGNED);
+  CHECK(check_with(dense(), [](auto& d) { d.k_plane_addr[1] += 32; }) == ENERGON_ERR_MISALIGNED);
+  CHECK(check_with(dense(), [](auto& d) { d.v_addr += 2; }) == ENERGON_ERR_MISALIGNED);
+  CHECK(check_with(dense(), [](auto& d) { d.scale_addr += 4; }) == ENERGON_ERR_MISALIGNED);
+  CHECK(check_with(dense(), [](auto& d) { d.out_addr += 16; }) == ENERGON_ERR_MISALIGNED);
+}
+
+TEST_CASE("controller check reports the first failing rule") {
+  CHECK(check_with(dense(), [](auto& d) { d.magic = 1, d.heads = 0; }) == ENERGON_ERR_BAD_MAGIC);
+  CHECK(check_with(dense(), [](auto& d) { d.heads = 0, d.d = 3; }) == ENERGON_ERR_ZERO_SIZE);
+  CHECK(check_with(dense(), [](auto& d) { d.d = 3, d.q_addr = 1; }) == ENERGON_ERR_HEAD_DIM);
+  CHECK(check_with(dense(), [](auto& d) { d.policy = 9, d.n_planes = 0; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(dense(), [](auto& d) { d.n_planes = 0, d.q_addr = 1; }) == ENERGON_ERR_PLANES);
+}

@@ -1,0 +1,20 @@
+# Fails when the generated part of docs/register-map.md differs from what energon-regmap prints.
+# Usage: cmake -DTOOL=<energon-regmap> -DDOC=<docs/register-map.md> -P check_register_map.cmake
+execute_process(COMMAND ${TOOL} OUTPUT_VARIABLE generated RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${TOOL} failed (${rc})")
+endif()
+file(READ ${DOC} doc)
+string(FIND "${doc}" "<!-- BEGIN GENERATED -->\n" begin)
+string(FIND "${doc}" "<!-- END GENERATED -->" end)
+if(begin EQUAL -1 OR end EQUAL -1 OR end LESS begin)
+  message(FATAL_ERROR "${DOC}: missing the markers <!-- BEGIN GENERATED --> / <!-- END GENERATED -->")
+endif()
+math(EXPR start "${begin} + 25")
+math(EXPR length "${end} - ${start}")
+string(SUBSTRING "${doc}" ${start} ${length} current)
+if(NOT current STREQUAL generated)
+  message(FATAL_ERROR "${DOC} is out of date with energon_regs.h. Regenerate it with "
+                      "`scripts/gen-register-map.sh` (or `cmake --build <build> --target register-map`).")
+endif()
+message(STATUS "${DOC} matches energon_regs.h")
