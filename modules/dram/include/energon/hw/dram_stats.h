@@ -43,6 +43,7 @@ class DramStats {
   uint64_t row_empty() const { return total().row_empty; }
   uint64_t row_conflicts() const { return total().row_conflicts; }
   uint64_t refreshes() const { return total().refreshes; }
+  uint64_t activates() const { return total().activates; }
   uint64_t transactions() const { return transactions_; }
   /// row_hits / (row_hits + row_misses); 0 without accesses.
   double row_hit_rate() const;
