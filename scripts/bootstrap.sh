@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the build needs on Debian bookworm (as root), configures and builds.
-# Usage: scripts/bootstrap.sh [build-dir]     (default: build)
+# Usage: scripts/bootstrap.sh [build-dir [target...]]   (default: build, all targets)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$here/build}"
+shift || true
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
 
 packages=(build-essential cmake pkg-config libsystemc-dev libboost-dev libboost-program-options-dev
           libyaml-cpp-dev catch2 nlohmann-json3-dev python3-numpy python3-matplotlib)
@@ -23,4 +26,4 @@ fi
 
 jobs="$(nproc)"
 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" ${ENERGON_CMAKE_ARGS:-}
-cmake --build "$build" -j "$jobs"
+cmake --build "$build" -j "$jobs" "${targets[@]}"
