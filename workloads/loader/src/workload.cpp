@@ -1,0 +1,97 @@
+#include "energon/workload/workload.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "npy_tensor.h"
+#include "workload_raw.h"
+
+#ifndef ENERGON_WORKLOADS_DEFAULT_DIR
+#error "ENERGON_WORKLOADS_DEFAULT_DIR must point at workloads/models"
+#endif
+
+namespace energon::workload {
+
+namespace fs = std::filesystem;
+
+const char* to_string(DataSource s) { return s == DataSource::npy ? "npy" : "synthetic"; }
+
+std::string workloads_dir() {
+  const char* env = std::getenv("ENERGON_WORKLOADS_DIR");
+  if (env != nullptr && *env != '\0') return env;
+  return ENERGON_WORKLOADS_DEFAULT_DIR;
+}
+
+std::vector<std::string> builtin_workloads() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(workloads_dir(), ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".yaml" && it->is_regular_file(ec)) names.push_back(it->path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Workload parse_workload(const std::string& yaml_text, const std::string& source_file) {
+  return detail::validate_raw(detail::parse_raw(yaml_text, source_file), source_file);
+}
+
+Workload load_workload(const std::string& name_or_path) {
+  const bool is_path = name_or_path.find('/') != std::string::npos ||
+                       fs::path(name_or_path).extension() == ".yaml" ||
+                       fs::path(name_or_path).extension() == ".yml";
+  std::string file = name_or_path;
+  if (!is_path) {
+    file = (fs::path(workloads_dir()) / (name_or_path + ".yaml")).string();
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) {
+      std::string known;
+      for (const auto& n : builtin_workloads()) known += (known.empty() ? "" : ", ") + n;
+      throw WorkloadError("workload '" + name_or_path + "': no file " + file +
+                          " (built-in workloads: " + (known.empty() ? "none found" : known) +
+                          "; set ENERGON_WORKLOADS_DIR or give a path to a YAML file)");
+    }
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw WorkloadError(file + ": cannot open workload file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_workload(text.str(), file);
+}
+
+FloatLayer make_layer(const Workload& w, uint32_t layer) {
+  if (layer >= w.layers)
+    throw WorkloadError(w.name + ": layer " + std::to_string(layer) + " out of range (the workload has " +
+                        std::to_string(w.layers) + " layers)");
+  if (w.source == DataSource::synthetic) return make_synthetic_layer(w.shape, w.synthetic, layer);
+  if (w.npy.files.size() != w.layers)
+    throw WorkloadError(w.name + ": npy source lists " + std::to_string(w.npy.files.size()) +
+                        " layers, expected " + std::to_string(w.layers));
+  const AttentionShape& s = w.shape;
+  const NpyLayerFiles& f = w.npy.files[layer];
+  FloatLayer out;
+  out.shape = s;
+  out.q = detail::read_npy_tensor(f.q, s.heads, s.n_q, s.d, w.npy.int16_scale_q);
+  out.k = detail::read_npy_tensor(f.k, s.kv_heads, s.n_k, s.d, w.npy.int16_scale_k);
+  out.v = detail::read_npy_tensor(f.v, s.kv_heads, s.n_k, s.d, w.npy.int16_scale_v);
+  return out;
+}
+
+Workload with_seq_len(const Workload& w, uint32_t n) {
+  if (w.source != DataSource::synthetic)
+    throw WorkloadError(w.name + ": the sequence length of an npy workload is fixed by its files");
+  if (w.shape.n_q != w.shape.n_k)
+    throw WorkloadError(w.name + ": seq_len applies to self-attention, this workload has n_q " +
+                        std::to_string(w.shape.n_q) + " and n_k " + std::to_string(w.shape.n_k));
+  Workload out = w;
+  out.shape.n_q = out.shape.n_k = n;
+  out.shape.valid_len = w.shape.valid_len == w.shape.n_k ? n : std::min(w.shape.valid_len, n);
+  out.synthetic.sink_tokens = std::min(w.synthetic.sink_tokens, n);
+  const std::string e = validate(out.shape);
+  if (!e.empty()) throw WorkloadError(w.name + ": seq_len " + std::to_string(n) + ": " + e);
+  return out;
+}
+
+}  // namespace energon::workload
