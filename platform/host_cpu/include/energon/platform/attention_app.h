@@ -1,0 +1,74 @@
+// The firmware application the host CPU runs: for each layer of a workload it quantizes and
+// places the tensors, submits descriptors (up to queue_depth layers in flight), waits for the
+// interrupt, reads the output back and optionally compares it with the golden model. The
+// comparison runs outside simulated time: it is the testbench's check, not host work.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "energon/attention_job.h"
+#include "energon/fw/energon_fw.h"
+#include "energon/golden/accuracy.h"
+#include "energon/golden/golden.h"
+#include "energon/platform/host_cpu.h"
+
+namespace energon::platform {
+
+struct AppConfig {
+  uint64_t reg_base = 0;            ///< accelerator register block
+  FilterConfig filter = FilterConfig::dense();
+  uint32_t queue_depth = 2;         ///< layers submitted before waiting for completion
+  uint32_t ring_entries = 16;
+  bool check = true;                ///< golden comparison and accuracy figures
+  uint32_t timeout_us = 1000000;    ///< simulated time to wait for one batch
+};
+
+struct LayerResult {
+  uint32_t layer = 0;
+  AttentionShape shape;
+  energon_result_t hw{};           ///< result block of the descriptor
+  sc_core::sc_time submitted, completed;  ///< host view: doorbell and interrupt handled
+  bool checked = false;
+  bool bit_exact = false;          ///< output equals the golden model's
+  size_t mismatches = 0;           ///< output elements that differ
+  bool counts_match = false;       ///< allowed / kept-per-round / final counts equal golden's
+  golden::GoldenStats golden;
+  golden::Accuracy accuracy;       ///< hardware output vs the float64 reference
+};
+
+struct AppResult {
+  int status = ENERGON_FW_OK;      ///< first driver failure (energon_fw_status)
+  std::string error;               ///< what failed, "" when everything ran
+  std::vector<LayerResult> layers;
+  energon_counters_t counters{};   ///< PERF_* registers at the end
+  sc_core::sc_time start, end;     ///< simulated time of the first placement and last completion
+  double check_wall_s = 0;         ///< wall time spent in golden checks (excluded from speed figures)
+  bool all_bit_exact() const;
+};
+
+/// Produces layer `i` of the workload as float tensors (not charged to simulated time: the
+/// activations are already in host memory).
+using LayerSource = std::function<FloatLayer(uint32_t layer)>;
+
+class AttentionApp {
+ public:
+  AttentionApp(uint32_t n_layers, LayerSource source, const AppConfig& config);
+  /// The program: pass to HostCpu::load_program via a lambda or std::ref.
+  void operator()(HostCpu& cpu);
+  const AppResult& result() const { return result_; }
+
+ private:
+  void fail(int status, const std::string& what);
+  void check_layer(const FloatLayer& layer, const std::vector<int16_t>& out, const std::vector<float>& v_scale,
+                   LayerResult& r);
+
+  uint32_t n_layers_;
+  LayerSource source_;
+  AppConfig config_;
+  AppResult result_;
+};
+
+}  // namespace energon::platform

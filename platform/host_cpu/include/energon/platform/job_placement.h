@@ -1,0 +1,34 @@
+// Host-side preparation of one attention job: quantize and pack with the firmware's C
+// functions (charging host time), place the buffers in shared DRAM, build the descriptor.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "energon/attention_job.h"
+#include "energon/fw/energon_pack.h"
+#include "energon/platform/host_cpu.h"
+
+namespace energon::platform {
+
+/// A job whose buffers are in shared DRAM, ready for energon_submit.
+struct PlacedJob {
+  energon_desc_t desc;
+  energon_job_buffers_t buffers;
+  energon_job_sizes_t sizes;
+  QuantizedLayer quantized;  ///< exactly what the firmware wrote (Q, K, V INT16 and scales)
+};
+
+/// The descriptor form of a selection rule.
+energon_select_t to_select(const SelectConfig& rule, uint8_t q_bits, uint8_t k_bits);
+/// Descriptor policy code of a filter configuration.
+uint8_t to_desc_policy(Policy p);
+
+/// Quantizes, packs K into the planes the filter needs, allocates and copies all buffers and
+/// builds the descriptor. Throws std::runtime_error when shared memory runs out or a copy fails.
+PlacedJob place_job(HostCpu& cpu, const FloatLayer& layer, const FilterConfig& filter);
+
+/// Reads the job's INT16 output [heads][n_q][d] back from shared DRAM.
+std::vector<int16_t> read_output(HostCpu& cpu, const PlacedJob& job);
+
+}  // namespace energon::platform

@@ -1,0 +1,105 @@
+#include "energon/platform/job_placement.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace energon::platform {
+
+energon_select_t to_select(const SelectConfig& rule, uint8_t q_bits, uint8_t k_bits) {
+  energon_select_t s{};
+  s.rule = rule.rule == SelectRule::topk ? ENERGON_RULE_TOPK : ENERGON_RULE_THRESHOLD;
+  s.q_bits = q_bits;
+  s.k_bits = k_bits;
+  s.alpha_q8 = rule.alpha_q8;
+  s.k = rule.k;
+  s.k_fraction_q16 = rule.k_fraction_q16;
+  return s;
+}
+
+uint8_t to_desc_policy(Policy p) {
+  switch (p) {
+    case Policy::dense: return ENERGON_POLICY_DENSE;
+    case Policy::topk: return ENERGON_POLICY_TOPK;
+    case Policy::mpmrf: return ENERGON_POLICY_MPMRF;
+  }
+  return 0xFF;
+}
+
+static uint64_t alloc_or_throw(HostCpu& cpu, size_t bytes, const char* what) {
+  const uint64_t a = cpu.alloc(bytes, ENERGON_BUFFER_ALIGN);
+  if (a == ENERGON_HAL_NO_MEMORY)
+    throw std::runtime_error(std::string("shared DRAM exhausted allocating ") + what + " (" + std::to_string(bytes) +
+                             " bytes)");
+  return a;
+}
+
+static void write_or_throw(HostCpu& cpu, uint64_t addr, const void* src, size_t bytes, const char* what) {
+  if (!cpu.write_mem(addr, src, bytes))
+    throw std::runtime_error(std::string("bus error copying ") + what + " to shared DRAM");
+}
+
+PlacedJob place_job(HostCpu& cpu, const FloatLayer& layer, const FilterConfig& filter) {
+  const AttentionShape& s = layer.shape;
+  const HostCpuCost& cost = cpu.config().cost;
+  PlacedJob job{};
+  QuantizedLayer& q = job.quantized;
+  q.shape = s;
+  q.q.data.resize(s.q_elems());
+  q.q.scale.resize(s.heads);
+  q.k.data.resize(s.kv_elems());
+  q.k.scale.resize(s.kv_heads);
+  q.v.data.resize(s.kv_elems());
+  q.v.scale.resize(s.kv_heads);
+  energon_quantize_heads(layer.q.data(), s.heads, size_t(s.n_q) * s.d, q.q.data.data(), q.q.scale.data());
+  energon_quantize_heads(layer.k.data(), s.kv_heads, size_t(s.n_k) * s.d, q.k.data.data(), q.k.scale.data());
+  energon_quantize_heads(layer.v.data(), s.kv_heads, size_t(s.n_k) * s.d, q.v.data.data(), q.v.scale.data());
+  cpu.spend_ns(cost.quantize_ns_per_elem * double(s.q_elems() + 2 * s.kv_elems()));
+
+  std::vector<energon_select_t> rounds;
+  for (const FilterRound& r : filter.rounds) rounds.push_back(to_select(r.select, r.q_bits, r.k_bits));
+  const energon_select_t topk = to_select(filter.topk, 0, 0);
+  const uint8_t policy = to_desc_policy(filter.policy);
+  uint8_t bits[ENERGON_MAX_PLANES];
+  const uint32_t n_planes = energon_planes_for_rounds(policy, rounds.data(), uint32_t(rounds.size()), bits);
+  if (n_planes == 0) throw std::runtime_error("the filter rounds need more than ENERGON_MAX_PLANES K bit planes");
+
+  const energon_job_shape_t shape = {s.heads, s.kv_heads, s.n_q, s.n_k, s.d, s.valid_len, s.causal ? 1 : 0};
+  energon_job_sizes(&shape, bits, n_planes, &job.sizes);
+  std::vector<std::vector<uint8_t>> planes(n_planes);
+  std::vector<uint8_t*> plane_ptrs(n_planes);
+  size_t plane_total = 0;
+  for (uint32_t p = 0; p < n_planes; ++p) {
+    planes[p].resize(job.sizes.k_plane[p]);
+    plane_ptrs[p] = planes[p].data();
+    plane_total += job.sizes.k_plane[p];
+  }
+  if (energon_pack_k_planes(q.k.data.data(), size_t(s.kv_heads) * s.n_k, s.d, bits, n_planes, plane_ptrs.data()) != 0)
+    throw std::runtime_error("K bit-plane packing refused d = " + std::to_string(s.d) + " (needs a multiple of 8)");
+  cpu.spend_ns(cost.pack_ns_per_byte * double(plane_total));
+  std::vector<float> scales(s.heads + s.kv_heads);
+  energon_pack_scales(q.q.scale.data(), s.heads, q.k.scale.data(), s.kv_heads, scales.data());
+
+  energon_job_buffers_t& b = job.buffers;
+  b.q = alloc_or_throw(cpu, job.sizes.q, "Q");
+  for (uint32_t p = 0; p < n_planes; ++p) b.k_plane[p] = alloc_or_throw(cpu, job.sizes.k_plane[p], "a K plane");
+  b.v = alloc_or_throw(cpu, job.sizes.v, "V");
+  b.scale = alloc_or_throw(cpu, job.sizes.scale, "the scale table");
+  b.out = alloc_or_throw(cpu, job.sizes.out, "the output");
+  write_or_throw(cpu, b.q, q.q.data.data(), job.sizes.q, "Q");
+  for (uint32_t p = 0; p < n_planes; ++p) write_or_throw(cpu, b.k_plane[p], planes[p].data(), job.sizes.k_plane[p], "K");
+  write_or_throw(cpu, b.v, q.v.data.data(), job.sizes.v, "V");
+  write_or_throw(cpu, b.scale, scales.data(), job.sizes.scale, "the scale table");
+
+  energon_desc_build(&job.desc, &shape, policy, rounds.data(), uint32_t(rounds.size()), &topk, bits, n_planes, &b);
+  cpu.spend_ns(cost.desc_build_ns);
+  return job;
+}
+
+std::vector<int16_t> read_output(HostCpu& cpu, const PlacedJob& job) {
+  std::vector<int16_t> out(job.sizes.out / sizeof(int16_t));
+  if (!cpu.read_mem(job.buffers.out, out.data(), job.sizes.out))
+    throw std::runtime_error("bus error reading the output back from shared DRAM");
+  return out;
+}
+
+}  // namespace energon::platform

@@ -1,0 +1,57 @@
+#include "energon/platform/platform.h"
+
+#include <algorithm>
+
+namespace energon::platform {
+
+PlatformConfig Platform::with_timing(PlatformConfig c, PlatformTiming t) {
+  c.accel.timing = t == PlatformTiming::lt ? hw::TimingMode::lt : hw::TimingMode::accurate;
+  return c;
+}
+
+static uint64_t window_of(const PlatformConfig& c) { return std::min<uint64_t>(c.dram.size_bytes, kDramWindowMax); }
+
+HostCpuConfig Platform::host_config(const PlatformConfig& c, PlatformTiming t) {
+  HostCpuConfig h;
+  h.shared_base = kSharedBase;
+  h.shared_size = window_of(c) - kSharedBase;
+  h.timing = t == PlatformTiming::lt ? HostTiming::lt : HostTiming::accurate;
+  h.cost = c.host_cost;
+  return h;
+}
+
+hw::ControllerConfig Platform::controller_config(const PlatformConfig& c) {
+  hw::ControllerConfig cc;
+  cc.clock_period = sc_core::sc_time(c.accel.period_ps(), sc_core::SC_PS);
+  return cc;
+}
+
+Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& config, PlatformTiming timing)
+    : sc_module(name),
+      irq("irq"),
+      cpu("cpu", host_config(config, timing)),
+      router("router"),
+      dram("dram", config.dram),
+      controller("controller", controller_config(config)),
+      datapath("datapath", with_timing(config, timing).accel),
+      monitor("monitor", datapath),
+      config_(with_timing(config, timing)),
+      timing_(timing) {
+  // Initiators: host CPU, controller (descriptors), datapath (tensors).
+  cpu.bus.bind(router.target_socket);
+  controller.mem.bind(router.target_socket);
+  datapath.mem.bind(router.target_socket);
+  // Targets in index order: 0 DRAM, 1 accelerator registers.
+  router.initiator_socket.bind(dram.tgt);
+  router.initiator_socket.bind(controller.regs);
+  router.map(kDramBase, window_of(config_), 0, "dram");
+  router.map(kAccelRegBase, ENERGON_REG_SPACE_BYTES, 1, "energon_regs");
+  controller.datapath.bind(monitor.in);
+  monitor.out.bind(datapath.job);
+  controller.irq.bind(irq);
+  cpu.irq.bind(irq);
+}
+
+uint64_t Platform::dram_window() const { return window_of(config_); }
+
+}  // namespace energon::platform

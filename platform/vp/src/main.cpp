@@ -1,0 +1,65 @@
+// energon-vp: the virtual platform's command line (docs/architecture.md).
+#include <systemc>
+
+#include <fstream>
+#include <iostream>
+
+#include "energon/platform/platform_config.h"
+#include "energon/stats/stats.h"
+#include "energon/workload/workload.h"
+#include "vp_options.h"
+#include "vp_report.h"
+#include "vp_run.h"
+
+int sc_main(int argc, char* argv[]) {
+  using namespace energon;
+  const vp::ParseOutcome parsed = vp::parse_options(argc, argv);
+  if (!parsed.options) return parsed.exit_code;
+  const vp::VpOptions& o = *parsed.options;
+
+  platform::PlatformConfig hw;
+  workload::Workload w;
+  try {
+    hw = platform::load_platform_config(o.hw);
+  } catch (const std::exception& e) {
+    std::cerr << "energon-vp: --hw: " << e.what() << "\n";
+    return 2;
+  }
+  try {
+    w = workload::load_workload(o.workload);
+    if (o.seq_len) w = workload::with_seq_len(w, o.seq_len);
+  } catch (const std::exception& e) {
+    std::cerr << "energon-vp: --workload: " << e.what() << "\n";
+    return 2;
+  }
+  const uint32_t layers = o.layers == 0 ? w.layers : std::min(o.layers, w.layers);
+  if (const std::string err = validate(w.shape); !err.empty()) {
+    std::cerr << "energon-vp: workload " << w.name << ": " << err << "\n";
+    return 2;
+  }
+
+  sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DISPLAY);
+  vp::RunResult run;
+  try {
+    run = vp::run_platform(o, hw, w, layers);
+  } catch (const std::exception& e) {
+    std::cerr << "energon-vp: simulation failed: " << e.what() << "\n";
+    return 1;
+  }
+
+  stats::Group root("energon-vp", "Energon virtual platform report");
+  const bool ok = vp::build_report(root, o, hw, w, layers, run);
+  if (!o.quiet) stats::write_table(std::cout, root);
+  const stats::Stat* verdict = root.find(std::string(to_string(o.policy)) + ".check.bit_exact");
+  std::cout << "bit-exact vs golden: " << (verdict ? std::get<std::string>(verdict->value) : "FAIL") << "\n";
+  if (!o.json_path.empty()) {
+    std::ofstream out(o.json_path);
+    if (!out) {
+      std::cerr << "energon-vp: --json: cannot write " << o.json_path << "\n";
+      return 2;
+    }
+    out << stats::to_json(root).dump(2) << "\n";
+  }
+  if (!run.error.empty()) std::cerr << "energon-vp: " << run.error << "\n";
+  return ok ? 0 : 1;
+}

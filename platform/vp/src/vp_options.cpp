@@ -1,0 +1,113 @@
+#include "vp_options.h"
+
+#include <boost/program_options.hpp>
+
+#include <cmath>
+#include <iostream>
+
+#include "energon/filter_spec.h"
+#include "energon/workload/workload.h"
+
+namespace energon::vp {
+
+namespace po = boost::program_options;
+
+ParseOutcome parse_options(int argc, char** argv) {
+  VpOptions o;
+  std::string policy = "mpmrf", timing = "lt";
+  double alpha = 0, topk_fraction = 0;
+  po::options_description desc(
+      "energon-vp: runs a workload's attention layers through the Energon virtual platform\n"
+      "(host CPU + firmware driver, router, DRAM, controller, datapath) and reports cycles,\n"
+      "DRAM traffic, kept fractions, accuracy and a bit-exact check against the golden model.\n\nOptions");
+  desc.add_options()
+      ("help,h", "this help")
+      ("list", "list hardware presets and built-in workloads")
+      ("hw", po::value(&o.hw)->default_value(o.hw), "hardware preset name or YAML file")
+      ("workload,w", po::value(&o.workload)->default_value(o.workload), "workload name or YAML file")
+      ("policy,p", po::value(&policy)->default_value(policy), "dense | topk | mpmrf")
+      ("rounds", po::value(&o.rounds), "mpmrf rounds, e.g. \"4x2:alpha=0,4x4:alpha=0.5\" (default: Energon's)")
+      ("alpha", po::value(&alpha), "α for every threshold round, in [-1, 1]")
+      ("topk-fraction", po::value(&topk_fraction),
+       "topk policy: fraction of keys kept, in (0, 1] (default: mpmrf's kept fraction under --compare, else 0.25)")
+      ("layers,l", po::value(&o.layers)->default_value(o.layers), "layers to run (0 = all)")
+      ("seq-len,n", po::value(&o.seq_len)->default_value(0), "override the sequence length n (synthetic self-attention)")
+      ("timing", po::value(&timing)->default_value(timing), "lt (loosely timed, DMI) | at (accurate)")
+      ("queue-depth", po::value(&o.queue_depth)->default_value(o.queue_depth), "layers queued before waiting")
+      ("check", "compare with the golden model (default)")
+      ("no-check", "skip the golden comparison and accuracy figures")
+      ("compare", "also run the other policies on the same preset and report speed-ups")
+      ("json", po::value(&o.json_path), "write the report as JSON to this file")
+      ("quiet,q", "print only the PASS/FAIL line");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "energon-vp: " << e.what() << " (see --help)\n";
+    return {std::nullopt, 2};
+  }
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return {std::nullopt, 0};
+  }
+  if (vm.count("list")) {
+    std::cout << "hardware presets:";
+    for (auto& n : platform::platform_preset_names()) std::cout << " " << n;
+    std::cout << "\nworkloads:";
+    for (auto& n : workload::builtin_workloads()) std::cout << " " << n;
+    std::cout << "\n";
+    return {std::nullopt, 0};
+  }
+  auto bad = [](const std::string& msg) {
+    std::cerr << "energon-vp: " << msg << "\n";
+    return ParseOutcome{std::nullopt, 2};
+  };
+  if (!parse_policy(policy, o.policy)) return bad("--policy '" + policy + "': expected dense, topk or mpmrf");
+  if (timing == "lt")
+    o.timing = platform::PlatformTiming::lt;
+  else if (timing == "at" || timing == "accurate")
+    o.timing = platform::PlatformTiming::accurate;
+  else
+    return bad("--timing '" + timing + "': expected lt or at");
+  if (vm.count("alpha")) {
+    if (!(alpha >= -1.0 && alpha <= 1.0)) return bad("--alpha must be in [-1, 1]");
+    o.alpha = alpha;
+  }
+  if (vm.count("topk-fraction")) {
+    if (!(topk_fraction > 0.0 && topk_fraction <= 1.0)) return bad("--topk-fraction must be in (0, 1]");
+    o.topk_fraction = topk_fraction;
+  }
+  if (!o.rounds.empty()) {
+    std::vector<FilterRound> r;
+    const std::string err = parse_rounds(o.rounds, r);
+    if (!err.empty()) return bad("--rounds: " + err);
+  }
+  if (vm.count("check") && vm.count("no-check")) return bad("--check and --no-check exclude each other");
+  o.check = !vm.count("no-check");
+  o.compare = vm.count("compare") > 0;
+  o.quiet = vm.count("quiet") > 0;
+  if (o.queue_depth == 0 || o.queue_depth > 64) return bad("--queue-depth must be in 1..64");
+  return {o, 0};
+}
+
+FilterConfig filter_for(const VpOptions& o, Policy policy, double topk_fraction) {
+  switch (policy) {
+    case Policy::dense: return FilterConfig::dense();
+    case Policy::topk: {
+      long q16 = std::lround(topk_fraction * 65536.0);
+      if (q16 < 1) q16 = 1;
+      if (q16 > 65536) q16 = 65536;
+      return FilterConfig::topk_fraction(uint32_t(q16));
+    }
+    case Policy::mpmrf: break;
+  }
+  FilterConfig f = FilterConfig::energon_default();
+  if (!o.rounds.empty()) parse_rounds(o.rounds, f.rounds);
+  if (o.alpha)
+    for (auto& r : f.rounds)
+      if (r.select.rule == SelectRule::threshold) r.select.alpha_q8 = int32_t(std::lround(*o.alpha * 256.0));
+  return f;
+}
+
+}  // namespace energon::vp

@@ -1,0 +1,41 @@
+// Command line of energon-vp.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "energon/attention_job.h"
+#include "energon/platform/platform.h"
+
+namespace energon::vp {
+
+struct VpOptions {
+  std::string hw = "energon-edge";
+  std::string workload = "bert-base-512";
+  Policy policy = Policy::mpmrf;
+  std::string rounds;                   ///< "" = Energon default rounds
+  std::optional<double> alpha;          ///< overrides every threshold round's α
+  std::optional<double> topk_fraction;  ///< topk policy: kept fraction (default: mpmrf's, else 0.25)
+  uint32_t layers = 2;                  ///< 0 = all layers of the workload
+  uint32_t seq_len = 0;                 ///< 0 = the workload's own n
+  platform::PlatformTiming timing = platform::PlatformTiming::lt;
+  uint32_t queue_depth = 2;
+  bool check = true;
+  bool compare = false;
+  std::string json_path;
+  bool quiet = false;
+};
+
+/// Parsed options, or the exit code to return (0 after --help / --list, 2 after a bad option).
+struct ParseOutcome {
+  std::optional<VpOptions> options;
+  int exit_code = 0;
+};
+
+ParseOutcome parse_options(int argc, char** argv);
+
+/// The filter configuration `policy` runs with under these options.
+FilterConfig filter_for(const VpOptions& o, Policy policy, double topk_fraction);
+
+}  // namespace energon::vp

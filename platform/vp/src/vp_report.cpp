@@ -1,0 +1,209 @@
+#include "vp_report.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "energon/filter_spec.h"
+#include "energon/fw/energon_fw.h"
+
+namespace energon::vp {
+
+using stats::Group;
+
+namespace {
+
+struct PassTotals {
+  uint64_t job_cycles = 0, allowed = 0, final_kept = 0;
+  std::array<uint64_t, ENERGON_MAX_ROUNDS> kept{};
+  double latency_ns = 0, clock_mhz = 1000;
+};
+
+PassTotals totals(const PassResult& p, const platform::PlatformConfig& hw) {
+  PassTotals t;
+  for (auto& l : p.app.layers) {
+    t.job_cycles += l.hw.cycles;
+    t.allowed += l.hw.allowed;
+    t.final_kept += l.hw.final_kept;
+    for (unsigned r = 0; r < ENERGON_MAX_ROUNDS; ++r) t.kept[r] += l.hw.kept[r];
+  }
+  t.latency_ns = (p.app.end - p.app.start).to_seconds() * 1e9;
+  t.clock_mhz = hw.accel.clock_mhz;
+  return t;
+}
+
+double ratio(double a, double b) { return b != 0 ? a / b : 0.0; }
+
+std::string shape_text(const AttentionShape& s) {
+  return "heads " + std::to_string(s.heads) + ", kv_heads " + std::to_string(s.kv_heads) + ", n_q " +
+         std::to_string(s.n_q) + ", n_k " + std::to_string(s.n_k) + ", d " + std::to_string(s.d) +
+         (s.causal ? ", causal" : "") + (s.valid_len != s.n_k ? ", valid_len " + std::to_string(s.valid_len) : "");
+}
+
+std::string policy_text(const FilterConfig& f) {
+  std::string t = to_string(f.policy);
+  if (f.policy == Policy::mpmrf) t += " " + format_rounds(f.rounds);
+  if (f.policy == Policy::topk) t += " " + format_select(f.topk);
+  return t;
+}
+
+void add_latency(Group& g, const PassResult& p, const PassTotals& t, uint32_t layers) {
+  g.set("accelerator_cycles", t.job_cycles, "cycles", "Sum of the jobs' cycles (descriptor result blocks)");
+  g.set("accelerator_us", double(t.job_cycles) / t.clock_mhz, "us", "Accelerator time at the preset clock");
+  g.set("cycles_per_layer", layers ? double(t.job_cycles) / layers : 0.0, "cycles", "Mean accelerator cycles per layer");
+  g.set("platform_us", t.latency_ns / 1000.0, "us",
+        "Simulated time from the first layer's packing to the last interrupt (host work included)");
+  g.set("host_compute_us", p.host.compute_time.to_seconds() * 1e6, "us",
+        "Host time charged for quantizing, packing, copying and MMIO (cumulative)");
+}
+
+void add_cycles(Group& g, const PassResult& p, const PassTotals& t) {
+  const energon_counters_t& c = p.app.counters;
+  const std::pair<const char*, uint64_t> blocks[] = {{"controller", c.busy_ctrl},
+                                                     {"fetch", c.busy_fetch},
+                                                     {"filter_engine", c.busy_filter},
+                                                     {"selector", c.busy_select},
+                                                     {"attention_engine", c.busy_attn}};
+  for (auto& [name, busy] : blocks) {
+    Group& b = g.group(name);
+    b.set("busy_cycles", busy, "cycles", "PERF_BUSY_* counter");
+    b.set("utilization", ratio(double(busy), double(t.job_cycles)), "", "Busy cycles / accelerator cycles");
+  }
+  uint64_t fb = 0, ab = 0, mb = 0, fs = 0, fsc = 0, as = 0, asc = 0;
+  for (auto& j : p.jobs) {
+    fb += j.datapath.filter_bound_cycles;
+    ab += j.datapath.attention_bound_cycles;
+    mb += j.datapath.memory_bound_cycles;
+    fs += j.datapath.filter_stalls;
+    fsc += j.datapath.filter_stall_cycles;
+    as += j.datapath.attention_stalls;
+    asc += j.datapath.attention_stall_cycles;
+  }
+  Group& pl = g.group("pipeline", "FU → AU pipeline, summed over the jobs");
+  pl.set("filter_bound_cycles", fb, "cycles", "Cycles the filter engine bounded");
+  pl.set("attention_bound_cycles", ab, "cycles", "Cycles the attention engine bounded");
+  pl.set("memory_bound_cycles", mb, "cycles", "Cycles DRAM bounded");
+  pl.set("filter_stalls", fs, "", "Times the FU found the row buffer full");
+  pl.set("filter_stall_cycles", fsc, "cycles", "Cycles the FU waited on a full row buffer");
+  pl.set("attention_stalls", as, "", "Times the AU found the row buffer empty");
+  pl.set("attention_stall_cycles", asc, "cycles", "Cycles the AU waited for rows");
+}
+
+void add_traffic(Group& g, const PassResult& p, uint32_t layers) {
+  const energon_counters_t& c = p.app.counters;
+  const std::pair<const char*, uint64_t> classes[] = {
+      {"descriptors_read", c.rd_desc}, {"q", c.rd_q},         {"k_plane0", c.rd_k[0]}, {"k_plane1", c.rd_k[1]},
+      {"k_plane2", c.rd_k[2]},         {"k_plane3", c.rd_k[3]}, {"v", c.rd_v},          {"scales", c.rd_scale},
+      {"output_written", c.wr_out},    {"descriptors_written", c.wr_desc}};
+  uint64_t total = 0;
+  for (auto& [name, bytes] : classes) {
+    g.set(name, bytes, "bytes", "PERF_RD_* / PERF_WR_* counter");
+    total += bytes;
+  }
+  g.set("total", total, "bytes", "Accelerator DRAM traffic, all classes");
+  g.set("per_layer", layers ? double(total) / layers : 0.0, "bytes", "Mean accelerator DRAM traffic per layer");
+  Group& d = g.group("dram_model", "DRAM model statistics of the pass (host DMI copies bypass the model in lt mode)");
+  d.set("bytes_read", p.dram.bytes_read(), "bytes", "");
+  d.set("bytes_written", p.dram.bytes_written(), "bytes", "");
+  d.set("row_hits", p.dram.row_hits(), "", "Bursts to an open row");
+  d.set("row_misses", p.dram.row_misses(), "", "Bursts needing an activate");
+  d.set("row_hit_rate", p.dram.row_hit_rate(), "", "");
+  d.set("achieved_bandwidth", p.dram.achieved_bandwidth_gbps(), "GB/s", "Bytes / active time");
+  d.set("peak_bandwidth", p.dram.peak_bandwidth_gbps(), "GB/s", "Channels × bus × data rate");
+}
+
+void add_filtering(Group& g, const PassResult& p, const PassTotals& t) {
+  g.set("keys_allowed", t.allowed, "keys", "Keys allowed by the masks, all heads and queries");
+  const size_t rounds = p.filter.policy == Policy::mpmrf ? p.filter.rounds.size() : p.filter.policy == Policy::topk ? 1 : 0;
+  for (size_t r = 0; r < rounds && r < ENERGON_MAX_ROUNDS; ++r)
+    g.set("kept_fraction_round" + std::to_string(r + 1), ratio(double(t.kept[r]), double(t.allowed)), "",
+          "Keys kept after round " + std::to_string(r + 1) + " / allowed");
+  g.set("kept_fraction", ratio(double(t.final_kept), double(t.allowed)), "", "Keys the attention engine used / allowed");
+  g.set("pruning_ratio", ratio(double(t.allowed), double(t.final_kept)), "x", "Allowed / kept");
+}
+
+void add_accuracy(Group& g, const PassResult& p) {
+  double l2 = 0, cos = 0, recall = 0, max_abs = 0;
+  size_t n = 0;
+  for (auto& l : p.app.layers) {
+    if (!l.checked) continue;
+    l2 += l.accuracy.total.rel_l2_error;
+    cos += l.accuracy.total.cosine;
+    recall += l.accuracy.total.mass_recall;
+    max_abs = std::max(max_abs, l.accuracy.total.max_abs_error);
+    ++n;
+  }
+  if (n == 0) {
+    g.set("available", false, "", "Accuracy needs --check");
+    return;
+  }
+  g.set("rel_l2_error", l2 / double(n), "", "‖out − ref‖₂ / ‖ref‖₂ vs float64 attention, mean over layers");
+  g.set("cosine", cos / double(n), "", "Cosine similarity with the reference, mean over layers");
+  g.set("max_abs_error", max_abs, "", "Largest |out − ref| over all layers, real units");
+  g.set("mass_recall", recall / double(n), "", "Reference softmax mass on kept keys, mean over rows and layers");
+}
+
+bool add_check(Group& g, const PassResult& p) {
+  size_t checked = 0, exact = 0, counts = 0, mismatches = 0, errors = 0;
+  for (auto& l : p.app.layers) {
+    errors += !l.hw.done || l.hw.error != ENERGON_ERR_NONE;
+    if (!l.checked) continue;
+    ++checked;
+    exact += l.bit_exact;
+    counts += l.counts_match;
+    mismatches += l.mismatches;
+  }
+  const bool ran = p.app.status == ENERGON_FW_OK && errors == 0;
+  const bool pass = ran && checked == p.app.layers.size() && exact == checked && counts == checked && checked > 0;
+  g.set("bit_exact", checked == 0 ? std::string(ran ? "NOT CHECKED" : "FAIL") : std::string(pass ? "PASS" : "FAIL"), "",
+        "Output and kept-key counts equal the golden model on every layer");
+  g.set("layers_checked", uint64_t(checked), "", "");
+  g.set("layers_bit_exact", uint64_t(exact), "", "");
+  g.set("layers_counts_match", uint64_t(counts), "", "Allowed / per-round kept / final counts equal golden's");
+  g.set("mismatched_elements", uint64_t(mismatches), "", "Output elements differing from the golden model");
+  g.set("job_errors", uint64_t(errors), "", "Jobs that ended with a hardware error");
+  if (!p.app.error.empty()) g.set("error", p.app.error, "", "First driver failure");
+  return ran && (checked == 0 || pass);
+}
+
+}  // namespace
+
+bool build_report(Group& root, const VpOptions& o, const platform::PlatformConfig& hw, const workload::Workload& w,
+                  uint32_t layers, const RunResult& run) {
+  Group& cfg = root.group("run", "What ran");
+  cfg.set("hardware", hw.name, "", hw.description);
+  cfg.set("dram", hw.dram.name, "", "DRAM preset");
+  cfg.set("workload", w.name, "", w.description);
+  cfg.set("shape", shape_text(w.shape), "", "Per layer");
+  cfg.set("layers", uint64_t(layers), "", "Layers run (of " + std::to_string(w.layers) + ")");
+  cfg.set("timing", std::string(o.timing == platform::PlatformTiming::lt ? "lt" : "at"), "", "Timing fidelity");
+  cfg.set("wall_time", run.wall_s, "s", "Wall time of the simulation");
+  cfg.set("wall_time_without_checks", run.wall_s - run.check_wall_s, "s", "Wall time minus golden checks");
+  if (!run.error.empty()) cfg.set("error", run.error, "", "The host program stopped");
+
+  bool ok = run.error.empty() && !run.passes.empty();
+  for (size_t i = 0; i < run.passes.size(); ++i) {
+    const PassResult& p = run.passes[i];
+    const PassTotals t = totals(p, hw);
+    Group& g = root.group(to_string(p.filter.policy), i == 0 ? "Requested policy" : "Comparison run (--compare)");
+    g.set("policy", policy_text(p.filter), "", "Policy and its rules");
+    ok = add_check(g.group("check", "Against the golden model"), p) && ok;
+    add_latency(g.group("latency"), p, t, layers);
+    add_cycles(g.group("cycles", "Busy cycles per block and utilization"), p, t);
+    add_traffic(g.group("dram_traffic", "Accelerator DRAM traffic per class"), p, layers);
+    add_filtering(g.group("filtering", "Kept keys"), p, t);
+    add_accuracy(g.group("accuracy", "Against the float64 reference (spec §1.4)"), p);
+  }
+  if (run.passes.size() > 1) {
+    Group& s = root.group("speedup", "Accelerator cycles of each policy / cycles of " +
+                                         std::string(to_string(run.passes[0].filter.policy)));
+    const double base = double(totals(run.passes[0], hw).job_cycles);
+    for (size_t i = 1; i < run.passes.size(); ++i)
+      s.set(std::string("over_") + to_string(run.passes[i].filter.policy),
+            ratio(double(totals(run.passes[i], hw).job_cycles), base), "x",
+            std::string(to_string(run.passes[0].filter.policy)) + " speed-up over " +
+                to_string(run.passes[i].filter.policy) + " on the same preset and data");
+  }
+  return ok;
+}
+
+}  // namespace energon::vp

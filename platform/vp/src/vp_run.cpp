@@ -1,0 +1,65 @@
+#include "vp_run.h"
+
+#include <chrono>
+
+#include "energon/platform/platform.h"
+
+namespace energon::vp {
+
+static double kept_fraction(const platform::AppResult& r) {
+  uint64_t allowed = 0, kept = 0;
+  for (auto& l : r.layers) {
+    allowed += l.hw.allowed;
+    kept += l.hw.final_kept;
+  }
+  return allowed ? double(kept) / double(allowed) : 0.0;
+}
+
+RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, const workload::Workload& w,
+                       uint32_t layers) {
+  RunResult result;
+  platform::Platform top("energon", hw, o.timing);
+
+  // The --policy pass first; under --compare mpmrf runs before topk so that topk can keep the
+  // same fraction of keys (the fair SpAtten-style comparison), then the rest.
+  std::vector<Policy> order = {o.policy};
+  if (o.compare)
+    for (Policy p : {Policy::mpmrf, Policy::topk, Policy::dense})
+      if (p != o.policy) order.push_back(p);
+
+  top.cpu.load_program([&](platform::HostCpu& cpu) {
+    double mpmrf_kept = -1;
+    for (Policy p : order) {
+      const double frac = o.topk_fraction ? *o.topk_fraction : (mpmrf_kept > 0 ? mpmrf_kept : 0.25);
+      PassResult pass;
+      pass.filter = filter_for(o, p, frac);
+      platform::AppConfig cfg;
+      cfg.reg_base = platform::kAccelRegBase;
+      cfg.filter = pass.filter;
+      cfg.queue_depth = o.queue_depth;
+      cfg.check = o.check;
+      const size_t first_job = top.monitor.records().size();
+      top.dram.reset_stats();
+      platform::AttentionApp app(layers, [&](uint32_t l) { return workload::make_layer(w, l); }, cfg);
+      const uint64_t mark = cpu.alloc_mark();
+      app(cpu);
+      cpu.release_to(mark);
+      pass.app = app.result();
+      pass.dram = top.dram.stats();
+      pass.jobs.assign(top.monitor.records().begin() + long(first_job), top.monitor.records().end());
+      pass.host = cpu.stats();
+      result.check_wall_s += pass.app.check_wall_s;
+      if (p == Policy::mpmrf) mpmrf_kept = kept_fraction(pass.app);
+      result.passes.push_back(std::move(pass));
+      if (result.passes.back().app.status != ENERGON_FW_OK) break;
+    }
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  sc_core::sc_start();
+  result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!top.cpu.program_error().empty()) result.error = top.cpu.program_error();
+  else if (!top.cpu.finished()) result.error = "the simulation ended before the host program finished";
+  return result;
+}
+
+}  // namespace energon::vp
