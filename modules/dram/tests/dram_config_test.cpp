@@ -149,6 +149,7 @@ TEST_CASE("dram config: bad geometry and mapping are errors naming the key") {
                            "[row, column:2, bank_group, bank, column:2]"))
             .empty());
   CHECK_THAT(load_error(small_yaml() + "size_bytes: 1GiB\n"), Catch::Contains("size_bytes"));
+  CHECK_THAT(load_error(small_yaml() + "size_bytes: 1000\n"), Catch::Contains("multiple of 4 KiB"));
   CHECK_THAT(load_error("name: [unclosed\n"), Catch::Contains("YAML syntax error"));
 }
 
@@ -188,4 +189,18 @@ TEST_CASE("dram config: Dram rejects an invalid config edited in code") {
     msg = e.what();
   }
   CHECK_THAT(msg, Catch::Contains("timing.tRCD"));
+}
+
+TEST_CASE("dram config: size_bytes below the capacity limits the address range") {
+  const DramConfig c = parse_dram_config(small_yaml() + "size_bytes: 4MiB\n", "inline");
+  CHECK(c.size_bytes == (uint64_t(4) << 20));
+  CHECK(c.capacity_bytes() == (uint64_t(8) << 20));
+  std::string msg;
+  try {
+    parse_dram_config(small_yaml() + "size_bytes: 3.5KiB\n", "inline");
+  } catch (const DramConfigError& e) {
+    msg = e.what();
+  }
+  CHECK_THAT(msg, Catch::StartsWith("inline"));
+  CHECK_THAT(msg, Catch::Contains("size_bytes"));
 }

@@ -207,3 +207,19 @@ TEST_CASE("dram timing: hbm2 spreads a 64 KiB block over 16 pseudo-channels") {
   CHECK(a.cycles == 292);
   for (const auto& c : dram.stats().channels()) CHECK(c.bytes_read == 4096);
 }
+
+TEST_CASE("dram timing: refreshes during an idle stretch are counted, not replayed") {
+  DramConfig cfg = small_config();
+  cfg.refresh_enabled = true;  // tREFI 1000, tRFC 50
+  Dram dram("dram", cfg);
+  Access first, after_idle;
+  run(dram, [&](DramStimulus& s) {
+    first = s.read(small_addr(0, 0, 0, 0), 64);
+    s.wait_until_cycle(10500);
+    after_idle = s.read(small_addr(0, 0, 0, 0), 64);  // refreshes at 1000 .. 10000; the row was closed
+  });
+  CHECK(first.cycles == 26);
+  CHECK(after_idle.cycles == 26);
+  CHECK(dram.stats().refreshes() == 10);
+  CHECK(dram.stats().row_empty() == 2);
+}
