@@ -48,6 +48,82 @@ constexpr const char* to_string(Access a) {
   return "?";
 }
 
+/// One field of energon_desc_t or energon_select_t: `count` elements of bytes / count each.
+struct FieldSpec {
+  const char* name;
+  uint32_t offset;
+  uint32_t bytes;
+  uint32_t count;
+  const char* type;
+  uint32_t element_bytes() const { return bytes / count; }
+};
+
+#define ENERGON_DESC_FIELD(f, n, type) \
+  FieldSpec{#f, uint32_t(offsetof(energon_desc_t, f)), uint32_t(sizeof(energon_desc_t::f)), n, type}
+/// Descriptor fields in address order. Names and types are listed by hand; offsets and sizes
+/// come from the compiler, and fields_tile() catches a field added to the header but not here.
+inline const FieldSpec kDescFields[] = {
+    ENERGON_DESC_FIELD(magic, 1, "uint32"),        ENERGON_DESC_FIELD(heads, 1, "uint16"),
+    ENERGON_DESC_FIELD(kv_heads, 1, "uint16"),     ENERGON_DESC_FIELD(n_q, 1, "uint32"),
+    ENERGON_DESC_FIELD(n_k, 1, "uint32"),          ENERGON_DESC_FIELD(valid_len, 1, "uint32"),
+    ENERGON_DESC_FIELD(d, 1, "uint16"),            ENERGON_DESC_FIELD(policy, 1, "uint8 (enum energon_policy)"),
+    ENERGON_DESC_FIELD(flags, 1, "uint8"),         ENERGON_DESC_FIELD(n_rounds, 1, "uint8"),
+    ENERGON_DESC_FIELD(n_planes, 1, "uint8"),      ENERGON_DESC_FIELD(plane_bits, 4, "uint8[4]"),
+    ENERGON_DESC_FIELD(reserved0, 1, "uint16"),    ENERGON_DESC_FIELD(q_addr, 1, "uint64"),
+    ENERGON_DESC_FIELD(k_plane_addr, 4, "uint64[4]"), ENERGON_DESC_FIELD(v_addr, 1, "uint64"),
+    ENERGON_DESC_FIELD(scale_addr, 1, "uint64"),   ENERGON_DESC_FIELD(out_addr, 1, "uint64"),
+    ENERGON_DESC_FIELD(round, 4, "energon_select_t[4]"), ENERGON_DESC_FIELD(topk, 1, "energon_select_t"),
+    ENERGON_DESC_FIELD(result_status, 1, "uint32"), ENERGON_DESC_FIELD(reserved1, 1, "uint32"),
+    ENERGON_DESC_FIELD(result_cycles, 1, "uint64"), ENERGON_DESC_FIELD(result_allowed, 1, "uint64"),
+    ENERGON_DESC_FIELD(result_kept, 4, "uint64[4]"), ENERGON_DESC_FIELD(result_final, 1, "uint64"),
+    ENERGON_DESC_FIELD(reserved2, 16, "uint8[16]"),
+};
+#undef ENERGON_DESC_FIELD
+
+#define ENERGON_SELECT_FIELD(f, type) \
+  FieldSpec{#f, uint32_t(offsetof(energon_select_t, f)), uint32_t(sizeof(energon_select_t::f)), 1, type}
+inline const FieldSpec kSelectFields[] = {
+    ENERGON_SELECT_FIELD(rule, "uint8 (enum energon_rule)"), ENERGON_SELECT_FIELD(q_bits, "uint8"),
+    ENERGON_SELECT_FIELD(k_bits, "uint8"),                   ENERGON_SELECT_FIELD(reserved, "uint8"),
+    ENERGON_SELECT_FIELD(alpha_q8, "int32"),                 ENERGON_SELECT_FIELD(k, "uint32"),
+    ENERGON_SELECT_FIELD(k_fraction_q16, "uint32"),
+};
+#undef ENERGON_SELECT_FIELD
+
+/// True when `fields` cover [0, total) in order without gaps or overlaps.
+template <size_t N>
+bool fields_tile(const FieldSpec (&fields)[N], size_t total) {
+  size_t next = 0;
+  for (const FieldSpec& f : fields) {
+    if (f.offset != next) return false;
+    next = f.offset + f.bytes;
+  }
+  return next == total;
+}
+
+/// Bit fields and constants of energon_regs.h, by their macro names.
+struct NamedConstant {
+  const char* name;
+  unsigned long long value;
+};
+#define ENERGON_CONSTANT(c) NamedConstant{#c, (unsigned long long)(c)}
+inline constexpr NamedConstant kConstants[] = {
+    ENERGON_CONSTANT(ENERGON_ID_VALUE),        ENERGON_CONSTANT(ENERGON_VERSION_VALUE),
+    ENERGON_CONSTANT(ENERGON_REG_SPACE_BYTES), ENERGON_CONSTANT(ENERGON_CTRL_ENABLE),
+    ENERGON_CONSTANT(ENERGON_CTRL_SOFT_RESET), ENERGON_CONSTANT(ENERGON_CTRL_IRQ_EN),
+    ENERGON_CONSTANT(ENERGON_STATUS_BUSY),     ENERGON_CONSTANT(ENERGON_STATUS_QUEUE_ERR),
+    ENERGON_CONSTANT(ENERGON_STATUS_ERR_SHIFT), ENERGON_CONSTANT(ENERGON_STATUS_ERR_MASK),
+    ENERGON_CONSTANT(ENERGON_IRQ_DONE),        ENERGON_CONSTANT(ENERGON_IRQ_ERROR),
+    ENERGON_CONSTANT(ENERGON_PERF_CLEAR),      ENERGON_CONSTANT(ENERGON_DESC_MAGIC),
+    ENERGON_CONSTANT(ENERGON_DESC_BYTES),      ENERGON_CONSTANT(ENERGON_BUFFER_ALIGN),
+    ENERGON_CONSTANT(ENERGON_MAX_ROUNDS),      ENERGON_CONSTANT(ENERGON_MAX_PLANES),
+    ENERGON_CONSTANT(ENERGON_POLICY_DENSE),    ENERGON_CONSTANT(ENERGON_POLICY_TOPK),
+    ENERGON_CONSTANT(ENERGON_POLICY_MPMRF),    ENERGON_CONSTANT(ENERGON_RULE_THRESHOLD),
+    ENERGON_CONSTANT(ENERGON_RULE_TOPK),       ENERGON_CONSTANT(ENERGON_DESC_FLAG_CAUSAL),
+    ENERGON_CONSTANT(ENERGON_RESULT_DONE),     ENERGON_CONSTANT(ENERGON_RESULT_ERR_SHIFT),
+};
+#undef ENERGON_CONSTANT
+
 /// Name of an error code ("BAD_MAGIC"), or "UNKNOWN".
 constexpr const char* error_name(uint8_t code) {
   for (const ErrorSpec& e : kErrors)
