@@ -32,16 +32,22 @@ Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
 
 Dram::~Dram() = default;
 
-void Dram::reset_stats() { stats_.clear(); }
+void Dram::reset_stats() {
+  stats_.clear();
+}
 
 void Dram::reset() {
   timing_->reset();
   stats_.clear();
 }
 
-void Dram::clear_memory() { storage_->clear(); }
+void Dram::clear_memory() {
+  storage_->clear();
+}
 
-sc_core::sc_time Dram::clock_period() const { return sc_core::sc_time(cfg_.tck_ps, sc_core::SC_PS); }
+sc_core::sc_time Dram::clock_period() const {
+  return sc_core::sc_time(cfg_.tck_ps, sc_core::SC_PS);
+}
 
 sc_core::sc_time Dram::closed_bank_latency(bool write) const {
   const auto& t = cfg_.timing;
@@ -65,14 +71,18 @@ void Dram::copy(tlm::tlm_generic_payload& trans, uint64_t address, unsigned leng
   const unsigned be_len = trans.get_byte_enable_length();
   const bool write = trans.is_write();
   if (!be) {
-    if (write) std::memcpy(mem, data, length);
-    else std::memcpy(data, mem, length);
+    if (write)
+      std::memcpy(mem, data, length);
+    else
+      std::memcpy(data, mem, length);
     return;
   }
   for (unsigned i = 0; i < length; ++i) {
     if (be[i % be_len] != TLM_BYTE_ENABLED) continue;
-    if (write) mem[i] = data[i];
-    else data[i] = mem[i];
+    if (write)
+      mem[i] = data[i];
+    else
+      data[i] = mem[i];
   }
 }
 
@@ -135,8 +145,10 @@ unsigned int Dram::transport_dbg(tlm::tlm_generic_payload& trans) {
   }
   const unsigned n = unsigned(std::min<uint64_t>(trans.get_data_length(), cfg_.size_bytes - address));
   uint8_t* mem = storage_->data() + address;
-  if (cmd == tlm::TLM_WRITE_COMMAND) std::memcpy(mem, trans.get_data_ptr(), n);
-  else std::memcpy(trans.get_data_ptr(), mem, n);
+  if (cmd == tlm::TLM_WRITE_COMMAND)
+    std::memcpy(mem, trans.get_data_ptr(), n);
+  else
+    std::memcpy(trans.get_data_ptr(), mem, n);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
   return n;
 }

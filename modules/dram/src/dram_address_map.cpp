@@ -5,12 +5,18 @@ namespace {
 
 uint32_t& field_of(DramCoord& c, DramField f) {
   switch (f) {
-    case DramField::row: return c.row;
-    case DramField::rank: return c.rank;
-    case DramField::bank_group: return c.bank_group;
-    case DramField::bank: return c.bank;
-    case DramField::channel: return c.channel;
-    case DramField::column: break;
+    case DramField::row:
+      return c.row;
+    case DramField::rank:
+      return c.rank;
+    case DramField::bank_group:
+      return c.bank_group;
+    case DramField::bank:
+      return c.bank;
+    case DramField::channel:
+      return c.channel;
+    case DramField::column:
+      break;
   }
   return c.column;
 }

@@ -69,7 +69,8 @@ class Parser {
     throw DramConfigError(os.str());
   }
 
-  void check_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed) const {
+  void check_keys(const YAML::Node& map, const std::string& path,
+                  const std::vector<std::string>& allowed) const {
     if (!map.IsMap()) fail(path.empty() ? "<top>" : path, map, "expected a mapping of keys");
     for (const auto& kv : map) {
       const std::string k = kv.first.as<std::string>();
@@ -85,7 +86,8 @@ class Parser {
     return path.empty() ? key : path + "." + key;
   }
 
-  std::optional<uint64_t> count(const YAML::Node& map, const std::string& path, const std::string& key) const {
+  std::optional<uint64_t> count(const YAML::Node& map, const std::string& path,
+                                const std::string& key) const {
     const YAML::Node n = map[key];
     if (!n.IsDefined() || n.IsNull()) return std::nullopt;
     const std::string s = scalar(n, join(path, key));
@@ -107,17 +109,23 @@ class Parser {
     std::string unit(end);
     unit.erase(0, unit.find_first_not_of(' '));
     double mult = 0;
-    if (unit.empty() || unit == "B") mult = 1;
-    else if (unit == "KiB") mult = 1024.0;
-    else if (unit == "MiB") mult = 1024.0 * 1024;
-    else if (unit == "GiB") mult = 1024.0 * 1024 * 1024;
+    if (unit.empty() || unit == "B")
+      mult = 1;
+    else if (unit == "KiB")
+      mult = 1024.0;
+    else if (unit == "MiB")
+      mult = 1024.0 * 1024;
+    else if (unit == "GiB")
+      mult = 1024.0 * 1024 * 1024;
     if (end == s.c_str() || mult == 0 || !(v > 0) || std::floor(v * mult) != v * mult)
-      fail(key, n, "expected a positive byte count such as 1073741824 or '1GiB' (units B, KiB, MiB, GiB), got '" + s +
-                       "'");
+      fail(key, n,
+           "expected a positive byte count such as 1073741824 or '1GiB' (units B, KiB, MiB, GiB), got '" + s +
+               "'");
     return uint64_t(v * mult);
   }
 
-  std::optional<double> positive(const YAML::Node& map, const std::string& path, const std::string& key) const {
+  std::optional<double> positive(const YAML::Node& map, const std::string& path,
+                                 const std::string& key) const {
     const YAML::Node n = map[key];
     if (!n.IsDefined() || n.IsNull()) return std::nullopt;
     const std::string s = scalar(n, join(path, key));
@@ -144,7 +152,8 @@ class Parser {
     return scalar(n, key);
   }
 
-  std::optional<DurationText> duration(const YAML::Node& map, const std::string& path, const std::string& key) const {
+  std::optional<DurationText> duration(const YAML::Node& map, const std::string& path,
+                                       const std::string& key) const {
     const YAML::Node n = map[key];
     if (!n.IsDefined() || n.IsNull()) return std::nullopt;
     const std::string full = join(path, key);
@@ -157,11 +166,16 @@ class Parser {
     d.key = full;
     d.line = n.Mark().line + 1;
     d.value = v;
-    if (unit.empty() || unit == "ck" || unit == "nCK") d.unit = DurationText::Unit::ck;
-    else if (unit == "ps") d.unit = DurationText::Unit::ps;
-    else if (unit == "ns") d.unit = DurationText::Unit::ns;
-    else if (unit == "us") d.unit = DurationText::Unit::us;
-    else fail(full, n, "expected clock cycles (22) or a time with unit ps/ns/us (13.75ns), got '" + s + "'");
+    if (unit.empty() || unit == "ck" || unit == "nCK")
+      d.unit = DurationText::Unit::ck;
+    else if (unit == "ps")
+      d.unit = DurationText::Unit::ps;
+    else if (unit == "ns")
+      d.unit = DurationText::Unit::ns;
+    else if (unit == "us")
+      d.unit = DurationText::Unit::us;
+    else
+      fail(full, n, "expected clock cycles (22) or a time with unit ps/ns/us (13.75ns), got '" + s + "'");
     if (end == s.c_str() || !std::isfinite(v))
       fail(full, n, "expected clock cycles (22) or a time with unit ps/ns/us (13.75ns), got '" + s + "'");
     if (v < 0) fail(full, n, "must be >= 0, got " + s);
@@ -177,16 +191,18 @@ class Parser {
 
   DramFile parse(const YAML::Node& root) const {
     DramFile f;
-    check_keys(root, "", {"name", "source", "description", "size_bytes", "organization", "clock", "timing",
-                          "refresh", "address_mapping"});
+    check_keys(root, "",
+               {"name", "source", "description", "size_bytes", "organization", "clock", "timing", "refresh",
+                "address_mapping"});
     f.name = text(root, "name");
     f.source = text(root, "source");
     f.size_bytes = size(root, "size_bytes");
 
     if (const YAML::Node o = root["organization"]; o.IsDefined()) {
       const std::string p = "organization";
-      check_keys(o, p, {"channels", "ranks", "bank_groups", "banks_per_group", "rows", "columns", "bus_width_bits",
-                        "burst_length", "data_rate"});
+      check_keys(o, p,
+                 {"channels", "ranks", "bank_groups", "banks_per_group", "rows", "columns", "bus_width_bits",
+                  "burst_length", "data_rate"});
       auto& g = f.organization;
       g.channels = count(o, p, "channels");
       g.ranks = count(o, p, "ranks");
@@ -204,8 +220,9 @@ class Parser {
     }
     if (const YAML::Node t = root["timing"]; t.IsDefined()) {
       const std::string p = "timing";
-      check_keys(t, p, {"tRCD", "tRP", "tCL", "tCWL", "tRAS", "tRC", "tCCD", "tCCD_S", "tCCD_L", "tRRD", "tRRD_S",
-                        "tRRD_L", "tFAW", "tWR", "tWTR", "tWTR_S", "tWTR_L", "tRTP", "tRTRS"});
+      check_keys(t, p,
+                 {"tRCD", "tRP", "tCL", "tCWL", "tRAS", "tRC", "tCCD", "tCCD_S", "tCCD_L", "tRRD", "tRRD_S",
+                  "tRRD_L", "tFAW", "tWR", "tWTR", "tWTR_S", "tWTR_L", "tRTP", "tRTRS"});
       auto& m = f.timing;
       m.tRCD = duration(t, p, "tRCD");
       m.tRP = duration(t, p, "tRP");
@@ -235,7 +252,8 @@ class Parser {
     }
     if (const YAML::Node m = root["address_mapping"]; m.IsDefined()) {
       if (!m.IsSequence())
-        fail("address_mapping", m, "expected a list of fields from MSB to LSB, e.g. [row, bank, column, channel]");
+        fail("address_mapping", m,
+             "expected a list of fields from MSB to LSB, e.g. [row, bank, column, channel]");
       f.has_mapping = true;
       for (const auto& e : m) f.mapping.push_back({scalar(e, "address_mapping"), e.Mark().line + 1});
     }
@@ -254,21 +272,28 @@ unsigned log2_exact(uint64_t v) {
   return b;
 }
 
-bool power_of_two(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+bool power_of_two(uint64_t v) {
+  return v != 0 && (v & (v - 1)) == 0;
+}
 
 /// Bits of the burst index a field takes.
 unsigned field_bits(const DramConfig& c, DramField f) {
   switch (f) {
-    case DramField::row: return log2_exact(c.rows);
-    case DramField::rank: return log2_exact(c.ranks);
-    case DramField::bank_group: return log2_exact(c.bank_groups);
-    case DramField::bank: return log2_exact(c.banks_per_group);
-    case DramField::channel: return log2_exact(c.channels);
-    case DramField::column: return log2_exact(c.columns / c.burst_length);
+    case DramField::row:
+      return log2_exact(c.rows);
+    case DramField::rank:
+      return log2_exact(c.ranks);
+    case DramField::bank_group:
+      return log2_exact(c.bank_groups);
+    case DramField::bank:
+      return log2_exact(c.banks_per_group);
+    case DramField::channel:
+      return log2_exact(c.channels);
+    case DramField::column:
+      return log2_exact(c.columns / c.burst_length);
   }
   return 0;
 }
-
 
 class Validator {
  public:
@@ -291,10 +316,17 @@ class Validator {
   uint32_t cycles(const DurationText& d, double tck_ps) const {
     double c = d.value;
     switch (d.unit) {
-      case DurationText::Unit::ck: break;
-      case DurationText::Unit::ps: c = d.value / tck_ps; break;
-      case DurationText::Unit::ns: c = d.value * 1e3 / tck_ps; break;
-      case DurationText::Unit::us: c = d.value * 1e6 / tck_ps; break;
+      case DurationText::Unit::ck:
+        break;
+      case DurationText::Unit::ps:
+        c = d.value / tck_ps;
+        break;
+      case DurationText::Unit::ns:
+        c = d.value * 1e3 / tck_ps;
+        break;
+      case DurationText::Unit::us:
+        c = d.value * 1e6 / tck_ps;
+        break;
     }
     c = std::ceil(c - 1e-6);  // JEDEC rounding: nCK = ceil(t / tCK), tolerant of float noise
     if (c > 1e9) fail(d.key, "too large (" + std::to_string(c) + " cycles)", d.line);
@@ -311,7 +343,8 @@ class Validator {
                                            const std::optional<DurationText>& s,
                                            const std::optional<DurationText>& l, const std::string& base,
                                            double tck) const {
-    if (one && (s || l)) fail("timing." + base, "give either " + base + " or " + base + "_S and " + base + "_L, not both");
+    if (one && (s || l))
+      fail("timing." + base, "give either " + base + " or " + base + "_S and " + base + "_L, not both");
     if (one) {
       const uint32_t v = cycles(*one, tck);
       return {v, v};
@@ -367,15 +400,17 @@ class Validator {
     }
 
     if (!f_.has_mapping)
-      fail("address_mapping", "missing (expected a list of fields from MSB to LSB, e.g. [row, bank, column, channel])");
+      fail("address_mapping",
+           "missing (expected a list of fields from MSB to LSB, e.g. [row, bank, column, channel])");
     for (const auto& e : f_.mapping) c.mapping.push_back(slice(e));
     // An entry without ":bits" takes all of its field's bits and must then be the field's only entry.
     for (size_t i = 0; i < c.mapping.size(); ++i) {
       if (c.mapping[i].bits != 0) continue;
       for (size_t j = 0; j < c.mapping.size(); ++j)
         if (j != i && c.mapping[j].field == c.mapping[i].field)
-          fail("address_mapping", std::string("field '") + to_string(c.mapping[i].field) +
-                                      "' appears more than once: give field:bits in every entry",
+          fail("address_mapping",
+               std::string("field '") + to_string(c.mapping[i].field) +
+                   "' appears more than once: give field:bits in every entry",
                f_.mapping[i].line);
       c.mapping[i].bits = field_bits(c, c.mapping[i].field);
     }
@@ -402,19 +437,21 @@ class Validator {
       char* end = nullptr;
       const long v = std::strtol(b.c_str(), &end, 10);
       if (b.empty() || *end != '\0' || v <= 0 || v > 40)
-        fail("address_mapping", "entry '" + e.text + "': expected field or field:bits with bits 1..40", e.line);
+        fail("address_mapping", "entry '" + e.text + "': expected field or field:bits with bits 1..40",
+             e.line);
       bits = unsigned(v);
     }
     static const std::pair<const char*, DramField> names[] = {
-        {"row", DramField::row},         {"rank", DramField::rank},       {"bank_group", DramField::bank_group},
-        {"bank", DramField::bank},       {"channel", DramField::channel}, {"column", DramField::column}};
+        {"row", DramField::row},   {"rank", DramField::rank},       {"bank_group", DramField::bank_group},
+        {"bank", DramField::bank}, {"channel", DramField::channel}, {"column", DramField::column}};
     for (const auto& [n, f] : names) {
       if (name != n) continue;
       // bits == 0 marks "all the field's bits", resolved in build().
       return {f, bits.value_or(0)};
     }
     fail("address_mapping",
-         "entry '" + e.text + "': unknown field (expected row, rank, bank_group, bank, channel or column)", e.line);
+         "entry '" + e.text + "': unknown field (expected row, rank, bank_group, bank, channel or column)",
+         e.line);
   }
 
  private:
@@ -426,12 +463,18 @@ class Validator {
 
 const char* to_string(DramField field) {
   switch (field) {
-    case DramField::row: return "row";
-    case DramField::rank: return "rank";
-    case DramField::bank_group: return "bank_group";
-    case DramField::bank: return "bank";
-    case DramField::channel: return "channel";
-    case DramField::column: return "column";
+    case DramField::row:
+      return "row";
+    case DramField::rank:
+      return "rank";
+    case DramField::bank_group:
+      return "bank_group";
+    case DramField::bank:
+      return "bank";
+    case DramField::channel:
+      return "channel";
+    case DramField::column:
+      return "column";
   }
   return "?";
 }
@@ -460,11 +503,14 @@ void validate_dram_config(const DramConfig& c) {
   pow2(c.columns, "organization.columns");
   pow2(c.burst_length, "organization.burst_length");
   if (c.bus_width_bits < 8 || !power_of_two(c.bus_width_bits))
-    fail("organization.bus_width_bits", "expected a power of two >= 8, got " + std::to_string(c.bus_width_bits));
+    fail("organization.bus_width_bits",
+         "expected a power of two >= 8, got " + std::to_string(c.bus_width_bits));
   if (c.data_rate != 1 && c.data_rate != 2 && c.data_rate != 4)
-    fail("organization.data_rate", "expected 1, 2 (DDR) or 4 beats per clock, got " + std::to_string(c.data_rate));
+    fail("organization.data_rate",
+         "expected 1, 2 (DDR) or 4 beats per clock, got " + std::to_string(c.data_rate));
   if (c.burst_length % c.data_rate != 0)
-    fail("organization.burst_length", "must be a multiple of data_rate (" + std::to_string(c.data_rate) + ")");
+    fail("organization.burst_length",
+         "must be a multiple of data_rate (" + std::to_string(c.data_rate) + ")");
   if (c.columns < c.burst_length)
     fail("organization.columns", "must be >= burst_length (" + std::to_string(c.burst_length) + ")");
   if (!(c.tck_ps > 0) || !std::isfinite(c.tck_ps)) fail("clock.tCK_ps", "must be > 0");
@@ -493,8 +539,8 @@ void validate_dram_config(const DramConfig& c) {
 
   // Every field with more than one value must get exactly its bit count across its slices.
   if (c.mapping.empty()) fail("address_mapping", "must list the address fields");
-  for (DramField f : {DramField::row, DramField::rank, DramField::bank_group, DramField::bank, DramField::channel,
-                      DramField::column}) {
+  for (DramField f : {DramField::row, DramField::rank, DramField::bank_group, DramField::bank,
+                      DramField::channel, DramField::column}) {
     unsigned sum = 0;
     for (const auto& s : c.mapping)
       if (s.field == f) sum += s.bits;
@@ -538,7 +584,8 @@ DramConfig parse_dram_config(const std::string& yaml_text, const std::string& or
 
 DramConfig load_dram_config(const std::string& preset_name_or_path) {
   fs::path path(preset_name_or_path);
-  const bool looks_like_path = preset_name_or_path.find('/') != std::string::npos || path.extension() == ".yaml";
+  const bool looks_like_path =
+      preset_name_or_path.find('/') != std::string::npos || path.extension() == ".yaml";
   if (!looks_like_path) {
     path = fs::path(dram_presets_dir()) / (preset_name_or_path + ".yaml");
     if (!fs::exists(path)) {

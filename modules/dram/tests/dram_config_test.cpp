@@ -137,10 +137,12 @@ TEST_CASE("dram config: negative or malformed timing is an error naming the key"
 TEST_CASE("dram config: bad geometry and mapping are errors naming the key") {
   CHECK_THAT(load_error(replace(small_yaml(), "banks_per_group: 4", "banks_per_group: 3")),
              Catch::Contains("organization.banks_per_group"));
-  CHECK_THAT(load_error(replace(small_yaml(), "[row, bank_group, bank, column, channel]", "[row, bank_group, column]")),
+  CHECK_THAT(load_error(replace(small_yaml(), "[row, bank_group, bank, column, channel]",
+                                "[row, bank_group, column]")),
              Catch::Contains("field 'bank' takes 2 bits"));
-  CHECK_THAT(load_error(replace(small_yaml(), "[row, bank_group, bank, column, channel]", "[row, bank, colum]")),
-             Catch::Contains("unknown field"));
+  CHECK_THAT(
+      load_error(replace(small_yaml(), "[row, bank_group, bank, column, channel]", "[row, bank, colum]")),
+      Catch::Contains("unknown field"));
   CHECK_THAT(load_error(replace(small_yaml(), "[row, bank_group, bank, column, channel]",
                                 "[row, column:2, bank_group, bank, column]")),
              Catch::Contains("more than once"));
@@ -154,7 +156,8 @@ TEST_CASE("dram config: bad geometry and mapping are errors naming the key") {
 }
 
 TEST_CASE("dram config: refresh enabled needs tREFI and tRFC") {
-  const std::string yaml = replace(replace(small_yaml(), "enabled: false", "enabled: true"), "  tRFC: 50\n", "");
+  const std::string yaml =
+      replace(replace(small_yaml(), "enabled: false", "enabled: true"), "  tRFC: 50\n", "");
   CHECK_THAT(load_error(yaml), Catch::Contains("refresh.tRFC"));
 }
 

@@ -2,9 +2,9 @@
 // Dram through its socket; each access reports the TLM status and its latency in DRAM cycles.
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstdint>
 #include <functional>
@@ -30,7 +30,8 @@ class DramStimulus : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<DramStimulus> init;
   bool finished = false;
 
-  DramStimulus(sc_core::sc_module_name name, sc_core::sc_time clock, std::function<void(DramStimulus&)> script);
+  DramStimulus(sc_core::sc_module_name name, sc_core::sc_time clock,
+               std::function<void(DramStimulus&)> script);
 
   /// b_transport issued at the current time (no wait); `data` may be null (scratch buffer).
   Access read(uint64_t address, unsigned length, uint8_t* data = nullptr);

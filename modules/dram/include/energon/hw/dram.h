@@ -3,9 +3,9 @@
 // never waits; DMI and debug transport reach the same backing store without timing.
 #pragma once
 
+#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
 #include <memory>
