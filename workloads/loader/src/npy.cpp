@@ -1,5 +1,6 @@
 #include "energon/workload/npy.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <fstream>
@@ -147,7 +148,9 @@ class HeaderParser {
   size_t pos_ = 0;
 };
 
-NpyHeader parse_header(const std::vector<uint8_t>& b, const std::string& path) {
+// `b` holds at least the whole header when the file is long enough; `file_size` is the
+// size of the whole file (the data need not be in `b`).
+NpyHeader parse_header(const std::vector<uint8_t>& b, uint64_t file_size, const std::string& path) {
   if (b.size() < kMagicLen || std::memcmp(b.data(), kMagic, kMagicLen) != 0)
     fail(path, "not a NumPy .npy file (bad magic: expected \\x93NUMPY)");
   if (b.size() < 10) fail(path, "truncated .npy header");
@@ -171,7 +174,7 @@ NpyHeader parse_header(const std::vector<uint8_t>& b, const std::string& path) {
     elems *= dim;
   }
   const uint64_t need = elems * item_size(h.dtype);
-  const uint64_t have = b.size() - h.data_offset;
+  const uint64_t have = file_size - h.data_offset;
   if (have < need)
     fail(path, "truncated: shape needs " + std::to_string(need) + " data bytes, the file has " +
                    std::to_string(have));
@@ -274,12 +277,31 @@ float half_to_float(uint16_t h) {
   return f;
 }
 
-NpyHeader read_npy_header(const std::string& path) { return parse_header(slurp(path), path); }
+NpyHeader read_npy_header(const std::string& path) {
+  // Only the header is read: load-time checks of large dumps stay cheap.
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) fail(path, "cannot open file");
+  const uint64_t file_size = static_cast<uint64_t>(in.tellg());
+  in.seekg(0);
+  auto read_prefix = [&](uint64_t n) {
+    std::vector<uint8_t> b(static_cast<size_t>(std::min(n, file_size)));
+    in.seekg(0);
+    in.read(reinterpret_cast<char*>(b.data()), static_cast<std::streamsize>(b.size()));
+    if (!in) fail(path, "read error");
+    return b;
+  };
+  std::vector<uint8_t> b = read_prefix(12);
+  if (b.size() >= 12 && std::memcmp(b.data(), kMagic, kMagicLen) == 0) {
+    const uint64_t header_len = b[6] == 1 ? le16(b.data() + 8) : le32(b.data() + 8);
+    b = read_prefix((b[6] == 1 ? 10 : 12) + header_len);
+  }
+  return parse_header(b, file_size, path);
+}
 
 NpyArray read_npy(const std::string& path) {
   const std::vector<uint8_t> b = slurp(path);
   NpyArray a;
-  a.header = parse_header(b, path);
+  a.header = parse_header(b, b.size(), path);
   const uint64_t n = a.header.elements();
   a.data.resize(n);
   const uint8_t* p = b.data() + a.header.data_offset;

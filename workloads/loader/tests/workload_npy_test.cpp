@@ -252,3 +252,18 @@ TEST_CASE("workload_npy_shape_mismatch_names_file_and_expectation") {
   write_npy(dir.file("v.npy"), {8, 4}, ramp(32, 1.0f));
   CHECK_THROWS_WITH(make_layer(w, 0), StartsWith(dir.file("v.npy") + ": shape (8, 4) does not match"));
 }
+
+TEST_CASE("workload_npy_header_only_read_checks_the_same") {
+  test::TestDir dir("header");
+  write_npy(dir.file("a.npy"), {4, 3}, ramp(12, 1.0f));
+  const NpyHeader h = read_npy_header(dir.file("a.npy"));
+  CHECK(h.shape == std::vector<uint64_t>{4, 3});
+  CHECK(h.elements() == 12);
+  CHECK(h.data_offset == 128);  // as numpy writes it: 10 + 60-character dict, padded to 64
+  std::filesystem::resize_file(dir.file("a.npy"), 128 + 40);
+  CHECK_THROWS_WITH(read_npy_header(dir.file("a.npy")),
+                    dir.file("a.npy") + ": truncated: shape needs 48 data bytes, the file has 40");
+  std::filesystem::resize_file(dir.file("a.npy"), 11);
+  CHECK_THROWS_WITH(read_npy_header(dir.file("a.npy")), StartsWith(dir.file("a.npy") + ": truncated .npy header"));
+  CHECK_THROWS_WITH(read_npy_header(dir.file("none.npy")), dir.file("none.npy") + ": cannot open file");
+}
