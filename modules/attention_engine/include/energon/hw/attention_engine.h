@@ -1,0 +1,80 @@
+// High-precision attention engine (AU): INT16 Q·K with 64-bit accumulation on the kept keys,
+// the float32 softmax unit of spec §1.3 (ascending-order sum, expf, lrintf to Q0.16), ×V with
+// round-half-away /65536 saturated to INT16, and the output row write-back. K planes the
+// filter engine has not fetched, V rows and the output go through its `fetch` socket.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "energon/hw/accel_config.h"
+#include "energon/hw/block_timing.h"
+#include "energon/hw/filter_engine.h"
+#include "energon/hw/k_planes.h"
+
+namespace energon::hw {
+
+/// One query row of the attention engine.
+struct AttendJob {
+  const KPlaneLayout* layout = nullptr;
+  uint32_t kv_head = 0;
+  uint64_t v_addr = 0;    ///< V base: INT16 [kv_heads][n_k][d]
+  uint64_t out_addr = 0;  ///< this row's output: INT16 [d]
+  const int16_t* q = nullptr;  ///< INT16 query row
+  float c = 1.0f;              ///< softmax scale (scale_q·scale_k)/sqrtf(d)
+  std::vector<uint32_t> keys;      ///< keys to attend to, ascending
+  std::vector<uint16_t> key_bits;  ///< keys.size()×d K bits; planes [0, planes_have) present
+  uint32_t planes_have = 0;
+  std::vector<int64_t> acc;  ///< INT16 Q·K per key: set by score_keys (or by the caller)
+  RowStats stats;            ///< of acc
+  // ---- results ----
+  std::vector<int16_t> out;  ///< the row written back
+  uint64_t compute_cycles = 0, memory_cycles = 0;  ///< accumulated over the calls
+};
+
+class attention_engine_if : public virtual sc_core::sc_interface {
+ public:
+  /// Completes the K rows of job.keys (missing planes) and computes acc = Q·K.
+  virtual void score_keys(AttendJob& job, sc_core::sc_time& delay) = 0;
+  /// Softmax over job.keys (scoring first when acc is not set), ×V, writes the output row.
+  virtual void finish_row(AttendJob& job, sc_core::sc_time& delay) = 0;
+};
+
+struct AttentionEngineStats {
+  uint64_t busy_cycles = 0;
+  uint64_t rows = 0;
+  uint64_t qk_macs = 0;
+  uint64_t softmax_elems = 0;
+  uint64_t v_macs = 0;
+};
+
+class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
+ public:
+  sc_core::sc_export<attention_engine_if> cmd;
+  tlm_utils::simple_initiator_socket<AttentionEngine> fetch;
+
+  AttentionEngine(sc_core::sc_module_name name, const AccelConfig& config);
+  AttentionEngine(const AttentionEngine&) = delete;
+  AttentionEngine& operator=(const AttentionEngine&) = delete;
+
+  void score_keys(AttendJob& job, sc_core::sc_time& delay) override;
+  void finish_row(AttendJob& job, sc_core::sc_time& delay) override;
+  uint64_t qk_cycles(uint32_t n, uint32_t d) const;
+  uint64_t softmax_v_cycles(uint32_t n, uint32_t d) const;
+  void reset() { stats_ = AttentionEngineStats{}; }
+  const AttentionEngineStats& stats() const { return stats_; }
+
+ private:
+  void fetch_rows(AttendJob& job, sc_core::sc_time& delay);
+  const AccelConfig config_;
+  const BlockClock clock_;
+  AttentionEngineStats stats_;
+  std::vector<uint8_t> staging_;
+  std::vector<int16_t> vrows_;
+};
+
+}  // namespace energon::hw

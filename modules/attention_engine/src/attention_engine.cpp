@@ -1,0 +1,125 @@
+#include "energon/hw/attention_engine.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "energon/hw/fetch_unit.h"
+
+namespace energon::hw {
+
+AttentionEngine::AttentionEngine(sc_core::sc_module_name name, const AccelConfig& config)
+    : sc_module(name), cmd("cmd"), fetch("fetch"), config_(config), clock_(config) {
+  cmd.bind(*this);
+}
+
+uint64_t AttentionEngine::qk_cycles(uint32_t n, uint32_t d) const {
+  return n == 0 ? 0 : ceil_div(uint64_t(n) * d, config_.au_qk_multipliers);
+}
+
+uint64_t AttentionEngine::softmax_v_cycles(uint32_t n, uint32_t d) const {
+  if (n == 0) return config_.au_latency;  // a row with no allowed keys: write zeros
+  // Softmax: three passes over the row (max, exp + sum, normalize + quantize) then ×V.
+  return 3 * ceil_div(n, config_.softmax_lanes) + config_.softmax_latency +
+         ceil_div(uint64_t(n) * d, config_.au_v_multipliers) + config_.au_latency;
+}
+
+void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
+  const KPlaneLayout& l = *job.layout;
+  const uint32_t d = l.d;
+  const size_t n = job.keys.size();
+  job.key_bits.resize(n * d);
+  const sc_core::sc_time mem_start = BlockClock::local(delay);
+  for (uint32_t p = job.planes_have; p < l.n_planes; ++p) {
+    const uint32_t rb = l.row_bytes(p);
+    for (size_t c = 0; c < n;) {
+      size_t e = c + 1;
+      while (e < n && job.keys[e] == job.keys[e - 1] + 1) ++e;
+      const uint32_t rows = uint32_t(e - c);
+      staging_.resize(size_t(rows) * rb);
+      fetch_transfer(fetch, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, job.keys[c]), staging_.data(),
+                     rows * rb, Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay);
+      unpack_plane_rows(staging_.data(), rows, d, l.bits[p], l.shift(p), job.key_bits.data() + c * d, p == 0);
+      c = e;
+    }
+  }
+  job.planes_have = l.n_planes;
+  job.memory_cycles += clock_.to_cycles(BlockClock::local(delay) - mem_start);
+  job.acc.resize(n);
+  job.stats = RowStats{};
+  for (size_t c = 0; c < n; ++c) {
+    const uint16_t* k = job.key_bits.data() + c * d;
+    int64_t s = 0;
+    for (uint32_t t = 0; t < d; ++t) s += int64_t(job.q[t]) * int64_t(int16_t(k[t]));
+    job.acc[c] = s;
+    job.stats.add(s);
+  }
+  const uint64_t cycles = qk_cycles(uint32_t(n), d);
+  job.compute_cycles += cycles;
+  stats_.busy_cycles += cycles;
+  stats_.qk_macs += uint64_t(n) * d;
+  clock_.spend(cycles, delay);
+}
+
+void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
+  const uint32_t d = job.layout->d;
+  const uint32_t n_k = job.layout->n_k;
+  const size_t n = job.keys.size();
+  if (job.acc.size() != n) score_keys(job, delay);
+
+  // Softmax unit, float32 in ascending key order (spec §1.3).
+  std::vector<uint16_t> p16(n);
+  if (n > 0) {
+    std::vector<float> x(n);
+    float m = 0.0f;
+    for (size_t j = 0; j < n; ++j) {
+      x[j] = static_cast<float>(job.acc[j]) * job.c;
+      if (j == 0 || x[j] > m) m = x[j];
+    }
+    float z = 0.0f;
+    for (size_t j = 0; j < n; ++j) {
+      x[j] = expf(x[j] - m);
+      z += x[j];
+    }
+    for (size_t j = 0; j < n; ++j) {
+      const float p = x[j] / z;
+      const long q = lrintf(p * 65536.0f);
+      p16[j] = static_cast<uint16_t>(std::min<long>(65535, q));
+    }
+  }
+
+  // V rows of the kept keys, one request per run of consecutive keys.
+  const sc_core::sc_time mem_start = BlockClock::local(delay);
+  vrows_.resize(n * d);
+  const uint32_t vrb = d * 2;
+  for (size_t c = 0; c < n;) {
+    size_t e = c + 1;
+    while (e < n && job.keys[e] == job.keys[e - 1] + 1) ++e;
+    const uint64_t addr = job.v_addr + (uint64_t(job.kv_head) * n_k + job.keys[c]) * vrb;
+    fetch_transfer(fetch, tlm::TLM_READ_COMMAND, addr, reinterpret_cast<uint8_t*>(vrows_.data() + c * d),
+                   uint32_t(e - c) * vrb, Traffic::v, int64_t(job.kv_head), delay);
+    c = e;
+  }
+  job.memory_cycles += clock_.to_cycles(BlockClock::local(delay) - mem_start);
+
+  job.out.assign(d, 0);
+  for (uint32_t t = 0; t < d; ++t) {
+    int64_t s = 0;
+    for (size_t j = 0; j < n; ++j) s += int64_t(p16[j]) * vrows_[j * d + t];
+    const int64_t r = s >= 0 ? (s + 32768) >> 16 : -((-s + 32768) >> 16);
+    job.out[t] = static_cast<int16_t>(std::clamp<int64_t>(r, INT16_MIN, INT16_MAX));
+  }
+  const uint64_t cycles = softmax_v_cycles(uint32_t(n), d);
+  job.compute_cycles += cycles;
+  stats_.busy_cycles += cycles;
+  ++stats_.rows;
+  stats_.softmax_elems += n;
+  stats_.v_macs += uint64_t(n) * d;
+  clock_.spend(cycles, delay);
+
+  const sc_core::sc_time wr_start = BlockClock::local(delay);
+  fetch_transfer(fetch, tlm::TLM_WRITE_COMMAND, job.out_addr, reinterpret_cast<uint8_t*>(job.out.data()), vrb,
+                 Traffic::out, -1, delay);
+  job.memory_cycles += clock_.to_cycles(BlockClock::local(delay) - wr_start);
+}
+
+}  // namespace energon::hw

@@ -1,0 +1,85 @@
+// The accelerator datapath: fetch unit, low-bit filter engine (FU), selector and attention
+// engine (AU), wired as a two-stage pipeline. The filter stage (in the caller's thread) reads a
+// query row, runs the policy's filter rounds and pushes the row's kept keys into a bounded row
+// buffer; the attention stage (own thread) pops rows and runs the final attention. Runs one job
+// per run_job() call (accel_job_if, exported as `job`); all memory traffic leaves through `mem`.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "energon/hw/accel_config.h"
+#include "energon/hw/attention_engine.h"
+#include "energon/hw/fetch_unit.h"
+#include "energon/hw/filter_engine.h"
+#include "energon/hw/job_if.h"
+#include "energon/hw/selector.h"
+
+namespace energon::hw {
+
+/// Figures of the last job beyond JobOutcome's fixed fields (docs/attention-engine.md).
+struct DatapathStats {
+  uint64_t cycles = 0;
+  /// Job cycles split by what bounded them; the three sum to `cycles`.
+  uint64_t filter_bound_cycles = 0, attention_bound_cycles = 0, memory_bound_cycles = 0;
+  uint64_t filter_stalls = 0, filter_stall_cycles = 0;        ///< FU blocked on a full row buffer
+  uint64_t attention_stalls = 0, attention_stall_cycles = 0;  ///< AU starved (empty row buffer)
+  uint64_t rows = 0;
+  std::array<uint64_t, ENERGON_MAX_ROUNDS> round_candidates{};  ///< keys entering each mpmrf round
+  std::array<uint64_t, ENERGON_MAX_ROUNDS> round_kept{};        ///< keys leaving it (topk: [0])
+  FetchStats fetch;            ///< DRAM and on-chip buffer bytes per traffic class
+  FilterEngineStats filter;
+  SelectorStats selector;
+  AttentionEngineStats attention;
+};
+
+struct RowWork;
+
+class Datapath : public sc_core::sc_module, public accel_job_if {
+ public:
+  sc_core::sc_export<accel_job_if> job;
+  /// To the system router / memory (global addresses as in the descriptor).
+  tlm::tlm_initiator_socket<> mem;
+
+  Datapath(sc_core::sc_module_name name, const AccelConfig& config);
+  ~Datapath() override;
+  Datapath(const Datapath&) = delete;
+  Datapath& operator=(const Datapath&) = delete;
+
+  JobOutcome run_job(const energon_desc_t& desc) override;
+  const DatapathStats& stats() const { return stats_; }
+  const AccelConfig& config() const { return config_; }
+  void reset();
+
+ private:
+  struct Job;
+  void filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk);
+  void attention_stage();
+  void attend(Job& j, RowWork& w, tlm_utils::tlm_quantumkeeper& qk, sc_core::sc_time& busy_mem);
+  void settle(tlm_utils::tlm_quantumkeeper& qk, const sc_core::sc_time& delay);
+
+  const AccelConfig config_;
+  const BlockClock clock_;
+  std::unique_ptr<FetchUnit> fetch_;
+  std::unique_ptr<FilterEngine> filter_;
+  std::unique_ptr<Selector> selector_;
+  std::unique_ptr<AttentionEngine> attention_;
+  tlm_utils::simple_initiator_socket<Datapath> seq_fetch_;  ///< sequencer: Q rows, scale table
+  sc_core::sc_port<filter_engine_if> filter_port_;
+  sc_core::sc_port<selector_if> selector_port_;
+  sc_core::sc_port<attention_engine_if> attention_port_;
+  sc_core::sc_fifo<std::shared_ptr<RowWork>> row_buffer_;
+  sc_core::sc_event attention_start_, attention_done_;
+  Job* job_ = nullptr;
+  bool attention_busy_ = false;
+  DatapathStats stats_;
+};
+
+}  // namespace energon::hw

@@ -1,0 +1,338 @@
+#include "energon/hw/datapath.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "energon/attention_job.h"
+
+namespace energon::hw {
+
+using sc_core::sc_time;
+using sc_core::SC_ZERO_TIME;
+
+/// One query row handed from the filter stage to the attention stage.
+struct RowWork {
+  bool end_of_job = false;
+  uint32_t head = 0, query = 0;
+  std::vector<int16_t> q;
+  std::vector<uint32_t> keys;      ///< kept keys, ascending
+  std::vector<uint16_t> key_bits;  ///< keys.size()×d leading-plane bits
+  uint32_t planes_have = 0;
+  uint64_t fu_memory_cycles = 0, fu_compute_cycles = 0;  ///< the filter stage's work on this row
+};
+
+std::ostream& operator<<(std::ostream& os, const RowWork& w) {
+  return os << "row(h" << w.head << ", q" << w.query << ", " << w.keys.size() << " keys)";
+}
+
+struct Datapath::Job {
+  energon_desc_t desc{};
+  AttentionShape shape;
+  KPlaneLayout layout;
+  std::vector<float> c;  ///< softmax scale per query head
+  uint8_t error = ENERGON_ERR_NONE;
+  uint64_t allowed = 0, final_kept = 0;
+  std::array<uint64_t, ENERGON_MAX_ROUNDS> kept{}, candidates{};
+  sc_time start, filter_end, attention_end;
+  sc_time memory_bound, attention_bound;
+};
+
+static SelectConfig select_config(const energon_select_t& s) {
+  SelectConfig c;
+  c.rule = s.rule == ENERGON_RULE_TOPK ? SelectRule::topk : SelectRule::threshold;
+  c.alpha_q8 = s.alpha_q8;
+  c.k = s.k;
+  c.k_fraction_q16 = s.k_fraction_q16;
+  return c;
+}
+
+Datapath::Datapath(sc_core::sc_module_name name, const AccelConfig& config)
+    : sc_module(name),
+      job("job"),
+      mem("mem"),
+      config_(config),
+      clock_(config),
+      fetch_(std::make_unique<FetchUnit>("fetch", config)),
+      filter_(std::make_unique<FilterEngine>("filter_engine", config)),
+      selector_(std::make_unique<Selector>("selector", config)),
+      attention_(std::make_unique<AttentionEngine>("attention_engine", config)),
+      seq_fetch_("seq_fetch"),
+      filter_port_("filter_port"),
+      selector_port_("selector_port"),
+      attention_port_("attention_port"),
+      row_buffer_("row_buffer", int(config.fifo_depth)) {
+  const std::string err = validate(config);
+  if (!err.empty()) throw ConfigError(std::string(this->name()) + ": " + err);
+  job.bind(*this);
+  fetch_->mem.bind(mem);
+  filter_->fetch.bind(fetch_->req);
+  attention_->fetch.bind(fetch_->req);
+  seq_fetch_.bind(fetch_->req);
+  filter_port_.bind(filter_->cmd);
+  selector_port_.bind(selector_->cmd);
+  attention_port_.bind(attention_->cmd);
+  if (tlm_utils::tlm_quantumkeeper::get_global_quantum() == SC_ZERO_TIME)
+    tlm_utils::tlm_quantumkeeper::set_global_quantum(clock_.cycles(config.lt_quantum_cycles));
+  SC_HAS_PROCESS(Datapath);
+  SC_THREAD(attention_stage);
+}
+
+Datapath::~Datapath() = default;
+
+void Datapath::reset() {
+  fetch_->reset();
+  filter_->reset();
+  selector_->reset();
+  attention_->reset();
+  stats_ = DatapathStats{};
+}
+
+void Datapath::settle(tlm_utils::tlm_quantumkeeper& qk, const sc_time& delay) {
+  qk.set(delay);
+  if (config_.timing == TimingMode::accurate || qk.need_sync()) qk.sync();
+}
+
+JobOutcome Datapath::run_job(const energon_desc_t& desc) {
+  reset();
+  Job j;
+  j.desc = desc;
+  j.shape.heads = desc.heads;
+  j.shape.kv_heads = desc.kv_heads;
+  j.shape.n_q = desc.n_q;
+  j.shape.n_k = desc.n_k;
+  j.shape.d = desc.d;
+  j.shape.causal = (desc.flags & ENERGON_DESC_FLAG_CAUSAL) != 0;
+  j.shape.valid_len = desc.valid_len;
+  j.layout = KPlaneLayout::from_desc(desc);
+  j.start = sc_core::sc_time_stamp();
+
+  tlm_utils::tlm_quantumkeeper qk;
+  qk.reset();
+  job_ = &j;
+  attention_busy_ = true;
+  attention_start_.notify(SC_ZERO_TIME);
+  filter_stage(j, qk);
+  qk.sync();
+  j.filter_end = sc_core::sc_time_stamp();
+  if (attention_busy_) sc_core::wait(attention_done_);
+  job_ = nullptr;
+
+  JobOutcome out;
+  out.error = j.error;
+  const sc_time end = std::max(j.filter_end, j.attention_end);
+  out.cycles = clock_.to_cycles(end - j.start);
+  stats_.cycles = out.cycles;
+  stats_.fetch = fetch_->stats();
+  stats_.filter = filter_->stats();
+  stats_.selector = selector_->stats();
+  stats_.attention = attention_->stats();
+  stats_.round_candidates = j.candidates;
+  stats_.round_kept = j.kept;
+  out.busy_fetch = stats_.fetch.busy_cycles;
+  out.busy_filter = stats_.filter.busy_cycles;
+  out.busy_select = stats_.selector.busy_cycles;
+  out.busy_attn = stats_.attention.busy_cycles;
+  out.bytes = stats_.fetch.dram_bytes;
+  out.allowed = j.allowed;
+  out.kept = j.kept;
+  out.final_kept = j.final_kept;
+  // Cycle split: the attention stage's timeline decides (docs/attention-engine.md).
+  stats_.memory_bound_cycles = std::min(out.cycles, clock_.to_cycles(j.memory_bound));
+  stats_.attention_bound_cycles =
+      std::min(out.cycles - stats_.memory_bound_cycles, clock_.to_cycles(j.attention_bound));
+  stats_.filter_bound_cycles = out.cycles - stats_.memory_bound_cycles - stats_.attention_bound_cycles;
+  return out;
+}
+
+void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
+  const AttentionShape& s = j.shape;
+  const uint32_t d = s.d;
+  try {
+    // Scale table: heads Q scales then kv_heads K scales.
+    std::vector<float> scales(size_t(s.heads) + s.kv_heads);
+    sc_time delay = qk.get_local_time();
+    const sc_time t0 = BlockClock::local(delay);
+    fetch_transfer(seq_fetch_, tlm::TLM_READ_COMMAND, j.desc.scale_addr, reinterpret_cast<uint8_t*>(scales.data()),
+                   uint32_t(scales.size() * 4), Traffic::scale, -1, delay);
+    j.memory_bound += BlockClock::local(delay) - t0;  // nothing else runs during set-up
+    settle(qk, delay);
+    j.c.resize(s.heads);
+    for (uint32_t h = 0; h < s.heads; ++h)
+      j.c[h] = (scales[h] * scales[s.heads + s.kv_head_of(h)]) / sqrtf(float(d));
+  } catch (const BusError&) {
+    j.error = ENERGON_ERR_ADDRESS;
+  }
+
+  const bool mpmrf = j.desc.policy == ENERGON_POLICY_MPMRF;
+  std::vector<uint16_t> candidate_bits;  // the FU's candidate buffer [n_k][d]
+  if (mpmrf && j.error == ENERGON_ERR_NONE) candidate_bits.resize(size_t(s.n_k) * d);
+  std::vector<uint32_t> cand;
+
+  for (uint32_t h = 0; h < s.heads && j.error == ENERGON_ERR_NONE; ++h) {
+    const uint32_t g = s.kv_head_of(h);
+    for (uint32_t i = 0; i < s.n_q && j.error == ENERGON_ERR_NONE; ++i) {
+      auto w = std::make_shared<RowWork>();
+      w->head = h;
+      w->query = i;
+      w->q.resize(d);
+      try {
+        sc_time delay = qk.get_local_time();
+        const sc_time t0 = BlockClock::local(delay);
+        fetch_transfer(seq_fetch_, tlm::TLM_READ_COMMAND, j.desc.q_addr + (uint64_t(h) * s.n_q + i) * d * 2,
+                       reinterpret_cast<uint8_t*>(w->q.data()), d * 2, Traffic::q, -1, delay);
+        w->fu_memory_cycles += clock_.to_cycles(BlockClock::local(delay) - t0);
+        settle(qk, delay);
+
+        const uint32_t end = s.allowed_end(i);
+        j.allowed += end;
+        cand.resize(end);
+        for (uint32_t k = 0; k < end; ++k) cand[k] = k;
+        if (mpmrf && end > 0) {
+          uint32_t planes_have = 0;
+          for (uint32_t r = 0; r < j.desc.n_rounds; ++r) {
+            const energon_select_t& rd = j.desc.round[r];
+            FilterRoundJob fj;
+            fj.layout = &j.layout;
+            fj.kv_head = g;
+            fj.q = w->q.data();
+            fj.q_bits = rd.q_bits;
+            fj.k_bits = rd.k_bits;
+            fj.plane_begin = planes_have;
+            fj.plane_end = std::max(planes_have, j.layout.planes_for_bits(rd.k_bits));
+            fj.candidates = &cand;
+            fj.key_bits = &candidate_bits;
+            delay = qk.get_local_time();
+            filter_port_->score_round(fj, delay);
+            settle(qk, delay);
+            planes_have = fj.plane_end;
+            w->fu_memory_cycles += fj.memory_cycles;
+            w->fu_compute_cycles += fj.compute_cycles;
+
+            SelectJob sj;
+            sj.rule = select_config(rd);
+            sj.scores = fj.scores.data();
+            sj.candidates = cand.data();
+            sj.n = uint32_t(cand.size());
+            sj.stats = fj.stats;
+            delay = qk.get_local_time();
+            selector_port_->select(sj, delay);
+            settle(qk, delay);
+            w->fu_compute_cycles += sj.cycles;
+            j.candidates[r] += cand.size();
+            j.kept[r] += sj.kept.size();
+            cand.swap(sj.kept);
+          }
+          w->planes_have = planes_have;
+          w->key_bits.resize(cand.size() * d);
+          for (size_t c = 0; c < cand.size(); ++c)
+            std::memcpy(w->key_bits.data() + c * d, candidate_bits.data() + size_t(cand[c]) * d, d * 2);
+        }
+        w->keys = cand;
+      } catch (const BusError&) {
+        j.error = ENERGON_ERR_ADDRESS;
+        break;
+      }
+      qk.sync();  // hand the row over at its true time
+      if (row_buffer_.num_free() == 0) {
+        const sc_time t0 = sc_core::sc_time_stamp();
+        ++stats_.filter_stalls;
+        row_buffer_.write(w);
+        stats_.filter_stall_cycles += clock_.to_cycles(sc_core::sc_time_stamp() - t0);
+      } else {
+        row_buffer_.write(w);
+      }
+    }
+  }
+  qk.sync();
+  auto end = std::make_shared<RowWork>();
+  end->end_of_job = true;
+  row_buffer_.write(end);
+}
+
+void Datapath::attention_stage() {
+  tlm_utils::tlm_quantumkeeper qk;
+  for (;;) {
+    sc_core::wait(attention_start_);
+    Job& j = *job_;
+    qk.reset();
+    for (;;) {
+      qk.sync();
+      const sc_time t0 = sc_core::sc_time_stamp();
+      std::shared_ptr<RowWork> w = row_buffer_.read();
+      const sc_time starved = sc_core::sc_time_stamp() - t0;
+      if (starved > SC_ZERO_TIME) {
+        ++stats_.attention_stalls;
+        stats_.attention_stall_cycles += clock_.to_cycles(starved);
+      }
+      if (w->end_of_job) break;
+      // Starved time goes to whichever part of the filter stage's work on this row was larger.
+      const uint64_t fu_total = w->fu_memory_cycles + w->fu_compute_cycles;
+      if (fu_total > 0) j.memory_bound += starved * (double(w->fu_memory_cycles) / double(fu_total));
+      if (j.error != ENERGON_ERR_NONE) continue;  // drain the buffer after a failure
+      sc_time mem_time;
+      const sc_time a0 = sc_core::sc_time_stamp() + qk.get_local_time();
+      try {
+        attend(j, *w, qk, mem_time);
+      } catch (const BusError&) {
+        j.error = ENERGON_ERR_ADDRESS;
+      }
+      const sc_time elapsed = sc_core::sc_time_stamp() + qk.get_local_time() - a0;
+      j.memory_bound += mem_time;
+      if (elapsed > mem_time) j.attention_bound += elapsed - mem_time;
+      ++stats_.rows;
+    }
+    qk.sync();
+    j.attention_end = sc_core::sc_time_stamp();
+    attention_busy_ = false;
+    attention_done_.notify(SC_ZERO_TIME);
+  }
+}
+
+void Datapath::attend(Job& j, RowWork& w, tlm_utils::tlm_quantumkeeper& qk, sc_time& mem_time) {
+  const AttentionShape& s = j.shape;
+  const uint32_t d = s.d;
+  AttendJob aj;
+  aj.layout = &j.layout;
+  aj.kv_head = s.kv_head_of(w.head);
+  aj.v_addr = j.desc.v_addr;
+  aj.out_addr = j.desc.out_addr + (uint64_t(w.head) * s.n_q + w.query) * d * 2;
+  aj.q = w.q.data();
+  aj.c = j.c[w.head];
+  aj.keys = std::move(w.keys);
+  aj.key_bits = std::move(w.key_bits);
+  aj.planes_have = w.planes_have;
+  sc_time delay = qk.get_local_time();
+  if (j.desc.policy == ENERGON_POLICY_TOPK && !aj.keys.empty()) {
+    // SpAtten-like: full-precision scores of every allowed key, then the top-k selector.
+    attention_port_->score_keys(aj, delay);
+    settle(qk, delay);
+    SelectJob sj;
+    sj.rule = select_config(j.desc.topk);
+    sj.scores = aj.acc.data();
+    sj.candidates = aj.keys.data();
+    sj.n = uint32_t(aj.keys.size());
+    sj.stats = aj.stats;
+    delay = qk.get_local_time();
+    selector_port_->select(sj, delay);
+    settle(qk, delay);
+    j.candidates[0] += aj.keys.size();
+    j.kept[0] += sj.kept.size();
+    // Compact the score buffer to the kept keys (both lists ascending).
+    size_t o = 0;
+    for (size_t c = 0, k = 0; c < aj.keys.size() && k < sj.kept.size(); ++c)
+      if (aj.keys[c] == sj.kept[k]) {
+        aj.acc[o++] = aj.acc[c];
+        ++k;
+      }
+    aj.acc.resize(o);
+    aj.keys = std::move(sj.kept);
+    delay = qk.get_local_time();
+  }
+  attention_port_->finish_row(aj, delay);
+  settle(qk, delay);
+  j.final_kept += aj.keys.size();
+  mem_time += clock_.cycles(aj.memory_cycles);
+}
+
+}  // namespace energon::hw

@@ -1,0 +1,298 @@
+// The datapath end to end: jobs in a test memory under dense / topk / mpmrf, output bit-exact
+// and counters equal to golden::run_attention's GoldenStats; per-plane traffic as the fetch
+// policy predicts; bus errors; lt vs accurate; the FU/AU pipeline statistics.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+
+#include "energon/golden/golden.h"
+#include "energon/hw/datapath.h"
+#include "job_image.h"
+#include "test_memory.h"
+
+using namespace energon;
+using namespace energon::hw;
+
+namespace {
+
+constexpr uint64_t kBase = 0x80000000ull;
+constexpr uint64_t kSize = 4 << 20;
+const std::vector<uint8_t> kPlanes = {2, 2, 12};
+
+struct Bench : sc_core::sc_module {
+  test::TestMemory memory;
+  Datapath dp;
+  sc_core::sc_port<accel_job_if> job_port;
+  Bench(sc_core::sc_module_name name, const AccelConfig& c)
+      : sc_module(name),
+        memory("memory", kBase, kSize),
+        dp("datapath", c),
+        job_port("job_port") {
+    dp.mem.bind(memory.socket);
+    job_port.bind(dp.job);
+  }
+  std::vector<int16_t> output(const energon_desc_t& d, const AttentionShape& s) const {
+    std::vector<int16_t> out(s.q_elems());
+    memory.load(d.out_addr, out.data(), out.size() * 2);
+    return out;
+  }
+};
+
+struct Run {
+  JobOutcome outcome;
+  DatapathStats stats;
+  std::vector<int16_t> out;
+};
+
+struct JobSpec {
+  const QuantizedLayer* layer;
+  FilterConfig filter;
+  AccelConfig config = AccelConfig::edge();
+  std::vector<uint8_t> planes = kPlanes;
+};
+
+/// Places every job in its own bench and runs them all in one simulation (one per process).
+std::vector<Run> run_jobs(const std::vector<JobSpec>& specs) {
+  std::vector<std::unique_ptr<Bench>> benches;
+  std::vector<std::unique_ptr<test::Stimulus>> stims;
+  std::vector<Run> runs(specs.size());
+  for (size_t n = 0; n < specs.size(); ++n) {
+    const std::string name = "b" + std::to_string(n);
+    benches.push_back(std::make_unique<Bench>(name.c_str(), specs[n].config));
+    Bench& b = *benches.back();
+    const energon_desc_t desc = test::place_job(b.memory, *specs[n].layer, specs[n].filter, specs[n].planes, kBase);
+    Run& r = runs[n];
+    stims.push_back(std::make_unique<test::Stimulus>(("stim" + std::to_string(n)).c_str(), [&b, &r, desc, &specs, n] {
+      r.outcome = b.job_port->run_job(desc);
+      r.stats = b.dp.stats();
+      r.out = b.output(desc, specs[n].layer->shape);
+    }));
+  }
+  sc_core::sc_start();
+  for (const auto& s : stims) REQUIRE(s->finished);
+  return runs;
+}
+
+Run run_job(const QuantizedLayer& L, const FilterConfig& f, const AccelConfig& c = AccelConfig::edge(),
+            const std::vector<uint8_t>& planes = kPlanes) {
+  return run_jobs({{&L, f, c, planes}})[0];
+}
+
+void check_against_golden(const QuantizedLayer& L, const FilterConfig& f, const Run& r) {
+  golden::GoldenStats gs;
+  const std::vector<int16_t> ref = golden::run_attention(L, f, &gs);
+  CHECK(r.outcome.error == ENERGON_ERR_NONE);
+  CHECK(r.out == ref);
+  CHECK(r.outcome.allowed == gs.allowed);
+  CHECK(r.outcome.final_kept == gs.final_kept);
+  for (size_t k = 0; k < gs.rounds.size(); ++k) CHECK(r.outcome.kept[k] == gs.rounds[k].kept);
+  for (size_t k = 0; k < gs.rounds.size(); ++k) CHECK(r.stats.round_candidates[k] == gs.rounds[k].candidates);
+  for (size_t k = gs.rounds.size(); k < 4; ++k) CHECK(r.outcome.kept[k] == 0);
+  const AttentionShape& s = L.shape;
+  CHECK(r.outcome.bytes[size_t(Traffic::q)] == s.q_elems() * 2);
+  CHECK(r.outcome.bytes[size_t(Traffic::out)] == s.q_elems() * 2);
+  CHECK(r.outcome.bytes[size_t(Traffic::scale)] == (s.heads + s.kv_heads) * 4);
+  CHECK(r.outcome.cycles > 0);
+  CHECK(r.stats.filter_bound_cycles + r.stats.attention_bound_cycles + r.stats.memory_bound_cycles ==
+        r.outcome.cycles);
+  CHECK(r.stats.rows == s.heads * s.n_q);
+}
+
+AttentionShape shape(uint32_t heads, uint32_t kv, uint32_t n_q, uint32_t n_k, uint32_t d, bool causal,
+                     uint32_t valid) {
+  AttentionShape s;
+  s.heads = heads;
+  s.kv_heads = kv;
+  s.n_q = n_q;
+  s.n_k = n_k;
+  s.d = d;
+  s.causal = causal;
+  s.valid_len = valid;
+  return s;
+}
+
+/// Keys per kv head kept after each round of every row, from the golden observer.
+struct Kept : golden::RowObserver {
+  const AttentionShape& s;
+  std::map<uint32_t, std::set<std::pair<uint32_t, uint32_t>>> unions;  // round → {(kv, key)}
+  std::map<uint32_t, uint64_t> sums;                                   // round → Σ row sizes
+  explicit Kept(const AttentionShape& sh) : s(sh) {}
+  void on_round(uint32_t h, uint32_t, uint32_t r, const std::vector<uint32_t>& kept, bool) override {
+    for (uint32_t k : kept) unions[r].insert({s.kv_head_of(h), k});
+    sums[r] += kept.size();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("datapath: dense end to end, causal GQA, bit-exact with golden counts", "[datapath]") {
+  const QuantizedLayer L = test::random_layer(shape(4, 2, 12, 10, 32, true, 10), 1);
+  const Run r = run_job(L, FilterConfig::dense());
+  check_against_golden(L, FilterConfig::dense(), r);
+  // Dense reads every allowed key's planes and V once per kv head (the buffer holds them).
+  CHECK(r.outcome.bytes[size_t(Traffic::k0)] == 2 * 10 * 8);
+  CHECK(r.outcome.bytes[size_t(Traffic::k2)] == 2 * 10 * 48);
+  CHECK(r.outcome.bytes[size_t(Traffic::v)] == 2 * 10 * 64);
+  CHECK(r.outcome.busy_attn > 0);
+  CHECK(r.outcome.busy_filter == 0);
+  CHECK(r.outcome.busy_fetch > 0);
+}
+
+TEST_CASE("datapath: dense with valid_len and d = 128", "[datapath]") {
+  const QuantizedLayer L = test::random_layer(shape(2, 2, 5, 40, 128, false, 33), 2, 32767);
+  const Run r = run_job(L, FilterConfig::dense());
+  check_against_golden(L, FilterConfig::dense(), r);
+}
+
+TEST_CASE("datapath: topk policy (absolute and fraction) bit-exact", "[datapath]") {
+  const QuantizedLayer L = test::random_layer(shape(2, 1, 9, 24, 16, true, 20), 3, 20000, 2);
+  FilterConfig abs;
+  abs.policy = Policy::topk;
+  abs.topk = {SelectRule::topk, 0, 4, 0};
+  const FilterConfig frac = FilterConfig::topk_fraction(65536 / 4);
+  const auto runs = run_jobs({{&L, abs}, {&L, frac}});
+  check_against_golden(L, abs, runs[0]);
+  CHECK(runs[0].outcome.busy_select > 0);
+  check_against_golden(L, frac, runs[1]);
+}
+
+TEST_CASE("datapath: mpmrf default rounds bit-exact with per-round kept counts", "[datapath]") {
+  const QuantizedLayer L = test::random_layer(shape(4, 2, 16, 48, 64, false, 45), 4, 20000, 3);
+  const FilterConfig f = FilterConfig::energon_default();
+  const Run r = run_job(L, f);
+  check_against_golden(L, f, r);
+  CHECK(r.outcome.busy_filter > 0);
+  CHECK(r.outcome.busy_select > 0);
+  CHECK(r.outcome.kept[0] < r.outcome.allowed);
+}
+
+TEST_CASE("datapath: mpmrf with causal rows, top-k round and three rounds", "[datapath]") {
+  const QuantizedLayer L = test::random_layer(shape(2, 1, 20, 16, 16, true, 16), 5, 25000, 2);
+  FilterConfig f;
+  f.policy = Policy::mpmrf;
+  f.rounds.push_back({4, 2, {SelectRule::threshold, -64, 0, 0}});
+  f.rounds.push_back({4, 4, {SelectRule::topk, 0, 0, 65536 / 2}});
+  f.rounds.push_back({8, 8, {SelectRule::threshold, 64, 0, 0}});
+  const Run r = run_job(L, f, AccelConfig::edge(), {2, 2, 4, 8});
+  check_against_golden(L, f, r);
+}
+
+TEST_CASE("datapath: mpmrf plane traffic follows the on-demand policy and beats dense", "[datapath]") {
+  const AttentionShape s = shape(2, 1, 16, 64, 32, false, 60);
+  const QuantizedLayer L = test::random_layer(s, 6, 20000, 3);
+  FilterConfig f = FilterConfig::energon_default();
+  f.rounds[0].select.alpha_q8 = 64;
+  f.rounds[1].select.alpha_q8 = 160;
+  Kept kept(s);
+  golden::run_attention(L, f, nullptr, &kept);
+  const uint64_t rb0 = 32 * 2 / 8, rb1 = 32 * 2 / 8, rb2 = 32 * 12 / 8, rbv = 64;
+
+  AccelConfig no_buffer = AccelConfig::edge();
+  no_buffer.sram_bytes = 0;
+  const auto runs = run_jobs({{&L, f, no_buffer}, {&L, f}, {&L, FilterConfig::dense(), no_buffer}});
+  const Run& r0 = runs[0];
+  const Run& r1 = runs[1];
+  const Run& dense0 = runs[2];
+  check_against_golden(L, f, r0);
+  // Without an on-chip buffer every row's candidates are fetched for that row.
+  CHECK(r0.outcome.bytes[size_t(Traffic::k0)] == kept.sums[0] * rb0);
+  CHECK(r0.outcome.bytes[size_t(Traffic::k1)] == kept.sums[1] * rb1);
+  CHECK(r0.outcome.bytes[size_t(Traffic::k2)] == kept.sums[2] * rb2);
+  CHECK(r0.outcome.bytes[size_t(Traffic::v)] == kept.sums[2] * rbv);
+
+  // With the buffer, each kv head's plane rows cross the bus once: the union over its rows.
+  CHECK(r1.outcome.bytes[size_t(Traffic::k0)] == kept.unions[0].size() * rb0);
+  CHECK(r1.outcome.bytes[size_t(Traffic::k1)] == kept.unions[1].size() * rb1);
+  CHECK(r1.outcome.bytes[size_t(Traffic::k2)] == kept.unions[2].size() * rb2);
+  CHECK(r1.outcome.bytes[size_t(Traffic::v)] == kept.unions[2].size() * rbv);
+  CHECK(r1.out == r0.out);
+
+  auto k_bytes = [](const Run& r) {
+    return r.outcome.bytes[size_t(Traffic::k0)] + r.outcome.bytes[size_t(Traffic::k1)] +
+           r.outcome.bytes[size_t(Traffic::k2)];
+  };
+  CHECK(k_bytes(dense0) == 2 * 16 * 60 * (rb0 + rb1 + rb2));
+  CHECK(k_bytes(r0) * 2 < k_bytes(dense0));
+  CHECK(r0.outcome.bytes[size_t(Traffic::v)] * 2 < dense0.outcome.bytes[size_t(Traffic::v)]);
+}
+
+TEST_CASE("datapath: a buffer outside memory ends the job with ERR_ADDRESS, the next job runs", "[datapath]") {
+  const QuantizedLayer L = test::random_layer(shape(2, 1, 8, 16, 16, false, 16), 7);
+  Bench b("b", AccelConfig::edge());
+  const energon_desc_t good = test::place_job(b.memory, L, FilterConfig::energon_default(), kPlanes, kBase);
+  energon_desc_t bad_out = good, bad_plane = good, bad_scale = good;
+  bad_out.out_addr = kBase + kSize + 4096;
+  bad_plane.k_plane_addr[1] = kBase + kSize - 2;  // starts inside, runs past the end
+  bad_scale.scale_addr = 0x1000;
+  JobOutcome o1, o2, o3, o4;
+  test::Stimulus stim("stim", [&] {
+    o1 = b.job_port->run_job(bad_out);
+    o2 = b.job_port->run_job(bad_plane);
+    o3 = b.job_port->run_job(bad_scale);
+    o4 = b.job_port->run_job(good);
+  });
+  sc_core::sc_start();
+  REQUIRE(stim.finished);
+  CHECK(o1.error == ENERGON_ERR_ADDRESS);
+  CHECK(o2.error == ENERGON_ERR_ADDRESS);
+  CHECK(o3.error == ENERGON_ERR_ADDRESS);
+  CHECK(o4.error == ENERGON_ERR_NONE);
+  CHECK(b.output(good, L.shape) == golden::run_attention(L, FilterConfig::energon_default()));
+}
+
+TEST_CASE("datapath: lt and accurate timing modes give identical results", "[datapath]") {
+  const QuantizedLayer L = test::random_layer(shape(2, 1, 12, 40, 32, true, 40), 8, 20000, 2);
+  const FilterConfig f = FilterConfig::energon_default();
+  AccelConfig lt = AccelConfig::edge();
+  lt.lt_quantum_cycles = 100000;
+  AccelConfig acc = lt;
+  acc.timing = TimingMode::accurate;
+  Bench a("lt", lt), b("acc", acc);
+  const energon_desc_t da = test::place_job(a.memory, L, f, kPlanes, kBase);
+  const energon_desc_t db = test::place_job(b.memory, L, f, kPlanes, kBase);
+  JobOutcome oa, ob;
+  test::Stimulus sa("sa", [&] { oa = a.job_port->run_job(da); });
+  test::Stimulus sb("sb", [&] { ob = b.job_port->run_job(db); });
+  sc_core::sc_start();
+  REQUIRE(sa.finished);
+  REQUIRE(sb.finished);
+  CHECK(a.output(da, L.shape) == golden::run_attention(L, f));
+  CHECK(a.output(da, L.shape) == b.output(db, L.shape));
+  CHECK(oa.allowed == ob.allowed);
+  CHECK(oa.kept == ob.kept);
+  CHECK(oa.final_kept == ob.final_kept);
+  CHECK(oa.bytes == ob.bytes);
+  CHECK(oa.busy_filter == ob.busy_filter);
+  CHECK(oa.busy_attn == ob.busy_attn);
+  // Timing may differ only through ordering within a quantum; keep them in the same range.
+  CHECK(double(oa.cycles) == Approx(double(ob.cycles)).epsilon(0.25));
+}
+
+TEST_CASE("datapath: pipeline stats show the slower engine and its stalls", "[datapath]") {
+  const QuantizedLayer L = test::random_layer(shape(1, 1, 32, 64, 64, false, 64), 9, 20000, 4);
+  const FilterConfig f = FilterConfig::energon_default();
+  AccelConfig slow_fu = AccelConfig::edge();
+  slow_fu.fu_multipliers = 8;
+  slow_fu.fu_lanes = 1;
+  slow_fu.fifo_depth = 2;
+  AccelConfig slow_au = AccelConfig::edge();
+  slow_au.au_qk_multipliers = 1;
+  slow_au.au_v_multipliers = 1;
+  slow_au.fifo_depth = 2;
+  const auto runs = run_jobs({{&L, f, slow_fu}, {&L, f, slow_au}});
+  const Run& a = runs[0];
+  const Run& b = runs[1];
+  check_against_golden(L, f, a);
+  CHECK(a.stats.filter_bound_cycles > a.stats.attention_bound_cycles);
+  CHECK(a.stats.attention_stalls > 0);
+  CHECK(a.stats.filter_stalls == 0);
+
+  check_against_golden(L, f, b);
+  CHECK(b.stats.attention_bound_cycles > b.stats.filter_bound_cycles);
+  CHECK(b.stats.filter_stalls > 0);
+  CHECK(b.stats.filter_stall_cycles > 0);
+  // The pipeline overlaps the engines: the job is shorter than their busy cycles added up.
+  CHECK(b.outcome.cycles < b.outcome.busy_filter + b.outcome.busy_select + b.outcome.busy_attn +
+                               b.outcome.busy_fetch);
+}

@@ -1,0 +1,125 @@
+// Fetch unit: the datapath's only path to memory. Engines send it read/write requests through
+// its target socket `req` (a TLM generic payload with a FetchExtension naming the traffic class
+// and the on-chip buffer tag); it serves K-plane and V rows from an on-chip buffer when they are
+// resident, fetches the rest from memory over `mem`, and counts bytes per traffic class.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <vector>
+
+#include "energon/hw/accel_config.h"
+#include "energon/hw/job_if.h"
+
+namespace energon::hw {
+
+/// Request attributes the fetch unit needs beyond the generic payload.
+struct FetchExtension : tlm::tlm_extension<FetchExtension> {
+  Traffic cls = Traffic::q;
+  /// On-chip buffer tag (the kv head): ≥ 0 lets the rows be kept in and served from the
+  /// buffer; −1 bypasses it (Q rows, scale table, output writes).
+  int64_t buffer_tag = -1;
+
+  tlm::tlm_extension_base* clone() const override { return new FetchExtension(*this); }
+  void copy_from(const tlm::tlm_extension_base& e) override { *this = static_cast<const FetchExtension&>(e); }
+};
+
+/// A memory access of the job answered with an error response (ends the job with ERR_ADDRESS).
+class BusError : public std::runtime_error {
+ public:
+  BusError(uint64_t addr, uint32_t len, tlm::tlm_response_status status);
+  uint64_t addr;
+};
+
+/// Issues one request to the fetch unit through `socket`; throws BusError on an error response.
+template <typename Socket>
+void fetch_transfer(Socket& socket, tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len, Traffic cls,
+                    int64_t buffer_tag, sc_core::sc_time& delay) {
+  if (len == 0) return;
+  FetchExtension ext;
+  ext.cls = cls;
+  ext.buffer_tag = buffer_tag;
+  tlm::tlm_generic_payload p;
+  p.set_command(cmd);
+  p.set_address(addr);
+  p.set_data_ptr(data);
+  p.set_data_length(len);
+  p.set_streaming_width(len);
+  p.set_byte_enable_ptr(nullptr);
+  p.set_dmi_allowed(false);
+  p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  p.set_extension(&ext);
+  socket->b_transport(p, delay);
+  p.clear_extension(&ext);  // stack-owned: the payload must not free it
+  if (p.is_response_error()) throw BusError(addr, len, p.get_response_status());
+}
+
+/// On-chip K/V row buffer contents of one half: byte ranges of memory held on chip. Fill on
+/// miss while there is room, no eviction; cleared as a whole.
+class OnChipBuffer {
+ public:
+  struct Span {
+    uint64_t addr;
+    uint32_t len;
+  };
+  explicit OnChipBuffer(uint64_t capacity) : capacity_(capacity) {}
+  void clear();
+  /// Splits [addr, addr+len) into resident spans (copied to dst) and missing spans.
+  void read(uint64_t addr, uint32_t len, uint8_t* dst, std::vector<Span>& missing) const;
+  /// Stores the parts of [addr, addr+len) not yet resident, each only if it fits entirely.
+  void fill(uint64_t addr, uint32_t len, const uint8_t* src);
+  uint64_t used() const { return used_; }
+  uint64_t capacity() const { return capacity_; }
+
+ private:
+  void insert_piece(uint64_t addr, uint32_t len, const uint8_t* src);
+  uint64_t capacity_;
+  uint64_t used_ = 0;
+  std::map<uint64_t, std::vector<uint8_t>> chunks_;  ///< start address → bytes, non-overlapping
+};
+
+struct FetchStats {
+  std::array<uint64_t, size_t(Traffic::count)> dram_bytes{};  ///< moved over `mem`, per class
+  std::array<uint64_t, size_t(Traffic::count)> sram_bytes{};  ///< served from the on-chip buffer
+  uint64_t dram_transactions = 0;
+  uint64_t busy_cycles = 0;  ///< cycles with a memory transaction in flight (union over requesters)
+};
+
+class FetchUnit : public sc_core::sc_module {
+ public:
+  /// Requests from the engines (any number of initiators).
+  tlm_utils::multi_passthrough_target_socket<FetchUnit> req;
+  /// To the system interconnect / memory; global addresses.
+  tlm_utils::simple_initiator_socket<FetchUnit> mem;
+
+  FetchUnit(sc_core::sc_module_name name, const AccelConfig& config);
+  FetchUnit(const FetchUnit&) = delete;
+  FetchUnit& operator=(const FetchUnit&) = delete;
+
+  /// Empties the on-chip buffer and clears the counters (start of a job).
+  void reset();
+  const FetchStats& stats() const { return stats_; }
+
+ private:
+  void b_transport(int id, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  unsigned int transport_dbg(int id, tlm::tlm_generic_payload& p);
+  bool memory_access(tlm::tlm_generic_payload& orig, uint64_t addr, uint8_t* data, uint32_t len, Traffic cls,
+                     sc_core::sc_time& delay);
+  void advance(sc_core::sc_time& delay);
+
+  const AccelConfig config_;
+  const sc_core::sc_time period_;
+  OnChipBuffer half_[2];
+  int64_t owner_[2] = {-1, -1};
+  FetchStats stats_;
+  sc_core::sc_time busy_until_;
+};
+
+}  // namespace energon::hw

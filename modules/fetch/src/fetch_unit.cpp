@@ -1,0 +1,183 @@
+#include "energon/hw/fetch_unit.h"
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+
+namespace energon::hw {
+
+using sc_core::sc_time;
+
+static std::string bus_error_text(uint64_t addr, uint32_t len, tlm::tlm_response_status status) {
+  std::ostringstream s;
+  s << "bus error at 0x" << std::hex << addr << std::dec
+    << " (" << len << " bytes, status " << int(status) << ")";
+  return s.str();
+}
+
+BusError::BusError(uint64_t a, uint32_t len, tlm::tlm_response_status status)
+    : std::runtime_error(bus_error_text(a, len, status)), addr(a) {}
+
+// ---- OnChipBuffer ----
+
+void OnChipBuffer::clear() {
+  chunks_.clear();
+  used_ = 0;
+}
+
+void OnChipBuffer::read(uint64_t addr, uint32_t len, uint8_t* dst, std::vector<Span>& missing) const {
+  missing.clear();
+  const uint64_t end = addr + len;
+  uint64_t pos = addr;
+  auto it = chunks_.upper_bound(addr);
+  if (it != chunks_.begin()) {
+    auto prev = std::prev(it);
+    if (prev->first + prev->second.size() > addr) it = prev;
+  }
+  for (; it != chunks_.end() && it->first < end; ++it) {
+    const uint64_t c0 = it->first, c1 = c0 + it->second.size();
+    if (c0 > pos) missing.push_back({pos, uint32_t(c0 - pos)});
+    const uint64_t s0 = std::max(pos, c0), s1 = std::min(end, c1);
+    if (s1 > s0 && dst) std::memcpy(dst + (s0 - addr), it->second.data() + (s0 - c0), s1 - s0);
+    pos = std::max(pos, s1);
+  }
+  if (pos < end) missing.push_back({pos, uint32_t(end - pos)});
+}
+
+void OnChipBuffer::fill(uint64_t addr, uint32_t len, const uint8_t* src) {
+  std::vector<Span> missing;
+  read(addr, len, nullptr, missing);  // another requester may have filled parts meanwhile
+  for (const Span& s : missing) {
+    if (used_ + s.len > capacity_) continue;
+    insert_piece(s.addr, s.len, src + (s.addr - addr));
+  }
+}
+
+void OnChipBuffer::insert_piece(uint64_t addr, uint32_t len, const uint8_t* src) {
+  used_ += len;
+  // Merge with the neighbours so that lookups of long row runs stay short.
+  auto next = chunks_.lower_bound(addr);
+  if (next != chunks_.begin()) {
+    auto prev = std::prev(next);
+    if (prev->first + prev->second.size() == addr) {
+      prev->second.insert(prev->second.end(), src, src + len);
+      if (next != chunks_.end() && next->first == addr + len) {
+        prev->second.insert(prev->second.end(), next->second.begin(), next->second.end());
+        chunks_.erase(next);
+      }
+      return;
+    }
+  }
+  std::vector<uint8_t> bytes(src, src + len);
+  if (next != chunks_.end() && next->first == addr + len) {
+    bytes.insert(bytes.end(), next->second.begin(), next->second.end());
+    chunks_.erase(next);
+  }
+  chunks_.emplace(addr, std::move(bytes));
+}
+
+// ---- FetchUnit ----
+
+FetchUnit::FetchUnit(sc_core::sc_module_name name, const AccelConfig& config)
+    : sc_module(name),
+      req("req"),
+      mem("mem"),
+      config_(config),
+      period_(config.period_ps(), sc_core::SC_PS),
+      half_{OnChipBuffer(config.sram_bytes / 2), OnChipBuffer(config.sram_bytes / 2)} {
+  req.register_b_transport(this, &FetchUnit::b_transport);
+  req.register_transport_dbg(this, &FetchUnit::transport_dbg);
+}
+
+void FetchUnit::reset() {
+  for (auto& h : half_) h.clear();
+  owner_[0] = owner_[1] = -1;
+  stats_ = FetchStats{};
+  busy_until_ = sc_core::SC_ZERO_TIME;
+}
+
+void FetchUnit::advance(sc_time& delay) {
+  if (config_.timing == TimingMode::accurate && delay > sc_core::SC_ZERO_TIME) {
+    sc_core::wait(delay);
+    delay = sc_core::SC_ZERO_TIME;
+  }
+}
+
+bool FetchUnit::memory_access(tlm::tlm_generic_payload& orig, uint64_t addr, uint8_t* data, uint32_t len,
+                              Traffic cls, sc_time& delay) {
+  tlm::tlm_generic_payload p;
+  p.set_command(orig.get_command());
+  p.set_address(addr);
+  p.set_data_ptr(data);
+  p.set_data_length(len);
+  p.set_streaming_width(len);
+  p.set_byte_enable_ptr(nullptr);
+  p.set_dmi_allowed(false);
+  p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  const sc_time start = sc_core::sc_time_stamp() + delay;
+  mem->b_transport(p, delay);
+  const sc_time end = sc_core::sc_time_stamp() + delay;
+  if (p.is_response_error()) {
+    orig.set_response_status(p.get_response_status());
+    return false;
+  }
+  if (p.get_response_status() == tlm::TLM_INCOMPLETE_RESPONSE) {  // target ignored it: treat as failure
+    orig.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return false;
+  }
+  stats_.dram_bytes[size_t(cls)] += len;
+  ++stats_.dram_transactions;
+  const sc_time from = std::max(start, busy_until_);
+  if (end > from) stats_.busy_cycles += uint64_t((end - from) / period_ + 0.5);
+  busy_until_ = std::max(busy_until_, end);
+  advance(delay);
+  return true;
+}
+
+void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
+  FetchExtension* ext = nullptr;
+  p.get_extension(ext);
+  if (!ext || p.get_byte_enable_ptr() || p.get_streaming_width() != p.get_data_length() ||
+      (!p.is_read() && !p.is_write())) {
+    p.set_response_status(ext ? tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return;
+  }
+  const uint64_t addr = p.get_address();
+  const uint32_t len = p.get_data_length();
+  uint8_t* data = p.get_data_ptr();
+  const Traffic cls = ext->cls;
+  OnChipBuffer* buf = nullptr;
+  if (p.is_read() && ext->buffer_tag >= 0 && config_.sram_bytes > 0) {
+    const int half = int(ext->buffer_tag & 1);
+    // A newer kv head takes its half over; a late request of an older head bypasses it.
+    if (ext->buffer_tag > owner_[half]) {
+      half_[half].clear();
+      owner_[half] = ext->buffer_tag;
+    }
+    if (ext->buffer_tag == owner_[half]) buf = &half_[half];
+  }
+  if (!buf) {
+    if (memory_access(p, addr, data, len, cls, delay)) p.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
+  std::vector<OnChipBuffer::Span> missing;
+  buf->read(addr, len, data, missing);
+  uint32_t missing_bytes = 0;
+  for (const auto& s : missing) missing_bytes += s.len;
+  const uint32_t hit_bytes = len - missing_bytes;
+  if (hit_bytes > 0) {
+    stats_.sram_bytes[size_t(cls)] += hit_bytes;
+    delay += period_ * double((hit_bytes + config_.sram_bytes_per_cycle - 1) / config_.sram_bytes_per_cycle);
+  }
+  for (const auto& s : missing) {
+    uint8_t* dst = data + (s.addr - addr);
+    if (!memory_access(p, s.addr, dst, s.len, cls, delay)) return;
+    buf->fill(s.addr, s.len, dst);
+  }
+  advance(delay);
+  p.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned int FetchUnit::transport_dbg(int, tlm::tlm_generic_payload& p) { return mem->transport_dbg(p); }
+
+}  // namespace energon::hw

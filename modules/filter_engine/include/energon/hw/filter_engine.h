@@ -1,0 +1,84 @@
+// Low-bit filter engine (FU): scores one query row's surviving candidate keys with the MSB slices
+// q_b·k_b of an MP-MRF round (exact integers) and produces the row statistics (max, min, sum,
+// count) the threshold selector needs. K plane rows come through its `fetch` socket (to the
+// fetch unit); commands arrive through the `cmd` export.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "energon/hw/accel_config.h"
+#include "energon/hw/block_timing.h"
+#include "energon/hw/k_planes.h"
+
+namespace energon::hw {
+
+/// Statistics of one row's scores over its candidates.
+struct RowStats {
+  int64_t max = 0, min = 0, sum = 0;
+  uint32_t count = 0;
+  void add(int64_t s) {
+    if (count == 0 || s > max) max = s;
+    if (count == 0 || s < min) min = s;
+    sum += s;
+    ++count;
+  }
+};
+
+/// One MP-MRF round of one query row.
+struct FilterRoundJob {
+  const KPlaneLayout* layout = nullptr;
+  uint32_t kv_head = 0;
+  const int16_t* q = nullptr;  ///< INT16 query row, layout->d elements
+  uint32_t q_bits = 4, k_bits = 2;
+  uint32_t plane_begin = 0, plane_end = 0;  ///< K planes to fetch now for the candidates
+  const std::vector<uint32_t>* candidates = nullptr;  ///< ascending key indices
+  /// Candidate buffer [n_k][d] of K bits fetched so far; the rows of the candidates gain planes
+  /// [plane_begin, plane_end). Rows of other keys are left alone.
+  std::vector<uint16_t>* key_bits = nullptr;
+  // ---- results ----
+  std::vector<int64_t> scores;  ///< scores[c] of candidates[c]
+  RowStats stats;
+  uint64_t compute_cycles = 0, memory_cycles = 0;
+};
+
+class filter_engine_if : public virtual sc_core::sc_interface {
+ public:
+  /// Fetches the round's planes for the candidates and scores them; consumes the round's time.
+  virtual void score_round(FilterRoundJob& job, sc_core::sc_time& delay) = 0;
+};
+
+struct FilterEngineStats {
+  uint64_t busy_cycles = 0;   ///< scoring cycles
+  uint64_t rounds = 0;        ///< row-rounds scored
+  uint64_t keys_scored = 0;
+  uint64_t low_bit_macs = 0;  ///< q_bits×k_bits multiplications
+};
+
+class FilterEngine : public sc_core::sc_module, public filter_engine_if {
+ public:
+  sc_core::sc_export<filter_engine_if> cmd;
+  tlm_utils::simple_initiator_socket<FilterEngine> fetch;
+
+  FilterEngine(sc_core::sc_module_name name, const AccelConfig& config);
+  FilterEngine(const FilterEngine&) = delete;
+  FilterEngine& operator=(const FilterEngine&) = delete;
+
+  void score_round(FilterRoundJob& job, sc_core::sc_time& delay) override;
+  /// Cycles to score n keys of dimension d at the given widths (docs/filter-engine.md).
+  uint64_t round_cycles(uint32_t n, uint32_t d, uint32_t q_bits, uint32_t k_bits) const;
+  void reset() { stats_ = FilterEngineStats{}; }
+  const FilterEngineStats& stats() const { return stats_; }
+
+ private:
+  const AccelConfig config_;
+  const BlockClock clock_;
+  FilterEngineStats stats_;
+  std::vector<uint8_t> staging_;
+};
+
+}  // namespace energon::hw

@@ -1,0 +1,63 @@
+#include "energon/hw/filter_engine.h"
+
+#include "energon/hw/fetch_unit.h"
+
+namespace energon::hw {
+
+FilterEngine::FilterEngine(sc_core::sc_module_name name, const AccelConfig& config)
+    : sc_module(name), cmd("cmd"), fetch("fetch"), config_(config), clock_(config) {
+  cmd.bind(*this);
+}
+
+uint64_t FilterEngine::round_cycles(uint32_t n, uint32_t d, uint32_t q_bits, uint32_t k_bits) const {
+  if (n == 0) return 0;
+  // The multipliers are 4b×4b; wider operands take one pass per 4-bit digit pair.
+  const uint64_t passes = ceil_div(q_bits, 4) * ceil_div(k_bits, 4);
+  const uint64_t per_lane = config_.fu_multipliers / config_.fu_lanes;
+  const uint64_t cycles_per_key = ceil_div(uint64_t(d) * passes, per_lane);
+  return ceil_div(n, config_.fu_lanes) * cycles_per_key + config_.fu_latency;
+}
+
+void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
+  const KPlaneLayout& l = *job.layout;
+  const uint32_t d = l.d;
+  const std::vector<uint32_t>& cand = *job.candidates;
+  std::vector<uint16_t>& kb = *job.key_bits;
+  const sc_core::sc_time mem_start = BlockClock::local(delay);
+  // Fetch the new planes of the candidates, one request per run of consecutive keys.
+  for (uint32_t p = job.plane_begin; p < job.plane_end; ++p) {
+    const uint32_t rb = l.row_bytes(p);
+    for (size_t c = 0; c < cand.size();) {
+      size_t e = c + 1;
+      while (e < cand.size() && cand[e] == cand[e - 1] + 1) ++e;
+      const uint32_t rows = uint32_t(e - c);
+      staging_.resize(size_t(rows) * rb);
+      fetch_transfer(fetch, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, cand[c]), staging_.data(), rows * rb,
+                     Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay);
+      unpack_plane_rows(staging_.data(), rows, d, l.bits[p], l.shift(p), kb.data() + size_t(cand[c]) * d, p == 0);
+      c = e;
+    }
+  }
+  job.memory_cycles = clock_.to_cycles(BlockClock::local(delay) - mem_start);
+
+  std::vector<int32_t> qb(d);
+  for (uint32_t t = 0; t < d; ++t) qb[t] = int32_t(job.q[t]) >> (16 - job.q_bits);
+  job.scores.resize(cand.size());
+  job.stats = RowStats{};
+  const uint32_t kshift = 16 - job.k_bits;
+  for (size_t c = 0; c < cand.size(); ++c) {
+    const uint16_t* row = kb.data() + size_t(cand[c]) * d;
+    int64_t s = 0;
+    for (uint32_t t = 0; t < d; ++t) s += int64_t(qb[t]) * (int32_t(int16_t(row[t])) >> kshift);
+    job.scores[c] = s;
+    job.stats.add(s);
+  }
+  job.compute_cycles = round_cycles(uint32_t(cand.size()), d, job.q_bits, job.k_bits);
+  stats_.busy_cycles += job.compute_cycles;
+  ++stats_.rounds;
+  stats_.keys_scored += cand.size();
+  stats_.low_bit_macs += uint64_t(cand.size()) * d;
+  clock_.spend(job.compute_cycles, delay);
+}
+
+}  // namespace energon::hw

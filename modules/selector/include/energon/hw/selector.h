@@ -1,0 +1,66 @@
+// Top-k / threshold selector: applies a round's selection rule (spec §1.2) to one row's
+// candidate scores and emits the kept key indices in ascending order. Threshold: one
+// compare pass against the exact 64-bit rule. Top-k: a quick-select engine in the spirit of
+// SpAtten's (partition passes at elems_per_cycle, then one emit pass).
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+#include <vector>
+
+#include "energon/attention_job.h"
+#include "energon/hw/accel_config.h"
+#include "energon/hw/block_timing.h"
+#include "energon/hw/filter_engine.h"
+
+namespace energon::hw {
+
+struct SelectJob {
+  SelectConfig rule;
+  const int64_t* scores = nullptr;       ///< scores[c] of candidates[c]
+  const uint32_t* candidates = nullptr;  ///< ascending key indices
+  uint32_t n = 0;
+  /// Row statistics from the scoring engine (threshold rule); recomputed when count != n.
+  RowStats stats;
+  // ---- results ----
+  std::vector<uint32_t> kept;  ///< ascending key indices
+  uint64_t cycles = 0;
+  uint32_t passes = 0;         ///< quick-select partition passes (top-k)
+};
+
+class selector_if : public virtual sc_core::sc_interface {
+ public:
+  virtual void select(SelectJob& job, sc_core::sc_time& delay) = 0;
+};
+
+struct SelectorStats {
+  uint64_t busy_cycles = 0;
+  uint64_t rows = 0;
+  uint64_t elements = 0;  ///< candidates examined
+  uint64_t passes = 0;    ///< quick-select partition passes
+};
+
+class Selector : public sc_core::sc_module, public selector_if {
+ public:
+  sc_core::sc_export<selector_if> cmd;
+
+  Selector(sc_core::sc_module_name name, const AccelConfig& config);
+  Selector(const Selector&) = delete;
+  Selector& operator=(const Selector&) = delete;
+
+  void select(SelectJob& job, sc_core::sc_time& delay) override;
+  void reset() { stats_ = SelectorStats{}; }
+  const SelectorStats& stats() const { return stats_; }
+
+ private:
+  void select_threshold(SelectJob& job);
+  void select_topk(SelectJob& job);
+
+  const AccelConfig config_;
+  const BlockClock clock_;
+  SelectorStats stats_;
+  std::vector<uint32_t> order_;
+};
+
+}  // namespace energon::hw
