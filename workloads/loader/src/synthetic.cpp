@@ -31,19 +31,42 @@ struct Structure {
   uint32_t rank() const { return (sink ? 1u : 0u) + 2 * pairs; }
   const double* row(uint32_t b) const { return basis.data() + size_t(b) * d; }
 
-  // Adds the position features of `pos` (and the sink direction when `sink_on`) to x.
-  void add(double* x, double pos, bool sink_on) const {
-    if (sink && sink_on) {
-      for (uint32_t t = 0; t < d; ++t) x[t] += sink_gain * basis[t];
-    }
+  // Position features of every key position, computed once per kv head and shared by
+  // keys and queries: [n_k][d].
+  std::vector<double> position_rows;
+
+  void position_features(double* out, double pos) const {
+    for (uint32_t t = 0; t < d; ++t) out[t] = 0.0;
     const uint32_t first = sink ? 1 : 0;
     for (uint32_t f = 0; f < pairs; ++f) {
       const double a = omega[f] * pos + phase[f];
       const double c = pos_gain * std::cos(a), s = pos_gain * std::sin(a);
       const double* bc = row(first + 2 * f);
       const double* bs = row(first + 2 * f + 1);
-      for (uint32_t t = 0; t < d; ++t) x[t] += c * bc[t] + s * bs[t];
+      for (uint32_t t = 0; t < d; ++t) out[t] += c * bc[t] + s * bs[t];
     }
+  }
+
+  void cache_positions(uint32_t n_k) {
+    if (pairs == 0) return;
+    position_rows.resize(size_t(n_k) * d);
+    for (uint32_t j = 0; j < n_k; ++j) position_features(position_rows.data() + size_t(j) * d, double(j));
+  }
+
+  // Adds the position features of `pos` (and the sink direction when `sink_on`) to x.
+  void add(double* x, double pos, bool sink_on, double* scratch) const {
+    if (sink && sink_on) {
+      for (uint32_t t = 0; t < d; ++t) x[t] += sink_gain * basis[t];
+    }
+    if (pairs == 0) return;
+    const double* p = scratch;
+    const size_t rows = position_rows.size() / d;
+    if (pos >= 0.0 && pos < double(rows) && pos == std::floor(pos)) {
+      p = position_rows.data() + size_t(pos) * d;
+    } else {
+      position_features(scratch, pos);
+    }
+    for (uint32_t t = 0; t < d; ++t) x[t] += p[t];
   }
 
   // Removes the structural components from x so content and structure do not interfere.
@@ -122,11 +145,12 @@ FloatLayer make_synthetic_layer(const AttentionShape& s, const SyntheticParams& 
   out.v.resize(s.kv_elems());
   const uint32_t d = s.d;
   const uint32_t group = s.heads / s.kv_heads;
-  std::vector<double> x(d);
+  std::vector<double> x(d), scratch(d);
 
   for (uint32_t kh = 0; kh < s.kv_heads; ++kh) {
     RandomStream basis_rng(stream_seed(p.seed, layer, kTagBasis, kh));
-    const Structure st = make_structure(s, p, basis_rng);
+    Structure st = make_structure(s, p, basis_rng);
+    st.cache_positions(s.n_k);
     const double content_dims = double(d - st.rank());
     const double dominant_gain = double(p.dominant_strength) * std::sqrt(double(d)) / content_dims;
     // Scale K up and Q down by the same factor (logits unchanged) so both have about
@@ -148,7 +172,7 @@ FloatLayer make_synthetic_layer(const AttentionShape& s, const SyntheticParams& 
       for (uint32_t t = 0; t < d; ++t) g[t] = key_rng.normal();
       st.project_out(g);
       for (uint32_t t = 0; t < d; ++t) x[t] = g[t];
-      st.add(x.data(), double(j), j < p.sink_tokens);
+      st.add(x.data(), double(j), j < p.sink_tokens, scratch.data());
       float* k = out.k.data() + (size_t(kh) * s.n_k + j) * d;
       for (uint32_t t = 0; t < d; ++t) k[t] = static_cast<float>(k_gain * x[t]);
     }
@@ -160,7 +184,7 @@ FloatLayer make_synthetic_layer(const AttentionShape& s, const SyntheticParams& 
       RandomStream rng(stream_seed(p.seed, layer, kTagQueries, h));
       for (uint32_t i = 0; i < s.n_q; ++i) {
         for (uint32_t t = 0; t < d; ++t) x[t] = double(p.noise) * rng.normal();
-        st.add(x.data(), query_position(s, i), true);
+        st.add(x.data(), query_position(s, i), true, scratch.data());
         const uint32_t allowed = s.allowed_end(i);
         if (p.dominant_keys > 0 && allowed > 0) {
           const uint32_t count = std::min(1 + rng.below(p.dominant_keys), allowed);
