@@ -17,8 +17,7 @@ std::vector<uint8_t> read_file_bytes(const std::string& path);
 /// Little-endian reader; every read past the end throws ModelError naming the file and `what`.
 class ByteCursor {
  public:
-  ByteCursor(const std::string& file, const std::vector<uint8_t>& bytes)
-      : file_(file), bytes_(bytes) {}
+  ByteCursor(const std::string& file, const std::vector<uint8_t>& bytes) : file_(file), bytes_(bytes) {}
 
   size_t offset() const { return pos_; }
   size_t remaining() const { return bytes_.size() - pos_; }

@@ -7,8 +7,8 @@ namespace {
 uint32_t get_u32(const GgufFile& f, const std::string& key) {
   const uint64_t v = f.get_uint(key);
   if (v == 0 || v > UINT32_MAX)
-    throw ModelError(f.path(), "metadata '" + key + "' is " + std::to_string(v) +
-                                   " (expected 1.." + std::to_string(UINT32_MAX) + ")");
+    throw ModelError(f.path(), "metadata '" + key + "' is " + std::to_string(v) + " (expected 1.." +
+                                   std::to_string(UINT32_MAX) + ")");
   return static_cast<uint32_t>(v);
 }
 
@@ -27,8 +27,8 @@ Model load_gguf_model(const GgufFile& f) {
   c.hidden_dim = get_u32(f, "llama.feed_forward_length");
   c.n_layers = get_u32(f, "llama.block_count");
   c.n_heads = get_u32(f, "llama.attention.head_count");
-  c.n_kv_heads = f.find("llama.attention.head_count_kv") ? get_u32(f, "llama.attention.head_count_kv")
-                                                          : c.n_heads;
+  c.n_kv_heads =
+      f.find("llama.attention.head_count_kv") ? get_u32(f, "llama.attention.head_count_kv") : c.n_heads;
   c.seq_len = get_u32(f, "llama.context_length");
   c.norm_eps = static_cast<float>(f.get_float("llama.attention.layer_norm_rms_epsilon", 1e-5));
   c.rope_theta = static_cast<float>(f.get_float("llama.rope.freq_base", 10000.0));
@@ -36,8 +36,7 @@ Model load_gguf_model(const GgufFile& f) {
     throw ModelError(path, "inconsistent metadata: embedding_length " + std::to_string(c.dim) +
                                ", head_count " + std::to_string(c.n_heads) + ", head_count_kv " +
                                std::to_string(c.n_kv_heads));
-  if (f.find("llama.rope.dimension_count") &&
-      f.get_uint("llama.rope.dimension_count") != c.head_dim())
+  if (f.find("llama.rope.dimension_count") && f.get_uint("llama.rope.dimension_count") != c.head_dim())
     throw ModelError(path, "llama.rope.dimension_count " +
                                std::to_string(f.get_uint("llama.rope.dimension_count")) +
                                " differs from the head dimension " + std::to_string(c.head_dim()) +
@@ -49,8 +48,7 @@ Model load_gguf_model(const GgufFile& f) {
   const GgufTensorInfo* embd = f.find_tensor("token_embd.weight");
   if (!embd) throw ModelError(path, "missing tensor 'token_embd.weight'");
   if (embd->dims.size() != 2 || embd->dims[0] != c.dim || embd->dims[1] > UINT32_MAX)
-    throw ModelError(path, "tensor 'token_embd.weight' is not [" + std::to_string(c.dim) +
-                               ", vocab]");
+    throw ModelError(path, "tensor 'token_embd.weight' is not [" + std::to_string(c.dim) + ", vocab]");
   c.vocab_size = static_cast<uint32_t>(embd->dims[1]);
   if (f.find("llama.vocab_size") && f.get_uint("llama.vocab_size") != c.vocab_size)
     throw ModelError(path, "llama.vocab_size differs from the rows of token_embd.weight");
@@ -79,6 +77,8 @@ Model load_gguf_model(const GgufFile& f) {
   return m;
 }
 
-Model load_gguf_model(const std::string& path) { return load_gguf_model(GgufFile::read(path)); }
+Model load_gguf_model(const std::string& path) {
+  return load_gguf_model(GgufFile::read(path));
+}
 
 }  // namespace energon::llama

@@ -4,18 +4,30 @@ namespace energon::llama {
 
 const char* to_string(HostOp op) {
   switch (op) {
-    case HostOp::embedding: return "embedding";
-    case HostOp::rmsnorm: return "rmsnorm";
-    case HostOp::qkv_projection: return "qkv_projection";
-    case HostOp::rotary: return "rotary";
-    case HostOp::kv_gather: return "kv_gather";
-    case HostOp::attention: return "attention";
-    case HostOp::output_projection: return "output_projection";
-    case HostOp::residual: return "residual";
-    case HostOp::ffn: return "ffn";
-    case HostOp::classifier: return "classifier";
-    case HostOp::sampling: return "sampling";
-    case HostOp::count: break;
+    case HostOp::embedding:
+      return "embedding";
+    case HostOp::rmsnorm:
+      return "rmsnorm";
+    case HostOp::qkv_projection:
+      return "qkv_projection";
+    case HostOp::rotary:
+      return "rotary";
+    case HostOp::kv_gather:
+      return "kv_gather";
+    case HostOp::attention:
+      return "attention";
+    case HostOp::output_projection:
+      return "output_projection";
+    case HostOp::residual:
+      return "residual";
+    case HostOp::ffn:
+      return "ffn";
+    case HostOp::classifier:
+      return "classifier";
+    case HostOp::sampling:
+      return "sampling";
+    case HostOp::count:
+      break;
   }
   return "unknown";
 }

@@ -12,8 +12,7 @@ constexpr uint32_t kExportMagic = 0x616b3432;  // "ak42": llama2.c export versio
 
 // Sizes from an untrusted header; overflow means the header is corrupted.
 uint64_t checked_mul(const std::string& path, uint64_t a, uint64_t b) {
-  if (a != 0 && b > UINT64_MAX / a)
-    throw ModelError(path, "corrupted header: sizes overflow 64 bits");
+  if (a != 0 && b > UINT64_MAX / a) throw ModelError(path, "corrupted header: sizes overflow 64 bits");
   return a * b;
 }
 uint64_t checked_sum(const std::string& path, std::initializer_list<uint64_t> terms) {
@@ -41,17 +40,18 @@ Model load_llama2c_checkpoint(const std::string& path) {
     uint32_t magic;
     std::memcpy(&magic, bytes.data(), 4);
     if (magic == kExportMagic)
-      throw ModelError(path, "llama2.c export version 1/2 (magic \"ak42\") is not supported; "
-                             "use the legacy (version 0) checkpoint");
+      throw ModelError(path,
+                       "llama2.c export version 1/2 (magic \"ak42\") is not supported; "
+                       "use the legacy (version 0) checkpoint");
   }
   int32_t h[7];
-  static const char* names[7] = {"dim", "hidden_dim", "n_layers", "n_heads", "n_kv_heads",
-                                 "vocab_size", "seq_len"};
+  static const char* names[7] = {"dim",        "hidden_dim", "n_layers", "n_heads",
+                                 "n_kv_heads", "vocab_size", "seq_len"};
   for (int i = 0; i < 7; ++i) h[i] = in.read<int32_t>(std::string("header field ") + names[i]);
   for (int i = 0; i < 7; ++i)
     if (h[i] == 0 || (h[i] < 0 && i != 5))
-      throw ModelError(path, std::string("corrupted header: ") + names[i] + " is " +
-                                 std::to_string(h[i]) + " (must be positive)");
+      throw ModelError(path, std::string("corrupted header: ") + names[i] + " is " + std::to_string(h[i]) +
+                                 " (must be positive)");
 
   Model m;
   m.source = path;
@@ -66,8 +66,7 @@ Model load_llama2c_checkpoint(const std::string& path) {
   c.seq_len = static_cast<uint32_t>(h[6]);
   if (c.dim % c.n_heads != 0 || c.n_heads % c.n_kv_heads != 0 || c.head_dim() % 2 != 0)
     throw ModelError(path, "inconsistent header: dim " + std::to_string(c.dim) + ", n_heads " +
-                               std::to_string(c.n_heads) + ", n_kv_heads " +
-                               std::to_string(c.n_kv_heads) +
+                               std::to_string(c.n_heads) + ", n_kv_heads " + std::to_string(c.n_kv_heads) +
                                " (need dim % n_heads == 0, n_heads % n_kv_heads == 0, even "
                                "head dimension)");
 
@@ -78,17 +77,17 @@ Model load_llama2c_checkpoint(const std::string& path) {
       checked_sum(path, {checked_mul(path, 2, dim), checked_mul(path, 2, checked_mul(path, dim, dim)),
                          checked_mul(path, 2, checked_mul(path, kv, dim)),
                          checked_mul(path, 3, checked_mul(path, hid, dim))});
-  const uint64_t floats = checked_sum(
-      path, {checked_mul(path, voc, dim), checked_mul(path, L, per_layer), dim,
-             checked_mul(path, c.seq_len, c.head_dim()), tied ? 0 : checked_mul(path, voc, dim)});
+  const uint64_t floats =
+      checked_sum(path, {checked_mul(path, voc, dim), checked_mul(path, L, per_layer), dim,
+                         checked_mul(path, c.seq_len, c.head_dim()), tied ? 0 : checked_mul(path, voc, dim)});
   const uint64_t expected = checked_sum(path, {28, checked_mul(path, floats, 4)});
   if (expected != bytes.size())
     throw ModelError(path, std::string(expected > bytes.size() ? "truncated file" : "inconsistent sizes") +
                                ": the header (dim " + std::to_string(c.dim) + ", hidden " +
-                               std::to_string(c.hidden_dim) + ", layers " + std::to_string(L) +
-                               ", vocab " + std::to_string(voc) + ", seq_len " +
-                               std::to_string(c.seq_len) + ") implies " + std::to_string(expected) +
-                               " bytes, the file has " + std::to_string(bytes.size()));
+                               std::to_string(c.hidden_dim) + ", layers " + std::to_string(L) + ", vocab " +
+                               std::to_string(voc) + ", seq_len " + std::to_string(c.seq_len) + ") implies " +
+                               std::to_string(expected) + " bytes, the file has " +
+                               std::to_string(bytes.size()));
 
   m.token_embedding = take_floats(in, voc * dim, "token embedding");
   m.layers.resize(c.n_layers);

@@ -21,8 +21,7 @@ Sampler::Sampler(float temperature, uint64_t seed, float top_p)
   if (!std::isfinite(temperature) || temperature < 0.0f)
     throw std::invalid_argument("sampling temperature must be finite and >= 0, got " +
                                 std::to_string(temperature));
-  if (!std::isfinite(top_p))
-    throw std::invalid_argument("top_p must be finite");
+  if (!std::isfinite(top_p)) throw std::invalid_argument("top_p must be finite");
 }
 
 uint32_t Sampler::random_u32() {
@@ -32,7 +31,9 @@ uint32_t Sampler::random_u32() {
   return static_cast<uint32_t>((state_ * 0x2545F4914F6CDD1Dull) >> 32);
 }
 
-float Sampler::random_f32() { return static_cast<float>(random_u32() >> 8) / 16777216.0f; }
+float Sampler::random_f32() {
+  return static_cast<float>(random_u32() >> 8) / 16777216.0f;
+}
 
 TokenId Sampler::sample(const float* logits, uint32_t n) {
   if (n == 0) throw std::invalid_argument("Sampler::sample: no logits");

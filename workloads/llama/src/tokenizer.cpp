@@ -16,10 +16,14 @@ int byte_of_piece(const std::string& p) {
   for (int i = 3; i < 5; ++i) {
     const char ch = p[static_cast<size_t>(i)];
     int d;
-    if (ch >= '0' && ch <= '9') d = ch - '0';
-    else if (ch >= 'A' && ch <= 'F') d = ch - 'A' + 10;
-    else if (ch >= 'a' && ch <= 'f') d = ch - 'a' + 10;
-    else return -1;
+    if (ch >= '0' && ch <= '9')
+      d = ch - '0';
+    else if (ch >= 'A' && ch <= 'F')
+      d = ch - 'A' + 10;
+    else if (ch >= 'a' && ch <= 'f')
+      d = ch - 'a' + 10;
+    else
+      return -1;
     v = v * 16 + d;
   }
   return v;
@@ -39,8 +43,8 @@ Tokenizer::Tokenizer(std::vector<std::string> pieces, std::vector<float> scores,
     throw ModelError(source_, "vocabulary has " + std::to_string(pieces_.size()) + " pieces but " +
                                   std::to_string(scores_.size()) + " scores");
   if (pieces_.size() <= static_cast<size_t>(kEos) || pieces_.size() > size_t(INT32_MAX))
-    throw ModelError(source_, "vocabulary size " + std::to_string(pieces_.size()) +
-                                  " is outside 3.." + std::to_string(INT32_MAX));
+    throw ModelError(source_, "vocabulary size " + std::to_string(pieces_.size()) + " is outside 3.." +
+                                  std::to_string(INT32_MAX));
   ids_.reserve(pieces_.size());
   for (size_t i = 0; i < pieces_.size(); ++i) ids_.emplace(pieces_[i], static_cast<TokenId>(i));
 }
@@ -49,8 +53,7 @@ Tokenizer Tokenizer::from_llama2c(const std::string& path, uint32_t vocab_size) 
   const std::vector<uint8_t> bytes = detail::read_file_bytes(path);
   detail::ByteCursor in(path, bytes);
   const int32_t max_len = in.read<int32_t>("max token length");
-  if (max_len < 0)
-    throw ModelError(path, "corrupted header: max token length is " + std::to_string(max_len));
+  if (max_len < 0) throw ModelError(path, "corrupted header: max token length is " + std::to_string(max_len));
   // Each token needs at least a score and a length (8 bytes): check before allocating.
   in.require(uint64_t(vocab_size) * 8, std::to_string(vocab_size) + " tokens");
   std::vector<std::string> pieces;
@@ -62,8 +65,8 @@ Tokenizer Tokenizer::from_llama2c(const std::string& path, uint32_t vocab_size) 
     scores.push_back(in.read<float>(what + " score"));
     const int32_t len = in.read<int32_t>(what + " length");
     if (len < 0 || static_cast<uint64_t>(len) > in.remaining())
-      throw ModelError(path, "corrupted file: " + what + " has length " + std::to_string(len) +
-                                 " with " + std::to_string(in.remaining()) + " bytes left");
+      throw ModelError(path, "corrupted file: " + what + " has length " + std::to_string(len) + " with " +
+                                 std::to_string(in.remaining()) + " bytes left");
     pieces.push_back(in.read_string(static_cast<uint64_t>(len), what));
   }
   if (in.remaining() != 0)

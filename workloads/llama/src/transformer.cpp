@@ -18,7 +18,9 @@ void matmul(float* xout, const float* x, const float* w, uint32_t n, uint32_t d)
   }
 }
 
-HostWork matmul_work(uint64_t n, uint64_t d) { return {n * d, 0, 0, 4 * (n * d + n + d)}; }
+HostWork matmul_work(uint64_t n, uint64_t d) {
+  return {n * d, 0, 0, 4 * (n * d + n + d)};
+}
 
 // llama2.c rmsnorm (o may alias x: the sum of squares is taken first).
 void rmsnorm(float* o, const float* x, const float* weight, uint32_t size, float eps) {
@@ -30,7 +32,9 @@ void rmsnorm(float* o, const float* x, const float* weight, uint32_t size, float
   for (uint32_t j = 0; j < size; ++j) o[j] = weight[j] * (ss * x[j]);
 }
 
-HostWork rmsnorm_work(uint64_t n) { return {n, 2 * n + 3, 1, 4 * 3 * n}; }
+HostWork rmsnorm_work(uint64_t n) {
+  return {n, 2 * n + 3, 1, 4 * 3 * n};
+}
 
 }  // namespace
 
@@ -40,10 +44,9 @@ Transformer::Transformer(const Model& model, uint32_t context)
 Transformer::Transformer(const Model& model, AttentionBackend& attention, uint32_t context)
     : Transformer(model, &attention, nullptr, context) {}
 
-Transformer::Transformer(const Model& model, AttentionBackend* attention,
-                         std::unique_ptr<FloatAttention> own, uint32_t context)
-    : model_(model), own_attention_(std::move(own)),
-      attention_(attention ? *attention : *own_attention_) {
+Transformer::Transformer(const Model& model, AttentionBackend* attention, std::unique_ptr<FloatAttention> own,
+                         uint32_t context)
+    : model_(model), own_attention_(std::move(own)), attention_(attention ? *attention : *own_attention_) {
   const std::string err = check_consistency(model);
   if (!err.empty()) throw std::invalid_argument(model.source + ": " + err);
   const ModelConfig& c = model.config;
@@ -56,7 +59,9 @@ Transformer::Transformer(const Model& model, AttentionBackend* attention,
   v_cache_.assign(cache, 0.0f);
 }
 
-void Transformer::reset() { cached_ = 0; }
+void Transformer::reset() {
+  cached_ = 0;
+}
 
 void Transformer::reset_work() {
   last_work_.reset();
@@ -72,8 +77,8 @@ const std::vector<float>& Transformer::forward(TokenId token, uint32_t pos) {
   return forward_sequence(std::vector<TokenId>{token}, pos, true);
 }
 
-const std::vector<float>& Transformer::forward_sequence(const std::vector<TokenId>& tokens,
-                                                        uint32_t pos, bool all_logits) {
+const std::vector<float>& Transformer::forward_sequence(const std::vector<TokenId>& tokens, uint32_t pos,
+                                                        bool all_logits) {
   const ModelConfig& c = model_.config;
   const uint32_t n = static_cast<uint32_t>(tokens.size());
   if (n == 0) throw std::invalid_argument("forward_sequence: no tokens");
@@ -102,8 +107,7 @@ const std::vector<float>& Transformer::forward_sequence(const std::vector<TokenI
   att_out_.resize(size_t(n) * dim);
 
   for (uint32_t r = 0; r < n; ++r)
-    std::memcpy(&x_[size_t(r) * dim], &model_.token_embedding[size_t(tokens[r]) * dim],
-                dim * sizeof(float));
+    std::memcpy(&x_[size_t(r) * dim], &model_.token_embedding[size_t(tokens[r]) * dim], dim * sizeof(float));
   last_work_.add(HostOp::embedding, {0, 0, 0, 2ull * 4 * n * dim});
 
   for (uint32_t l = 0; l < c.n_layers; ++l) run_layer(l, n, pos);
@@ -114,8 +118,7 @@ const std::vector<float>& Transformer::forward_sequence(const std::vector<TokenI
   for (uint32_t r = first; r < n; ++r) {
     float* x = &x_[size_t(r) * dim];
     rmsnorm(x, x, model_.final_norm.data(), dim, c.norm_eps);
-    matmul(&logits_[size_t(r - first) * c.vocab_size], x, model_.classifier_weights(), dim,
-           c.vocab_size);
+    matmul(&logits_[size_t(r - first) * c.vocab_size], x, model_.classifier_weights(), dim, c.vocab_size);
     last_work_.add(HostOp::rmsnorm, rmsnorm_work(dim));
     last_work_.add(HostOp::classifier, matmul_work(dim, c.vocab_size));
   }
@@ -169,8 +172,8 @@ void Transformer::run_layer(uint32_t l, uint32_t n, uint32_t pos) {
   proj += matmul_work(dim, kv_dim);
   for (uint32_t r = 0; r < n; ++r) last_work_.add(HostOp::qkv_projection, proj);
   const uint64_t pairs = dim / 2 + kv_dim / 2;
-  last_work_.add(HostOp::rotary, {0, nn * (6 * pairs + 3 * (dim / 2)), nn * 3 * (dim / 2),
-                                  nn * 4 * 2 * (dim + kv_dim)});
+  last_work_.add(HostOp::rotary,
+                 {0, nn * (6 * pairs + 3 * (dim / 2)), nn * 3 * (dim / 2), nn * 4 * 2 * (dim + kv_dim)});
 
   // The attention job: q [heads][n][hd], K/V prefix [kv_heads][n_k][hd].
   AttentionShape& s = job_.shape;
@@ -199,9 +202,8 @@ void Transformer::run_layer(uint32_t l, uint32_t n, uint32_t pos) {
   uint64_t scored = 0;  // (query, key) pairs the causal mask allows, over all heads
   for (uint32_t i = 0; i < n; ++i) scored += s.allowed_end(i);
   scored *= s.heads;
-  last_work_.add(HostOp::attention,
-                 {2 * scored * hd, 4 * scored + 2 * uint64_t(s.heads) * n * hd, scored + 1,
-                  4 * (2 * scored * hd + 2 * s.q_elems())});
+  last_work_.add(HostOp::attention, {2 * scored * hd, 4 * scored + 2 * uint64_t(s.heads) * n * hd, scored + 1,
+                                     4 * (2 * scored * hd + 2 * s.q_elems())});
 
   for (uint32_t r = 0; r < n; ++r) {
     float* xb = &xb_[size_t(r) * dim];

@@ -69,16 +69,15 @@ TEST_CASE("llama checkpoint rejects a corrupted header", "[llama]") {
     std::vector<uint8_t> bad = good;
     test::poke<int32_t>(bad, 8, 0x7fffffff);
     const test::TempFile f("ckpt_layers.bin", bad);
-    CHECK_THROWS_WITH(load_llama2c_checkpoint(f.path()),
-                      Catch::Contains(f.path()) && Catch::Contains("truncated file") &&
-                          Catch::Contains("the file has 1056540"));
+    CHECK_THROWS_WITH(load_llama2c_checkpoint(f.path()), Catch::Contains(f.path()) &&
+                                                             Catch::Contains("truncated file") &&
+                                                             Catch::Contains("the file has 1056540"));
   }
   SECTION("negative field") {
     std::vector<uint8_t> bad = good;
     test::poke<int32_t>(bad, 12, -8);  // n_heads
     const test::TempFile f("ckpt_heads.bin", bad);
-    CHECK_THROWS_WITH(load_llama2c_checkpoint(f.path()),
-                      Catch::Contains("n_heads is -8"));
+    CHECK_THROWS_WITH(load_llama2c_checkpoint(f.path()), Catch::Contains("n_heads is -8"));
   }
   SECTION("untied classifier flag without the classifier") {
     std::vector<uint8_t> bad = good;

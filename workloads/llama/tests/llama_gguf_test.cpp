@@ -26,8 +26,8 @@ std::vector<uint8_t> halves(size_t n, uint32_t salt) {
   std::vector<uint8_t> b;
   for (size_t i = 0; i < n; ++i) {
     // Finite halves of magnitude 2^-4..2^-1 with varying mantissa and sign.
-    const uint16_t h = static_cast<uint16_t>(((i + salt) % 2 ? 0x8000 : 0) | 0x2C00 |
-                                             (((i + salt) * 37) % 0x0C00));
+    const uint16_t h =
+        static_cast<uint16_t>(((i + salt) % 2 ? 0x8000 : 0) | 0x2C00 | (((i + salt) * 37) % 0x0C00));
     GgufWriter::put(b, h);
   }
   return b;
@@ -48,7 +48,9 @@ GgufWriter tiny_llama(bool f16 = true, uint32_t heads = 2, const std::string& vo
   w.kv_f32("llama.rope.freq_base", 500000.0f);
   w.kv_string("tokenizer.ggml.model", vocab);
   w.kv_strings("tokenizer.ggml.tokens", {"<unk>", "<s>", "</s>", "\xE2\x96\x81", "a", "b",
-                                          "\xE2\x96\x81" "a", "ab"});
+                                         "\xE2\x96\x81"
+                                         "a",
+                                         "ab"});
   w.kv_f32s("tokenizer.ggml.scores", {0, 0, 0, -1, -2, -3, -4, -5});
   uint32_t salt = 0;
   auto t = [&](const std::string& name, std::vector<uint64_t> dims) {
@@ -234,8 +236,7 @@ TEST_CASE("llama gguf rejects a truncated file", "[llama]") {
   for (size_t keep : {size_t(3), size_t(20), size_t(1000), size_t(14000), good.size() - 1}) {
     INFO("kept " << keep << " bytes");
     const test::TempFile f("truncated.gguf", {good.begin(), good.begin() + static_cast<long>(keep)});
-    CHECK_THROWS_WITH(load_gguf_model(f.path()),
-                      Catch::Contains(f.path()) && Catch::Contains("truncated"));
+    CHECK_THROWS_WITH(load_gguf_model(f.path()), Catch::Contains(f.path()) && Catch::Contains("truncated"));
   }
 }
 

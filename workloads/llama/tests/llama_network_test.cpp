@@ -130,8 +130,8 @@ TEST_CASE("llama transformer rejects positions outside the cache and context", "
   ENERGON_REQUIRE_MODEL_FILES();
   const Model model = load_llama2c_checkpoint(test::checkpoint_path());
   Transformer t(model, 16);
-  CHECK_THROWS_AS(t.forward(1, 1), std::invalid_argument);      // position 0 not cached yet
-  CHECK_THROWS_AS(t.forward(512, 0), std::invalid_argument);    // outside the vocabulary
+  CHECK_THROWS_AS(t.forward(1, 1), std::invalid_argument);    // position 0 not cached yet
+  CHECK_THROWS_AS(t.forward(512, 0), std::invalid_argument);  // outside the vocabulary
   CHECK_THROWS_AS(t.forward_sequence(std::vector<TokenId>(17, 5), 0), std::invalid_argument);
   CHECK_THROWS_AS(Transformer(model, 513), std::invalid_argument);
   // Generation stops at the end of the context: positions 1..15 are fed back, and the token

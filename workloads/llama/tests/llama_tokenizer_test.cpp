@@ -40,8 +40,7 @@ TEST_CASE("llama tokenizer falls back to byte tokens", "[llama]") {
   // U+4E2D is not in the 512-token vocabulary: its three UTF-8 bytes become <0xE4><0xB8><0xAD>.
   const std::string text = "a \xE4\xB8\xAD b";
   const std::vector<TokenId> tokens = bin.encode(text, true, false);
-  const std::vector<TokenId> bytes = {Tokenizer::kFirstByteToken + 0xE4,
-                                      Tokenizer::kFirstByteToken + 0xB8,
+  const std::vector<TokenId> bytes = {Tokenizer::kFirstByteToken + 0xE4, Tokenizer::kFirstByteToken + 0xB8,
                                       Tokenizer::kFirstByteToken + 0xAD};
   CHECK(std::search(tokens.begin(), tokens.end(), bytes.begin(), bytes.end()) != tokens.end());
   CHECK(bin.decode(tokens) == text);
@@ -59,12 +58,10 @@ TEST_CASE("llama tokenizer file rejects truncation and corrupted lengths", "[lla
   test::poke<int32_t>(bad, 8, 0x7fffffff);  // length of token 0
   const test::TempFile corrupted("tok_corrupted.bin", bad);
   CHECK_THROWS_WITH(Tokenizer::from_llama2c(corrupted.path(), 512),
-                    Catch::Contains(corrupted.path()) &&
-                        Catch::Contains("token 0 has length 2147483647"));
+                    Catch::Contains(corrupted.path()) && Catch::Contains("token 0 has length 2147483647"));
   // A tokenizer of another vocabulary size leaves bytes over.
   CHECK_THROWS_WITH(Tokenizer::from_llama2c(test::tokenizer_path(), 500),
                     Catch::Contains("bytes follow the last of 500 tokens"));
-  CHECK_THROWS_WITH(Tokenizer::from_llama2c(test::tokenizer_path(), 100000000),
-                    Catch::Contains("truncated"));
+  CHECK_THROWS_WITH(Tokenizer::from_llama2c(test::tokenizer_path(), 100000000), Catch::Contains("truncated"));
   CHECK_THROWS_AS(Tokenizer::from_llama2c(test::model_dir() + "/missing.bin", 512), ModelError);
 }

@@ -16,8 +16,8 @@ struct ModelConfig {
   uint32_t n_heads = 0;     ///< query heads
   uint32_t n_kv_heads = 0;  ///< key/value heads (grouped-query attention when < n_heads)
   uint32_t vocab_size = 0;
-  uint32_t seq_len = 0;     ///< maximum context the file declares
-  float norm_eps = 1e-5f;   ///< RMSNorm epsilon
+  uint32_t seq_len = 0;    ///< maximum context the file declares
+  float norm_eps = 1e-5f;  ///< RMSNorm epsilon
   float rope_theta = 10000.0f;
 
   uint32_t head_dim() const { return dim / n_heads; }
@@ -43,8 +43,8 @@ struct Model {
   ModelConfig config;
   std::vector<float> token_embedding;  ///< [vocab][dim]
   std::vector<LayerWeights> layers;
-  std::vector<float> final_norm;       ///< [dim]
-  std::vector<float> classifier;       ///< [vocab][dim], empty = tied
+  std::vector<float> final_norm;  ///< [dim]
+  std::vector<float> classifier;  ///< [vocab][dim], empty = tied
 
   bool tied_classifier() const { return classifier.empty(); }
   /// The classifier matrix [vocab][dim] (the token embedding when tied).
