@@ -17,7 +17,7 @@ struct VpOptions {
   std::string rounds;                   ///< "" = Energon default rounds
   std::optional<double> alpha;          ///< overrides every threshold round's α
   std::optional<double> topk_fraction;  ///< topk policy: kept fraction (default: mpmrf's, else 0.25)
-  uint32_t layers = 2;                  ///< 0 = all layers of the workload
+  uint32_t layers = 0;                  ///< 0 = all layers of the workload
   uint32_t seq_len = 0;                 ///< 0 = the workload's own n
   platform::PlatformTiming timing = platform::PlatformTiming::lt;
   uint32_t queue_depth = 2;

@@ -1,0 +1,115 @@
+// Bad programming end to end through the driver: each bad descriptor ends in an error status
+// and an interrupt, the simulation goes on, and the next good job is still bit-exact.
+#include <catch2/catch.hpp>
+
+#include <cstddef>
+#include <cstring>
+#include <functional>
+
+#include "platform_fixture.h"
+
+using namespace energon;
+
+namespace {
+
+struct Corruption {
+  std::function<void(energon_desc_t&)> apply;
+  uint32_t expected;  ///< enum energon_error
+};
+
+void run_bad_jobs(const std::vector<Corruption>& bad) {
+  test::PlatformBench bench;
+  const FloatLayer layer = test::small_layer(test::small_shape(2, 2, 32, 64));
+  std::vector<test::JobReport> reports;
+  test::JobReport good;
+  int rc = -100;
+  bench.run([&](platform::HostCpu& cpu) {
+    energon_dev_t dev;
+    if ((rc = test::bring_up(cpu, dev)) != ENERGON_FW_OK) return;
+    const platform::PlacedJob job = platform::place_job(cpu, layer, FilterConfig::dense());
+    for (auto& c : bad) {
+      energon_desc_t d = job.desc;
+      c.apply(d);
+      reports.push_back(test::submit_one(cpu, dev, job, d));
+    }
+    good = test::submit_one(cpu, dev, job, job.desc);
+  });
+  REQUIRE(rc == ENERGON_FW_OK);
+  REQUIRE(bench.top.cpu.finished());
+  REQUIRE(reports.size() == bad.size());
+  for (size_t i = 0; i < bad.size(); ++i) {
+    INFO("bad descriptor " << i << ", expected " << energon_error_name(int(bad[i].expected)));
+    REQUIRE(reports[i].wait_status == ENERGON_FW_EJOB);
+    REQUIRE((reports[i].info.irq_causes & ENERGON_IRQ_ERROR) != 0);
+    REQUIRE(reports[i].info.last_error == bad[i].expected);
+    REQUIRE(reports[i].result.done);
+    REQUIRE(reports[i].result.error == bad[i].expected);
+  }
+  // The accelerator is still alive and correct.
+  REQUIRE(good.wait_status == ENERGON_FW_OK);
+  REQUIRE(good.result.error == ENERGON_ERR_NONE);
+  REQUIRE(good.output == test::golden_output(layer, FilterConfig::dense()));
+}
+
+}  // namespace
+
+TEST_CASE("platform: a descriptor with a buffer outside DRAM fails with ADDRESS") {
+  // energon-edge maps 1 GiB of LPDDR4 at 0; 0x8000_0000 decodes to nothing.
+  run_bad_jobs({{[](energon_desc_t& d) { d.v_addr = 0x80000000u; }, ENERGON_ERR_ADDRESS},
+                {[](energon_desc_t& d) { d.out_addr = 0xE0000000u; }, ENERGON_ERR_ADDRESS},
+                {[](energon_desc_t& d) { d.k_plane_addr[0] = 0x3FFFFFC0u; }, ENERGON_ERR_ADDRESS}});
+}
+
+TEST_CASE("platform: a misaligned buffer fails with MISALIGNED") {
+  run_bad_jobs({{[](energon_desc_t& d) { d.q_addr += 2; }, ENERGON_ERR_MISALIGNED},
+                {[](energon_desc_t& d) { d.out_addr += 32; }, ENERGON_ERR_MISALIGNED}});
+}
+
+TEST_CASE("platform: an unsupported head dimension fails with HEAD_DIM") {
+  run_bad_jobs({{[](energon_desc_t& d) { d.d = 12; }, ENERGON_ERR_HEAD_DIM},
+                {[](energon_desc_t& d) { d.d = 264; }, ENERGON_ERR_HEAD_DIM},
+                {[](energon_desc_t& d) { d.d = 0; }, ENERGON_ERR_HEAD_DIM}});
+}
+
+TEST_CASE("platform: zero sizes fail with ZERO_SIZE") {
+  run_bad_jobs({{[](energon_desc_t& d) { d.n_q = 0; }, ENERGON_ERR_ZERO_SIZE},
+                {[](energon_desc_t& d) { d.n_k = 0; }, ENERGON_ERR_ZERO_SIZE},
+                {[](energon_desc_t& d) { d.heads = 0; }, ENERGON_ERR_ZERO_SIZE},
+                {[](energon_desc_t& d) { d.valid_len = 0; }, ENERGON_ERR_ZERO_SIZE}});
+}
+
+TEST_CASE("platform: kv_heads not dividing heads fails with KV_HEADS") {
+  run_bad_jobs({{[](energon_desc_t& d) {
+                   d.heads = 3;
+                   d.kv_heads = 2;
+                 },
+                 ENERGON_ERR_KV_HEADS}});
+}
+
+TEST_CASE("platform: a corrupted descriptor (bad magic) fails with BAD_MAGIC") {
+  run_bad_jobs({{[](energon_desc_t& d) { d.magic = 0xDEADBEEFu; }, ENERGON_ERR_BAD_MAGIC},
+                {[](energon_desc_t& d) { std::memset(&d, 0xA5, offsetof(energon_desc_t, result_status)); },
+                 ENERGON_ERR_BAD_MAGIC}});
+}
+
+TEST_CASE("platform: head dimensions 8 to 128 all run bit-exact") {
+  test::PlatformBench bench;
+  const uint32_t dims[] = {8, 16, 32, 64, 128};
+  std::vector<FloatLayer> layers;
+  for (uint32_t d : dims) layers.push_back(test::small_layer(test::small_shape(2, 1, 24, d, true), d));
+  std::vector<test::JobReport> reports;
+  bench.run([&](platform::HostCpu& cpu) {
+    energon_dev_t dev;
+    if (test::bring_up(cpu, dev) != ENERGON_FW_OK) return;
+    for (auto& l : layers) {
+      const platform::PlacedJob job = platform::place_job(cpu, l, FilterConfig::energon_default());
+      reports.push_back(test::submit_one(cpu, dev, job, job.desc));
+    }
+  });
+  REQUIRE(reports.size() == layers.size());
+  for (size_t i = 0; i < layers.size(); ++i) {
+    INFO("d = " << dims[i]);
+    REQUIRE(reports[i].wait_status == ENERGON_FW_OK);
+    REQUIRE(reports[i].output == test::golden_output(layers[i], FilterConfig::energon_default()));
+  }
+}
