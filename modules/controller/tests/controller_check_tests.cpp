@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "energon/hw/descriptor_check.h"
+#include "energon/hw/register_table.h"
 
 using namespace energon::hw;
 
@@ -136,4 +137,11 @@ TEST_CASE("controller check reports the first failing rule") {
   CHECK(check_with(dense(), [](auto& d) { d.d = 3, d.q_addr = 1; }) == ENERGON_ERR_HEAD_DIM);
   CHECK(check_with(dense(), [](auto& d) { d.policy = 9, d.n_planes = 0; }) == ENERGON_ERR_POLICY);
   CHECK(check_with(dense(), [](auto& d) { d.n_planes = 0, d.q_addr = 1; }) == ENERGON_ERR_PLANES);
+}
+
+TEST_CASE("controller descriptor field table tiles the descriptor") {
+  // The trace parser and energon-regmap rely on this table; a field added to energon_regs.h
+  // without updating it breaks the tiling.
+  CHECK(fields_tile(kDescFields, sizeof(energon_desc_t)));
+  CHECK(fields_tile(kSelectFields, sizeof(energon_select_t)));
 }

@@ -247,3 +247,27 @@ TEST_CASE("controller reports bad queue programming and works after reprogrammin
   b.run();
   CHECK(b.datapath.jobs.size() == 1);
 }
+
+TEST_CASE("controller ring reprogramming empties the ring") {
+  Bench b;
+  b.put_descriptor(0, good_descriptor());
+  b.put_descriptor(1, good_descriptor());
+  b.host.body = [&](Host& h) {
+    Bench::setup(h, 4);
+    h.write32(ENERGON_REG_QUEUE_TAIL, 2);
+    REQUIRE(Bench::wait_jobs(h, 2));
+    CHECK(h.read32(ENERGON_REG_QUEUE_HEAD) == 2);
+    for (uint32_t reg : {ENERGON_REG_QUEUE_BASE_LO, ENERGON_REG_QUEUE_BASE_HI, ENERGON_REG_QUEUE_SIZE}) {
+      h.write32(ENERGON_REG_CTRL, ENERGON_CTRL_IRQ_EN);
+      h.write32(ENERGON_REG_QUEUE_TAIL, 3);  // pending entries, held back while disabled
+      h.write32(reg, h.read32(reg));
+      CHECK(h.read32(ENERGON_REG_QUEUE_HEAD) == 0);
+      CHECK(h.read32(ENERGON_REG_QUEUE_TAIL) == 0);
+      h.write32(ENERGON_REG_CTRL, ENERGON_CTRL_IRQ_EN | ENERGON_CTRL_ENABLE);
+    }
+    wait(10, SC_US);
+    CHECK(h.read32(ENERGON_REG_JOBS_DONE) == 2);  // nothing ran after the reprogramming
+  };
+  b.run();
+  CHECK(b.datapath.jobs.size() == 2);
+}
