@@ -20,12 +20,16 @@ constexpr size_t kMagicLen = 6;
   throw WorkloadError(path + ": " + what);
 }
 
-size_t item_size(NpyDtype t) { return t == NpyDtype::f4 ? 4 : 2; }
+size_t item_size(NpyDtype t) {
+  return t == NpyDtype::f4 ? 4 : 2;
+}
 
 uint32_t le32(const uint8_t* p) {
   return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
 }
-uint16_t le16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | p[1] << 8); }
+uint16_t le16(const uint8_t* p) {
+  return static_cast<uint16_t>(p[0] | p[1] << 8);
+}
 
 std::vector<uint8_t> slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -75,14 +79,19 @@ class HeaderParser {
     }
     if (!have_descr || !have_order || !have_shape)
       malformed("header must hold 'descr', 'fortran_order' and 'shape'");
-    if (descr == "<f4") h.dtype = NpyDtype::f4;
-    else if (descr == "<f2") h.dtype = NpyDtype::f2;
-    else if (descr == "<i2") h.dtype = NpyDtype::i2;
+    if (descr == "<f4")
+      h.dtype = NpyDtype::f4;
+    else if (descr == "<f2")
+      h.dtype = NpyDtype::f2;
+    else if (descr == "<i2")
+      h.dtype = NpyDtype::i2;
     else if (!descr.empty() && descr[0] == '>')
-      fail(path_, "unsupported dtype '" + descr + "': big-endian data (save as little-endian <f4, <f2 or <i2)");
+      fail(path_,
+           "unsupported dtype '" + descr + "': big-endian data (save as little-endian <f4, <f2 or <i2)");
     else
       fail(path_, "unsupported dtype '" + descr + "' (accepted: <f4, <f2, <i2)");
-    if (fortran) fail(path_, "fortran_order is True: only C-order arrays are accepted (use np.ascontiguousarray)");
+    if (fortran)
+      fail(path_, "fortran_order is True: only C-order arrays are accepted (use np.ascontiguousarray)");
     return h;
   }
 
@@ -133,8 +142,10 @@ class HeaderParser {
       if (peek() == 'L') ++pos_;  // Python 2 long literal
       dims.push_back(v);
       skip_space();
-      if (peek() == ',') ++pos_;
-      else if (peek() != ')') malformed("expected ',' or ')' in shape");
+      if (peek() == ',')
+        ++pos_;
+      else if (peek() != ')')
+        malformed("expected ',' or ')' in shape");
     }
     ++pos_;
     return dims;
@@ -156,21 +167,20 @@ NpyHeader parse_header(const std::vector<uint8_t>& b, uint64_t file_size, const 
   if (b.size() < 10) fail(path, "truncated .npy header");
   const uint8_t major = b[6], minor = b[7];
   if (major < 1 || major > 3 || minor != 0)
-    fail(path, "unsupported .npy format version " + std::to_string(major) + "." +
-                   std::to_string(minor) + " (accepted: 1.0, 2.0, 3.0)");
+    fail(path, "unsupported .npy format version " + std::to_string(major) + "." + std::to_string(minor) +
+                   " (accepted: 1.0, 2.0, 3.0)");
   const size_t prefix = major == 1 ? 10 : 12;
   if (b.size() < prefix) fail(path, "truncated .npy header");
   const uint64_t header_len = major == 1 ? le16(b.data() + 8) : le32(b.data() + 8);
   if (b.size() < prefix + header_len)
-    fail(path, "truncated .npy header: header length " + std::to_string(header_len) +
-                   " but the file has " + std::to_string(b.size()) + " bytes");
+    fail(path, "truncated .npy header: header length " + std::to_string(header_len) + " but the file has " +
+                   std::to_string(b.size()) + " bytes");
   const std::string text(reinterpret_cast<const char*>(b.data()) + prefix, header_len);
   NpyHeader h = HeaderParser(text, path).parse();
   h.data_offset = prefix + header_len;
   uint64_t elems = 1;
   for (uint64_t dim : h.shape) {
-    if (dim != 0 && elems > std::numeric_limits<uint64_t>::max() / 8 / dim)
-      fail(path, "shape too large");
+    if (dim != 0 && elems > std::numeric_limits<uint64_t>::max() / 8 / dim) fail(path, "shape too large");
     elems *= dim;
   }
   const uint64_t need = elems * item_size(h.dtype);
@@ -178,8 +188,7 @@ NpyHeader parse_header(const std::vector<uint8_t>& b, uint64_t file_size, const 
   if (have < need)
     fail(path, "truncated: shape needs " + std::to_string(need) + " data bytes, the file has " +
                    std::to_string(have));
-  if (have > need)
-    fail(path, std::to_string(have - need) + " unexpected bytes after the array data");
+  if (have > need) fail(path, std::to_string(have - need) + " unexpected bytes after the array data");
   return h;
 }
 
@@ -229,7 +238,8 @@ void write_raw(const std::string& path, const char* descr, const std::vector<uin
       std::memcpy(&half, static_cast<const char*>(data) + e * 2, 2);
       bits = half;
     }
-    for (size_t byte = 0; byte < item; ++byte) le[e * item + byte] = static_cast<char>((bits >> (8 * byte)) & 0xff);
+    for (size_t byte = 0; byte < item; ++byte)
+      le[e * item + byte] = static_cast<char>((bits >> (8 * byte)) & 0xff);
   }
   f.write(le.data(), static_cast<std::streamsize>(le.size()));
   if (!f) throw WorkloadError(path + ": write error");
@@ -239,9 +249,12 @@ void write_raw(const std::string& path, const char* descr, const std::vector<uin
 
 const char* to_string(NpyDtype t) {
   switch (t) {
-    case NpyDtype::f4: return "<f4";
-    case NpyDtype::f2: return "<f2";
-    case NpyDtype::i2: return "<i2";
+    case NpyDtype::f4:
+      return "<f4";
+    case NpyDtype::f2:
+      return "<f2";
+    case NpyDtype::i2:
+      return "<i2";
   }
   return "?";
 }
@@ -331,7 +344,8 @@ void write_npy_f2(const std::string& path, const std::vector<uint64_t>& shape,
   write_raw(path, "<f2", shape, half_bits.data(), half_bits.size() * 2, half_bits.size());
 }
 
-void write_npy_i2(const std::string& path, const std::vector<uint64_t>& shape, const std::vector<int16_t>& data) {
+void write_npy_i2(const std::string& path, const std::vector<uint64_t>& shape,
+                  const std::vector<int16_t>& data) {
   write_raw(path, "<i2", shape, data.data(), data.size() * 2, data.size());
 }
 

@@ -15,7 +15,7 @@ namespace {
 using detail::RandomStream;
 using detail::stream_seed;
 
-constexpr uint64_t kTagBasis = 1, kTagKeys = 2, kTagValues = 3, kTagQueries = 4;
+constexpr uint64_t kTagBasis = 1, kTagKeys = 2, kTagValues = 3, kTagQueries = 4, kTagHeadMix = 5;
 constexpr uint32_t kMaxPositionPairs = 8;  // random Fourier features of the local window
 
 // The structural subspace of one kv head: an orthonormal basis (sink direction, then
@@ -53,10 +53,11 @@ struct Structure {
     for (uint32_t j = 0; j < n_k; ++j) position_features(position_rows.data() + size_t(j) * d, double(j));
   }
 
-  // Adds the position features of `pos` (and the sink direction when `sink_on`) to x.
-  void add(double* x, double pos, bool sink_on, double* scratch) const {
-    if (sink && sink_on) {
-      for (uint32_t t = 0; t < d; ++t) x[t] += sink_gain * basis[t];
+  // Adds sink_scale × the sink direction and pos_scale × the position features of `pos`.
+  void add(double* x, double pos, double sink_scale, double pos_scale, double* scratch) const {
+    if (sink && sink_scale != 0.0) {
+      const double g = sink_scale * sink_gain;
+      for (uint32_t t = 0; t < d; ++t) x[t] += g * basis[t];
     }
     if (pairs == 0) return;
     const double* p = scratch;
@@ -66,7 +67,7 @@ struct Structure {
     } else {
       position_features(scratch, pos);
     }
-    for (uint32_t t = 0; t < d; ++t) x[t] += p[t];
+    for (uint32_t t = 0; t < d; ++t) x[t] += pos_scale * p[t];
   }
 
   // Removes the structural components from x so content and structure do not interfere.
@@ -127,11 +128,16 @@ void check(const AttentionShape& s, const SyntheticParams& p) {
   const std::string e = validate(s);
   if (!e.empty()) throw WorkloadError("synthetic layer: invalid attention shape: " + e);
   if (!std::isfinite(p.dominant_strength) || !std::isfinite(p.local_strength) ||
-      !std::isfinite(p.sink_strength) || !std::isfinite(p.noise) || p.dominant_strength < 0 ||
-      p.local_strength < 0 || p.sink_strength < 0 || p.noise < 0)
-    throw WorkloadError("synthetic layer: strengths and noise must be finite and non-negative");
+      !std::isfinite(p.sink_strength) || !std::isfinite(p.noise) || !std::isfinite(p.head_variation) ||
+      p.dominant_strength < 0 || p.local_strength < 0 || p.sink_strength < 0 || p.noise < 0 ||
+      p.head_variation < 0 || p.head_variation > SyntheticParams::kMaxHeadVariation)
+    throw WorkloadError(
+        "synthetic layer: strengths, noise and head_variation must be finite and non-negative "
+        "(head_variation at most " +
+        std::to_string(SyntheticParams::kMaxHeadVariation) + ")");
   if (p.dominant_keys > SyntheticParams::kMaxDominantKeys)
-    throw WorkloadError("synthetic layer: dominant_keys above " + std::to_string(SyntheticParams::kMaxDominantKeys));
+    throw WorkloadError("synthetic layer: dominant_keys above " +
+                        std::to_string(SyntheticParams::kMaxDominantKeys));
 }
 
 }  // namespace
@@ -158,8 +164,8 @@ FloatLayer make_synthetic_layer(const AttentionShape& s, const SyntheticParams& 
     const double mean_dominant = p.dominant_keys > 0 ? 0.5 * (1.0 + p.dominant_keys) : 0.0;
     const double pos_sq = double(st.pairs) * st.pos_gain * st.pos_gain / d;
     const double sink_sq = st.sink ? st.sink_gain * st.sink_gain / d : 0.0;
-    const double q_sq = double(p.noise) * p.noise + mean_dominant * dominant_gain * dominant_gain * content_dims / d +
-                        pos_sq + sink_sq;
+    const double q_sq = double(p.noise) * p.noise +
+                        mean_dominant * dominant_gain * dominant_gain * content_dims / d + pos_sq + sink_sq;
     const double k_sq = content_dims / d + pos_sq + sink_sq * std::min(p.sink_tokens, s.n_k) / s.n_k;
     const double k_gain = std::sqrt(std::sqrt(q_sq / k_sq)), q_gain = 1.0 / k_gain;
 
@@ -172,7 +178,7 @@ FloatLayer make_synthetic_layer(const AttentionShape& s, const SyntheticParams& 
       for (uint32_t t = 0; t < d; ++t) g[t] = key_rng.normal();
       st.project_out(g);
       for (uint32_t t = 0; t < d; ++t) x[t] = g[t];
-      st.add(x.data(), double(j), j < p.sink_tokens, scratch.data());
+      st.add(x.data(), double(j), j < p.sink_tokens ? 1.0 : 0.0, 1.0, scratch.data());
       float* k = out.k.data() + (size_t(kh) * s.n_k + j) * d;
       for (uint32_t t = 0; t < d; ++t) k[t] = static_cast<float>(k_gain * x[t]);
     }
@@ -181,10 +187,17 @@ FloatLayer make_synthetic_layer(const AttentionShape& s, const SyntheticParams& 
     for (size_t e = 0; e < size_t(s.n_k) * d; ++e) v[e] = static_cast<float>(value_rng.normal());
 
     for (uint32_t h = kh * group; h < (kh + 1) * group; ++h) {
+      // Heads differ: each query head scales its components by lognormal factors.
+      RandomStream mix(stream_seed(p.seed, layer, kTagHeadMix, h));
+      const double spread = p.head_variation;
+      const double noise = p.noise * std::exp(spread * mix.normal());
+      const double sink_scale = std::exp(spread * mix.normal());
+      const double pos_scale = std::exp(spread * mix.normal());
+      const double head_dominant_gain = dominant_gain * std::exp(spread * mix.normal());
       RandomStream rng(stream_seed(p.seed, layer, kTagQueries, h));
       for (uint32_t i = 0; i < s.n_q; ++i) {
-        for (uint32_t t = 0; t < d; ++t) x[t] = double(p.noise) * rng.normal();
-        st.add(x.data(), query_position(s, i), true, scratch.data());
+        for (uint32_t t = 0; t < d; ++t) x[t] = noise * rng.normal();
+        st.add(x.data(), query_position(s, i), sink_scale, pos_scale, scratch.data());
         const uint32_t allowed = s.allowed_end(i);
         if (p.dominant_keys > 0 && allowed > 0) {
           const uint32_t count = std::min(1 + rng.below(p.dominant_keys), allowed);
@@ -195,7 +208,7 @@ FloatLayer make_synthetic_layer(const AttentionShape& s, const SyntheticParams& 
               j = rng.below(allowed);
             picked[m] = j;
             const double* g = content.data() + size_t(j) * d;
-            for (uint32_t t = 0; t < d; ++t) x[t] += dominant_gain * g[t];
+            for (uint32_t t = 0; t < d; ++t) x[t] += head_dominant_gain * g[t];
           }
         }
         float* q = out.q.data() + (size_t(h) * s.n_q + i) * d;

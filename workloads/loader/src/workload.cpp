@@ -17,7 +17,9 @@ namespace energon::workload {
 
 namespace fs = std::filesystem;
 
-const char* to_string(DataSource s) { return s == DataSource::npy ? "npy" : "synthetic"; }
+const char* to_string(DataSource s) {
+  return s == DataSource::npy ? "npy" : "synthetic";
+}
 
 std::string workloads_dir() {
   const char* env = std::getenv("ENERGON_WORKLOADS_DIR");
@@ -29,7 +31,8 @@ std::vector<std::string> builtin_workloads() {
   std::vector<std::string> names;
   std::error_code ec;
   for (fs::directory_iterator it(workloads_dir(), ec), end; !ec && it != end; it.increment(ec))
-    if (it->path().extension() == ".yaml" && it->is_regular_file(ec)) names.push_back(it->path().stem().string());
+    if (it->path().extension() == ".yaml" && it->is_regular_file(ec))
+      names.push_back(it->path().stem().string());
   std::sort(names.begin(), names.end());
   return names;
 }

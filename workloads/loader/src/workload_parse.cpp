@@ -18,27 +18,30 @@ namespace {
 
 std::string describe(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Scalar: return "'" + n.Scalar() + "'";
-    default: return "an undefined node";
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Scalar:
+      return "'" + n.Scalar() + "'";
+    default:
+      return "an undefined node";
   }
 }
 
 // Reads typed scalars out of one YAML mapping, naming `file` and the key path in errors.
 class MapReader {
  public:
-  MapReader(const YAML::Node& map, std::string file, std::string prefix,
-            std::vector<std::string> allowed)
+  MapReader(const YAML::Node& map, std::string file, std::string prefix, std::vector<std::string> allowed)
       : map_(map), file_(std::move(file)), prefix_(std::move(prefix)), allowed_(std::move(allowed)) {
     for (auto it = map_.begin(); it != map_.end(); ++it) {
       if (!it->first.IsScalar())
         throw WorkloadError(file_ + ": " + where() + "a key must be a plain name, got " +
                             describe(it->first));
       const std::string& k = it->first.Scalar();
-      if (!seen_.insert(k).second)
-        throw WorkloadError(key_error(file_, path(k), "given twice"));
+      if (!seen_.insert(k).second) throw WorkloadError(key_error(file_, path(k), "given twice"));
       bool known = false;
       for (const auto& a : allowed_) known = known || a == k;
       if (!known) {
@@ -88,15 +91,16 @@ class MapReader {
   std::optional<double> number(const std::string& key, bool non_negative, bool positive = false) const {
     if (!has(key)) return std::nullopt;
     const YAML::Node n = map_[key];
-    const char* expected = positive ? "expected a positive number"
-                                    : non_negative ? "expected a non-negative number" : "expected a number";
+    const char* expected = positive       ? "expected a positive number"
+                           : non_negative ? "expected a non-negative number"
+                                          : "expected a number";
     if (!n.IsScalar() || n.Scalar().empty()) fail(key, expected, n);
     const std::string& s = n.Scalar();
     char* end = nullptr;
     errno = 0;
     const double v = std::strtod(s.c_str(), &end);
-    if (end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v) ||
-        (non_negative && v < 0) || (positive && v <= 0) || std::fabs(v) > 1e30)
+    if (end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v) || (non_negative && v < 0) ||
+        (positive && v <= 0) || std::fabs(v) > 1e30)
       fail(key, expected, n);
     return v;
   }
@@ -127,8 +131,7 @@ class MapReader {
 };
 
 void require_map(const YAML::Node& n, const std::string& file, const std::string& key) {
-  if (!n.IsMap())
-    throw WorkloadError(key_error(file, key, "expected a mapping of keys, got " + describe(n)));
+  if (!n.IsMap()) throw WorkloadError(key_error(file, key, "expected a mapping of keys, got " + describe(n)));
 }
 
 void parse_int16_scale(const MapReader& r, RawData& d, const std::string& file) {
@@ -147,10 +150,10 @@ void parse_int16_scale(const MapReader& r, RawData& d, const std::string& file) 
 
 RawData parse_data(const YAML::Node& n, const std::string& file) {
   require_map(n, file, "data");
-  MapReader r(n, file, "data",
-              {"source", "seed", "dominant_keys", "dominant_strength", "local_window",
-               "local_strength", "sink_tokens", "sink_strength", "noise", "files", "q", "k", "v",
-               "int16_scale"});
+  MapReader r(
+      n, file, "data",
+      {"source", "seed", "dominant_keys", "dominant_strength", "local_window", "local_strength",
+       "sink_tokens", "sink_strength", "noise", "head_variation", "files", "q", "k", "v", "int16_scale"});
   RawData d;
   for (const auto& k : r.keys()) d.keys_present.push_back(k);
   d.source = r.str("source");
@@ -162,14 +165,14 @@ RawData parse_data(const YAML::Node& n, const std::string& file) {
   d.local_strength = r.number("local_strength", true);
   d.sink_strength = r.number("sink_strength", true);
   d.noise = r.number("noise", true);
+  d.head_variation = r.number("head_variation", true);
   d.q = r.str("q");
   d.k = r.str("k");
   d.v = r.str("v");
   parse_int16_scale(r, d, file);
   if (r.has("files")) {
     const YAML::Node list = r.node("files");
-    if (!list.IsSequence())
-      r.fail("files", "expected a list with one {q, k, v} mapping per layer", list);
+    if (!list.IsSequence()) r.fail("files", "expected a list with one {q, k, v} mapping per layer", list);
     std::vector<RawNpyFiles> files;
     for (size_t i = 0; i < list.size(); ++i) {
       const std::string key = "data.files[" + std::to_string(i) + "]";
@@ -196,8 +199,8 @@ RawWorkload parse_raw(const std::string& yaml_text, const std::string& file) {
     throw WorkloadError(file + ": expected a mapping of workload keys at the top level, got " +
                         describe(root));
   MapReader r(root, file, "",
-              {"name", "description", "layers", "heads", "kv_heads", "d", "seq_len", "n_q", "n_k",
-               "causal", "valid_len", "data"});
+              {"name", "description", "layers", "heads", "kv_heads", "d", "seq_len", "n_q", "n_k", "causal",
+               "valid_len", "data"});
   RawWorkload w;
   w.name = r.str("name");
   w.description = r.str("description");

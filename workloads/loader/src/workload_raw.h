@@ -21,7 +21,7 @@ struct RawData {
   // synthetic
   std::optional<uint64_t> seed;
   std::optional<uint32_t> dominant_keys, local_window, sink_tokens;
-  std::optional<double> dominant_strength, local_strength, sink_strength, noise;
+  std::optional<double> dominant_strength, local_strength, sink_strength, noise, head_variation;
   // npy
   std::optional<std::vector<RawNpyFiles>> files;
   std::optional<std::string> q, k, v;  ///< per-layer path patterns containing {layer}

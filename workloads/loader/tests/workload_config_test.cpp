@@ -11,6 +11,7 @@
 using namespace energon;
 using namespace energon::workload;
 using Catch::Matchers::Contains;
+using Catch::Matchers::Equals;
 using Catch::Matchers::StartsWith;
 
 namespace {
@@ -39,8 +40,8 @@ TEST_CASE("workload_builtin_models_load_and_validate") {
     bool causal;
   };
   const std::map<std::string, Expect> table = {
-      {"bert-base-128", {12, 12, 128, false}},  {"bert-base-384", {12, 12, 384, false}},
-      {"bert-base-512", {12, 12, 512, false}},  {"bert-large-512", {24, 16, 512, false}},
+      {"bert-base-128", {12, 12, 128, false}},   {"bert-base-384", {12, 12, 384, false}},
+      {"bert-base-512", {12, 12, 512, false}},   {"bert-large-512", {24, 16, 512, false}},
       {"gpt2-small-1024", {12, 12, 1024, true}}, {"vit-b16-197", {12, 12, 197, false}},
       {"deit-s-197", {12, 6, 197, false}}};
   const std::vector<std::string> names = builtin_workloads();
@@ -82,7 +83,8 @@ TEST_CASE("workload_lookup_by_path_and_env_dir") {
     load_workload("bert-base-128");
     FAIL("expected a lookup error");
   } catch (const WorkloadError& e) {
-    CHECK_THAT(e.what(), StartsWith("workload 'bert-base-128': no file " + dir.str() + "/bert-base-128.yaml"));
+    CHECK_THAT(e.what(),
+               StartsWith("workload 'bert-base-128': no file " + dir.str() + "/bert-base-128.yaml"));
     CHECK_THAT(e.what(), Contains("built-in workloads: tiny"));
   }
   ::unsetenv("ENERGON_WORKLOADS_DIR");
@@ -108,7 +110,7 @@ n_k: 300
 valid_len: 250
 causal: true
 data: {source: synthetic, seed: 99, dominant_keys: 2, dominant_strength: 3.5, local_window: 0,
-       local_strength: 0, sink_tokens: 2, sink_strength: 1, noise: 0.25}
+       local_strength: 0, sink_tokens: 2, sink_strength: 1, noise: 0.25, head_variation: 0}
 )",
                                     "cross.yaml");
   CHECK(x.shape.n_q == 16);
@@ -122,6 +124,8 @@ data: {source: synthetic, seed: 99, dominant_keys: 2, dominant_strength: 3.5, lo
   CHECK(x.synthetic.local_window == 0);
   CHECK(x.synthetic.sink_tokens == 2);
   CHECK(x.synthetic.noise == 0.25f);
+  CHECK(x.synthetic.head_variation == 0.0f);
+  CHECK(w.synthetic.head_variation == SyntheticParams::kDefaultHeadVariation);
 }
 
 TEST_CASE("workload_missing_unknown_and_mistyped_keys") {
@@ -160,8 +164,10 @@ TEST_CASE("workload_missing_unknown_and_mistyped_keys") {
   CHECK_THAT(error_of(std::string(kBase) + "data: {source: synthetic, files: []}\n"),
              StartsWith("bert.yaml: key 'data.files' is not used by source 'synthetic'"));
   CHECK(error_of(std::string(kBase) + "name: again\n") == "bert.yaml: key 'name': given twice");
-  CHECK_THAT(error_of("name: bert\nheads: [12\n"), StartsWith("bert.yaml: YAML syntax error at line 3, column 1"));
-  CHECK(error_of("- 1\n- 2\n") == "bert.yaml: expected a mapping of workload keys at the top level, got a list");
+  CHECK_THAT(error_of("name: bert\nheads: [12\n"),
+             StartsWith("bert.yaml: YAML syntax error at line 3, column 1"));
+  CHECK(error_of("- 1\n- 2\n") ==
+        "bert.yaml: expected a mapping of workload keys at the top level, got a list");
 }
 
 TEST_CASE("workload_shape_rules") {
@@ -181,23 +187,31 @@ TEST_CASE("workload_shape_rules") {
         "bert.yaml: key 'data.dominant_keys': expected an integer in 0..16, got 17");
   CHECK(error_of(std::string(kBase) + "data: {source: synthetic, sink_tokens: 200}\n") ==
         "bert.yaml: key 'data.sink_tokens': expected at most n_k (128), got 200");
+  CHECK(error_of(std::string(kBase) + "data: {source: synthetic, head_variation: 2.5}\n") ==
+        "bert.yaml: key 'data.head_variation': expected a number in 0..2, got 2.5");
   CHECK_THAT(error_of(std::string(kBase) + "data: {source: synthetic, sink_strength: 80}\n"),
-             StartsWith("bert.yaml: key 'data.sink_strength': expected a number in 0..50, got 80"));
+             Equals("bert.yaml: key 'data.sink_strength': expected a number in 0..50, got 80"));
 }
 
 TEST_CASE("workload_npy_paths_are_checked_at_load") {
   test::TestDir dir("paths");
-  CHECK(error_of(std::string(kBase) + "data: {source: npy, files: [{q: missing.npy, k: k.npy, v: v.npy}, {}]}\n",
-                 dir.file("bert.yaml")) ==
-        dir.file("bert.yaml") + ": key 'data.files[0].q': expected an existing .npy file, 'missing.npy' not found "
-                                "(looked for " + dir.file("missing.npy") + ")");
+  CHECK(error_of(
+            std::string(kBase) + "data: {source: npy, files: [{q: missing.npy, k: k.npy, v: v.npy}, {}]}\n",
+            dir.file("bert.yaml")) ==
+        dir.file("bert.yaml") +
+            ": key 'data.files[0].q': expected an existing .npy file, 'missing.npy' not found "
+            "(looked for " +
+            dir.file("missing.npy") + ")");
   CHECK(error_of(std::string(kBase) + "data: {source: npy, files: [{q: a, k: b, v: c}]}\n") ==
         "bert.yaml: key 'data.files': expected 2 entries (one per layer), got 1");
   CHECK(error_of(std::string(kBase) + "data: {source: npy, q: q.npy, k: k.npy, v: v.npy}\n") ==
-        "bert.yaml: key 'data.q': expected a path pattern containing {layer} (the workload has 2 layers), got 'q.npy'");
+        "bert.yaml: key 'data.q': expected a path pattern containing {layer} (the workload has 2 layers), "
+        "got 'q.npy'");
   CHECK(error_of(std::string(kBase) + "data: {source: npy}\n") ==
-        "bert.yaml: key 'data.files': missing (expected a list of {q, k, v} paths per layer, or q/k/v patterns with {layer})");
-  CHECK(error_of("name: x\nlayers: 1\nheads: 1\nd: 4\nseq_len: 2\ndata: {source: npy, files: [{q: q.npy, v: v.npy}]}\n",
+        "bert.yaml: key 'data.files': missing (expected a list of {q, k, v} paths per layer, or q/k/v "
+        "patterns with {layer})");
+  CHECK(error_of("name: x\nlayers: 1\nheads: 1\nd: 4\nseq_len: 2\ndata: {source: npy, files: [{q: q.npy, v: "
+                 "v.npy}]}\n",
                  dir.file("x.yaml"))
             .find("key 'data.files[0].q': expected an existing .npy file") != std::string::npos);
 }

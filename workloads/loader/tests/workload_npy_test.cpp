@@ -61,8 +61,9 @@ std::vector<float> ramp(size_t n, float scale) {
 
 TEST_CASE("workload_npy_f4_round_trip") {
   test::TestDir dir("f4");
-  const std::vector<float> data = {1.5f, -0.0f, 3.14159265f, -1e-30f, 65504.0f, 1e30f,
-                                   std::nextafter(1.0f, 2.0f), -7.25f, 0.1f, 2.0f, -3.0f, 4.0f};
+  const std::vector<float> data = {
+      1.5f,   -0.0f, 3.14159265f, -1e-30f, 65504.0f, 1e30f, std::nextafter(1.0f, 2.0f),
+      -7.25f, 0.1f,  2.0f,        -3.0f,   4.0f};
   write_npy(dir.file("a.npy"), {2, 3, 2}, data);
   const NpyArray a = read_npy(dir.file("a.npy"));
   CHECK(a.header.dtype == NpyDtype::f4);
@@ -97,8 +98,10 @@ TEST_CASE("workload_npy_half_is_exact") {
     const float got = half_to_float(static_cast<uint16_t>(h));
     const bool negative = (h & 0x8000) != 0;
     if (e == 0x1f) {
-      if (m == 0) REQUIRE(std::isinf(got));
-      else REQUIRE(std::isnan(got));
+      if (m == 0)
+        REQUIRE(std::isinf(got));
+      else
+        REQUIRE(std::isnan(got));
       REQUIRE(std::signbit(got) == negative);
       continue;
     }
@@ -110,8 +113,14 @@ TEST_CASE("workload_npy_half_is_exact") {
 
   test::TestDir dir("f2");
   const std::vector<uint16_t> halves = {0x3c00, 0xc000, 0x7bff, 0x0001, 0x03ff, 0x0400, 0x8000, 0x3555};
-  const std::vector<float> expect = {1.0f, -2.0f, 65504.0f, std::ldexp(1.0f, -24), 1023 * std::ldexp(1.0f, -24),
-                                     std::ldexp(1.0f, -14), -0.0f, 0.333251953125f};
+  const std::vector<float> expect = {1.0f,
+                                     -2.0f,
+                                     65504.0f,
+                                     std::ldexp(1.0f, -24),
+                                     1023 * std::ldexp(1.0f, -24),
+                                     std::ldexp(1.0f, -14),
+                                     -0.0f,
+                                     0.333251953125f};
   write_npy_f2(dir.file("h.npy"), {2, 4}, halves);
   const NpyArray a = read_npy(dir.file("h.npy"));
   CHECK(a.header.dtype == NpyDtype::f2);
@@ -185,13 +194,15 @@ TEST_CASE("workload_npy_int16_needs_a_scale") {
   write_npy_i2(dir.file("q.npy"), {1, 2, 4}, qi);
   write_npy(dir.file("k.npy"), {1, 2, 4}, ramp(8, 1.0f));
   write_npy(dir.file("v.npy"), {1, 2, 4}, ramp(8, 1.0f));
-  const std::string base = "name: i\nlayers: 1\nheads: 1\nd: 4\nseq_len: 2\n"
-                           "data:\n  source: npy\n  files: [{q: q.npy, k: k.npy, v: v.npy}]\n";
+  const std::string base =
+      "name: i\nlayers: 1\nheads: 1\nd: 4\nseq_len: 2\n"
+      "data:\n  source: npy\n  files: [{q: q.npy, k: k.npy, v: v.npy}]\n";
   try {
     load_workload(dir.write("none.yaml", base));
     FAIL("expected an error");
   } catch (const WorkloadError& e) {
-    CHECK(std::string(e.what()) == dir.file("none.yaml") + ": key 'data.int16_scale': missing (expected a positive number: " +
+    CHECK(std::string(e.what()) == dir.file("none.yaml") +
+                                       ": key 'data.int16_scale': missing (expected a positive number: " +
                                        dir.file("q.npy") + " holds int16 data)");
   }
   const Workload one = load_workload(dir.write("one.yaml", base + "  int16_scale: 0.5\n"));
@@ -217,12 +228,15 @@ TEST_CASE("workload_npy_malformed_files_are_rejected") {
   CHECK(error_of(write_custom(dir, "f8.npy", 1, header("<f8", "(2,)"), 16)) ==
         dir.file("f8.npy") + ": unsupported dtype '<f8' (accepted: <f4, <f2, <i2)");
   CHECK(error_of(write_custom(dir, "be.npy", 1, header(">f4", "(2,)"), 8)) ==
-        dir.file("be.npy") + ": unsupported dtype '>f4': big-endian data (save as little-endian <f4, <f2 or <i2)");
+        dir.file("be.npy") +
+            ": unsupported dtype '>f4': big-endian data (save as little-endian <f4, <f2 or <i2)");
   CHECK(error_of(write_custom(dir, "fortran.npy", 1, header("<f4", "(2, 2)", "True"), 16)) ==
-        dir.file("fortran.npy") + ": fortran_order is True: only C-order arrays are accepted (use np.ascontiguousarray)");
+        dir.file("fortran.npy") +
+            ": fortran_order is True: only C-order arrays are accepted (use np.ascontiguousarray)");
   CHECK_THAT(error_of(write_custom(dir, "garbled.npy", 1, "{'descr': '<f4', 'shape': [2]}\n", 8)),
              StartsWith(dir.file("garbled.npy") + ": malformed .npy header ("));
-  CHECK_THAT(error_of(write_custom(dir, "struct.npy", 1, "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", 4)),
+  CHECK_THAT(error_of(write_custom(dir, "struct.npy", 1,
+                                   "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", 4)),
              StartsWith(dir.file("struct.npy") + ": unsupported dtype: structured arrays"));
   {
     const std::string p = write_custom(dir, "hdr.npy", 1, header("<f4", "(2,)"), 8);
@@ -238,13 +252,14 @@ TEST_CASE("workload_npy_shape_mismatch_names_file_and_expectation") {
   write_npy(dir.file("k.npy"), {2, 7, 4}, ramp(56, 1.0f));
   write_npy(dir.file("v.npy"), {2, 8, 4}, ramp(64, 1.0f));
   try {
-    load_workload(dir.write("s.yaml", "name: s\nlayers: 1\nheads: 2\nd: 4\nseq_len: 8\n"
-                                      "data: {source: npy, files: [{q: q.npy, k: k.npy, v: v.npy}]}\n"));
+    load_workload(dir.write("s.yaml",
+                            "name: s\nlayers: 1\nheads: 2\nd: 4\nseq_len: 8\n"
+                            "data: {source: npy, files: [{q: q.npy, k: k.npy, v: v.npy}]}\n"));
     FAIL("expected an error");
   } catch (const WorkloadError& e) {
-    CHECK(std::string(e.what()) ==
-          dir.file("s.yaml") + ": key 'data.files[0].k': " + dir.file("k.npy") +
-              ": shape (2, 7, 4) does not match the workload: expected (2, 8, 4) [heads, n, d], (1, 2, 8, 4) or (8, 8) [n, heads*d]");
+    CHECK(std::string(e.what()) == dir.file("s.yaml") + ": key 'data.files[0].k': " + dir.file("k.npy") +
+                                       ": shape (2, 7, 4) does not match the workload: expected (2, 8, 4) "
+                                       "[heads, n, d], (1, 2, 8, 4) or (8, 8) [n, heads*d]");
   }
   // A file replaced after loading is caught when the layer is read.
   write_npy(dir.file("k.npy"), {2, 8, 4}, ramp(64, 1.0f));
@@ -264,6 +279,7 @@ TEST_CASE("workload_npy_header_only_read_checks_the_same") {
   CHECK_THROWS_WITH(read_npy_header(dir.file("a.npy")),
                     dir.file("a.npy") + ": truncated: shape needs 48 data bytes, the file has 40");
   std::filesystem::resize_file(dir.file("a.npy"), 11);
-  CHECK_THROWS_WITH(read_npy_header(dir.file("a.npy")), StartsWith(dir.file("a.npy") + ": truncated .npy header"));
+  CHECK_THROWS_WITH(read_npy_header(dir.file("a.npy")),
+                    StartsWith(dir.file("a.npy") + ": truncated .npy header"));
   CHECK_THROWS_WITH(read_npy_header(dir.file("none.npy")), dir.file("none.npy") + ": cannot open file");
 }

@@ -19,6 +19,8 @@ struct SyntheticParams {
   static constexpr uint32_t kDefaultSinkTokens = 1;
   static constexpr float kDefaultSinkStrength = 5.5f;
   static constexpr float kDefaultNoise = 1.5f;
+  static constexpr float kDefaultHeadVariation = 0.3f;
+  static constexpr float kMaxHeadVariation = 2.0f;
   static constexpr uint32_t kMaxDominantKeys = 16;
 
   uint64_t seed = kDefaultSeed;
@@ -29,11 +31,12 @@ struct SyntheticParams {
   uint32_t sink_tokens = kDefaultSinkTokens;  ///< keys 0..sink_tokens-1 attract every query
   float sink_strength = kDefaultSinkStrength;
   float noise = kDefaultNoise;  ///< std of the query noise, ≈ std of the random logit part
+  /// std of log(per-query-head multiplier) of each component: heads differ (0: identical heads)
+  float head_variation = kDefaultHeadVariation;
 };
 
 /// Layer `layer` of a synthetic workload: deterministic from (params.seed, layer),
 /// identical bytes on every platform with IEEE doubles. O(n·d·const) time.
-FloatLayer make_synthetic_layer(const AttentionShape& shape, const SyntheticParams& params,
-                                uint32_t layer);
+FloatLayer make_synthetic_layer(const AttentionShape& shape, const SyntheticParams& params, uint32_t layer);
 
 }  // namespace energon::workload
