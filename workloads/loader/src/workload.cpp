@@ -57,6 +57,8 @@ Workload load_workload(const std::string& name_or_path) {
                           "; set ENERGON_WORKLOADS_DIR or give a path to a YAML file)");
     }
   }
+  std::error_code ec;
+  if (fs::is_directory(file, ec)) throw WorkloadError(file + ": is a folder, expected a workload YAML file");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw WorkloadError(file + ": cannot open workload file");
   std::ostringstream text;

@@ -223,6 +223,8 @@ TEST_CASE("workload_bad_file_and_layer_errors") {
   } catch (const WorkloadError& e) {
     CHECK(std::string(e.what()) == "/nonexistent/dir/model.yaml: cannot open workload file");
   }
+  const std::string folder = std::string(ENERGON_WORKLOADS_DEFAULT_DIR) + "/";
+  CHECK_THROWS_WITH(load_workload(folder), folder + ": is a folder, expected a workload YAML file");
   const Workload w = parse_workload(kBase, "bert.yaml");
   try {
     make_layer(w, 2);
