@@ -29,6 +29,7 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
   const size_t n = job.keys.size();
   job.key_bits.resize(n * d);
   const sc_core::sc_time mem_start = BlockClock::local(delay);
+  uint64_t stream_cycles = 0;
   for (uint32_t p = job.planes_have; p < l.n_planes; ++p) {
     const uint32_t rb = l.row_bytes(p);
     for (size_t c = 0; c < n;) {
@@ -36,8 +37,9 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
       while (e < n && job.keys[e] == job.keys[e - 1] + 1) ++e;
       const uint32_t rows = uint32_t(e - c);
       staging_.resize(size_t(rows) * rb);
-      fetch_transfer(fetch, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, job.keys[c]), staging_.data(),
-                     rows * rb, Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay);
+      stream_cycles += fetch_transfer(fetch, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, job.keys[c]),
+                                      staging_.data(), rows * rb, Traffic(uint8_t(Traffic::k0) + p),
+                                      int64_t(job.kv_head), delay);
       unpack_plane_rows(staging_.data(), rows, d, l.bits[p], l.shift(p), job.key_bits.data() + c * d, p == 0);
       c = e;
     }
@@ -49,11 +51,12 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
   for (size_t c = 0; c < n; ++c) {
     const uint16_t* k = job.key_bits.data() + c * d;
     int64_t s = 0;
-    for (uint32_t t = 0; t < d; ++t) s += int64_t(job.q[t]) * int64_t(int16_t(k[t]));
+    for (uint32_t t = 0; t < d; ++t) s += int32_t(job.q[t]) * int32_t(int16_t(k[t]));  // each product fits int32
     job.acc[c] = s;
     job.stats.add(s);
   }
-  const uint64_t cycles = qk_cycles(uint32_t(n), d);
+  // Resident K rows stream from the on-chip buffer into the multipliers as they compute.
+  const uint64_t cycles = std::max(qk_cycles(uint32_t(n), d), stream_cycles);
   job.compute_cycles += cycles;
   stats_.busy_cycles += cycles;
   stats_.qk_macs += uint64_t(n) * d;
@@ -89,26 +92,34 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
 
   // V rows of the kept keys, one request per run of consecutive keys.
   const sc_core::sc_time mem_start = BlockClock::local(delay);
+  uint64_t stream_cycles = 0;
   vrows_.resize(n * d);
   const uint32_t vrb = d * 2;
   for (size_t c = 0; c < n;) {
     size_t e = c + 1;
     while (e < n && job.keys[e] == job.keys[e - 1] + 1) ++e;
     const uint64_t addr = job.v_addr + (uint64_t(job.kv_head) * n_k + job.keys[c]) * vrb;
-    fetch_transfer(fetch, tlm::TLM_READ_COMMAND, addr, reinterpret_cast<uint8_t*>(vrows_.data() + c * d),
-                   uint32_t(e - c) * vrb, Traffic::v, int64_t(job.kv_head), delay);
+    stream_cycles += fetch_transfer(fetch, tlm::TLM_READ_COMMAND, addr,
+                                    reinterpret_cast<uint8_t*>(vrows_.data() + c * d), uint32_t(e - c) * vrb,
+                                    Traffic::v, int64_t(job.kv_head), delay);
     c = e;
   }
   job.memory_cycles += clock_.to_cycles(BlockClock::local(delay) - mem_start);
 
   job.out.assign(d, 0);
+  sums_.assign(d, 0);
+  for (size_t j = 0; j < n; ++j) {
+    const int32_t p = p16[j];
+    const int16_t* v = vrows_.data() + j * d;
+    for (uint32_t t = 0; t < d; ++t) sums_[t] += int64_t(p * int32_t(v[t]));  // |p·v| < 2^31
+  }
   for (uint32_t t = 0; t < d; ++t) {
-    int64_t s = 0;
-    for (size_t j = 0; j < n; ++j) s += int64_t(p16[j]) * vrows_[j * d + t];
+    const int64_t s = sums_[t];
     const int64_t r = s >= 0 ? (s + 32768) >> 16 : -((-s + 32768) >> 16);
     job.out[t] = static_cast<int16_t>(std::clamp<int64_t>(r, INT16_MIN, INT16_MAX));
   }
-  const uint64_t cycles = softmax_v_cycles(uint32_t(n), d);
+  // V rows stream from the buffer during the softmax and ×V phases.
+  const uint64_t cycles = std::max(softmax_v_cycles(uint32_t(n), d), stream_cycles);
   job.compute_cycles += cycles;
   stats_.busy_cycles += cycles;
   ++stats_.rows;
@@ -116,10 +127,18 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
   stats_.v_macs += uint64_t(n) * d;
   clock_.spend(cycles, delay);
 
-  const sc_core::sc_time wr_start = BlockClock::local(delay);
-  fetch_transfer(fetch, tlm::TLM_WRITE_COMMAND, job.out_addr, reinterpret_cast<uint8_t*>(job.out.data()), vrb,
-                 Traffic::out, -1, delay);
-  job.memory_cycles += clock_.to_cycles(BlockClock::local(delay) - wr_start);
+  if (job.write_back) {
+    const sc_core::sc_time wr_start = BlockClock::local(delay);
+    write_rows(job.out_addr, job.out.data(), 1, d, delay);
+    job.memory_cycles += clock_.to_cycles(BlockClock::local(delay) - wr_start);
+  }
+}
+
+void AttentionEngine::write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d,
+                                 sc_core::sc_time& delay) {
+  // The payload's data pointer is non-const by TLM convention; a write does not modify it.
+  fetch_transfer(fetch, tlm::TLM_WRITE_COMMAND, addr, reinterpret_cast<uint8_t*>(const_cast<int16_t*>(rows)),
+                 n_rows * d * 2, Traffic::out, -1, delay);
 }
 
 }  // namespace energon::hw

@@ -25,7 +25,7 @@ AccelConfig AccelConfig::server() {
   c.selector_elems_per_cycle = 32;
   c.fifo_depth = 8;
   c.sram_bytes = 1024 * 1024;
-  c.sram_bytes_per_cycle = 256;
+  c.sram_bytes_per_cycle = 512;
   return c;
 }
 
@@ -50,6 +50,8 @@ std::string validate(const AccelConfig& c) {
     e << "selector_elems_per_cycle must be at least 1";
   else if (c.fifo_depth == 0)
     e << "fifo_depth must be at least 1";
+  else if (c.q_tile_rows == 0)
+    e << "q_tile_rows must be at least 1";
   else if (c.sram_bytes_per_cycle == 0)
     e << "sram_bytes_per_cycle must be at least 1";
   else if (c.lt_quantum_cycles == 0)
@@ -110,6 +112,7 @@ AccelConfig parse_accel_config(const YAML::Node& node, const std::string& file) 
       {"selector_elems_per_cycle", u32(c.selector_elems_per_cycle)},
       {"selector_latency", u32(c.selector_latency)},
       {"fifo_depth", u32(c.fifo_depth)},
+      {"q_tile_rows", u32(c.q_tile_rows)},
       {"sram_bytes", u64(c.sram_bytes)},
       {"sram_bytes_per_cycle", u32(c.sram_bytes_per_cycle)},
       {"lt_quantum_cycles", u64(c.lt_quantum_cycles)},

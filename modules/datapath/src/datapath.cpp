@@ -169,8 +169,10 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
   if (mpmrf && j.error == ENERGON_ERR_NONE) candidate_bits.resize(size_t(s.n_k) * d);
   std::vector<uint32_t> cand;
 
+  std::vector<int16_t> q_tile(size_t(config_.q_tile_rows) * d);
   for (uint32_t h = 0; h < s.heads && j.error == ENERGON_ERR_NONE; ++h) {
     const uint32_t g = s.kv_head_of(h);
+    uint32_t tile_first = 0, tile_rows = 0;
     for (uint32_t i = 0; i < s.n_q && j.error == ENERGON_ERR_NONE; ++i) {
       auto w = std::make_shared<RowWork>();
       w->head = h;
@@ -178,11 +180,16 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
       w->q.resize(d);
       try {
         sc_time delay = qk.get_local_time();
-        const sc_time t0 = BlockClock::local(delay);
-        fetch_transfer(seq_fetch_, tlm::TLM_READ_COMMAND, j.desc.q_addr + (uint64_t(h) * s.n_q + i) * d * 2,
-                       reinterpret_cast<uint8_t*>(w->q.data()), d * 2, Traffic::q, -1, delay);
-        w->fu_memory_cycles += clock_.to_cycles(BlockClock::local(delay) - t0);
-        settle(qk, delay);
+        if (i >= tile_first + tile_rows) {  // Q rows arrive a tile at a time
+          tile_first = i;
+          tile_rows = std::min(config_.q_tile_rows, s.n_q - i);
+          const sc_time t0 = BlockClock::local(delay);
+          fetch_transfer(seq_fetch_, tlm::TLM_READ_COMMAND, j.desc.q_addr + (uint64_t(h) * s.n_q + i) * d * 2,
+                         reinterpret_cast<uint8_t*>(q_tile.data()), tile_rows * d * 2, Traffic::q, -1, delay);
+          w->fu_memory_cycles += clock_.to_cycles(BlockClock::local(delay) - t0);
+          settle(qk, delay);
+        }
+        std::memcpy(w->q.data(), q_tile.data() + size_t(i - tile_first) * d, d * 2);
 
         const uint32_t end = s.allowed_end(i);
         j.allowed += end;
@@ -256,6 +263,8 @@ void Datapath::attention_stage() {
     sc_core::wait(attention_start_);
     Job& j = *job_;
     qk.reset();
+    out_tile_.assign(size_t(config_.q_tile_rows) * j.shape.d, 0);
+    out_rows_ = 0;
     for (;;) {
       qk.sync();
       const sc_time t0 = sc_core::sc_time_stamp();
@@ -329,10 +338,25 @@ void Datapath::attend(Job& j, RowWork& w, tlm_utils::tlm_quantumkeeper& qk, sc_t
     aj.keys = std::move(sj.kept);
     delay = qk.get_local_time();
   }
+  aj.write_back = false;
   attention_port_->finish_row(aj, delay);
   settle(qk, delay);
   j.final_kept += aj.keys.size();
   mem_time += clock_.cycles(aj.memory_cycles);
+  // Output rows leave a tile at a time (rows of one head are contiguous in memory).
+  if (out_rows_ == 0) out_first_ = {w.head, w.query};
+  std::memcpy(out_tile_.data() + size_t(out_rows_) * d, aj.out.data(), d * 2);
+  ++out_rows_;
+  if (out_rows_ == config_.q_tile_rows || w.query + 1 == s.n_q) {
+    delay = qk.get_local_time();
+    const sc_time t0 = BlockClock::local(delay);
+    const uint64_t addr = j.desc.out_addr + (uint64_t(out_first_.first) * s.n_q + out_first_.second) * d * 2;
+    const uint32_t rows = out_rows_;
+    out_rows_ = 0;
+    attention_port_->write_rows(addr, out_tile_.data(), rows, d, delay);
+    mem_time += BlockClock::local(delay) - t0;
+    settle(qk, delay);
+  }
 }
 
 }  // namespace energon::hw

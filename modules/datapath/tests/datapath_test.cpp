@@ -3,6 +3,8 @@
 // policy predicts; bus errors; lt vs accurate; the FU/AU pipeline statistics.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -295,4 +297,30 @@ TEST_CASE("datapath: pipeline stats show the slower engine and its stalls", "[da
   // The pipeline overlaps the engines: the job is shorter than their busy cycles added up.
   CHECK(b.outcome.cycles < b.outcome.busy_filter + b.outcome.busy_select + b.outcome.busy_attn +
                                b.outcome.busy_fetch);
+}
+
+// Hidden (run by hand): one BERT-base layer (12 heads, n = 512, d = 64) per policy on the edge
+// preset; prints cycles, traffic and wall time. `datapath_test "[.bench]"`
+TEST_CASE("datapath: bench BERT-base layer", "[.bench]") {
+  const QuantizedLayer L = test::random_layer(shape(12, 12, 512, 512, 64, false, 512), 12, 20000, 8);
+  FilterConfig topk = FilterConfig::topk_fraction(65536 / 8);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto runs = run_jobs({{&L, FilterConfig::dense()}, {&L, topk}, {&L, FilterConfig::energon_default()}});
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto g0 = std::chrono::steady_clock::now();
+  golden::run_attention(L, FilterConfig::dense());
+  golden::run_attention(L, topk);
+  golden::run_attention(L, FilterConfig::energon_default());
+  const double gwall = std::chrono::duration<double>(std::chrono::steady_clock::now() - g0).count();
+  for (const Run& r : runs) {
+    uint64_t k = 0;
+    for (size_t c = size_t(Traffic::k0); c <= size_t(Traffic::k3); ++c) k += r.outcome.bytes[c];
+    std::printf("cycles %llu (filter %llu attn %llu mem %llu) K bytes %llu V bytes %llu final %llu/%llu\n",
+                (unsigned long long)r.outcome.cycles, (unsigned long long)r.stats.filter_bound_cycles,
+                (unsigned long long)r.stats.attention_bound_cycles, (unsigned long long)r.stats.memory_bound_cycles,
+                (unsigned long long)k, (unsigned long long)r.outcome.bytes[size_t(Traffic::v)],
+                (unsigned long long)r.outcome.final_kept, (unsigned long long)r.outcome.allowed);
+  }
+  std::printf("wall: platform datapath %.2f s, golden %.2f s\n", wall, gwall);
+  CHECK(runs[2].out == golden::run_attention(L, FilterConfig::energon_default()));
 }

@@ -146,6 +146,7 @@ void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
   const uint32_t len = p.get_data_length();
   uint8_t* data = p.get_data_ptr();
   const Traffic cls = ext->cls;
+  ext->onchip_cycles = 0;
   OnChipBuffer* buf = nullptr;
   if (p.is_read() && ext->buffer_tag >= 0 && config_.sram_bytes > 0) {
     const int half = int(ext->buffer_tag & 1);
@@ -167,7 +168,7 @@ void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
   const uint32_t hit_bytes = len - missing_bytes;
   if (hit_bytes > 0) {
     stats_.sram_bytes[size_t(cls)] += hit_bytes;
-    delay += period_ * double((hit_bytes + config_.sram_bytes_per_cycle - 1) / config_.sram_bytes_per_cycle);
+    ext->onchip_cycles = (hit_bytes + config_.sram_bytes_per_cycle - 1) / config_.sram_bytes_per_cycle;
   }
   for (const auto& s : missing) {
     uint8_t* dst = data + (s.addr - addr);

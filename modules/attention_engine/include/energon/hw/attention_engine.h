@@ -24,6 +24,7 @@ struct AttendJob {
   uint32_t kv_head = 0;
   uint64_t v_addr = 0;    ///< V base: INT16 [kv_heads][n_k][d]
   uint64_t out_addr = 0;  ///< this row's output: INT16 [d]
+  bool write_back = true; ///< false: the caller collects rows and writes them with write_rows()
   const int16_t* q = nullptr;  ///< INT16 query row
   float c = 1.0f;              ///< softmax scale (scale_q·scale_k)/sqrtf(d)
   std::vector<uint32_t> keys;      ///< keys to attend to, ascending
@@ -42,6 +43,9 @@ class attention_engine_if : public virtual sc_core::sc_interface {
   virtual void score_keys(AttendJob& job, sc_core::sc_time& delay) = 0;
   /// Softmax over job.keys (scoring first when acc is not set), ×V, writes the output row.
   virtual void finish_row(AttendJob& job, sc_core::sc_time& delay) = 0;
+  /// Writes n_rows finished output rows (INT16, d each) to memory in one transaction.
+  virtual void write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d,
+                          sc_core::sc_time& delay) = 0;
 };
 
 struct AttentionEngineStats {
@@ -63,6 +67,7 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
 
   void score_keys(AttendJob& job, sc_core::sc_time& delay) override;
   void finish_row(AttendJob& job, sc_core::sc_time& delay) override;
+  void write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d, sc_core::sc_time& delay) override;
   uint64_t qk_cycles(uint32_t n, uint32_t d) const;
   uint64_t softmax_v_cycles(uint32_t n, uint32_t d) const;
   void reset() { stats_ = AttentionEngineStats{}; }
@@ -75,6 +80,7 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
   AttentionEngineStats stats_;
   std::vector<uint8_t> staging_;
   std::vector<int16_t> vrows_;
+  std::vector<int64_t> sums_;
 };
 
 }  // namespace energon::hw

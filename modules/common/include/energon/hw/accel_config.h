@@ -36,8 +36,9 @@ struct AccelConfig {
   uint32_t selector_elems_per_cycle = 8;  ///< compares per cycle (threshold and quick-select)
   uint32_t selector_latency = 2;        ///< cycles per selector pass (pivot broadcast)
   uint32_t fifo_depth = 4;              ///< FU→AU row buffer entries
+  uint32_t q_tile_rows = 16;            ///< Q rows read / output rows written per transaction
   uint64_t sram_bytes = 256 * 1024;     ///< on-chip K/V buffer (two halves, see docs/fetch.md)
-  uint32_t sram_bytes_per_cycle = 64;   ///< on-chip buffer read bandwidth
+  uint32_t sram_bytes_per_cycle = 128;  ///< on-chip buffer read bandwidth (one K or V row of d = 64)
   TimingMode timing = TimingMode::lt;   ///< timing fidelity
   uint64_t lt_quantum_cycles = 10000;   ///< lt mode: quantum of the quantum keeper
 
@@ -55,7 +56,7 @@ std::string validate(const AccelConfig& c);
 /// Parses an `accelerator:` YAML mapping. Keys: preset (energon-edge | energon-server, the
 /// starting values), clock_mhz, fu_multipliers, fu_lanes, fu_latency, au_qk_multipliers,
 /// au_v_multipliers, au_latency, softmax_lanes, softmax_latency, selector_elems_per_cycle,
-/// selector_latency, fifo_depth, sram_bytes, sram_bytes_per_cycle, timing (lt | accurate),
+/// selector_latency, fifo_depth, q_tile_rows, sram_bytes, sram_bytes_per_cycle, timing (lt | accurate),
 /// lt_quantum_cycles. Unknown keys, wrong types and invalid values throw ConfigError naming
 /// `file` and the key.
 AccelConfig parse_accel_config(const YAML::Node& node, const std::string& file);

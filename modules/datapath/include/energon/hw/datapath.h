@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "energon/hw/accel_config.h"
@@ -78,6 +79,9 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   sc_core::sc_fifo<std::shared_ptr<RowWork>> row_buffer_;
   sc_core::sc_event attention_start_, attention_done_;
   Job* job_ = nullptr;
+  std::vector<int16_t> out_tile_;  ///< finished output rows not yet written
+  uint32_t out_rows_ = 0;
+  std::pair<uint32_t, uint32_t> out_first_;  ///< head and query of the tile's first row
   bool attention_busy_ = false;
   DatapathStats stats_;
 };

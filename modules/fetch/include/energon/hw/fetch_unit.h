@@ -26,6 +26,9 @@ struct FetchExtension : tlm::tlm_extension<FetchExtension> {
   /// On-chip buffer tag (the kv head): ≥ 0 lets the rows be kept in and served from the
   /// buffer; −1 bypasses it (Q rows, scale table, output writes).
   int64_t buffer_tag = -1;
+  /// Set by the fetch unit: cycles to stream the part served from the on-chip buffer. Not added
+  /// to the delay: the requesting engine overlaps it with its compute (docs/fetch.md).
+  uint64_t onchip_cycles = 0;
 
   tlm::tlm_extension_base* clone() const override { return new FetchExtension(*this); }
   void copy_from(const tlm::tlm_extension_base& e) override { *this = static_cast<const FetchExtension&>(e); }
@@ -39,10 +42,11 @@ class BusError : public std::runtime_error {
 };
 
 /// Issues one request to the fetch unit through `socket`; throws BusError on an error response.
+/// Returns the on-chip buffer streaming cycles of the request (see FetchExtension).
 template <typename Socket>
-void fetch_transfer(Socket& socket, tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len, Traffic cls,
+uint64_t fetch_transfer(Socket& socket, tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len, Traffic cls,
                     int64_t buffer_tag, sc_core::sc_time& delay) {
-  if (len == 0) return;
+  if (len == 0) return 0;
   FetchExtension ext;
   ext.cls = cls;
   ext.buffer_tag = buffer_tag;
@@ -59,6 +63,7 @@ void fetch_transfer(Socket& socket, tlm::tlm_command cmd, uint64_t addr, uint8_t
   socket->b_transport(p, delay);
   p.clear_extension(&ext);  // stack-owned: the payload must not free it
   if (p.is_response_error()) throw BusError(addr, len, p.get_response_status());
+  return ext.onchip_cycles;
 }
 
 /// On-chip K/V row buffer contents of one half: byte ranges of memory held on chip. Fill on
