@@ -45,21 +45,29 @@ AccelConfig small_buffer(uint64_t bytes, TimingMode mode = TimingMode::lt) {
 }  // namespace
 
 TEST_CASE("fetch: plane rows unpack to the MSB slices of INT16 K", "[fetch]") {
-  const uint32_t d = 16;
-  std::vector<int16_t> k(3 * d);
-  for (size_t e = 0; e < k.size(); ++e) k[e] = int16_t(e * 2654435761u);
-  const uint8_t widths[] = {2, 2, 4, 8};
-  std::vector<uint16_t> bits(k.size(), 0xFFFF);
-  uint32_t used = 0;
-  for (uint32_t p = 0; p < 4; ++p) {
-    used += widths[p];
-    const auto plane = test::pack_plane(k, d, 16 - used, widths[p]);
-    REQUIRE(plane.size() == 3 * d * widths[p] / 8);
-    unpack_plane_rows(plane.data(), 3, d, widths[p], 16 - used, bits.data(), p == 0);
-    for (size_t e = 0; e < k.size(); ++e)  // the leading planes give the used-bit MSB slice
-      REQUIRE((int32_t(int16_t(bits[e])) >> (16 - used)) == (int32_t(k[e]) >> (16 - used)));
+  const std::vector<std::vector<uint8_t>> layouts = {{2, 2, 4, 8}, {2, 2, 12}, {4, 12}, {3, 5, 8}, {16}, {1, 1, 6, 8}};
+  for (uint32_t rows : {3u, 300u}) {  // 300 rows: the table-driven path for 2- and 4-bit planes
+    for (const auto& widths : layouts) {
+      const uint32_t d = 64;
+      std::vector<int16_t> k(size_t(rows) * d);
+      for (size_t e = 0; e < k.size(); ++e) k[e] = int16_t(e * 2654435761u >> 7);
+      std::vector<uint16_t> bits(k.size(), 0xFFFF);
+      uint32_t used = 0;
+      for (uint32_t p = 0; p < widths.size(); ++p) {
+        used += widths[p];
+        const auto plane = test::pack_plane(k, d, 16 - used, widths[p]);
+        REQUIRE(plane.size() == size_t(rows) * d * widths[p] / 8);
+        unpack_plane_rows(plane.data(), rows, d, widths[p], 16 - used, bits.data(), p == 0);
+        size_t wrong = 0;  // the leading planes give the used-bit MSB slice
+        for (size_t e = 0; e < k.size(); ++e)
+          wrong += (int32_t(int16_t(bits[e])) >> (16 - used)) != (int32_t(k[e]) >> (16 - used));
+        CHECK(wrong == 0);
+      }
+      size_t wrong = 0;
+      for (size_t e = 0; e < k.size(); ++e) wrong += int16_t(bits[e]) != k[e];
+      CHECK(wrong == 0);
+    }
   }
-  for (size_t e = 0; e < k.size(); ++e) REQUIRE(int16_t(bits[e]) == k[e]);
 
   KPlaneLayout l;
   l.n_planes = 3;

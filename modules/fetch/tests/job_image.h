@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstring>
+#include <functional>
 #include <random>
 #include <vector>
 
@@ -73,8 +74,11 @@ inline energon_select_t to_select(const SelectConfig& c, uint8_t q_bits = 0, uin
   return s;
 }
 
-/// Writes the layer into `mem` from `base` (64-byte aligned buffers) and returns the descriptor.
-inline energon_desc_t place_job(TestMemory& mem, const QuantizedLayer& L, const FilterConfig& f,
+/// Writes `len` bytes at a global address of the memory under test.
+using StoreFn = std::function<void(uint64_t addr, const void* src, size_t len)>;
+
+/// Writes the layer through `store` from `base` (64-byte aligned buffers), returns the descriptor.
+inline energon_desc_t place_job(const StoreFn& store, const QuantizedLayer& L, const FilterConfig& f,
                                 const std::vector<uint8_t>& plane_bits, uint64_t base) {
   const AttentionShape& s = L.shape;
   energon_desc_t d{};
@@ -96,26 +100,32 @@ inline energon_desc_t place_job(TestMemory& mem, const QuantizedLayer& L, const 
     return at;
   };
   d.q_addr = take(L.q.data.size() * 2);
-  mem.store(d.q_addr, L.q.data.data(), L.q.data.size() * 2);
+  store(d.q_addr, L.q.data.data(), L.q.data.size() * 2);
   uint32_t used = 0;
   for (size_t p = 0; p < plane_bits.size(); ++p) {
     used += plane_bits[p];
     d.plane_bits[p] = plane_bits[p];
     const std::vector<uint8_t> plane = pack_plane(L.k.data, s.d, 16 - used, plane_bits[p]);
     d.k_plane_addr[p] = take(plane.size());
-    mem.store(d.k_plane_addr[p], plane.data(), plane.size());
+    store(d.k_plane_addr[p], plane.data(), plane.size());
   }
   d.v_addr = take(L.v.data.size() * 2);
-  mem.store(d.v_addr, L.v.data.data(), L.v.data.size() * 2);
+  store(d.v_addr, L.v.data.data(), L.v.data.size() * 2);
   std::vector<float> scales = L.q.scale;
   scales.insert(scales.end(), L.k.scale.begin(), L.k.scale.end());
   d.scale_addr = take(scales.size() * 4);
-  mem.store(d.scale_addr, scales.data(), scales.size() * 4);
+  store(d.scale_addr, scales.data(), scales.size() * 4);
   d.out_addr = take(L.q.data.size() * 2);
   for (size_t r = 0; r < f.rounds.size(); ++r)
     d.round[r] = to_select(f.rounds[r].select, f.rounds[r].q_bits, f.rounds[r].k_bits);
   d.topk = to_select(f.topk);
   return d;
+}
+
+inline energon_desc_t place_job(TestMemory& mem, const QuantizedLayer& L, const FilterConfig& f,
+                                const std::vector<uint8_t>& plane_bits, uint64_t base) {
+  return place_job([&mem](uint64_t a, const void* src, size_t len) { mem.store(a, src, len); }, L, f, plane_bits,
+                   base);
 }
 
 }  // namespace energon::test
