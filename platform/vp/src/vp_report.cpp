@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "energon/filter_spec.h"
 #include "energon/fw/energon_fw.h"
+#include "energon/hw/energy.h"
 
 namespace energon::vp {
 
@@ -142,6 +144,41 @@ void add_accuracy(Group& g, const PassResult& p) {
   g.set("mass_recall", recall / double(n), "", "Reference softmax mass on kept keys, mean over rows and layers");
 }
 
+// Energy per block, summed over the pass's jobs (modules/energy, docs/energy.md).
+void add_energy(Group& g, const PassResult& p, const platform::PlatformConfig& hw, const hw::EnergyTable& table,
+                uint32_t layers) {
+  hw::EnergyBreakdown sum;
+  try {
+    const std::string standard = hw::dram_standard_of(hw.dram.name);
+    for (auto& j : p.jobs) {
+      if (j.outcome.error != ENERGON_ERR_NONE) continue;
+      hw::JobContext ctx;
+      for (uint64_t b : j.datapath.fetch.sram_bytes) ctx.sram_hit_bytes += b;
+      ctx.sram_array_bytes = hw.accel.sram_bytes / 2;
+      ctx.clock_mhz = hw.accel.clock_mhz;
+      ctx.selector_elems = j.datapath.selector.elements;
+      const hw::EnergyBreakdown e = hw::estimate_energy(table, standard, hw::activity_from_job(j.desc, j.outcome, ctx));
+      sum.filter_pj += e.filter_pj;
+      sum.selector_pj += e.selector_pj;
+      sum.attention_pj += e.attention_pj;
+      sum.softmax_pj += e.softmax_pj;
+      sum.sram_pj += e.sram_pj;
+      sum.dram_pj += e.dram_pj;
+      sum.static_pj += e.static_pj;
+    }
+  } catch (const std::exception& e) {
+    g.set("error", std::string(e.what()), "", "Energy could not be estimated");
+    return;
+  }
+  const std::pair<const char*, double> blocks[] = {
+      {"filter_engine", sum.filter_pj}, {"selector", sum.selector_pj}, {"attention_engine", sum.attention_pj},
+      {"softmax", sum.softmax_pj},      {"sram", sum.sram_pj},         {"dram", sum.dram_pj},
+      {"static", sum.static_pj}};
+  for (auto& [name, pj] : blocks) g.set(name, pj * 1e-6, "uJ", "");
+  g.set("total", sum.total_pj() * 1e-6, "uJ", "All blocks, table " + table.origin);
+  g.set("per_layer", layers ? sum.total_pj() * 1e-6 / layers : 0.0, "uJ", "Mean energy per layer");
+}
+
 bool add_check(Group& g, const PassResult& p) {
   size_t checked = 0, exact = 0, counts = 0, mismatches = 0, errors = 0;
   for (auto& l : p.app.layers) {
@@ -181,6 +218,13 @@ bool build_report(Group& root, const VpOptions& o, const platform::PlatformConfi
   if (!run.error.empty()) cfg.set("error", run.error, "", "The host program stopped");
 
   bool ok = run.error.empty() && !run.passes.empty();
+  std::optional<hw::EnergyTable> energy_table;
+  std::string energy_error;
+  try {
+    energy_table = hw::load_energy_table();
+  } catch (const std::exception& e) {
+    energy_error = e.what();
+  }
   for (size_t i = 0; i < run.passes.size(); ++i) {
     const PassResult& p = run.passes[i];
     const PassTotals t = totals(p, hw);
@@ -192,6 +236,11 @@ bool build_report(Group& root, const VpOptions& o, const platform::PlatformConfi
     add_traffic(g.group("dram_traffic", "Accelerator DRAM traffic per class"), p, layers);
     add_filtering(g.group("filtering", "Kept keys"), p, t);
     add_accuracy(g.group("accuracy", "Against the float64 reference (spec §1.4)"), p);
+    Group& e = g.group("energy", "Energy per block (activity × sourced 45 nm table, docs/energy.md)");
+    if (energy_table)
+      add_energy(e, p, hw, *energy_table, layers);
+    else
+      e.set("error", energy_error, "", "Energy table could not be loaded");
   }
   if (run.passes.size() > 1) {
     Group& s = root.group("speedup", "Accelerator cycles of each policy / cycles of " +
@@ -202,6 +251,15 @@ bool build_report(Group& root, const VpOptions& o, const platform::PlatformConfi
             ratio(double(totals(run.passes[i], hw).job_cycles), base), "x",
             std::string(to_string(run.passes[0].filter.policy)) + " speed-up over " +
                 to_string(run.passes[i].filter.policy) + " on the same preset and data");
+    const stats::Stat* base_e = root.find(std::string(to_string(run.passes[0].filter.policy)) + ".energy.total");
+    for (size_t i = 1; i < run.passes.size() && base_e; ++i) {
+      const stats::Stat* e = root.find(std::string(to_string(run.passes[i].filter.policy)) + ".energy.total");
+      if (e)
+        s.set(std::string("energy_saving_over_") + to_string(run.passes[i].filter.policy),
+              ratio(stats::as_double(e->value), stats::as_double(base_e->value)), "x",
+              std::string("Energy of ") + to_string(run.passes[i].filter.policy) + " / energy of " +
+                  to_string(run.passes[0].filter.policy));
+    }
   }
   return ok;
 }
