@@ -22,10 +22,6 @@ struct RowWork {
   uint64_t fu_memory_cycles = 0, fu_compute_cycles = 0;  ///< the filter stage's work on this row
 };
 
-std::ostream& operator<<(std::ostream& os, const RowWork& w) {
-  return os << "row(h" << w.head << ", q" << w.query << ", " << w.keys.size() << " keys)";
-}
-
 struct Datapath::Job {
   energon_desc_t desc{};
   AttentionShape shape;
