@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "energon/hw/fetch_unit.h"
 
@@ -10,6 +11,32 @@ namespace energon::hw {
 AttentionEngine::AttentionEngine(sc_core::sc_module_name name, const AccelConfig& config)
     : sc_module(name), cmd("cmd"), fetch("fetch"), config_(config), clock_(config) {
   cmd.bind(*this);
+}
+
+void AttentionEngine::reset() {
+  stats_ = AttentionEngineStats{};
+  row_cache_.clear();
+  row_decoded_.clear();
+}
+
+void AttentionEngine::select_row_cache(const KPlaneLayout& l, uint32_t kv_head) {
+  RowCacheTag tag;
+  tag.kv_head = kv_head;
+  tag.n_k = l.n_k;
+  tag.d = l.d;
+  tag.n_planes = l.n_planes;
+  for (uint32_t p = 0; p < ENERGON_MAX_PLANES; ++p) {
+    tag.addr[p] = l.addr[p];
+    tag.bits[p] = l.bits[p];
+  }
+  if (!row_cache_.empty() && std::memcmp(&tag, &cache_tag_, sizeof tag) == 0) return;
+  cache_tag_ = tag;
+  row_cache_.clear();
+  row_decoded_.clear();
+  if (uint64_t(l.n_k) * l.d <= kRowCacheElems) {
+    row_cache_.resize(size_t(l.n_k) * l.d);
+    row_decoded_.assign(l.n_k, 0);
+  }
 }
 
 uint64_t AttentionEngine::qk_cycles(uint32_t n, uint32_t d) const {
@@ -28,6 +55,7 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
   const uint32_t d = l.d;
   const size_t n = job.keys.size();
   job.key_bits.resize(n * d);
+  select_row_cache(l, job.kv_head);
   const sc_core::sc_time mem_start = BlockClock::local(delay);
   uint64_t stream_cycles = 0;
   for (uint32_t p = job.planes_have; p < l.n_planes; ++p) {
@@ -40,8 +68,30 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
       stream_cycles += fetch_transfer(fetch, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, job.keys[c]),
                                       staging_.data(), rows * rb, Traffic(uint8_t(Traffic::k0) + p),
                                       int64_t(job.kv_head), delay);
-      unpack_plane_rows(staging_.data(), rows, d, l.bits[p], l.shift(p), job.key_bits.data() + c * d, p == 0);
+      for (size_t r = c; r < e;) {  // decode only rows the model has not decoded before
+        if (decoded(job.keys[r])) {
+          ++r;
+          continue;
+        }
+        size_t r2 = r + 1;
+        while (r2 < e && !decoded(job.keys[r2])) ++r2;
+        unpack_plane_rows(staging_.data() + (r - c) * rb, uint32_t(r2 - r), d, l.bits[p], l.shift(p),
+                          job.key_bits.data() + r * d, p == 0);
+        r = r2;
+      }
       c = e;
+    }
+  }
+  if (!row_cache_.empty() && job.planes_have < l.n_planes) {
+    for (size_t c = 0; c < n; ++c) {
+      uint16_t* row = job.key_bits.data() + c * d;
+      uint16_t* cached = row_cache_.data() + size_t(job.keys[c]) * d;
+      if (decoded(job.keys[c])) {
+        std::memcpy(row, cached, d * 2);
+      } else {
+        std::memcpy(cached, row, d * 2);
+        row_decoded_[job.keys[c]] = 1;
+      }
     }
   }
   job.planes_have = l.n_planes;
