@@ -23,7 +23,7 @@ struct AppConfig {
   uint32_t queue_depth = 2;         ///< layers submitted before waiting for completion
   uint32_t ring_entries = 16;
   bool check = true;                ///< golden comparison and accuracy figures
-  uint32_t timeout_us = 1000000;    ///< simulated time to wait for one batch
+  uint32_t timeout_us = 10000000;   ///< simulated time to wait for the next interrupt
 };
 
 struct LayerResult {
