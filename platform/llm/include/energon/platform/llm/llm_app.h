@@ -15,6 +15,7 @@
 #include "energon/fw/energon_fw.h"
 #include "energon/llama/model_loader.h"
 #include "energon/llama/quality.h"
+#include "energon/llama/transformer.h"
 #include "energon/llm_eval/golden_attention.h"
 #include "energon/platform/host_cpu.h"
 #include "energon/platform/llm/accelerator_attention.h"
@@ -83,6 +84,8 @@ struct LlmAppResult {
   bool evaluated = false;
   llama::QualityFigures quality;          ///< platform vs float on the eval set
   llama::QualityFigures golden_quality;   ///< golden backend vs float (equal when bit-exact)
+  double eval_max_logit_diff = 0;         ///< largest |platform − float| logit over the eval set
+  double eval_min_float_margin = 0;       ///< smallest float top-1 − top-2 logit gap over the eval set
   double check_wall_s = 0;                ///< wall time of shadow network and float reference
 };
 
