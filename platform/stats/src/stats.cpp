@@ -1,6 +1,7 @@
 #include "energon/stats/stats.h"
 
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 
@@ -104,6 +105,11 @@ static std::string value_text(const Value& v) {
 static void table(std::ostream& os, const Group& g, int depth) {
   const std::string indent(size_t(depth) * 2, ' ');
   for (auto& s : g.stats()) {
+    if (std::holds_alternative<std::string>(s.value)) {  // text: left-aligned, description after a dash
+      os << indent << s.name << std::string(size_t(std::max(1, 35 - depth * 2 - int(s.name.size()))), ' ')
+         << std::get<std::string>(s.value) << (s.description.empty() ? "" : "  — " + s.description) << "\n";
+      continue;
+    }
     char line[512];
     std::snprintf(line, sizeof line, "%s%-*s %16s %-7s %s\n", indent.c_str(), 34 - depth * 2, s.name.c_str(),
                   value_text(s.value).c_str(), s.unit.c_str(), s.description.c_str());
