@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <string>
 
 namespace energon::hw {
 
@@ -22,6 +23,8 @@ constexpr uint32_t kResultBytes = offsetof(energon_desc_t, reserved2) - kResultO
 
 Controller::Controller(const sc_core::sc_module_name& name, const ControllerConfig& config)
     : sc_module(name), regs("regs"), mem("mem"), irq("irq"), datapath("datapath"), config_(config) {
+  if (config_.clock_period == SC_ZERO_TIME)
+    SC_REPORT_ERROR("energon/controller", (std::string(this->name()) + ": ControllerConfig.clock_period must be > 0").c_str());
   regs.register_b_transport(this, &Controller::b_transport);
   regs.register_transport_dbg(this, &Controller::transport_dbg);
   bind_registers();

@@ -187,3 +187,9 @@ TEST_CASE("controller debug transport reads registers without side effects") {
   };
   b.run();
 }
+
+TEST_CASE("controller rejects a zero clock period") {
+  ControllerConfig config;
+  config.clock_period = SC_ZERO_TIME;
+  CHECK_THROWS_WITH(Controller("ctrl", config), Catch::Contains("clock_period must be > 0"));
+}
