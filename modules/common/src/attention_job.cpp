@@ -36,9 +36,9 @@ uint32_t SelectConfig::topk_count(uint32_t n) const {
 FilterConfig FilterConfig::energon_default() {
   FilterConfig f;
   f.policy = Policy::mpmrf;
-  // Calibrated on synthetic BERT-base (docs/numerics.md, scripts/calibrate_alpha).
-  f.rounds.push_back({4, 2, {SelectRule::threshold, 0, 0, 0}});
-  f.rounds.push_back({4, 4, {SelectRule::threshold, 128, 0, 0}});
+  // α = −0.25 then 0: calibrated on synthetic BERT-base (docs/numerics.md, scripts/calibrate_alpha.py).
+  f.rounds.push_back({4, 2, {SelectRule::threshold, -64, 0, 0}});
+  f.rounds.push_back({4, 4, {SelectRule::threshold, 0, 0, 0}});
   return f;
 }
 
