@@ -242,6 +242,19 @@ bool build_report(Group& root, const VpOptions& o, const platform::PlatformConfi
     else
       e.set("error", energy_error, "", "Energy table could not be loaded");
   }
+  if (!run.passes.empty()) {
+    const platform::HostCpuStats& h = run.passes.back().host;
+    Group& g = root.group("host", "Host CPU over the whole run (all passes)");
+    g.set("register_reads", h.reg_reads, "", "MMIO reads by the driver");
+    g.set("register_writes", h.reg_writes, "", "MMIO writes by the driver");
+    g.set("bytes_to_dram", h.bytes_to_dram, "bytes", "Tensors and descriptors copied into shared DRAM");
+    g.set("bytes_from_dram", h.bytes_from_dram, "bytes", "Outputs and result blocks read back");
+    g.set("dmi_copies", h.dmi_copies, "", "Copies through DMI");
+    g.set("bus_copies", h.bus_copies, "", "Copies through b_transport");
+    g.set("interrupt_waits", h.irq_waits, "", "Sleeps in wait_for_interrupt");
+    g.set("compute_us", h.compute_time.to_seconds() * 1e6, "us", "Host work charged by the cost model");
+    g.set("asleep_us", h.wait_time.to_seconds() * 1e6, "us", "Time asleep waiting for the interrupt");
+  }
   if (run.passes.size() > 1) {
     Group& s = root.group("speedup", "Accelerator cycles of each policy / cycles of " +
                                          std::string(to_string(run.passes[0].filter.policy)));
