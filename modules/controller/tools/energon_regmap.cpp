@@ -23,8 +23,9 @@ std::string cell(const char* text) {
 
 template <size_t N>
 void print_fields(const FieldSpec (&fields)[N]) {
-  std::printf("| Offset | Bytes | Field | Type |\n|---|---|---|---|\n");
-  for (const FieldSpec& f : fields) std::printf("| 0x%02X | %u | `%s` | %s |\n", f.offset, f.bytes, f.name, f.type);
+  std::printf("| Offset | Bytes | Field | Type | Meaning |\n|---|---|---|---|---|\n");
+  for (const FieldSpec& f : fields)
+    std::printf("| 0x%02X | %u | `%s` | %s | %s |\n", f.offset, f.bytes, f.name, f.type, cell(f.meaning).c_str());
 }
 
 }  // namespace

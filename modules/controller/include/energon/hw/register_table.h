@@ -55,38 +55,56 @@ struct FieldSpec {
   uint32_t bytes;
   uint32_t count;
   const char* type;
+  const char* meaning;
   uint32_t element_bytes() const { return bytes / count; }
 };
 
-#define ENERGON_DESC_FIELD(f, n, type) \
-  FieldSpec{#f, uint32_t(offsetof(energon_desc_t, f)), uint32_t(sizeof(energon_desc_t::f)), n, type}
+#define ENERGON_DESC_FIELD(f, n, type, meaning) \
+  FieldSpec{#f, uint32_t(offsetof(energon_desc_t, f)), uint32_t(sizeof(energon_desc_t::f)), n, type, meaning}
 /// Descriptor fields in address order. Names and types are listed by hand; offsets and sizes
 /// come from the compiler, and fields_tile() catches a field added to the header but not here.
 inline const FieldSpec kDescFields[] = {
-    ENERGON_DESC_FIELD(magic, 1, "uint32"),        ENERGON_DESC_FIELD(heads, 1, "uint16"),
-    ENERGON_DESC_FIELD(kv_heads, 1, "uint16"),     ENERGON_DESC_FIELD(n_q, 1, "uint32"),
-    ENERGON_DESC_FIELD(n_k, 1, "uint32"),          ENERGON_DESC_FIELD(valid_len, 1, "uint32"),
-    ENERGON_DESC_FIELD(d, 1, "uint16"),            ENERGON_DESC_FIELD(policy, 1, "uint8 (enum energon_policy)"),
-    ENERGON_DESC_FIELD(flags, 1, "uint8"),         ENERGON_DESC_FIELD(n_rounds, 1, "uint8"),
-    ENERGON_DESC_FIELD(n_planes, 1, "uint8"),      ENERGON_DESC_FIELD(plane_bits, 4, "uint8[4]"),
-    ENERGON_DESC_FIELD(reserved0, 1, "uint16"),    ENERGON_DESC_FIELD(q_addr, 1, "uint64"),
-    ENERGON_DESC_FIELD(k_plane_addr, 4, "uint64[4]"), ENERGON_DESC_FIELD(v_addr, 1, "uint64"),
-    ENERGON_DESC_FIELD(scale_addr, 1, "uint64"),   ENERGON_DESC_FIELD(out_addr, 1, "uint64"),
-    ENERGON_DESC_FIELD(round, 4, "energon_select_t[4]"), ENERGON_DESC_FIELD(topk, 1, "energon_select_t"),
-    ENERGON_DESC_FIELD(result_status, 1, "uint32"), ENERGON_DESC_FIELD(reserved1, 1, "uint32"),
-    ENERGON_DESC_FIELD(result_cycles, 1, "uint64"), ENERGON_DESC_FIELD(result_allowed, 1, "uint64"),
-    ENERGON_DESC_FIELD(result_kept, 4, "uint64[4]"), ENERGON_DESC_FIELD(result_final, 1, "uint64"),
-    ENERGON_DESC_FIELD(reserved2, 16, "uint8[16]"),
+    ENERGON_DESC_FIELD(magic, 1, "uint32", "ENERGON_DESC_MAGIC (\"EDSC\")"),
+    ENERGON_DESC_FIELD(heads, 1, "uint16", "query heads"),
+    ENERGON_DESC_FIELD(kv_heads, 1, "uint16", "key/value heads; divides heads"),
+    ENERGON_DESC_FIELD(n_q, 1, "uint32", "queries"),
+    ENERGON_DESC_FIELD(n_k, 1, "uint32", "keys"),
+    ENERGON_DESC_FIELD(valid_len, 1, "uint32", "keys j < valid_len are valid"),
+    ENERGON_DESC_FIELD(d, 1, "uint16", "head dimension, 8..256, multiple of 8"),
+    ENERGON_DESC_FIELD(policy, 1, "uint8 (enum energon_policy)", "dense, topk or mpmrf"),
+    ENERGON_DESC_FIELD(flags, 1, "uint8", "bit 0: causal mask"),
+    ENERGON_DESC_FIELD(n_rounds, 1, "uint8", "mpmrf rounds, 1..4"),
+    ENERGON_DESC_FIELD(n_planes, 1, "uint8", "K bit planes, 1..4"),
+    ENERGON_DESC_FIELD(plane_bits, 4, "uint8[4]", "plane widths, MSB plane first, summing to 16"),
+    ENERGON_DESC_FIELD(reserved0, 1, "uint16", "0"),
+    ENERGON_DESC_FIELD(q_addr, 1, "uint64", "INT16 Q [heads][n_q][d]"),
+    ENERGON_DESC_FIELD(k_plane_addr, 4, "uint64[4]",
+        "plane p of K: [kv_heads][n_k][d·plane_bits[p]/8 bytes], packed LSB first"),
+    ENERGON_DESC_FIELD(v_addr, 1, "uint64", "INT16 V [kv_heads][n_k][d]"),
+    ENERGON_DESC_FIELD(scale_addr, 1, "uint64", "float32 Q scales [heads], then K scales [kv_heads]"),
+    ENERGON_DESC_FIELD(out_addr, 1, "uint64", "INT16 output [heads][n_q][d], written by the hardware"),
+    ENERGON_DESC_FIELD(round, 4, "energon_select_t[4]", "mpmrf rounds"),
+    ENERGON_DESC_FIELD(topk, 1, "energon_select_t", "topk policy rule"),
+    ENERGON_DESC_FIELD(result_status, 1, "uint32", "written back: bit 0 done, bits 15..8 error code"),
+    ENERGON_DESC_FIELD(reserved1, 1, "uint32", "0"),
+    ENERGON_DESC_FIELD(result_cycles, 1, "uint64", "written back: accelerator cycles of the job"),
+    ENERGON_DESC_FIELD(result_allowed, 1, "uint64", "written back: keys allowed by the masks"),
+    ENERGON_DESC_FIELD(result_kept, 4, "uint64[4]", "written back: keys kept after each mpmrf round (topk: [0])"),
+    ENERGON_DESC_FIELD(result_final, 1, "uint64", "written back: keys the attention engine used"),
+    ENERGON_DESC_FIELD(reserved2, 16, "uint8[16]", "0"),
 };
 #undef ENERGON_DESC_FIELD
 
-#define ENERGON_SELECT_FIELD(f, type) \
-  FieldSpec{#f, uint32_t(offsetof(energon_select_t, f)), uint32_t(sizeof(energon_select_t::f)), 1, type}
+#define ENERGON_SELECT_FIELD(f, type, meaning) \
+  FieldSpec{#f, uint32_t(offsetof(energon_select_t, f)), uint32_t(sizeof(energon_select_t::f)), 1, type, meaning}
 inline const FieldSpec kSelectFields[] = {
-    ENERGON_SELECT_FIELD(rule, "uint8 (enum energon_rule)"), ENERGON_SELECT_FIELD(q_bits, "uint8"),
-    ENERGON_SELECT_FIELD(k_bits, "uint8"),                   ENERGON_SELECT_FIELD(reserved, "uint8"),
-    ENERGON_SELECT_FIELD(alpha_q8, "int32"),                 ENERGON_SELECT_FIELD(k, "uint32"),
-    ENERGON_SELECT_FIELD(k_fraction_q16, "uint32"),
+    ENERGON_SELECT_FIELD(rule, "uint8 (enum energon_rule)", "threshold or top-k"),
+    ENERGON_SELECT_FIELD(q_bits, "uint8", "mpmrf: Q operand width (MSBs)"),
+    ENERGON_SELECT_FIELD(k_bits, "uint8", "mpmrf: K operand width (MSBs)"),
+    ENERGON_SELECT_FIELD(reserved, "uint8", "0"),
+    ENERGON_SELECT_FIELD(alpha_q8, "int32", "threshold: round(256·α), −256..256"),
+    ENERGON_SELECT_FIELD(k, "uint32", "top-k: keys kept (when k_fraction_q16 is 0)"),
+    ENERGON_SELECT_FIELD(k_fraction_q16, "uint32", "top-k: fraction of the candidates, Q0.16"),
 };
 #undef ENERGON_SELECT_FIELD
 
