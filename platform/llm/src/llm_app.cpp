@@ -218,6 +218,7 @@ void LlmApp::evaluate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transf
   llama::QualityMeter meter, golden_meter;
   LlmPhase& ph = result_.eval;
   result_.eval_min_float_margin = INFINITY;
+  std::vector<double> margin;
   // Top-1 cannot change where the logits moved by less than half the float top-1 margin.
   auto margins = [&](const float* ref, const float* test, uint32_t n) {
     float first = -INFINITY, second = -INFINITY;
@@ -231,6 +232,7 @@ void LlmApp::evaluate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transf
       }
     }
     result_.eval_min_float_margin = std::min(result_.eval_min_float_margin, double(first - second));
+    margin.push_back(double(first - second));
   };
   ph.start = cpu.now();
   const double ns0 = result_.network_ns;
@@ -277,6 +279,9 @@ void LlmApp::evaluate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transf
   }
   ph.network_ns = result_.network_ns - ns0;
   ph.end = cpu.now();
+  const double safe = double(std::count_if(margin.begin(), margin.end(),
+                                           [&](double m) { return m > 2 * result_.eval_max_logit_diff; }));
+  result_.eval_agreement_bound = margin.empty() ? 0.0 : safe / double(margin.size());
   result_.evaluated = true;
   result_.quality = meter.figures();
   if (shadow) result_.golden_quality = golden_meter.figures();

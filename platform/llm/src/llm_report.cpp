@@ -245,6 +245,8 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
     q.set("float_perplexity", a.quality.float_perplexity, "", "Under the float path");
     q.set("max_logit_diff", a.eval_max_logit_diff, "", "Largest |platform − float| logit");
     q.set("min_float_margin", a.eval_min_float_margin, "", "Smallest float top-1 − top-2 logit gap");
+    q.set("agreement_lower_bound", a.eval_agreement_bound, "",
+          "Share of positions whose float margin exceeds 2 × max_logit_diff (their argmax cannot change)");
     if (o.check) {
       const bool same = a.quality.top1_agreement == a.golden_quality.top1_agreement &&
                         a.quality.mean_kl == a.golden_quality.mean_kl &&

@@ -93,6 +93,7 @@ TEST_CASE("llm dense greedy generation through the platform tells the known stor
   INFO("max |platform - float| logit " << run.app.eval_max_logit_diff << ", min float margin "
                                        << run.app.eval_min_float_margin);
   CHECK(run.app.eval_max_logit_diff < run.app.eval_min_float_margin / 2);
+  CHECK(run.app.eval_agreement_bound == 1.0);
   CHECK(run.app.quality.top1_agreement == 1.0);
   CHECK(run.app.quality.mean_kl < 1e-5);
   CHECK(run.app.check.bit_exact());

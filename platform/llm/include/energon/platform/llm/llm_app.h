@@ -86,6 +86,9 @@ struct LlmAppResult {
   llama::QualityFigures golden_quality;   ///< golden backend vs float (equal when bit-exact)
   double eval_max_logit_diff = 0;         ///< largest |platform − float| logit over the eval set
   double eval_min_float_margin = 0;       ///< smallest float top-1 − top-2 logit gap over the eval set
+  /// Share of eval positions whose float top-1 margin exceeds 2 · eval_max_logit_diff: there the
+  /// argmax cannot change, so top-1 agreement is at least this.
+  double eval_agreement_bound = 0;
   double check_wall_s = 0;                ///< wall time of shadow network and float reference
 };
 
