@@ -13,7 +13,9 @@
 
 namespace {
 
-bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool same_bits(float a, float b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 std::vector<float> random_floats(size_t n, float magnitude, uint32_t seed) {
   std::mt19937 rng(seed);
@@ -40,8 +42,8 @@ TEST_CASE("firmware: quantization equals golden quantize bit for bit") {
                   -16384.25f, 0.0f, -0.0f, std::numeric_limits<float>::infinity(),
                   -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN()})
     REQUIRE(energon_quantize(v, scale) == energon::golden::quantize(v, scale));
-  REQUIRE(energon_quantize(0.25f, 0.5f) == 0);   // 0.5 → even 0
-  REQUIRE(energon_quantize(0.75f, 0.5f) == 2);   // 1.5 → even 2
+  REQUIRE(energon_quantize(0.25f, 0.5f) == 0);  // 0.5 → even 0
+  REQUIRE(energon_quantize(0.75f, 0.5f) == 2);  // 1.5 → even 2
   REQUIRE(energon_quantize(20000.0f, 0.5f) == 32767);
   REQUIRE(energon_quantize(-20000.0f, 0.5f) == -32768);
   std::vector<float> zeros(64, 0.0f);
@@ -71,7 +73,8 @@ TEST_CASE("firmware: quantize_heads equals golden quantize_layer") {
 }
 
 TEST_CASE("firmware: K bit planes pack and unpack round trip") {
-  const std::vector<std::vector<uint8_t>> layouts = {{16}, {2, 2, 12}, {1, 3, 12}, {4, 4, 4, 4}, {3, 5, 8}, {7, 9}};
+  const std::vector<std::vector<uint8_t>> layouts = {{16},         {2, 2, 12}, {1, 3, 12},
+                                                     {4, 4, 4, 4}, {3, 5, 8},  {7, 9}};
   const uint32_t d = 24;
   const size_t rows = 13;
   std::mt19937 rng(42);
@@ -93,12 +96,14 @@ TEST_CASE("firmware: K bit planes pack and unpack round trip") {
       for (uint32_t t = 0; t < d; ++t) {
         const size_t bit = r * d * b0 + size_t(t) * b0;
         uint32_t field = 0;
-        for (uint32_t i = 0; i < b0; ++i) field |= uint32_t((planes[0][(bit + i) / 8] >> ((bit + i) % 8)) & 1u) << i;
+        for (uint32_t i = 0; i < b0; ++i)
+          field |= uint32_t((planes[0][(bit + i) / 8] >> ((bit + i) % 8)) & 1u) << i;
         REQUIRE(field == (uint32_t(energon::golden::msb_slice(k[r * d + t], b0)) & ((1u << b0) - 1u)));
       }
     std::vector<const uint8_t*> cptrs(ptrs.begin(), ptrs.end());
     std::vector<int16_t> back(k.size(), 0x1234);
-    REQUIRE(energon_unpack_k_planes(cptrs.data(), rows, d, bits.data(), uint32_t(bits.size()), back.data()) == 0);
+    REQUIRE(energon_unpack_k_planes(cptrs.data(), rows, d, bits.data(), uint32_t(bits.size()), back.data()) ==
+            0);
     REQUIRE(back == k);
   }
 }
@@ -146,14 +151,16 @@ TEST_CASE("firmware: plane widths follow the rounds' k_bits") {
 
 TEST_CASE("firmware: descriptor builder fills every field") {
   energon_job_shape_t shape = {12, 4, 100, 128, 64, 120, 1};
-  energon_select_t rounds[2] = {{ENERGON_RULE_THRESHOLD, 4, 2, 0, 0, 0, 0}, {ENERGON_RULE_THRESHOLD, 4, 4, 0, 128, 0, 0}};
+  energon_select_t rounds[2] = {{ENERGON_RULE_THRESHOLD, 4, 2, 0, 0, 0, 0},
+                                {ENERGON_RULE_THRESHOLD, 4, 4, 0, 128, 0, 0}};
   const uint8_t bits[3] = {2, 2, 12};
   energon_job_buffers_t buf = {0x1000, {0x2000, 0x3000, 0x4000, 0}, 0x5000, 0x6000, 0x7000};
   energon_desc_t d;
   std::memset(&d, 0xFF, sizeof d);
   energon_desc_build(&d, &shape, ENERGON_POLICY_MPMRF, rounds, 2, nullptr, bits, 3, &buf);
   REQUIRE(d.magic == ENERGON_DESC_MAGIC);
-  REQUIRE((d.heads == 12 && d.kv_heads == 4 && d.n_q == 100 && d.n_k == 128 && d.d == 64 && d.valid_len == 120));
+  REQUIRE(
+      (d.heads == 12 && d.kv_heads == 4 && d.n_q == 100 && d.n_k == 128 && d.d == 64 && d.valid_len == 120));
   REQUIRE(d.flags == ENERGON_DESC_FLAG_CAUSAL);
   REQUIRE((d.policy == ENERGON_POLICY_MPMRF && d.n_rounds == 2 && d.n_planes == 3));
   REQUIRE((d.round[1].alpha_q8 == 128 && d.round[1].k_bits == 4 && d.round[0].k_bits == 2));
@@ -170,7 +177,7 @@ TEST_CASE("firmware: descriptor builder fills every field") {
 }
 
 TEST_CASE("firmware: strerror names every hardware error and driver status") {
-#define CHECK_HW(name, value, desc) \
+#define CHECK_HW(name, value, desc)                      \
   REQUIRE(std::string(energon_strerror(value)) == desc); \
   REQUIRE(std::string(energon_error_name(value)) == #name);
   ENERGON_ERRORS(CHECK_HW)

@@ -15,7 +15,8 @@
 
 namespace energon::test {
 
-inline AttentionShape small_shape(uint32_t heads, uint32_t kv_heads, uint32_t n, uint32_t d, bool causal = false) {
+inline AttentionShape small_shape(uint32_t heads, uint32_t kv_heads, uint32_t n, uint32_t d,
+                                  bool causal = false) {
   AttentionShape s;
   s.heads = heads;
   s.kv_heads = kv_heads;

@@ -90,7 +90,8 @@ TEST_CASE("platform: bad hardware YAML names the file and the key") {
                Contains("bad.yaml") && Contains("speed") && Contains("unknown key"));
   REQUIRE_THAT(error_of("dram: hbm2\n"), Contains("bad.yaml") && Contains("accelerator"));
   REQUIRE_THAT(error_of("accelerator: {preset: energon-edge}\n"), Contains("bad.yaml") && Contains("dram"));
-  REQUIRE_THAT(error_of("accelerator: {preset: energon-edge}\ndram: ddr9\n"), Contains("bad.yaml") && Contains("dram"));
+  REQUIRE_THAT(error_of("accelerator: {preset: energon-edge}\ndram: ddr9\n"),
+               Contains("bad.yaml") && Contains("dram"));
   REQUIRE_THAT(error_of("accelerator: {preset: energon-edge, fu_multipliers: many}\ndram: hbm2\n"),
                Contains("bad.yaml") && Contains("fu_multipliers"));
   REQUIRE_THAT(error_of("accelerator: {preset: energon-edge}\ndram: hbm2\nhost: {copy_ns_per_byte: -1}\n"),

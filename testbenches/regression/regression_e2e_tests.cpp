@@ -15,12 +15,14 @@ using namespace energon;
 namespace {
 
 constexpr uint32_t kMaxRegressionSeq = 256;
-const std::vector<std::string> kWorkloads = {"bert-base-128", "bert-base-384", "bert-base-512", "bert-large-512",
-                                             "deit-s-197",    "gpt2-small-1024", "vit-b16-197"};
+const std::vector<std::string> kWorkloads = {"bert-base-128",  "bert-base-384", "bert-base-512",
+                                             "bert-large-512", "deit-s-197",    "gpt2-small-1024",
+                                             "vit-b16-197"};
 
 workload::Workload regression_workload(const std::string& name) {
   workload::Workload w = workload::load_workload(name);
-  if (w.source == workload::DataSource::synthetic && w.shape.n_q == w.shape.n_k && w.shape.n_k > kMaxRegressionSeq)
+  if (w.source == workload::DataSource::synthetic && w.shape.n_q == w.shape.n_k &&
+      w.shape.n_k > kMaxRegressionSeq)
     w = workload::with_seq_len(w, kMaxRegressionSeq);
   return w;
 }
@@ -30,11 +32,12 @@ void run_e2e(const std::string& name, Policy policy, uint32_t layers = 1, uint32
   test::PlatformBench bench;
   platform::AppConfig cfg;
   cfg.reg_base = platform::kAccelRegBase;
-  cfg.filter = policy == Policy::dense   ? FilterConfig::dense()
+  cfg.filter = policy == Policy::dense  ? FilterConfig::dense()
                : policy == Policy::topk ? FilterConfig::topk_fraction(65536 / 8)
                                         : FilterConfig::energon_default();
   cfg.queue_depth = queue_depth;
-  platform::AttentionApp app(std::min(layers, w.layers), [&](uint32_t l) { return workload::make_layer(w, l); }, cfg);
+  platform::AttentionApp app(
+      std::min(layers, w.layers), [&](uint32_t l) { return workload::make_layer(w, l); }, cfg);
   bench.run(std::ref(app));
   INFO(name << " " << to_string(policy) << ": " << app.result().error);
   REQUIRE(bench.top.cpu.finished());
@@ -65,8 +68,10 @@ TEST_CASE("regression: the workload list covers every built-in workload") {
   }
 }
 
-#define ENERGON_E2E(NAME, POLICY) \
-  TEST_CASE("regression: " NAME " " #POLICY " end to end, bit-exact") { run_e2e(NAME, Policy::POLICY); }
+#define ENERGON_E2E(NAME, POLICY)                                       \
+  TEST_CASE("regression: " NAME " " #POLICY " end to end, bit-exact") { \
+    run_e2e(NAME, Policy::POLICY);                                      \
+  }
 #define ENERGON_E2E_ALL(NAME) ENERGON_E2E(NAME, dense) ENERGON_E2E(NAME, topk) ENERGON_E2E(NAME, mpmrf)
 
 ENERGON_E2E_ALL("bert-base-128")
@@ -77,4 +82,6 @@ ENERGON_E2E_ALL("deit-s-197")
 ENERGON_E2E_ALL("gpt2-small-1024")
 ENERGON_E2E_ALL("vit-b16-197")
 
-TEST_CASE("regression: three layers queued two deep, bit-exact") { run_e2e("bert-base-128", Policy::mpmrf, 3, 2); }
+TEST_CASE("regression: three layers queued two deep, bit-exact") {
+  run_e2e("bert-base-128", Policy::mpmrf, 3, 2);
+}

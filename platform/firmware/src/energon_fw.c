@@ -3,8 +3,12 @@
 #include <stddef.h>
 #include <string.h>
 
-static uint32_t rd(const energon_dev_t* dev, uint32_t off) { return dev->hal->read32(dev->hal->ctx, dev->reg_base + off); }
-static void wr(const energon_dev_t* dev, uint32_t off, uint32_t v) { dev->hal->write32(dev->hal->ctx, dev->reg_base + off, v); }
+static uint32_t rd(const energon_dev_t* dev, uint32_t off) {
+  return dev->hal->read32(dev->hal->ctx, dev->reg_base + off);
+}
+static void wr(const energon_dev_t* dev, uint32_t off, uint32_t v) {
+  dev->hal->write32(dev->hal->ctx, dev->reg_base + off, v);
+}
 
 /* HI, LO, HI: if the high word changed, the low word wrapped in between; read it again. */
 static uint64_t rd64(const energon_dev_t* dev, uint32_t lo_off) {
@@ -121,7 +125,8 @@ int energon_read_result(energon_dev_t* dev, uint32_t index, energon_result_t* ou
   energon_desc_t d;
   const size_t off = offsetof(energon_desc_t, result_status);
   const uint64_t at = dev->ring_base + (uint64_t)index * ENERGON_DESC_BYTES + off;
-  if (dev->hal->mem_read(dev->hal->ctx, at, (uint8_t*)&d + off, ENERGON_DESC_BYTES - off) != 0) return ENERGON_FW_EIO;
+  if (dev->hal->mem_read(dev->hal->ctx, at, (uint8_t*)&d + off, ENERGON_DESC_BYTES - off) != 0)
+    return ENERGON_FW_EIO;
   out->done = (d.result_status & ENERGON_RESULT_DONE) != 0;
   out->error = (d.result_status >> ENERGON_RESULT_ERR_SHIFT) & 0xFFu;
   out->cycles = d.result_cycles;
@@ -159,25 +164,30 @@ int energon_read_counters(energon_dev_t* dev, energon_counters_t* c) {
   return ENERGON_FW_OK;
 }
 
-void energon_clear_counters(energon_dev_t* dev) { wr(dev, ENERGON_REG_PERF_CTRL, ENERGON_PERF_CLEAR); }
+void energon_clear_counters(energon_dev_t* dev) {
+  wr(dev, ENERGON_REG_PERF_CTRL, ENERGON_PERF_CLEAR);
+}
 
 #define HW_MSG(name, value, desc) \
-  case (value): return (desc);
+  case (value):                   \
+    return (desc);
 #define FW_MSG(name, value, desc) \
-  case (value): return (desc);
+  case (value):                   \
+    return (desc);
 #define HW_NAME(name, value, desc) \
-  case (value): return #name;
+  case (value):                    \
+    return #name;
 
 const char* energon_strerror(int code) {
   if (code < 0) {
-    switch (code) { ENERGON_FW_ERRORS(FW_MSG) default: return "Unknown driver status"; }
+    switch (code) { ENERGON_FW_ERRORS(FW_MSG) default : return "Unknown driver status"; }
   }
-  switch (code) { ENERGON_ERRORS(HW_MSG) default: return "Unknown hardware error code"; }
+  switch (code) { ENERGON_ERRORS(HW_MSG) default : return "Unknown hardware error code"; }
 }
 
 const char* energon_error_name(int code) {
   if (code < 0) {
-    switch (code) { ENERGON_FW_ERRORS(HW_NAME) default: return "UNKNOWN"; }
+    switch (code) { ENERGON_FW_ERRORS(HW_NAME) default : return "UNKNOWN"; }
   }
-  switch (code) { ENERGON_ERRORS(HW_NAME) default: return "UNKNOWN"; }
+  switch (code) { ENERGON_ERRORS(HW_NAME) default : return "UNKNOWN"; }
 }

@@ -30,7 +30,9 @@ void energon_quantize_heads(const float* x, uint32_t heads, size_t per_head, int
   }
 }
 
-size_t energon_plane_bytes(size_t rows, uint32_t d, uint32_t bits) { return rows * ((size_t)d * bits / 8u); }
+size_t energon_plane_bytes(size_t rows, uint32_t d, uint32_t bits) {
+  return rows * ((size_t)d * bits / 8u);
+}
 
 uint32_t energon_planes_for_rounds(uint8_t policy, const energon_select_t* rounds, uint32_t n_rounds,
                                    uint8_t plane_bits[ENERGON_MAX_PLANES]) {

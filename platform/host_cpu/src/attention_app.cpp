@@ -34,7 +34,8 @@ void AttentionApp::operator()(HostCpu& cpu) {
   if (rc != ENERGON_FW_OK) return fail(rc, "bring-up");
   const uint64_t ring = cpu.alloc(size_t(config_.ring_entries) * ENERGON_DESC_BYTES, 256);
   if (ring == ENERGON_HAL_NO_MEMORY) return fail(ENERGON_FW_ENOMEM, "descriptor ring");
-  if ((rc = energon_queue_setup(&dev, ring, config_.ring_entries)) != ENERGON_FW_OK) return fail(rc, "queue setup");
+  if ((rc = energon_queue_setup(&dev, ring, config_.ring_entries)) != ENERGON_FW_OK)
+    return fail(rc, "queue setup");
   energon_clear_counters(&dev);
   const uint64_t mark = cpu.alloc_mark();
   result_.start = cpu.now();
@@ -62,14 +63,16 @@ void AttentionApp::operator()(HostCpu& cpu) {
     energon_wait_info_t info;
     rc = energon_wait(&dev, config_.timeout_us, &info);
     const sc_core::sc_time done = cpu.now();
-    if (rc != ENERGON_FW_OK && rc != ENERGON_FW_EJOB) return fail(rc, "wait for layers from " + std::to_string(first));
+    if (rc != ENERGON_FW_OK && rc != ENERGON_FW_EJOB)
+      return fail(rc, "wait for layers from " + std::to_string(first));
     for (uint32_t i = 0; i < count; ++i) {
       LayerResult& r = result_.layers[first + i];
       r.completed = done;
       energon_read_result(&dev, index[i], &r.hw);
       if (!r.hw.done || r.hw.error != ENERGON_ERR_NONE) {
-        fail(ENERGON_FW_EJOB, "layer " + std::to_string(r.layer) + " (" + energon_error_name(int(r.hw.error)) +
-                                  ": " + energon_strerror(int(r.hw.error)) + ")");
+        fail(ENERGON_FW_EJOB, "layer " + std::to_string(r.layer) + " (" +
+                                  energon_error_name(int(r.hw.error)) + ": " +
+                                  energon_strerror(int(r.hw.error)) + ")");
         continue;
       }
       const std::vector<int16_t> out = read_output(cpu, jobs[i]);
@@ -90,7 +93,8 @@ void AttentionApp::check_layer(const FloatLayer& layer, const std::vector<int16_
   r.checked = true;
   r.mismatches = 0;
   for (size_t i = 0; i < gold.size() && i < out.size(); ++i) r.mismatches += gold[i] != out[i];
-  if (gold.size() != out.size()) r.mismatches += gold.size() > out.size() ? gold.size() - out.size() : out.size() - gold.size();
+  if (gold.size() != out.size())
+    r.mismatches += gold.size() > out.size() ? gold.size() - out.size() : out.size() - gold.size();
   r.bit_exact = r.mismatches == 0;
   bool counts = r.hw.allowed == r.golden.allowed && r.hw.final_kept == r.golden.final_kept;
   for (size_t k = 0; k < r.golden.rounds.size() && k < ENERGON_MAX_ROUNDS; ++k)

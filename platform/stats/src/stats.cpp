@@ -1,13 +1,14 @@
 #include "energon/stats/stats.h"
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 
 namespace energon::stats {
 
-Group::Group(std::string name, std::string description) : name_(std::move(name)), description_(std::move(description)) {}
+Group::Group(std::string name, std::string description)
+    : name_(std::move(name)), description_(std::move(description)) {}
 
 Group& Group::group(const std::string& name, const std::string& description) {
   for (auto& g : groups_)

@@ -9,7 +9,9 @@ PlatformConfig Platform::with_timing(PlatformConfig c, PlatformTiming t) {
   return c;
 }
 
-static uint64_t window_of(const PlatformConfig& c) { return std::min<uint64_t>(c.dram.size_bytes, kDramWindowMax); }
+static uint64_t window_of(const PlatformConfig& c) {
+  return std::min<uint64_t>(c.dram.size_bytes, kDramWindowMax);
+}
 
 HostCpuConfig Platform::host_config(const PlatformConfig& c, PlatformTiming t) {
   HostCpuConfig h;
@@ -52,6 +54,8 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
   cpu.irq.bind(irq);
 }
 
-uint64_t Platform::dram_window() const { return window_of(config_); }
+uint64_t Platform::dram_window() const {
+  return window_of(config_);
+}
 
 }  // namespace energon::platform

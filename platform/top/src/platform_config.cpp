@@ -103,7 +103,8 @@ static hw::DramConfig parse_dram(const YAML::Node& node, const std::string& orig
   } catch (const hw::DramConfigError& e) {
     throw ConfigError(origin + ": dram: " + e.what());
   }
-  throw ConfigError(origin + ": dram: expected a DRAM preset name (ddr4-3200, lpddr4-4266, hbm2), a path, or a mapping");
+  throw ConfigError(
+      origin + ": dram: expected a DRAM preset name (ddr4-3200, lpddr4-4266, hbm2), a path, or a mapping");
 }
 
 PlatformConfig parse_platform_config(const std::string& yaml_text, const std::string& origin) {
@@ -113,7 +114,9 @@ PlatformConfig parse_platform_config(const std::string& yaml_text, const std::st
   } catch (const YAML::Exception& e) {
     throw ConfigError(origin + ": not valid YAML: " + e.what());
   }
-  if (!root.IsMap()) throw ConfigError(origin + ": expected a mapping with keys accelerator, dram (and name, description, host)");
+  if (!root.IsMap())
+    throw ConfigError(origin +
+                      ": expected a mapping with keys accelerator, dram (and name, description, host)");
   PlatformConfig c;
   c.origin = origin;
   c.name = fs::path(origin).stem().string();
@@ -134,7 +137,8 @@ PlatformConfig parse_platform_config(const std::string& yaml_text, const std::st
     } else if (key == "host") {
       c.host_cost = parse_host(v, origin);
     } else {
-      throw ConfigError(origin + ": " + key + ": unknown key (expected name, description, accelerator, dram, host)");
+      throw ConfigError(origin + ": " + key +
+                        ": unknown key (expected name, description, accelerator, dram, host)");
     }
   }
   if (!have_accel) throw ConfigError(origin + ": accelerator: missing (the accelerator section is required)");

@@ -22,9 +22,10 @@ int sc_main(int argc, char* argv[]) {
   std::string hw_name = "energon-edge", wl = "bert-base-512", policy_text = "dense", timing = "lt";
   uint32_t seq_len = 0, repeat = 3;
   bool header = false;
-  po::options_description desc("energon-vp-bench: wall time of the platform vs the golden model on one layer");
-  desc.add_options()("help,h", "this help")(
-      "hw", po::value(&hw_name)->default_value(hw_name), "hardware preset or YAML")(
+  po::options_description desc(
+      "energon-vp-bench: wall time of the platform vs the golden model on one layer");
+  desc.add_options()("help,h", "this help")("hw", po::value(&hw_name)->default_value(hw_name),
+                                            "hardware preset or YAML")(
       "workload,w", po::value(&wl)->default_value(wl), "workload name or YAML")(
       "policy,p", po::value(&policy_text)->default_value(policy_text), "dense | topk | mpmrf")(
       "seq-len,n", po::value(&seq_len)->default_value(0), "override n (synthetic self-attention)")(
@@ -40,7 +41,8 @@ int sc_main(int argc, char* argv[]) {
       std::cout << desc << "\n";
       return 0;
     }
-    if (!parse_policy(policy_text, policy)) throw std::invalid_argument("--policy: expected dense, topk or mpmrf");
+    if (!parse_policy(policy_text, policy))
+      throw std::invalid_argument("--policy: expected dense, topk or mpmrf");
     if (timing != "lt" && timing != "at") throw std::invalid_argument("--timing: expected lt or at");
   } catch (const std::exception& e) {
     std::cerr << "energon-vp-bench: " << e.what() << "\n";
@@ -68,12 +70,14 @@ int sc_main(int argc, char* argv[]) {
     const auto t0 = std::chrono::steady_clock::now();
     const QuantizedLayer q = golden::quantize_layer(layer);
     gold = golden::run_attention(q, filter);
-    golden_s = std::min(golden_s, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    golden_s =
+        std::min(golden_s, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
 
   // The platform: elaboration excluded, sc_start timed (host packing, driver, accelerator).
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-  platform::Platform top("energon", cfg, timing == "lt" ? platform::PlatformTiming::lt : platform::PlatformTiming::accurate);
+  platform::Platform top("energon", cfg,
+                         timing == "lt" ? platform::PlatformTiming::lt : platform::PlatformTiming::accurate);
   std::vector<int16_t> out;
   energon_result_t result{};
   int rc = -100;
@@ -97,10 +101,10 @@ int sc_main(int argc, char* argv[]) {
     return 1;
   }
   if (header)
-    std::printf("%-8s %-6s %6s %12s %12s %8s %14s %9s\n", "policy", "timing", "n", "golden_ms", "platform_ms", "ratio",
-                "accel_cycles", "bit_exact");
-  std::printf("%-8s %-6s %6u %12.1f %12.1f %8.2f %14llu %9s\n", policy_text.c_str(), timing.c_str(), w.shape.n_k,
-              golden_s * 1e3, platform_s * 1e3, platform_s / golden_s, (unsigned long long)result.cycles,
-              out == gold ? "PASS" : "FAIL");
+    std::printf("%-8s %-6s %6s %12s %12s %8s %14s %9s\n", "policy", "timing", "n", "golden_ms", "platform_ms",
+                "ratio", "accel_cycles", "bit_exact");
+  std::printf("%-8s %-6s %6u %12.1f %12.1f %8.2f %14llu %9s\n", policy_text.c_str(), timing.c_str(),
+              w.shape.n_k, golden_s * 1e3, platform_s * 1e3, platform_s / golden_s,
+              (unsigned long long)result.cycles, out == gold ? "PASS" : "FAIL");
   return out == gold ? 0 : 1;
 }

@@ -20,26 +20,26 @@ ParseOutcome parse_options(int argc, char** argv) {
       "energon-vp: runs a workload's attention layers through the Energon virtual platform\n"
       "(host CPU + firmware driver, router, DRAM, controller, datapath) and reports cycles,\n"
       "DRAM traffic, kept fractions, accuracy and a bit-exact check against the golden model.\n\nOptions");
-  desc.add_options()
-      ("help,h", "this help")
-      ("list", "list hardware presets and built-in workloads")
-      ("hw", po::value(&o.hw)->default_value(o.hw), "hardware preset name or YAML file")
-      ("workload,w", po::value(&o.workload)->default_value(o.workload), "workload name or YAML file")
-      ("policy,p", po::value(&policy)->default_value(policy), "dense | topk | mpmrf")
-      ("rounds", po::value(&o.rounds), "mpmrf rounds, e.g. \"4x2:alpha=0,4x4:alpha=0.5\" (default: Energon's)")
-      ("alpha", po::value(&alpha), "α for every threshold round, in [-1, 1]")
-      ("topk-fraction", po::value(&topk_fraction),
-       "topk policy: fraction of keys kept, in (0, 1] (default: mpmrf's kept fraction under --compare, else 0.25)")
-      ("layers,l", po::value(&o.layers)->default_value(o.layers), "layers to run (0 = all)")
-      ("seq-len,n", po::value(&o.seq_len)->default_value(0), "override the sequence length n (synthetic self-attention)")
-      ("timing", po::value(&timing)->default_value(timing), "lt (loosely timed, DMI) | at (accurate)")
-      ("queue-depth", po::value(&o.queue_depth)->default_value(o.queue_depth), "layers queued before waiting")
-      ("check", "compare with the golden model (default)")
-      ("no-check", "skip the golden comparison and accuracy figures")
-      ("compare", "also run the other policies on the same preset and report speed-ups (default with mpmrf)")
-      ("no-compare", "run the requested policy only")
-      ("json", po::value(&o.json_path), "write the report as JSON to this file")
-      ("quiet,q", "print only the PASS/FAIL line");
+  desc.add_options()("help,h", "this help")("list", "list hardware presets and built-in workloads")(
+      "hw", po::value(&o.hw)->default_value(o.hw), "hardware preset name or YAML file")(
+      "workload,w", po::value(&o.workload)->default_value(o.workload), "workload name or YAML file")(
+      "policy,p", po::value(&policy)->default_value(policy), "dense | topk | mpmrf")(
+      "rounds", po::value(&o.rounds),
+      "mpmrf rounds, e.g. \"4x2:alpha=0,4x4:alpha=0.5\" (default: Energon's)")(
+      "alpha", po::value(&alpha), "α for every threshold round, in [-1, 1]")(
+      "topk-fraction", po::value(&topk_fraction),
+      "topk policy: fraction of keys kept, in (0, 1] (default: mpmrf's kept fraction under --compare, else "
+      "0.25)")("layers,l", po::value(&o.layers)->default_value(o.layers), "layers to run (0 = all)")(
+      "seq-len,n", po::value(&o.seq_len)->default_value(0),
+      "override the sequence length n (synthetic self-attention)")(
+      "timing", po::value(&timing)->default_value(timing), "lt (loosely timed, DMI) | at (accurate)")(
+      "queue-depth", po::value(&o.queue_depth)->default_value(o.queue_depth), "layers queued before waiting")(
+      "check", "compare with the golden model (default)")("no-check",
+                                                          "skip the golden comparison and accuracy figures")(
+      "compare", "also run the other policies on the same preset and report speed-ups (default with mpmrf)")(
+      "no-compare", "run the requested policy only")("json", po::value(&o.json_path),
+                                                     "write the report as JSON to this file")(
+      "quiet,q", "print only the PASS/FAIL line");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -86,7 +86,8 @@ ParseOutcome parse_options(int argc, char** argv) {
   }
   if (vm.count("check") && vm.count("no-check")) return bad("--check and --no-check exclude each other");
   o.check = !vm.count("no-check");
-  if (vm.count("compare") && vm.count("no-compare")) return bad("--compare and --no-compare exclude each other");
+  if (vm.count("compare") && vm.count("no-compare"))
+    return bad("--compare and --no-compare exclude each other");
   // The paper's question — how much faster than dense and top-k — is the default for mpmrf.
   o.compare = vm.count("compare") ? true : vm.count("no-compare") ? false : o.policy == Policy::mpmrf;
   o.quiet = vm.count("quiet") > 0;
@@ -96,14 +97,16 @@ ParseOutcome parse_options(int argc, char** argv) {
 
 FilterConfig filter_for(const VpOptions& o, Policy policy, double topk_fraction) {
   switch (policy) {
-    case Policy::dense: return FilterConfig::dense();
+    case Policy::dense:
+      return FilterConfig::dense();
     case Policy::topk: {
       long q16 = std::lround(topk_fraction * 65536.0);
       if (q16 < 1) q16 = 1;
       if (q16 > 65536) q16 = 65536;
       return FilterConfig::topk_fraction(uint32_t(q16));
     }
-    case Policy::mpmrf: break;
+    case Policy::mpmrf:
+      break;
   }
   FilterConfig f = FilterConfig::energon_default();
   if (!o.rounds.empty()) parse_rounds(o.rounds, f.rounds);

@@ -33,12 +33,15 @@ PassTotals totals(const PassResult& p, const platform::PlatformConfig& hw) {
   return t;
 }
 
-double ratio(double a, double b) { return b != 0 ? a / b : 0.0; }
+double ratio(double a, double b) {
+  return b != 0 ? a / b : 0.0;
+}
 
 std::string shape_text(const AttentionShape& s) {
   return "heads " + std::to_string(s.heads) + ", kv_heads " + std::to_string(s.kv_heads) + ", n_q " +
          std::to_string(s.n_q) + ", n_k " + std::to_string(s.n_k) + ", d " + std::to_string(s.d) +
-         (s.causal ? ", causal" : "") + (s.valid_len != s.n_k ? ", valid_len " + std::to_string(s.valid_len) : "");
+         (s.causal ? ", causal" : "") +
+         (s.valid_len != s.n_k ? ", valid_len " + std::to_string(s.valid_len) : "");
 }
 
 std::string policy_text(const FilterConfig& f) {
@@ -51,7 +54,8 @@ std::string policy_text(const FilterConfig& f) {
 void add_latency(Group& g, const PassResult& p, const PassTotals& t, uint32_t layers) {
   g.set("accelerator_cycles", t.job_cycles, "cycles", "Sum of the jobs' cycles (descriptor result blocks)");
   g.set("accelerator_us", double(t.job_cycles) / t.clock_mhz, "us", "Accelerator time at the preset clock");
-  g.set("cycles_per_layer", layers ? double(t.job_cycles) / layers : 0.0, "cycles", "Mean accelerator cycles per layer");
+  g.set("cycles_per_layer", layers ? double(t.job_cycles) / layers : 0.0, "cycles",
+        "Mean accelerator cycles per layer");
   g.set("platform_us", t.latency_ns / 1000.0, "us",
         "Simulated time from the first layer's packing to the last interrupt (host work included)");
   g.set("host_compute_us", p.host.compute_time.to_seconds() * 1e6, "us",
@@ -92,18 +96,26 @@ void add_cycles(Group& g, const PassResult& p, const PassTotals& t) {
 
 void add_traffic(Group& g, const PassResult& p, uint32_t layers) {
   const energon_counters_t& c = p.app.counters;
-  const std::pair<const char*, uint64_t> classes[] = {
-      {"descriptors_read", c.rd_desc}, {"q", c.rd_q},         {"k_plane0", c.rd_k[0]}, {"k_plane1", c.rd_k[1]},
-      {"k_plane2", c.rd_k[2]},         {"k_plane3", c.rd_k[3]}, {"v", c.rd_v},          {"scales", c.rd_scale},
-      {"output_written", c.wr_out},    {"descriptors_written", c.wr_desc}};
+  const std::pair<const char*, uint64_t> classes[] = {{"descriptors_read", c.rd_desc},
+                                                      {"q", c.rd_q},
+                                                      {"k_plane0", c.rd_k[0]},
+                                                      {"k_plane1", c.rd_k[1]},
+                                                      {"k_plane2", c.rd_k[2]},
+                                                      {"k_plane3", c.rd_k[3]},
+                                                      {"v", c.rd_v},
+                                                      {"scales", c.rd_scale},
+                                                      {"output_written", c.wr_out},
+                                                      {"descriptors_written", c.wr_desc}};
   uint64_t total = 0;
   for (auto& [name, bytes] : classes) {
     g.set(name, bytes, "bytes", "PERF_RD_* / PERF_WR_* counter");
     total += bytes;
   }
   g.set("total", total, "bytes", "Accelerator DRAM traffic, all classes");
-  g.set("per_layer", layers ? double(total) / layers : 0.0, "bytes", "Mean accelerator DRAM traffic per layer");
-  Group& d = g.group("dram_model", "DRAM model statistics of the pass (host DMI copies bypass the model in lt mode)");
+  g.set("per_layer", layers ? double(total) / layers : 0.0, "bytes",
+        "Mean accelerator DRAM traffic per layer");
+  Group& d = g.group("dram_model",
+                     "DRAM model statistics of the pass (host DMI copies bypass the model in lt mode)");
   d.set("bytes_read", p.dram.bytes_read(), "bytes", "");
   d.set("bytes_written", p.dram.bytes_written(), "bytes", "");
   d.set("row_hits", p.dram.row_hits(), "", "Bursts to an open row");
@@ -115,11 +127,14 @@ void add_traffic(Group& g, const PassResult& p, uint32_t layers) {
 
 void add_filtering(Group& g, const PassResult& p, const PassTotals& t) {
   g.set("keys_allowed", t.allowed, "keys", "Keys allowed by the masks, all heads and queries");
-  const size_t rounds = p.filter.policy == Policy::mpmrf ? p.filter.rounds.size() : p.filter.policy == Policy::topk ? 1 : 0;
+  const size_t rounds = p.filter.policy == Policy::mpmrf  ? p.filter.rounds.size()
+                        : p.filter.policy == Policy::topk ? 1
+                                                          : 0;
   for (size_t r = 0; r < rounds && r < ENERGON_MAX_ROUNDS; ++r)
     g.set("kept_fraction_round" + std::to_string(r + 1), ratio(double(t.kept[r]), double(t.allowed)), "",
           "Keys kept after round " + std::to_string(r + 1) + " / allowed");
-  g.set("kept_fraction", ratio(double(t.final_kept), double(t.allowed)), "", "Keys the attention engine used / allowed");
+  g.set("kept_fraction", ratio(double(t.final_kept), double(t.allowed)), "",
+        "Keys the attention engine used / allowed");
   g.set("pruning_ratio", ratio(double(t.allowed), double(t.final_kept)), "x", "Allowed / kept");
 }
 
@@ -141,12 +156,13 @@ void add_accuracy(Group& g, const PassResult& p) {
   g.set("rel_l2_error", l2 / double(n), "", "‖out − ref‖₂ / ‖ref‖₂ vs float64 attention, mean over layers");
   g.set("cosine", cos / double(n), "", "Cosine similarity with the reference, mean over layers");
   g.set("max_abs_error", max_abs, "", "Largest |out − ref| over all layers, real units");
-  g.set("mass_recall", recall / double(n), "", "Reference softmax mass on kept keys, mean over rows and layers");
+  g.set("mass_recall", recall / double(n), "",
+        "Reference softmax mass on kept keys, mean over rows and layers");
 }
 
 // Energy per block, summed over the pass's jobs (modules/energy, docs/energy.md).
-void add_energy(Group& g, const PassResult& p, const platform::PlatformConfig& hw, const hw::EnergyTable& table,
-                uint32_t layers) {
+void add_energy(Group& g, const PassResult& p, const platform::PlatformConfig& hw,
+                const hw::EnergyTable& table, uint32_t layers) {
   hw::EnergyBreakdown sum;
   try {
     const std::string standard = hw::dram_standard_of(hw.dram.name);
@@ -157,7 +173,8 @@ void add_energy(Group& g, const PassResult& p, const platform::PlatformConfig& h
       ctx.sram_array_bytes = hw.accel.sram_bytes / 2;
       ctx.clock_mhz = hw.accel.clock_mhz;
       ctx.selector_elems = j.datapath.selector.elements;
-      const hw::EnergyBreakdown e = hw::estimate_energy(table, standard, hw::activity_from_job(j.desc, j.outcome, ctx));
+      const hw::EnergyBreakdown e =
+          hw::estimate_energy(table, standard, hw::activity_from_job(j.desc, j.outcome, ctx));
       sum.filter_pj += e.filter_pj;
       sum.selector_pj += e.selector_pj;
       sum.attention_pj += e.attention_pj;
@@ -190,12 +207,15 @@ bool add_check(Group& g, const PassResult& p) {
     mismatches += l.mismatches;
   }
   const bool ran = p.app.status == ENERGON_FW_OK && errors == 0;
-  const bool pass = ran && checked == p.app.layers.size() && exact == checked && counts == checked && checked > 0;
-  g.set("bit_exact", checked == 0 ? std::string(ran ? "NOT CHECKED" : "FAIL") : std::string(pass ? "PASS" : "FAIL"), "",
+  const bool pass =
+      ran && checked == p.app.layers.size() && exact == checked && counts == checked && checked > 0;
+  g.set("bit_exact",
+        checked == 0 ? std::string(ran ? "NOT CHECKED" : "FAIL") : std::string(pass ? "PASS" : "FAIL"), "",
         "Output and kept-key counts equal the golden model on every layer");
   g.set("layers_checked", uint64_t(checked), "", "");
   g.set("layers_bit_exact", uint64_t(exact), "", "");
-  g.set("layers_counts_match", uint64_t(counts), "", "Allowed / per-round kept / final counts equal golden's");
+  g.set("layers_counts_match", uint64_t(counts), "",
+        "Allowed / per-round kept / final counts equal golden's");
   g.set("mismatched_elements", uint64_t(mismatches), "", "Output elements differing from the golden model");
   g.set("job_errors", uint64_t(errors), "", "Jobs that ended with a hardware error");
   if (!p.app.error.empty()) g.set("error", p.app.error, "", "First driver failure");
@@ -204,15 +224,16 @@ bool add_check(Group& g, const PassResult& p) {
 
 }  // namespace
 
-bool build_report(Group& root, const VpOptions& o, const platform::PlatformConfig& hw, const workload::Workload& w,
-                  uint32_t layers, const RunResult& run) {
+bool build_report(Group& root, const VpOptions& o, const platform::PlatformConfig& hw,
+                  const workload::Workload& w, uint32_t layers, const RunResult& run) {
   Group& cfg = root.group("run", "What ran");
   cfg.set("hardware", hw.name, "", hw.description);
   cfg.set("dram", hw.dram.name, "", "DRAM preset");
   cfg.set("workload", w.name, "", w.description);
   cfg.set("shape", shape_text(w.shape), "", "Per layer");
   cfg.set("layers", uint64_t(layers), "", "Layers run (of " + std::to_string(w.layers) + ")");
-  cfg.set("timing", std::string(o.timing == platform::PlatformTiming::lt ? "lt" : "at"), "", "Timing fidelity");
+  cfg.set("timing", std::string(o.timing == platform::PlatformTiming::lt ? "lt" : "at"), "",
+          "Timing fidelity");
   cfg.set("wall_time", run.wall_s, "s", "Wall time of the simulation");
   cfg.set("wall_time_without_checks", run.wall_s - run.check_wall_s, "s", "Wall time minus golden checks");
   if (!run.error.empty()) cfg.set("error", run.error, "", "The host program stopped");
@@ -228,7 +249,8 @@ bool build_report(Group& root, const VpOptions& o, const platform::PlatformConfi
   for (size_t i = 0; i < run.passes.size(); ++i) {
     const PassResult& p = run.passes[i];
     const PassTotals t = totals(p, hw);
-    Group& g = root.group(to_string(p.filter.policy), i == 0 ? "Requested policy" : "Comparison run (--compare)");
+    Group& g =
+        root.group(to_string(p.filter.policy), i == 0 ? "Requested policy" : "Comparison run (--compare)");
     g.set("policy", policy_text(p.filter), "", "Policy and its rules");
     ok = add_check(g.group("check", "Against the golden model"), p) && ok;
     add_latency(g.group("latency"), p, t, layers);
@@ -264,7 +286,8 @@ bool build_report(Group& root, const VpOptions& o, const platform::PlatformConfi
             ratio(double(totals(run.passes[i], hw).job_cycles), base), "x",
             std::string(to_string(run.passes[0].filter.policy)) + " speed-up over " +
                 to_string(run.passes[i].filter.policy) + " on the same preset and data");
-    const stats::Stat* base_e = root.find(std::string(to_string(run.passes[0].filter.policy)) + ".energy.total");
+    const stats::Stat* base_e =
+        root.find(std::string(to_string(run.passes[0].filter.policy)) + ".energy.total");
     for (size_t i = 1; i < run.passes.size() && base_e; ++i) {
       const stats::Stat* e = root.find(std::string(to_string(run.passes[i].filter.policy)) + ".energy.total");
       if (e)

@@ -40,7 +40,8 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
       cfg.check = o.check;
       const size_t first_job = top.monitor.records().size();
       top.dram.reset_stats();
-      platform::AttentionApp app(layers, [&](uint32_t l) { return workload::make_layer(w, l); }, cfg);
+      platform::AttentionApp app(
+          layers, [&](uint32_t l) { return workload::make_layer(w, l); }, cfg);
       const uint64_t mark = cpu.alloc_mark();
       app(cpu);
       cpu.release_to(mark);
@@ -57,8 +58,10 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start();
   result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!top.cpu.program_error().empty()) result.error = top.cpu.program_error();
-  else if (!top.cpu.finished()) result.error = "the simulation ended before the host program finished";
+  if (!top.cpu.program_error().empty())
+    result.error = top.cpu.program_error();
+  else if (!top.cpu.finished())
+    result.error = "the simulation ended before the host program finished";
   return result;
 }
 

@@ -15,16 +15,16 @@ extern "C" {
 
 /* Driver return codes: 0 is success, negative values are driver failures. Hardware error codes
  * (enum energon_error, >= 0) are reported per job through energon_result_t. */
-#define ENERGON_FW_ERRORS(X)                                                        \
-  X(OK, 0, "Success")                                                               \
-  X(EINVAL, -1, "Invalid argument")                                                 \
-  X(ENODEV, -2, "ID register does not read ENRG: no Energon at this address")       \
-  X(EVERSION, -3, "Unsupported hardware major version")                             \
-  X(ETIMEDOUT, -4, "No interrupt within the timeout")                               \
-  X(EFULL, -5, "Descriptor ring has no room for the submission")                    \
-  X(ENOMEM, -6, "Shared memory exhausted")                                          \
-  X(EIO, -7, "Shared memory copy failed")                                           \
-  X(EJOB, -8, "At least one job ended with a hardware error (see its result block)") \
+#define ENERGON_FW_ERRORS(X)                                                            \
+  X(OK, 0, "Success")                                                                   \
+  X(EINVAL, -1, "Invalid argument")                                                     \
+  X(ENODEV, -2, "ID register does not read ENRG: no Energon at this address")           \
+  X(EVERSION, -3, "Unsupported hardware major version")                                 \
+  X(ETIMEDOUT, -4, "No interrupt within the timeout")                                   \
+  X(EFULL, -5, "Descriptor ring has no room for the submission")                        \
+  X(ENOMEM, -6, "Shared memory exhausted")                                              \
+  X(EIO, -7, "Shared memory copy failed")                                               \
+  X(EJOB, -8, "At least one job ended with a hardware error (see its result block)")    \
   X(EQUEUE, -9, "Hardware flagged the descriptor queue programming (STATUS.QUEUE_ERR)") \
   X(ENOQUEUE, -10, "energon_queue_setup has not been called")
 
@@ -35,31 +35,31 @@ enum energon_fw_status { ENERGON_FW_ERRORS(ENERGON_FW_ENUM) };
 /** Driver state of one accelerator instance. Plain data: the caller owns the storage. */
 typedef struct energon_dev {
   const energon_hal_t* hal;
-  uint64_t reg_base;      /**< bus address of the register block */
-  uint64_t ring_base;     /**< device address of the descriptor ring */
-  uint32_t ring_entries;  /**< ring size in descriptors */
-  uint32_t tail;          /**< next free ring entry (mirrors QUEUE_TAIL) */
-  uint32_t submitted;     /**< descriptors submitted since energon_init */
-  uint32_t jobs_done_base;/**< JOBS_DONE read at energon_init */
-  uint32_t version;       /**< VERSION register, after energon_probe */
+  uint64_t reg_base;       /**< bus address of the register block */
+  uint64_t ring_base;      /**< device address of the descriptor ring */
+  uint32_t ring_entries;   /**< ring size in descriptors */
+  uint32_t tail;           /**< next free ring entry (mirrors QUEUE_TAIL) */
+  uint32_t submitted;      /**< descriptors submitted since energon_init */
+  uint32_t jobs_done_base; /**< JOBS_DONE read at energon_init */
+  uint32_t version;        /**< VERSION register, after energon_probe */
 } energon_dev_t;
 
 /** What one energon_wait observed. */
 typedef struct energon_wait_info {
-  uint32_t irq_causes;   /**< OR of ENERGON_IRQ_* seen (and cleared) while waiting */
-  uint32_t jobs_done;    /**< descriptors completed since energon_init */
-  uint32_t last_error;   /**< STATUS.ERR_CODE (enum energon_error) at the end of the wait */
-  uint32_t err_desc;     /**< ERR_DESC: ring index of the last failed descriptor */
+  uint32_t irq_causes; /**< OR of ENERGON_IRQ_* seen (and cleared) while waiting */
+  uint32_t jobs_done;  /**< descriptors completed since energon_init */
+  uint32_t last_error; /**< STATUS.ERR_CODE (enum energon_error) at the end of the wait */
+  uint32_t err_desc;   /**< ERR_DESC: ring index of the last failed descriptor */
 } energon_wait_info_t;
 
 /** Result block of one descriptor, read back from the ring. */
 typedef struct energon_result {
-  int done;             /**< hardware has written the result block */
-  uint32_t error;       /**< enum energon_error */
-  uint64_t cycles;      /**< accelerator cycles of this job */
-  uint64_t allowed;     /**< keys allowed by the masks */
+  int done;                          /**< hardware has written the result block */
+  uint32_t error;                    /**< enum energon_error */
+  uint64_t cycles;                   /**< accelerator cycles of this job */
+  uint64_t allowed;                  /**< keys allowed by the masks */
   uint64_t kept[ENERGON_MAX_ROUNDS]; /**< keys kept after each mpmrf round (topk: [0]) */
-  uint64_t final_kept;  /**< keys used by the attention engine */
+  uint64_t final_kept;               /**< keys used by the attention engine */
 } energon_result_t;
 
 /** Performance counters (PERF_* registers). */

@@ -18,34 +18,34 @@
 namespace energon::platform {
 
 struct AppConfig {
-  uint64_t reg_base = 0;            ///< accelerator register block
+  uint64_t reg_base = 0;  ///< accelerator register block
   FilterConfig filter = FilterConfig::dense();
-  uint32_t queue_depth = 2;         ///< layers submitted before waiting for completion
+  uint32_t queue_depth = 2;  ///< layers submitted before waiting for completion
   uint32_t ring_entries = 16;
-  bool check = true;                ///< golden comparison and accuracy figures
-  uint32_t timeout_us = 10000000;   ///< simulated time to wait for the next interrupt
+  bool check = true;               ///< golden comparison and accuracy figures
+  uint32_t timeout_us = 10000000;  ///< simulated time to wait for the next interrupt
 };
 
 struct LayerResult {
   uint32_t layer = 0;
   AttentionShape shape;
-  energon_result_t hw{};           ///< result block of the descriptor
+  energon_result_t hw{};                  ///< result block of the descriptor
   sc_core::sc_time submitted, completed;  ///< host view: doorbell and interrupt handled
   bool checked = false;
-  bool bit_exact = false;          ///< output equals the golden model's
-  size_t mismatches = 0;           ///< output elements that differ
-  bool counts_match = false;       ///< allowed / kept-per-round / final counts equal golden's
+  bool bit_exact = false;     ///< output equals the golden model's
+  size_t mismatches = 0;      ///< output elements that differ
+  bool counts_match = false;  ///< allowed / kept-per-round / final counts equal golden's
   golden::GoldenStats golden;
-  golden::Accuracy accuracy;       ///< hardware output vs the float64 reference
+  golden::Accuracy accuracy;  ///< hardware output vs the float64 reference
 };
 
 struct AppResult {
-  int status = ENERGON_FW_OK;      ///< first driver failure (energon_fw_status)
-  std::string error;               ///< what failed, "" when everything ran
+  int status = ENERGON_FW_OK;  ///< first driver failure (energon_fw_status)
+  std::string error;           ///< what failed, "" when everything ran
   std::vector<LayerResult> layers;
-  energon_counters_t counters{};   ///< PERF_* registers at the end
-  sc_core::sc_time start, end;     ///< simulated time of the first placement and last completion
-  double check_wall_s = 0;         ///< wall time spent in golden checks (excluded from speed figures)
+  energon_counters_t counters{};  ///< PERF_* registers at the end
+  sc_core::sc_time start, end;    ///< simulated time of the first placement and last completion
+  double check_wall_s = 0;        ///< wall time spent in golden checks (excluded from speed figures)
   bool all_bit_exact() const;
 };
 
@@ -62,8 +62,8 @@ class AttentionApp {
 
  private:
   void fail(int status, const std::string& what);
-  void check_layer(const FloatLayer& layer, const std::vector<int16_t>& out, const std::vector<float>& v_scale,
-                   LayerResult& r);
+  void check_layer(const FloatLayer& layer, const std::vector<int16_t>& out,
+                   const std::vector<float>& v_scale, LayerResult& r);
 
   uint32_t n_layers_;
   LayerSource source_;

@@ -3,9 +3,9 @@
 // model (HostCpuCost, docs/architecture.md).
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstdint>
 #include <functional>
@@ -32,13 +32,13 @@ enum class HostTiming : uint8_t {
 };
 
 struct HostCpuConfig {
-  uint64_t shared_base = 0;         ///< first byte of shared DRAM the allocator hands out
-  uint64_t shared_size = 0;         ///< bytes of shared DRAM available to the allocator
+  uint64_t shared_base = 0;  ///< first byte of shared DRAM the allocator hands out
+  uint64_t shared_size = 0;  ///< bytes of shared DRAM available to the allocator
   HostTiming timing = HostTiming::lt;
   sc_core::sc_time quantum{1, sc_core::SC_US};  ///< lt: quantum of temporal decoupling
-  uint32_t burst_bytes = 64;        ///< b_transport size of shared-memory copies without DMI
+  uint32_t burst_bytes = 64;                    ///< b_transport size of shared-memory copies without DMI
   HostCpuCost cost;
-  bool stop_when_done = true;       ///< sc_stop() after the program returns
+  bool stop_when_done = true;  ///< sc_stop() after the program returns
 };
 
 /// Counters of what the host did.

@@ -18,7 +18,7 @@ using Value = std::variant<uint64_t, int64_t, double, bool, std::string>;
 struct Stat {
   std::string name;
   Value value;
-  std::string unit;         ///< "cycles", "bytes", "ns", "" for a plain number …
+  std::string unit;  ///< "cycles", "bytes", "ns", "" for a plain number …
   std::string description;
 };
 

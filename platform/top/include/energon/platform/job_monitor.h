@@ -22,8 +22,8 @@ struct JobRecord {
 
 class JobMonitor : public sc_core::sc_module, public hw::accel_job_if {
  public:
-  sc_core::sc_export<hw::accel_job_if> in;   ///< bind the controller's datapath port here
-  sc_core::sc_port<hw::accel_job_if> out;    ///< bind to the datapath's job export
+  sc_core::sc_export<hw::accel_job_if> in;  ///< bind the controller's datapath port here
+  sc_core::sc_port<hw::accel_job_if> out;   ///< bind to the datapath's job export
 
   JobMonitor(const sc_core::sc_module_name& name, const hw::Datapath& datapath);
   hw::JobOutcome run_job(const energon_desc_t& desc) override;

@@ -12,9 +12,9 @@
 namespace energon::platform {
 
 struct PlatformConfig {
-  std::string name;         ///< preset name ("energon-edge")
+  std::string name;  ///< preset name ("energon-edge")
   std::string description;
-  std::string origin;       ///< file it was loaded from
+  std::string origin;  ///< file it was loaded from
   hw::AccelConfig accel;
   hw::DramConfig dram;
   HostCpuCost host_cost;
