@@ -219,6 +219,30 @@ TEST_CASE("datapath: mpmrf plane traffic follows the on-demand policy and beats 
   CHECK(r0.outcome.bytes[size_t(Traffic::v)] * 2 < dense0.outcome.bytes[size_t(Traffic::v)]);
 }
 
+TEST_CASE("datapath: decode rows (n_q = 1) over many heads, every policy, small row buffer", "[datapath]") {
+  // The filter stage runs kv heads ahead of the attention stage: the buffer halves change owner
+  // while late requests of older kv heads bypass them. Results must not depend on it.
+  const QuantizedLayer L = test::random_layer(shape(16, 4, 1, 80, 32, true, 77), 13, 20000, 3);
+  AccelConfig small = AccelConfig::edge();
+  small.fifo_depth = 1;
+  small.sram_bytes = 8192;
+  FilterConfig topk;
+  topk.policy = Policy::topk;
+  topk.topk = {SelectRule::topk, 0, 7, 0};
+  const auto runs = run_jobs({{&L, FilterConfig::dense(), small},
+                              {&L, topk, small},
+                              {&L, FilterConfig::energon_default(), small},
+                              {&L, FilterConfig::energon_default()}});
+  check_against_golden(L, FilterConfig::dense(), runs[0]);
+  check_against_golden(L, topk, runs[1]);
+  check_against_golden(L, FilterConfig::energon_default(), runs[2]);
+  check_against_golden(L, FilterConfig::energon_default(), runs[3]);
+  // Four query heads share each kv head: with room in the buffer K plane 0 crosses the bus
+  // once per kv head, without room once per query head.
+  CHECK(runs[3].outcome.bytes[size_t(Traffic::k0)] == 4 * 77 * 8);
+  CHECK(runs[2].outcome.bytes[size_t(Traffic::k0)] >= runs[3].outcome.bytes[size_t(Traffic::k0)]);
+}
+
 TEST_CASE("datapath: a buffer outside memory ends the job with ERR_ADDRESS, the next job runs", "[datapath]") {
   const QuantizedLayer L = test::random_layer(shape(2, 1, 8, 16, 16, false, 16), 7);
   Bench b("b", AccelConfig::edge());
