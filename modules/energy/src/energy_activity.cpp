@@ -25,8 +25,8 @@ JobActivity activity_from_counters(const energon_desc_t& desc, const JobCounters
 
   if (desc.policy == ENERGON_POLICY_MPMRF) {
     if (desc.n_rounds < 1 || desc.n_rounds > ENERGON_MAX_ROUNDS)
-      throw std::invalid_argument("descriptor n_rounds must be 1.." + std::to_string(ENERGON_MAX_ROUNDS) + ", got " +
-                                  std::to_string(desc.n_rounds));
+      throw std::invalid_argument("descriptor n_rounds must be 1.." + std::to_string(ENERGON_MAX_ROUNDS) +
+                                  ", got " + std::to_string(desc.n_rounds));
     // Round 1 scores every allowed key; round r scores the keys round r-1 kept.
     uint64_t candidates = c.allowed;
     for (unsigned r = 0; r < desc.n_rounds; ++r) {

@@ -29,7 +29,7 @@ TEST_CASE("energy activity of an mpmrf job with a threshold and a top-k round", 
   c.allowed = 1000;
   c.kept = {400, 100, 0, 0};
   c.final_kept = 100;
-  c.dram_read_bytes = 50256;     // 256 descriptor bytes among them
+  c.dram_read_bytes = 50256;       // 256 descriptor bytes among them
   c.dram_write_bytes = 8192 + 64;  // output + descriptor write-back
   c.descriptor_bytes = 256 + 64;
   JobContext ctx;
@@ -41,18 +41,18 @@ TEST_CASE("energy activity of an mpmrf job with a threshold and a top-k round", 
   REQUIRE(a.rounds.size() == 2);
   CHECK(a.rounds[0].q_bits == 4);
   CHECK(a.rounds[0].k_bits == 2);
-  CHECK(a.rounds[0].macs == 1000 * 64);     // round 1 scores every allowed key
+  CHECK(a.rounds[0].macs == 1000 * 64);  // round 1 scores every allowed key
   CHECK(a.rounds[0].selected_elems == 1000);
   CHECK(a.rounds[1].k_bits == 4);
-  CHECK(a.rounds[1].macs == 400 * 64);      // round 2 scores round 1's survivors
+  CHECK(a.rounds[1].macs == 400 * 64);  // round 2 scores round 1's survivors
   CHECK(a.rounds[1].selected_elems == 400);
   CHECK(a.selector_elems == 1000 + 400 * 3);  // threshold: 1 compare; top-k: 3 per candidate
-  CHECK(a.int16_macs == 100 * 64 * 2);      // Q·K and P×V of the kept keys
+  CHECK(a.int16_macs == 100 * 64 * 2);        // Q·K and P×V of the kept keys
   CHECK(a.softmax_elems == 100);
   CHECK(a.dram_read_bytes == 50256);
   CHECK(a.dram_write_bytes == 8256);
-  CHECK(a.sram_write_bytes == 50256 + 8256 - 320);         // data bytes, written once on chip
-  CHECK(a.sram_read_bytes == 50256 + 8256 - 320 + 1000);   // read once, plus buffer hits
+  CHECK(a.sram_write_bytes == 50256 + 8256 - 320);        // data bytes, written once on chip
+  CHECK(a.sram_read_bytes == 50256 + 8256 - 320 + 1000);  // read once, plus buffer hits
   CHECK(a.sram_array_bytes == 64 * 1024);
   CHECK(a.seconds == Approx(2e-6));
 }

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <string>
 
+#include <unistd.h>
+
 #include "energon/hw/energy_table.h"
 
 using namespace energon::hw;
@@ -81,7 +83,7 @@ TEST_CASE("energy table by name, by path and through ENERGON_ENERGY_TABLES_DIR",
     CHECK_THAT(e.what(), Catch::Contains("no-such-node") && Catch::Contains("energon-45nm"));
   }
 
-  const auto dir = std::filesystem::temp_directory_path() / "energon-energy-tables-test";
+  const auto dir = std::filesystem::temp_directory_path() / ("energon-energy-tables-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "test-table.yaml") << minimal_table();
   ::setenv("ENERGON_ENERGY_TABLES_DIR", dir.c_str(), 1);
@@ -97,11 +99,12 @@ TEST_CASE("energy table errors name the file and the key", "[energy]") {
 
   SECTION("unknown key") {
     const std::string msg = error_of(replace(minimal_table(), "int16_mac_pj:", "int16_macc_pj:"));
-    CHECK_THAT(msg, Catch::Contains("bad.yaml") && Catch::Contains("int16_macc_pj") && Catch::Contains("unknown key"));
+    CHECK_THAT(msg, Catch::Contains("bad.yaml") && Catch::Contains("int16_macc_pj") &&
+                        Catch::Contains("unknown key"));
   }
   SECTION("unknown key inside a value") {
-    const std::string msg = error_of(replace(minimal_table(), "{value: 2, source: \"test\"}",
-                                             "{value: 2, sorce: \"test\"}"));
+    const std::string msg =
+        error_of(replace(minimal_table(), "{value: 2, source: \"test\"}", "{value: 2, sorce: \"test\"}"));
     CHECK_THAT(msg, Catch::Contains("dram_pj_per_bit.hbm2.sorce"));
   }
   SECTION("missing source") {
@@ -109,8 +112,8 @@ TEST_CASE("energy table errors name the file and the key", "[energy]") {
     CHECK_THAT(msg, Catch::Contains("dram_pj_per_bit.hbm2.source") && Catch::Contains("missing"));
   }
   SECTION("missing source of an SRAM size class") {
-    const std::string msg =
-        error_of(replace(minimal_table(), "write_pj_per_byte: 2.0, source: \"test\"", "write_pj_per_byte: 2.0"));
+    const std::string msg = error_of(
+        replace(minimal_table(), "write_pj_per_byte: 2.0, source: \"test\"", "write_pj_per_byte: 2.0"));
     CHECK_THAT(msg, Catch::Contains("sram[0].source"));
   }
   SECTION("negative energy") {
@@ -118,7 +121,8 @@ TEST_CASE("energy table errors name the file and the key", "[energy]") {
     CHECK_THAT(msg, Catch::Contains("int16_mac_pj.value") && Catch::Contains(">= 0"));
   }
   SECTION("bare number instead of {value, source}") {
-    const std::string msg = error_of(replace(minimal_table(), "{value: 10, source: \"test\"}\nselector", "10\nselector"));
+    const std::string msg =
+        error_of(replace(minimal_table(), "{value: 10, source: \"test\"}\nselector", "10\nselector"));
     CHECK_THAT(msg, Catch::Contains("softmax_element_pj") && Catch::Contains("source"));
   }
   SECTION("not a number") {
@@ -126,13 +130,14 @@ TEST_CASE("energy table errors name the file and the key", "[energy]") {
     CHECK_THAT(msg, Catch::Contains("selector_element_pj.value") && Catch::Contains("'fast'"));
   }
   SECTION("missing required entry") {
-    const std::string msg = error_of(replace(minimal_table(), "static_power_w: {value: 0.5, source: \"test\"}\n", ""));
+    const std::string msg =
+        error_of(replace(minimal_table(), "static_power_w: {value: 0.5, source: \"test\"}\n", ""));
     CHECK_THAT(msg, Catch::Contains("static_power_w") && Catch::Contains("missing"));
   }
   SECTION("SRAM classes out of order") {
-    const std::string msg = error_of(replace(
-        minimal_table(), "dram_pj_per_bit:",
-        "  - {capacity_bytes: 512, read_pj_per_byte: 1.0, write_pj_per_byte: 1.0, source: \"t\"}\ndram_pj_per_bit:"));
+    const std::string msg = error_of(replace(minimal_table(), "dram_pj_per_bit:",
+                                             "  - {capacity_bytes: 512, read_pj_per_byte: 1.0, "
+                                             "write_pj_per_byte: 1.0, source: \"t\"}\ndram_pj_per_bit:"));
     CHECK_THAT(msg, Catch::Contains("sram[1].capacity_bytes") && Catch::Contains("ascending"));
   }
   SECTION("YAML syntax error") {
@@ -151,9 +156,9 @@ TEST_CASE("energy low-bit MAC model and SRAM interpolation", "[energy]") {
 
   const EnergyTable d = load_energy_table();
   CHECK(d.sram_read_pj_per_byte(8192) == Approx(1.25));
-  CHECK(d.sram_read_pj_per_byte(1024) == Approx(1.25));             // clamped below the smallest class
+  CHECK(d.sram_read_pj_per_byte(1024) == Approx(1.25));                    // clamped below the smallest class
   CHECK(d.sram_read_pj_per_byte(16384) == Approx(1.25 * std::sqrt(2.0)));  // halfway in log-log
-  CHECK(d.sram_write_pj_per_byte(uint64_t(1) << 30) == Approx(12.5));  // clamped above the largest
+  CHECK(d.sram_write_pj_per_byte(uint64_t(1) << 30) == Approx(12.5));      // clamped above the largest
   const double half_buffer = d.sram_read_pj_per_byte(128 * 1024);
   CHECK(half_buffer > 2.5);
   CHECK(half_buffer < 12.5);

@@ -27,7 +27,7 @@ struct JobActivity {
   std::vector<RoundActivity> rounds;  ///< filter engine
   uint64_t int16_macs = 0;            ///< attention engine Q·K and ×V (and top-k scoring)
   uint64_t softmax_elems = 0;
-  uint64_t selector_elems = 0;        ///< elements the selector compared (all rounds + top-k, all passes)
+  uint64_t selector_elems = 0;  ///< elements the selector compared (all rounds + top-k, all passes)
   uint64_t sram_read_bytes = 0, sram_write_bytes = 0;
   uint64_t dram_read_bytes = 0, dram_write_bytes = 0;
   uint64_t sram_array_bytes = 128 * 1024;  ///< capacity of the buffer array accessed (picks pJ/byte)
@@ -36,7 +36,8 @@ struct JobActivity {
 
 /// Energy per block in picojoules.
 struct EnergyBreakdown {
-  double filter_pj = 0, selector_pj = 0, attention_pj = 0, softmax_pj = 0, sram_pj = 0, dram_pj = 0, static_pj = 0;
+  double filter_pj = 0, selector_pj = 0, attention_pj = 0, softmax_pj = 0, sram_pj = 0, dram_pj = 0,
+         static_pj = 0;
   double total_pj() const;
 };
 
@@ -50,13 +51,13 @@ EnergyBreakdown estimate_energy(const EnergyTable& table, const std::string& dra
 
 /// The JobOutcome counters the derivation uses (energon/hw/job_if.h), without SystemC.
 struct JobCounters {
-  uint64_t cycles = 0;              ///< accelerator cycles of the job
-  uint64_t allowed = 0;             ///< keys allowed by the masks, over heads and queries
-  std::array<uint64_t, 4> kept{};   ///< keys kept after each mpmrf round (topk: [0])
-  uint64_t final_kept = 0;          ///< keys the attention engine used
-  uint64_t dram_read_bytes = 0;     ///< every read traffic class, descriptors included
-  uint64_t dram_write_bytes = 0;    ///< output and descriptor write-back
-  uint64_t descriptor_bytes = 0;    ///< descriptor read + write-back (part of the above; never buffered)
+  uint64_t cycles = 0;             ///< accelerator cycles of the job
+  uint64_t allowed = 0;            ///< keys allowed by the masks, over heads and queries
+  std::array<uint64_t, 4> kept{};  ///< keys kept after each mpmrf round (topk: [0])
+  uint64_t final_kept = 0;         ///< keys the attention engine used
+  uint64_t dram_read_bytes = 0;    ///< every read traffic class, descriptors included
+  uint64_t dram_write_bytes = 0;   ///< output and descriptor write-back
+  uint64_t descriptor_bytes = 0;   ///< descriptor read + write-back (part of the above; never buffered)
 };
 
 /// What the JobOutcome does not carry: from the fetch unit's stats and the preset.
@@ -98,7 +99,8 @@ JobCounters job_counters(const Outcome& outcome) {
 
 /// Activity of a finished job from its descriptor and JobOutcome (energon/hw/job_if.h).
 template <class Outcome>
-JobActivity activity_from_job(const energon_desc_t& desc, const Outcome& outcome, const JobContext& context = {}) {
+JobActivity activity_from_job(const energon_desc_t& desc, const Outcome& outcome,
+                              const JobContext& context = {}) {
   return activity_from_counters(desc, job_counters(outcome), context);
 }
 

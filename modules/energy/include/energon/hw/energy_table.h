@@ -47,16 +47,16 @@ struct EnergyTable {
   std::string origin;  ///< file it was loaded from
 
   SourcedValue technology_nm;
-  SourcedValue mult_8x8_pj;             ///< 8-bit × 8-bit integer multiply
-  SourcedValue add_pj_per_bit;          ///< integer add, per bit of adder width
-  SourcedValue accumulator_guard_bits;  ///< accumulator bits beyond the product width
-  SourcedValue row_statistics_pj;       ///< per low-bit score: row max, min and sum update
-  SourcedValue int16_mac_pj;            ///< 16×16 multiply + 64-bit accumulate
-  SourcedValue softmax_element_pj;      ///< float32 softmax of one kept key
-  SourcedValue selector_element_pj;     ///< one selector compare (threshold or quick-select)
-  std::vector<SramEnergyPoint> sram;    ///< ascending capacity; log-log interpolated
+  SourcedValue mult_8x8_pj;                             ///< 8-bit × 8-bit integer multiply
+  SourcedValue add_pj_per_bit;                          ///< integer add, per bit of adder width
+  SourcedValue accumulator_guard_bits;                  ///< accumulator bits beyond the product width
+  SourcedValue row_statistics_pj;                       ///< per low-bit score: row max, min and sum update
+  SourcedValue int16_mac_pj;                            ///< 16×16 multiply + 64-bit accumulate
+  SourcedValue softmax_element_pj;                      ///< float32 softmax of one kept key
+  SourcedValue selector_element_pj;                     ///< one selector compare (threshold or quick-select)
+  std::vector<SramEnergyPoint> sram;                    ///< ascending capacity; log-log interpolated
   std::map<std::string, SourcedValue> dram_pj_per_bit;  ///< by standard: ddr4, lpddr4, hbm2
-  SourcedValue static_power_w;          ///< leakage of the accelerator core
+  SourcedValue static_power_w;                          ///< leakage of the accelerator core
 
   /// The Energon paper's published implementation, for sanity checks only (not used by
   /// estimate_energy): clock_mhz, core_power_w, throughput_gops, area_mm2.
