@@ -130,7 +130,7 @@ TEST_CASE("attention_engine: random kept sets equal golden softmax_q16 and weigh
   CHECK(b.fetch.stats().dram_bytes[size_t(Traffic::k1)] > b.fetch.stats().dram_bytes[size_t(Traffic::k0)]);
 }
 
-TEST_CASE("attention_engine: given scores are used as-is; an empty row writes zeros", "[attention_engine]") {
+TEST_CASE("attention_engine: given scores are used as-is, an empty row writes zeros", "[attention_engine]") {
   AttentionShape s;
   s.n_q = 2;
   s.n_k = 4;
