@@ -1,7 +1,7 @@
 // End-to-end regression: every built-in workload through firmware, host CPU, router, DRAM,
 // controller and datapath, under every policy, bit-exact against the golden model. One layer
-// each; sequence lengths above 256 are cut to 256 (synthetic data, same generator) so that the
-// suite stays within seconds per case.
+// each, in lt and accurate timing; sequence lengths above 256 are cut to 256 (synthetic data, same generator)
+// so that the suite stays within seconds per case.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -27,9 +27,11 @@ workload::Workload regression_workload(const std::string& name) {
   return w;
 }
 
-void run_e2e(const std::string& name, Policy policy, uint32_t layers = 1, uint32_t queue_depth = 1) {
+void run_e2e(const std::string& name, Policy policy,
+             platform::PlatformTiming timing = platform::PlatformTiming::lt, uint32_t layers = 1,
+             uint32_t queue_depth = 1) {
   const workload::Workload w = regression_workload(name);
-  test::PlatformBench bench;
+  test::PlatformBench bench(timing);
   platform::AppConfig cfg;
   cfg.reg_base = platform::kAccelRegBase;
   cfg.filter = policy == Policy::dense  ? FilterConfig::dense()
@@ -68,9 +70,12 @@ TEST_CASE("regression: the workload list covers every built-in workload") {
   }
 }
 
-#define ENERGON_E2E(NAME, POLICY)                                       \
-  TEST_CASE("regression: " NAME " " #POLICY " end to end, bit-exact") { \
-    run_e2e(NAME, Policy::POLICY);                                      \
+#define ENERGON_E2E(NAME, POLICY)                                                          \
+  TEST_CASE("regression: " NAME " " #POLICY " end to end, bit-exact") {                    \
+    run_e2e(NAME, Policy::POLICY);                                                         \
+  }                                                                                        \
+  TEST_CASE("regression: " NAME " " #POLICY " end to end in accurate timing, bit-exact") { \
+    run_e2e(NAME, Policy::POLICY, platform::PlatformTiming::accurate);                     \
   }
 #define ENERGON_E2E_ALL(NAME) ENERGON_E2E(NAME, dense) ENERGON_E2E(NAME, topk) ENERGON_E2E(NAME, mpmrf)
 
@@ -83,5 +88,5 @@ ENERGON_E2E_ALL("gpt2-small-1024")
 ENERGON_E2E_ALL("vit-b16-197")
 
 TEST_CASE("regression: three layers queued two deep, bit-exact") {
-  run_e2e("bert-base-128", Policy::mpmrf, 3, 2);
+  run_e2e("bert-base-128", Policy::mpmrf, platform::PlatformTiming::lt, 3, 2);
 }
