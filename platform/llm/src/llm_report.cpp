@@ -86,6 +86,9 @@ std::vector<LayerFigures> layer_figures(const LlmRun& run, const PlatformConfig&
     l.final_kept += r.result.final_kept;
     for (size_t k = 0; k < ENERGON_MAX_ROUNDS; ++k) l.kept[k] += r.result.kept[k];
     for (size_t c = 0; c < l.bytes.size(); ++c) l.bytes[c] += j.outcome.bytes[c];
+    l.filter_bound += j.datapath.filter_bound_cycles;
+    l.attention_bound += j.datapath.attention_bound_cycles;
+    l.memory_bound += j.datapath.memory_bound_cycles;
     // Descriptors of one batch share the doorbell and the wait: count its latency once.
     const bool same_batch = prev && prev->layer == r.layer && prev->step == r.step && prev->submitted == r.submitted;
     if (!same_batch) l.latency_ns += (r.completed - r.submitted).to_seconds() * 1e9;
@@ -137,11 +140,14 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
   }
 
   Group& tot = root.group("accelerator", "All attention jobs");
-  uint64_t cycles = 0, allowed = 0, final_kept = 0;
+  uint64_t cycles = 0, allowed = 0, final_kept = 0, filter_bound = 0, attention_bound = 0, memory_bound = 0;
   std::array<uint64_t, ENERGON_MAX_ROUNDS> kept{};
   double energy_pj = 0;
   for (const LayerFigures& l : layers) {
     cycles += l.cycles;
+    filter_bound += l.filter_bound;
+    attention_bound += l.attention_bound;
+    memory_bound += l.memory_bound;
     allowed += l.allowed;
     final_kept += l.final_kept;
     for (size_t k = 0; k < kept.size(); ++k) kept[k] += l.kept[k];
@@ -151,6 +157,9 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
   tot.set("batches", a.batches, "", "Doorbells (each followed by one interrupt wait)");
   tot.set("cycles", cycles, "cycles", "Sum of the descriptors' result-block cycles");
   tot.set("busy_us", double(cycles) / mhz, "us", "Accelerator time at the preset clock");
+  tot.set("filter_bound_cycles", filter_bound, "cycles", "Job cycles the filter engine bounded");
+  tot.set("attention_bound_cycles", attention_bound, "cycles", "Job cycles the attention engine bounded");
+  tot.set("memory_bound_cycles", memory_bound, "cycles", "Job cycles DRAM bounded");
   set_kept(tot, filter, allowed, final_kept, kept);
   if (energy_model_available()) {
     tot.set("energy_uj", energy_pj * 1e-6, "uJ", "modules/energy estimate, summed over jobs (docs/energy.md)");
@@ -177,6 +186,7 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
     g.set("cycles", l.cycles, "cycles", "Result-block cycles");
     g.set("busy_us", double(l.cycles) / mhz, "us", "At the preset clock");
     g.set("latency_us", l.latency_ns / 1000.0, "us", "Host view: doorbell to interrupt handled");
+    g.set("memory_bound_cycles", l.memory_bound, "cycles", "Job cycles DRAM bounded");
     uint64_t bytes = 0;
     for (size_t k = 0; k < l.bytes.size(); ++k) {
       if (l.bytes[k]) g.set(std::string("dram_") + kTrafficNames[k], l.bytes[k], "bytes", "Datapath traffic");
