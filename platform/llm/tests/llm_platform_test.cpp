@@ -25,15 +25,19 @@ const std::string kModels = std::string(ENERGON_SHARED_DIR) + "/models/";
 const std::string kBin = kModels + "stories260K.bin";
 const std::string kTok = kModels + "tok512.bin";
 
-bool have_model() { return std::filesystem::exists(kBin) && std::filesystem::exists(kTok); }
+bool have_model() {
+  return std::filesystem::exists(kBin) && std::filesystem::exists(kTok);
+}
 
-#define SKIP_WITHOUT_MODEL()                                  \
-  if (!have_model()) {                                        \
-    WARN("skipped: model files not found in " << kModels);   \
-    return;                                                   \
+#define SKIP_WITHOUT_MODEL()                               \
+  if (!have_model()) {                                     \
+    WARN("skipped: model files not found in " << kModels); \
+    return;                                                \
   }
 
-llama::LoadedModel load() { return llama::load_model_files(kBin, kTok); }
+llama::LoadedModel load() {
+  return llama::load_model_files(kBin, kTok);
+}
 
 LlmAppConfig config(const llama::LoadedModel& m, const FilterConfig& f, LlmMode mode, uint32_t steps) {
   LlmAppConfig c;
@@ -59,10 +63,10 @@ LlmRun run_bit_exact(const LlmAppConfig& c, const llama::LoadedModel& m) {
 
 TEST_CASE("llm host network cost leaves attention and the float gather out", "[llm]") {
   llama::HostWorkLedger ledger;
-  ledger.add(llama::HostOp::qkv_projection, {1000, 0, 0, 400});     // compute bound: 125 ns vs 40 ns
-  ledger.add(llama::HostOp::ffn, {100, 100, 1, 8000});              // memory bound: 800 ns
-  ledger.add(llama::HostOp::attention, {1000000, 1000, 100, 1000}); // offloaded
-  ledger.add(llama::HostOp::kv_gather, {0, 0, 0, 1000000});         // replaced by the offload's packing
+  ledger.add(llama::HostOp::qkv_projection, {1000, 0, 0, 400});      // compute bound: 125 ns vs 40 ns
+  ledger.add(llama::HostOp::ffn, {100, 100, 1, 8000});               // memory bound: 800 ns
+  ledger.add(llama::HostOp::attention, {1000000, 1000, 100, 1000});  // offloaded
+  ledger.add(llama::HostOp::kv_gather, {0, 0, 0, 1000000});          // replaced by the offload's packing
   const HostNetworkCost cost;
   CHECK(host_work_ns(ledger.op(llama::HostOp::qkv_projection), cost) == Approx(125.0));
   CHECK(host_work_ns(ledger.op(llama::HostOp::ffn), cost) == Approx(800.0));
@@ -122,7 +126,7 @@ TEST_CASE("llm resident K/V cache gives the golden backend's logits bit for bit 
   SKIP_WITHOUT_MODEL();
   const llama::LoadedModel m = load();
   const LlmRun run = run_bit_exact(config(m, FilterConfig::dense(), LlmMode::generation, 12), m);
-  const uint64_t positions = 5 + 11;  // prompt + generated tokens fed back
+  const uint64_t positions = 5 + 11;                   // prompt + generated tokens fed back
   CHECK(run.app.records.size() == positions * 5 * 4);  // one descriptor per layer and kv head
   CHECK(run.app.cache.rows_appended == positions * 5 * 4);
   CHECK(run.app.cache.k_requantized + run.app.cache.v_requantized > 0);  // the repack path ran
@@ -143,7 +147,8 @@ TEST_CASE("llm resident K/V cache gives the golden backend's logits bit for bit 
 TEST_CASE("llm prefill then resident cache gives the golden backend's logits bit for bit (topk)", "[llm]") {
   SKIP_WITHOUT_MODEL();
   const llama::LoadedModel m = load();
-  const LlmRun run = run_bit_exact(config(m, FilterConfig::topk_fraction(65536 / 4), LlmMode::prefill, 10), m);
+  const LlmRun run =
+      run_bit_exact(config(m, FilterConfig::topk_fraction(65536 / 4), LlmMode::prefill, 10), m);
   CHECK(run.app.records.front().kv_head == kAllKvHeads);  // the prompt as one job per layer
   CHECK(run.app.records.back().kv_head != kAllKvHeads);   // then per-kv-head descriptors
   CHECK(run.app.cache.rows_appended == (5 + 9) * 5 * 4);  // prompt rows synced into the cache
@@ -179,9 +184,10 @@ TEST_CASE("llm quality figures through the platform equal the golden backend's",
 
 TEST_CASE("llm command prints the text and writes the JSON report", "[llm]") {
   SKIP_WITHOUT_MODEL();
-  const std::string json = (std::filesystem::temp_directory_path() / "energon_llm_command_test.json").string();
-  const char* argv[] = {"energon-vp-llm", "--model", kBin.c_str(), "--tokenizer", kTok.c_str(), "--policy", "mpmrf",
-                        "--steps", "6", "--json", json.c_str()};
+  const std::string json =
+      (std::filesystem::temp_directory_path() / "energon_llm_command_test.json").string();
+  const char* argv[] = {"energon-vp-llm", "--model", kBin.c_str(), "--tokenizer", kTok.c_str(), "--policy",
+                        "mpmrf",          "--steps", "6",          "--json",      json.c_str()};
   std::ostringstream out, err;
   const LlmParseOutcome p = parse_llm_options(11, argv, out, err);
   REQUIRE(p.options);
@@ -211,7 +217,8 @@ TEST_CASE("llm command rejects bad options and model files with a clear message"
     CHECK(err.str().find("--model is required") != std::string::npos);
   }
   {
-    const char* argv[] = {"energon-vp-llm", "--model", "x.gguf", "--policy", "mpmrf", "--rounds", "4x2:beta=1"};
+    const char* argv[] = {"energon-vp-llm", "--model",  "x.gguf",    "--policy",
+                          "mpmrf",          "--rounds", "4x2:beta=1"};
     CHECK(parse_llm_options(7, argv, out, err).exit_code == 2);
     CHECK(err.str().find("--rounds") != std::string::npos);
   }

@@ -29,12 +29,12 @@ constexpr uint32_t kAllKvHeads = UINT32_MAX;
 
 /// One descriptor the backend ran.
 struct OffloadRecord {
-  uint64_t step = 0;                   ///< forward step (counts layer-0 calls)
+  uint64_t step = 0;  ///< forward step (counts layer-0 calls)
   uint32_t layer = 0;
   uint32_t kv_head = kAllKvHeads;      ///< resident: the kv head (its query heads); per_job: all
   uint32_t first_head = 0, heads = 0;  ///< query heads of the descriptor
   uint32_t n_q = 0, n_k = 0;
-  energon_result_t result{};           ///< the descriptor's result block
+  energon_result_t result{};              ///< the descriptor's result block
   sc_core::sc_time submitted, completed;  ///< doorbell of its batch, end of the batch's wait
 };
 

@@ -34,34 +34,34 @@ const char* to_string(LlmMode m);
 bool parse_mode(const std::string& text, LlmMode& out);
 
 struct LlmAppConfig {
-  uint64_t reg_base = 0;               ///< accelerator register block
+  uint64_t reg_base = 0;  ///< accelerator register block
   FilterConfig filter = FilterConfig::energon_default();
   LlmMode mode = LlmMode::generation;
   std::vector<llama::TokenId> prompt;  ///< generation run; empty = no generation run
   uint32_t steps = 64;                 ///< tokens to generate at most
   float temperature = 0.0f;            ///< 0 = greedy
   uint64_t seed = 1;
-  uint32_t context = 0;                ///< KV capacity in positions; 0 = the model's seq_len
+  uint32_t context = 0;  ///< KV capacity in positions; 0 = the model's seq_len
   uint32_t ring_entries = 16;
-  uint32_t timeout_us = 1000000;       ///< simulated time allowed for one batch
+  uint32_t timeout_us = 1000000;  ///< simulated time allowed for one batch
   HostNetworkCost network;
-  bool check = true;                   ///< run the golden shadow network and compare logits
-  std::vector<llama::EvalText> eval;   ///< evaluation texts; empty = no quality figures
+  bool check = true;                  ///< run the golden shadow network and compare logits
+  std::vector<llama::EvalText> eval;  ///< evaluation texts; empty = no quality figures
 };
 
 /// One phase of the run in simulated time.
 struct LlmPhase {
   sc_core::sc_time start, end;
-  uint64_t tokens = 0;         ///< positions processed (prompt) or tokens generated
+  uint64_t tokens = 0;  ///< positions processed (prompt) or tokens generated
   uint64_t forward_steps = 0;
-  double network_ns = 0;       ///< host network time charged in this phase
+  double network_ns = 0;  ///< host network time charged in this phase
   double seconds() const { return (end - start).to_seconds(); }
 };
 
 /// Logits of the platform against the golden shadow network.
 struct LogitCheck {
-  uint64_t rows = 0;           ///< logit rows compared
-  uint64_t rows_differing = 0; ///< rows with at least one bit different
+  uint64_t rows = 0;            ///< logit rows compared
+  uint64_t rows_differing = 0;  ///< rows with at least one bit different
   double max_abs_diff = 0;
   bool bit_exact() const { return rows > 0 && rows_differing == 0; }
 };
@@ -71,25 +71,25 @@ struct LlmAppResult {
   bool stopped = false;                   ///< BOS/EOS ended the generation
   std::string text;                       ///< prompt + generated text, decoded
   LlmPhase prompt, generation, eval;
-  double network_ns = 0;                  ///< all host network time charged
-  llama::HostWorkLedger network_work;     ///< host work counts of the platform network
-  std::vector<OffloadRecord> records;     ///< every descriptor, in submission order
+  double network_ns = 0;               ///< all host network time charged
+  llama::HostWorkLedger network_work;  ///< host work counts of the platform network
+  std::vector<OffloadRecord> records;  ///< every descriptor, in submission order
   KvCacheStats cache;
   sc_core::sc_time offload_host_time = sc_core::SC_ZERO_TIME, offload_wait_time = sc_core::SC_ZERO_TIME;
   uint64_t batches = 0;
-  energon_counters_t counters{};          ///< PERF_* at the end
+  energon_counters_t counters{};  ///< PERF_* at the end
   LogitCheck check;
-  std::vector<llm_eval::KeptCounts> golden_per_layer;            ///< golden shadow's counts
+  std::vector<llm_eval::KeptCounts> golden_per_layer;  ///< golden shadow's counts
   std::vector<std::vector<llm_eval::KeptCounts>> golden_per_head;
   bool evaluated = false;
-  llama::QualityFigures quality;          ///< platform vs float on the eval set
-  llama::QualityFigures golden_quality;   ///< golden backend vs float (equal when bit-exact)
-  double eval_max_logit_diff = 0;         ///< largest |platform − float| logit over the eval set
-  double eval_min_float_margin = 0;       ///< smallest float top-1 − top-2 logit gap over the eval set
+  llama::QualityFigures quality;         ///< platform vs float on the eval set
+  llama::QualityFigures golden_quality;  ///< golden backend vs float (equal when bit-exact)
+  double eval_max_logit_diff = 0;        ///< largest |platform − float| logit over the eval set
+  double eval_min_float_margin = 0;      ///< smallest float top-1 − top-2 logit gap over the eval set
   /// Share of eval positions whose float top-1 margin exceeds 2 · eval_max_logit_diff: there the
   /// argmax cannot change, so top-1 agreement is at least this.
   double eval_agreement_bound = 0;
-  double check_wall_s = 0;                ///< wall time of shadow network and float reference
+  double check_wall_s = 0;  ///< wall time of shadow network and float reference
 };
 
 class LlmApp {
@@ -105,7 +105,8 @@ class LlmApp {
  private:
   void generate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transformer& net,
                 llama::Transformer* shadow);
-  void evaluate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transformer& net, llama::Transformer* shadow);
+  void evaluate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transformer& net,
+                llama::Transformer* shadow);
   /// Charges the network's host work of the last forward call; returns the ns charged.
   double charge(HostCpu& cpu, const llama::Transformer& net);
   void compare(const std::vector<float>& platform, const std::vector<float>& golden);

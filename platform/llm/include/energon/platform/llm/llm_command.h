@@ -20,26 +20,26 @@
 namespace energon::platform::llm {
 
 struct LlmOptions {
-  std::string model;                       ///< .gguf or llama2.c .bin
-  std::string tokenizer;                   ///< llama2.c tokenizer (not needed for .gguf)
+  std::string model;      ///< .gguf or llama2.c .bin
+  std::string tokenizer;  ///< llama2.c tokenizer (not needed for .gguf)
   std::string prompt = "Once upon a time";
-  std::string hw = "energon-edge";         ///< hardware preset or YAML file
+  std::string hw = "energon-edge";  ///< hardware preset or YAML file
   Policy policy = Policy::mpmrf;
-  std::string rounds;                      ///< mpmrf rounds, "" = Energon's default
-  std::string topk = "top=25%";            ///< topk policy rule
+  std::string rounds;            ///< mpmrf rounds, "" = Energon's default
+  std::string topk = "top=25%";  ///< topk policy rule
   uint32_t steps = 64;
   float temperature = 0.0f;
   uint64_t seed = 1;
   LlmMode mode = LlmMode::generation;
-  uint32_t context = 0;                    ///< 0 = what the run needs (≤ the model's seq_len)
+  uint32_t context = 0;  ///< 0 = what the run needs (≤ the model's seq_len)
   PlatformTiming timing = PlatformTiming::lt;
-  bool eval = false;                       ///< quality figures on the evaluation set
+  bool eval = false;  ///< quality figures on the evaluation set
   uint32_t eval_texts = 2, eval_length = 128;
   uint64_t eval_seed = 1;
-  bool generate = true;                    ///< false: --eval only
-  bool check = true;                       ///< golden shadow network
+  bool generate = true;  ///< false: --eval only
+  bool check = true;     ///< golden shadow network
   std::string json_path;
-  bool quiet = false;                      ///< only the text and the verdict lines
+  bool quiet = false;  ///< only the text and the verdict lines
 };
 
 /// Parsed options, or the exit code to return (0 after --help, 2 after a bad option); messages
@@ -57,12 +57,12 @@ FilterConfig filter_of(const LlmOptions& o);
 /// Everything one run produced.
 struct LlmRun {
   LlmAppResult app;
-  std::vector<JobRecord> jobs;    ///< per-job datapath figures, same order as app.records
-  hw::DramStats dram;             ///< DRAM model statistics
+  std::vector<JobRecord> jobs;  ///< per-job datapath figures, same order as app.records
+  hw::DramStats dram;           ///< DRAM model statistics
   HostCpuStats host;
-  sc_core::sc_time end;           ///< simulated time at the end
-  double wall_s = 0;              ///< wall time of the simulation
-  std::string error;              ///< the program's failure, "" when it finished
+  sc_core::sc_time end;  ///< simulated time at the end
+  double wall_s = 0;     ///< wall time of the simulation
+  std::string error;     ///< the program's failure, "" when it finished
 };
 
 /// Elaborates the platform, runs LlmApp with `config` (reg_base is set here), returns the

@@ -14,13 +14,13 @@ namespace energon::platform::llm {
 
 /// Traffic and work of keeping caches up to date, summed over heads.
 struct KvCacheStats {
-  uint64_t rows_appended = 0;    ///< K/V rows quantized and written for the first time
-  uint64_t k_requantized = 0;    ///< times a head's K scale changed and its cache was repacked
-  uint64_t v_requantized = 0;    ///< same for V
-  uint64_t rows_repacked = 0;    ///< rows rewritten by those requantizations (K and V counted apart)
-  uint64_t append_bytes = 0;     ///< bytes written to DRAM for new rows (K planes + V)
-  uint64_t repack_bytes = 0;     ///< bytes rewritten by requantizations
-  uint64_t truncations = 0;      ///< times the cache was cut back (a step rewrote earlier positions)
+  uint64_t rows_appended = 0;  ///< K/V rows quantized and written for the first time
+  uint64_t k_requantized = 0;  ///< times a head's K scale changed and its cache was repacked
+  uint64_t v_requantized = 0;  ///< same for V
+  uint64_t rows_repacked = 0;  ///< rows rewritten by those requantizations (K and V counted apart)
+  uint64_t append_bytes = 0;   ///< bytes written to DRAM for new rows (K planes + V)
+  uint64_t repack_bytes = 0;   ///< bytes rewritten by requantizations
+  uint64_t truncations = 0;    ///< times the cache was cut back (a step rewrote earlier positions)
   KvCacheStats& operator+=(const KvCacheStats& o);
 };
 
@@ -50,7 +50,8 @@ class ResidentKvHead {
 
  private:
   enum class Part : uint8_t { k, v };
-  void write_rows(HostCpu& cpu, Part part, uint32_t first, uint32_t end, uint32_t old_rows, KvCacheStats& stats);
+  void write_rows(HostCpu& cpu, Part part, uint32_t first, uint32_t end, uint32_t old_rows,
+                  KvCacheStats& stats);
 
   uint32_t d_, capacity_;
   std::vector<uint8_t> bits_;
@@ -59,7 +60,7 @@ class ResidentKvHead {
   std::vector<float> k_rows_, v_rows_;  ///< host copy of the float rows, [capacity][d]
   uint32_t rows_ = 0;
   float k_max_ = 0, v_max_ = 0;
-  float k_scale_ = 1, v_scale_ = 1;     ///< scales of the INT16 data in DRAM
+  float k_scale_ = 1, v_scale_ = 1;  ///< scales of the INT16 data in DRAM
   std::vector<int16_t> scratch_;
   std::vector<std::vector<uint8_t>> planes_;
 };
