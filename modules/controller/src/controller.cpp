@@ -100,7 +100,7 @@ void Controller::bind_counter(energon_reg lo, energon_reg hi, unsigned counter) 
 
 void Controller::write_ctrl(uint32_t written) {
   if (written & ENERGON_CTRL_SOFT_RESET) {
-    reset();  // the rest of the written value applies after the reset
+    reset_state();  // the rest of the written value applies after the reset
     regs_[ENERGON_REG_CTRL].value = written & (ENERGON_CTRL_ENABLE | ENERGON_CTRL_IRQ_EN);
   }
   const bool on = regs_[ENERGON_REG_CTRL].value & ENERGON_CTRL_ENABLE;
@@ -135,8 +135,12 @@ void Controller::clear_counters() {
 }
 
 void Controller::reset() {
-  regs_.reset();
   access_time_ = sc_core::sc_time_stamp();
+  reset_state();
+}
+
+void Controller::reset_state() {
+  regs_.reset();
   enabled_ = false;
   clear_counters();
   ++reset_epoch_;

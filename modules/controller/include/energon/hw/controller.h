@@ -59,6 +59,7 @@ class Controller : public sc_core::sc_module {
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
 
+  void reset_state();  // registers, counters, ring; as of access_time_
   void write_ctrl(uint32_t written);
   void ring_doorbell();
   void clear_counters();
