@@ -24,7 +24,8 @@ constexpr uint32_t kResultBytes = offsetof(energon_desc_t, reserved2) - kResultO
 Controller::Controller(const sc_core::sc_module_name& name, const ControllerConfig& config)
     : sc_module(name), regs("regs"), mem("mem"), irq("irq"), datapath("datapath"), config_(config) {
   if (config_.clock_period == SC_ZERO_TIME)
-    SC_REPORT_ERROR("energon/controller", (std::string(this->name()) + ": ControllerConfig.clock_period must be > 0").c_str());
+    SC_REPORT_ERROR("energon/controller",
+                    (std::string(this->name()) + ": ControllerConfig.clock_period must be > 0").c_str());
   regs.register_b_transport(this, &Controller::b_transport);
   regs.register_transport_dbg(this, &Controller::transport_dbg);
   bind_registers();
@@ -202,7 +203,8 @@ unsigned Controller::transport_dbg(tlm::tlm_generic_payload& trans) {
   // Debug reads see the registers without side effects; debug writes are not supported.
   const uint64_t address = trans.get_address();
   const uint32_t length = trans.get_data_length();
-  if (!trans.is_read() || address % 4 != 0 || length % 4 != 0 || address + length > ENERGON_REG_SPACE_BYTES) return 0;
+  if (!trans.is_read() || address % 4 != 0 || length % 4 != 0 || address + length > ENERGON_REG_SPACE_BYTES)
+    return 0;
   for (uint32_t i = 0; i < length; i += 4) {
     const uint32_t word = peek(uint32_t(address) + i);
     std::memcpy(trans.get_data_ptr() + i, &word, 4);
@@ -227,7 +229,9 @@ bool Controller::has_work() const {
          size <= kMaxQueueEntries && tail < size && regs_[ENERGON_REG_QUEUE_HEAD].value != tail;
 }
 
-uint64_t Controller::cycles(const sc_time& t) const { return t.value() / config_.clock_period.value(); }
+uint64_t Controller::cycles(const sc_time& t) const {
+  return t.value() / config_.clock_period.value();
+}
 
 uint64_t Controller::enabled_cycles() const {
   sc_time t = enabled_time_;
@@ -248,7 +252,8 @@ void Controller::queue_thread() {
   }
 }
 
-bool Controller::mem_access(tlm::tlm_command cmd, uint64_t address, void* data, uint32_t length, sc_time& delay) {
+bool Controller::mem_access(tlm::tlm_command cmd, uint64_t address, void* data, uint32_t length,
+                            sc_time& delay) {
   tlm::tlm_generic_payload trans;
   trans.set_command(cmd);
   trans.set_address(address);

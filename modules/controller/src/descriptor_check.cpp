@@ -7,7 +7,8 @@ namespace {
 
 static_assert(kMaxDescKeys == energon::kMaxKeys, "hardware key limit differs from the golden model's");
 static_assert(ENERGON_MAX_ROUNDS == energon::kMaxRounds, "round limit differs from the golden model's");
-static_assert(kMaxFilterOperandBits == energon::kMaxFilterBits, "filter width differs from the golden model's");
+static_assert(kMaxFilterOperandBits == energon::kMaxFilterBits,
+              "filter width differs from the golden model's");
 
 bool rule_ok(const energon_select_t& s) {
   if (s.rule == ENERGON_RULE_THRESHOLD) return s.alpha_q8 >= -256 && s.alpha_q8 <= 256;
@@ -17,19 +18,23 @@ bool rule_ok(const energon_select_t& s) {
 
 bool policy_ok(const energon_desc_t& d) {
   switch (d.policy) {
-    case ENERGON_POLICY_DENSE: return true;
-    case ENERGON_POLICY_TOPK: return d.topk.rule == ENERGON_RULE_TOPK && rule_ok(d.topk);
+    case ENERGON_POLICY_DENSE:
+      return true;
+    case ENERGON_POLICY_TOPK:
+      return d.topk.rule == ENERGON_RULE_TOPK && rule_ok(d.topk);
     case ENERGON_POLICY_MPMRF:
       if (d.n_rounds < 1 || d.n_rounds > ENERGON_MAX_ROUNDS) return false;
       for (unsigned r = 0; r < d.n_rounds; ++r) {
         const energon_select_t& s = d.round[r];
-        if (s.q_bits < 1 || s.q_bits > kMaxFilterOperandBits || s.k_bits < 1 || s.k_bits > kMaxFilterOperandBits)
+        if (s.q_bits < 1 || s.q_bits > kMaxFilterOperandBits || s.k_bits < 1 ||
+            s.k_bits > kMaxFilterOperandBits)
           return false;
         if (r > 0 && s.k_bits < d.round[r - 1].k_bits) return false;  // planes arrive MSB first
         if (!rule_ok(s)) return false;
       }
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -51,19 +56,23 @@ bool planes_ok(const energon_desc_t& d) {
   return true;
 }
 
-bool aligned(uint64_t a) { return a % ENERGON_BUFFER_ALIGN == 0; }
+bool aligned(uint64_t a) {
+  return a % ENERGON_BUFFER_ALIGN == 0;
+}
 
 }  // namespace
 
 uint8_t check_descriptor(const energon_desc_t& d) {
   if (d.magic != ENERGON_DESC_MAGIC) return ENERGON_ERR_BAD_MAGIC;
-  if (d.heads == 0 || d.kv_heads == 0 || d.n_q == 0 || d.n_k == 0 || d.valid_len == 0) return ENERGON_ERR_ZERO_SIZE;
+  if (d.heads == 0 || d.kv_heads == 0 || d.n_q == 0 || d.n_k == 0 || d.valid_len == 0)
+    return ENERGON_ERR_ZERO_SIZE;
   if (d.heads % d.kv_heads != 0) return ENERGON_ERR_KV_HEADS;
   if (d.d < kMinHeadDim || d.d > kMaxHeadDim || d.d % kHeadDimStep != 0) return ENERGON_ERR_HEAD_DIM;
   if (d.n_k > kMaxDescKeys || d.n_q > kMaxDescQueries || d.valid_len > d.n_k) return ENERGON_ERR_SIZE_LIMIT;
   if (!policy_ok(d)) return ENERGON_ERR_POLICY;
   if (!planes_ok(d)) return ENERGON_ERR_PLANES;
-  bool buffers_aligned = aligned(d.q_addr) && aligned(d.v_addr) && aligned(d.scale_addr) && aligned(d.out_addr);
+  bool buffers_aligned =
+      aligned(d.q_addr) && aligned(d.v_addr) && aligned(d.scale_addr) && aligned(d.out_addr);
   for (unsigned p = 0; p < d.n_planes; ++p) buffers_aligned = buffers_aligned && aligned(d.k_plane_addr[p]);
   if (!buffers_aligned) return ENERGON_ERR_MISALIGNED;
   return ENERGON_ERR_NONE;

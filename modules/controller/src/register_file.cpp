@@ -38,10 +38,15 @@ uint32_t RegisterFile::read(const Register& reg) const {
 
 void RegisterFile::write(Register& reg, uint32_t data) {
   switch (reg.spec->access) {
-    case Access::RO: return;
+    case Access::RO:
+      return;
     case Access::RW:
-    case Access::WO: reg.value = (reg.value & ~reg.writable) | (data & reg.writable); break;
-    case Access::W1C: reg.value &= ~(data & reg.writable); break;
+    case Access::WO:
+      reg.value = (reg.value & ~reg.writable) | (data & reg.writable);
+      break;
+    case Access::W1C:
+      reg.value &= ~(data & reg.writable);
+      break;
   }
   if (reg.on_write) reg.on_write(data);
 }

@@ -2,10 +2,10 @@
 // and a fake datapath that records the descriptors it gets and returns a chosen outcome.
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
 #include <catch2/catch.hpp>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstring>
 #include <functional>
@@ -195,6 +195,8 @@ struct Bench {
   }
 };
 
-inline uint32_t err_code(uint32_t status) { return (status & ENERGON_STATUS_ERR_MASK) >> ENERGON_STATUS_ERR_SHIFT; }
+inline uint32_t err_code(uint32_t status) {
+  return (status & ENERGON_STATUS_ERR_MASK) >> ENERGON_STATUS_ERR_SHIFT;
+}
 
 }  // namespace energon::hw::test

@@ -98,7 +98,8 @@ TEST_CASE("controller check policy, rounds and selection rules") {
   CHECK(check_with(mpmrf(), [](auto& d) { d.n_rounds = 5; }) == ENERGON_ERR_POLICY);
   CHECK(check_with(mpmrf(), [](auto& d) { d.round[0].q_bits = 0; }) == ENERGON_ERR_POLICY);
   CHECK(check_with(mpmrf(), [](auto& d) { d.round[1].q_bits = 9; }) == ENERGON_ERR_POLICY);
-  CHECK(check_with(mpmrf(), [](auto& d) { d.round[0].k_bits = 4, d.round[1].k_bits = 2; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(mpmrf(), [](auto& d) { d.round[0].k_bits = 4, d.round[1].k_bits = 2; }) ==
+        ENERGON_ERR_POLICY);
   CHECK(check_with(mpmrf(), [](auto& d) { d.round[1].alpha_q8 = 257; }) == ENERGON_ERR_POLICY);
   CHECK(check_with(mpmrf(), [](auto& d) { d.round[1].alpha_q8 = -257; }) == ENERGON_ERR_POLICY);
   CHECK(check_with(mpmrf(), [](auto& d) { d.round[0].rule = 2; }) == ENERGON_ERR_POLICY);
@@ -114,13 +115,13 @@ TEST_CASE("controller check K bit-plane layout") {
   CHECK(check_with(dense(), [](auto& d) { d.n_planes = 0; }) == ENERGON_ERR_PLANES);
   CHECK(check_with(dense(), [](auto& d) { d.n_planes = 5; }) == ENERGON_ERR_PLANES);
   CHECK(check_with(dense(), [](auto& d) { d.plane_bits[2] = 11; }) == ENERGON_ERR_PLANES);
-  CHECK(check_with(dense(), [](auto& d) { d.plane_bits[1] = 0, d.plane_bits[2] = 14; }) == ENERGON_ERR_PLANES);
+  CHECK(check_with(dense(), [](auto& d) { d.plane_bits[1] = 0, d.plane_bits[2] = 14; }) ==
+        ENERGON_ERR_PLANES);
   CHECK(check_with(dense(), [](auto& d) { d.plane_bits[2] = 13; }) == ENERGON_ERR_PLANES);  // sums to 17
   // A round must read whole leading planes: k_bits 3 is not 2 or 2+2.
   CHECK(check_with(mpmrf(), [](auto& d) { d.round[1].k_bits = 3; }) == ENERGON_ERR_PLANES);
-  CHECK(check_with(mpmrf(), [](auto& d) {
-          d.plane_bits[0] = 4, d.plane_bits[1] = 12, d.n_planes = 2;
-        }) == ENERGON_ERR_PLANES);  // round 1 wants 2 bits
+  CHECK(check_with(mpmrf(), [](auto& d) { d.plane_bits[0] = 4, d.plane_bits[1] = 12, d.n_planes = 2; }) ==
+        ENERGON_ERR_PLANES);  // round 1 wants 2 bits
 }
 
 TEST_CASE("controller check buffer alignment") {

@@ -1,9 +1,9 @@
 // Router alone through its sockets: decode, address translation, error responses, debug
 // transport, DMI pass-through and invalidation.
+#include <tlm_utils/simple_initiator_socket.h>
 #include <catch2/catch.hpp>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include <functional>
 #include <vector>

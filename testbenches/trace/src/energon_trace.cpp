@@ -49,11 +49,11 @@ int usage_error(const std::string& what) {
 int sc_main(int argc, char* argv[]) {
   Options opt;
   po::options_description desc("energon-trace <trace> [options]");
-  desc.add_options()("help,h", "this help")                                                    //
-      ("trace", po::value(&opt.trace), "trace file (testbenches/trace/README.md)")            //
-      ("datapath", po::value(&opt.datapath), "stub (completes jobs, no data) | real")          //
+  desc.add_options()("help,h", "this help")                                                                 //
+      ("trace", po::value(&opt.trace), "trace file (testbenches/trace/README.md)")                          //
+      ("datapath", po::value(&opt.datapath), "stub (completes jobs, no data) | real")                       //
       ("hw", po::value(&opt.hw), "accelerator preset for --datapath real (energon-edge | energon-server)")  //
-      ("dram", po::value(&opt.dram), "flat (ideal 64 MiB, 10 ns) | a DRAM preset name or YAML file")      //
+      ("dram", po::value(&opt.dram), "flat (ideal 64 MiB, 10 ns) | a DRAM preset name or YAML file")        //
       ("data-dir", po::value(&opt.data_dirs), "extra directory for load/compare files (repeatable)")        //
       ("max-time-us", po::value(&opt.max_time_us), "simulated-time limit");
   po::positional_options_description pos;
@@ -140,8 +140,8 @@ int sc_main(int argc, char* argv[]) {
   sc_report_handler::set_actions("/OSCI/SystemC", SC_INFO, SC_DO_NOTHING);  // "stopped by user" noise
   sc_start(sc_time(opt.max_time_us, SC_US));
   if (!runner.finished()) {
-    std::printf("FAIL %s: did not finish within %g us of simulated time (%zu commands done)\n", opt.trace.c_str(),
-                opt.max_time_us, runner.executed());
+    std::printf("FAIL %s: did not finish within %g us of simulated time (%zu commands done)\n",
+                opt.trace.c_str(), opt.max_time_us, runner.executed());
     return 1;
   }
   if (!runner.passed()) {

@@ -60,13 +60,14 @@ class LineParser {
       errno = 0;
       char* end = nullptr;
       const bool negative = term[0] == '-';
-      const uint64_t v = negative ? uint64_t(std::strtoll(term.c_str(), &end, 0))
-                                  : std::strtoull(term.c_str(), &end, 0);
+      const uint64_t v =
+          negative ? uint64_t(std::strtoll(term.c_str(), &end, 0)) : std::strtoull(term.c_str(), &end, 0);
       if (errno != 0 || *end != '\0') fail("'" + term + "' is not a number");
       return v;
     }
     const auto it = symbols_.find(term);
-    if (it == symbols_.end()) fail("unknown name '" + term + "' (a register, REGS, MEM, or a constant such as IRQ_DONE)");
+    if (it == symbols_.end())
+      fail("unknown name '" + term + "' (a register, REGS, MEM, or a constant such as IRQ_DONE)");
     return it->second;
   }
 
@@ -79,8 +80,8 @@ bool file_exists(const std::string& path) {
   return f.good();
 }
 
-std::string resolve(const std::string& file, const std::string& base_dir, const std::vector<std::string>& dirs,
-                    const LineParser& p) {
+std::string resolve(const std::string& file, const std::string& base_dir,
+                    const std::vector<std::string>& dirs, const LineParser& p) {
   if (!file.empty() && file[0] == '/') {
     if (file_exists(file)) return file;
     p.fail("data file '" + file + "' not found");
@@ -126,7 +127,9 @@ DescStore desc_field(const std::string& key, uint64_t value, const LineParser& p
     uint32_t offset = f.offset + index * f.element_bytes();
     uint32_t bytes = f.element_bytes();
     if (is_select) {
-      if (sub.empty()) p.fail("'" + key + "' is a selection rule: write " + key + ".<rule|q_bits|k_bits|alpha_q8|k|k_fraction_q16>");
+      if (sub.empty())
+        p.fail("'" + key + "' is a selection rule: write " + key +
+               ".<rule|q_bits|k_bits|alpha_q8|k|k_fraction_q16>");
       const hw::FieldSpec* s = nullptr;
       for (const hw::FieldSpec& sf : hw::kSelectFields)
         if (sub == sf.name) s = &sf;
@@ -148,7 +151,8 @@ DescStore desc_field(const std::string& key, uint64_t value, const LineParser& p
 Symbols platform_symbols(uint64_t regs_base, uint64_t mem_base) {
   Symbols s;
   for (const hw::RegisterSpec& r : hw::kRegisters) s[r.name] = regs_base + r.offset;
-  for (const hw::NamedConstant& c : hw::kConstants) s[std::string(c.name).substr(8)] = c.value;  // drop ENERGON_
+  for (const hw::NamedConstant& c : hw::kConstants)
+    s[std::string(c.name).substr(8)] = c.value;  // drop ENERGON_
   for (const hw::ErrorSpec& e : hw::kErrors) s[std::string("ERR_") + e.name] = e.value;
   s["REGS"] = regs_base;
   s["MEM"] = mem_base;
@@ -178,7 +182,8 @@ std::vector<Command> parse_trace(std::istream& in, const std::string& name, cons
       p.fail("unknown command '" + w[0] + "' (expected one of " + names + ")");
     }
     const auto need = [&](size_t n) {
-      if (w.size() != n + 1) p.fail("'" + w[0] + "' takes " + std::to_string(n) + " argument(s): " + info->usage);
+      if (w.size() != n + 1)
+        p.fail("'" + w[0] + "' takes " + std::to_string(n) + " argument(s): " + info->usage);
     };
     Command c;
     c.op = info->op;

@@ -54,8 +54,9 @@ TEST_CASE("trace parser reads every command with symbols and expressions") {
 }
 
 TEST_CASE("trace parser encodes descriptor fields at their offsets") {
-  const auto cmds = parse("desc MEM+0x1000 magic=DESC_MAGIC d=64 plane_bits[2]=12 k_plane_addr[1]=MEM+0x40 "
-                          "round[1].alpha_q8=-128 round[1].k_bits=4 topk.k=7\n");
+  const auto cmds = parse(
+      "desc MEM+0x1000 magic=DESC_MAGIC d=64 plane_bits[2]=12 k_plane_addr[1]=MEM+0x40 "
+      "round[1].alpha_q8=-128 round[1].k_bits=4 topk.k=7\n");
   REQUIRE(cmds.size() == 1);
   const auto& f = cmds[0].fields;
   REQUIRE(f.size() == 7);

@@ -2,10 +2,10 @@
 // the interrupt line and the performance counters. Register layout: energon_regs.h.
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include <array>
 #include <cstdint>
@@ -18,8 +18,8 @@ namespace energon::hw {
 
 struct ControllerConfig {
   sc_core::sc_time clock_period{1, sc_core::SC_NS};  ///< accelerator clock
-  uint32_t reg_access_cycles = 2;  ///< latency annotated on every register access
-  uint32_t check_cycles = 4;       ///< descriptor field checks, between fetch and dispatch
+  uint32_t reg_access_cycles = 2;                    ///< latency annotated on every register access
+  uint32_t check_cycles = 4;                         ///< descriptor field checks, between fetch and dispatch
 };
 
 /// Sockets: `regs` (target, register space of ENERGON_REG_SPACE_BYTES), `mem` (initiator,
@@ -46,10 +46,14 @@ class Controller : public sc_core::sc_module {
 
  private:
   enum Counter : unsigned {
-    kBusyCtrl, kBusyFetch, kBusyFilter, kBusySelect, kBusyAttn,
-    kBytesFirst,                                     // one per Traffic class
+    kBusyCtrl,
+    kBusyFetch,
+    kBusyFilter,
+    kBusySelect,
+    kBusyAttn,
+    kBytesFirst,  // one per Traffic class
     kKeysAllowed = kBytesFirst + unsigned(Traffic::count),
-    kKeptFirst,                                      // rounds 1..4
+    kKeptFirst,  // rounds 1..4
     kKeptFinal = kKeptFirst + 4,
     kCounterCount
   };
@@ -68,7 +72,8 @@ class Controller : public sc_core::sc_module {
   void drive_irq();
   void queue_thread();
   void process_entry();
-  bool mem_access(tlm::tlm_command cmd, uint64_t address, void* data, uint32_t length, sc_core::sc_time& delay);
+  bool mem_access(tlm::tlm_command cmd, uint64_t address, void* data, uint32_t length,
+                  sc_core::sc_time& delay);
 
   bool has_work() const;
   uint64_t enabled_cycles() const;
@@ -79,7 +84,7 @@ class Controller : public sc_core::sc_module {
   RegisterFile regs_;
   std::array<uint64_t, kCounterCount> counters_{};
   mutable sc_core::sc_time access_time_;  // local time of the register access being served
-  sc_core::sc_time enabled_time_;  // accumulated time with CTRL.ENABLE set, since the last clear
+  sc_core::sc_time enabled_time_;         // accumulated time with CTRL.ENABLE set, since the last clear
   sc_core::sc_time enabled_since_;
   sc_core::sc_event work_event_, irq_event_;
   bool enabled_ = false;

@@ -40,10 +40,14 @@ inline constexpr size_t kErrorCount = sizeof(kErrors) / sizeof(kErrors[0]);
 
 constexpr const char* to_string(Access a) {
   switch (a) {
-    case Access::RO: return "RO";
-    case Access::RW: return "RW";
-    case Access::W1C: return "W1C";
-    case Access::WO: return "WO";
+    case Access::RO:
+      return "RO";
+    case Access::RW:
+      return "RW";
+    case Access::W1C:
+      return "W1C";
+    case Access::WO:
+      return "WO";
   }
   return "?";
 }
@@ -59,8 +63,10 @@ struct FieldSpec {
   uint32_t element_bytes() const { return bytes / count; }
 };
 
-#define ENERGON_DESC_FIELD(f, n, type, meaning) \
-  FieldSpec{#f, uint32_t(offsetof(energon_desc_t, f)), uint32_t(sizeof(energon_desc_t::f)), n, type, meaning}
+#define ENERGON_DESC_FIELD(f, n, type, meaning)                                                      \
+  FieldSpec {                                                                                        \
+#f, uint32_t(offsetof(energon_desc_t, f)), uint32_t(sizeof(energon_desc_t::f)), n, type, meaning \
+  }
 /// Descriptor fields in address order. Names and types are listed by hand; offsets and sizes
 /// come from the compiler, and fields_tile() catches a field added to the header but not here.
 inline const FieldSpec kDescFields[] = {
@@ -79,7 +85,7 @@ inline const FieldSpec kDescFields[] = {
     ENERGON_DESC_FIELD(reserved0, 1, "uint16", "0"),
     ENERGON_DESC_FIELD(q_addr, 1, "uint64", "INT16 Q [heads][n_q][d]"),
     ENERGON_DESC_FIELD(k_plane_addr, 4, "uint64[4]",
-        "plane p of K: [kv_heads][n_k][d·plane_bits[p]/8 bytes], packed LSB first"),
+                       "plane p of K: [kv_heads][n_k][d·plane_bits[p]/8 bytes], packed LSB first"),
     ENERGON_DESC_FIELD(v_addr, 1, "uint64", "INT16 V [kv_heads][n_k][d]"),
     ENERGON_DESC_FIELD(scale_addr, 1, "uint64", "float32 Q scales [heads], then K scales [kv_heads]"),
     ENERGON_DESC_FIELD(out_addr, 1, "uint64", "INT16 output [heads][n_q][d], written by the hardware"),
@@ -89,14 +95,17 @@ inline const FieldSpec kDescFields[] = {
     ENERGON_DESC_FIELD(reserved1, 1, "uint32", "0"),
     ENERGON_DESC_FIELD(result_cycles, 1, "uint64", "written back: accelerator cycles of the job"),
     ENERGON_DESC_FIELD(result_allowed, 1, "uint64", "written back: keys allowed by the masks"),
-    ENERGON_DESC_FIELD(result_kept, 4, "uint64[4]", "written back: keys kept after each mpmrf round (topk: [0])"),
+    ENERGON_DESC_FIELD(result_kept, 4, "uint64[4]",
+                       "written back: keys kept after each mpmrf round (topk: [0])"),
     ENERGON_DESC_FIELD(result_final, 1, "uint64", "written back: keys the attention engine used"),
     ENERGON_DESC_FIELD(reserved2, 16, "uint8[16]", "0"),
 };
 #undef ENERGON_DESC_FIELD
 
-#define ENERGON_SELECT_FIELD(f, type, meaning) \
-  FieldSpec{#f, uint32_t(offsetof(energon_select_t, f)), uint32_t(sizeof(energon_select_t::f)), 1, type, meaning}
+#define ENERGON_SELECT_FIELD(f, type, meaning)                                                           \
+  FieldSpec {                                                                                            \
+#f, uint32_t(offsetof(energon_select_t, f)), uint32_t(sizeof(energon_select_t::f)), 1, type, meaning \
+  }
 inline const FieldSpec kSelectFields[] = {
     ENERGON_SELECT_FIELD(rule, "uint8 (enum energon_rule)", "threshold or top-k"),
     ENERGON_SELECT_FIELD(q_bits, "uint8", "mpmrf: Q operand width (MSBs)"),
@@ -124,21 +133,24 @@ struct NamedConstant {
   const char* name;
   unsigned long long value;
 };
-#define ENERGON_CONSTANT(c) NamedConstant{#c, (unsigned long long)(c)}
+#define ENERGON_CONSTANT(c)     \
+  NamedConstant {               \
+#c, (unsigned long long)(c) \
+  }
 inline constexpr NamedConstant kConstants[] = {
-    ENERGON_CONSTANT(ENERGON_ID_VALUE),        ENERGON_CONSTANT(ENERGON_VERSION_VALUE),
-    ENERGON_CONSTANT(ENERGON_REG_SPACE_BYTES), ENERGON_CONSTANT(ENERGON_CTRL_ENABLE),
-    ENERGON_CONSTANT(ENERGON_CTRL_SOFT_RESET), ENERGON_CONSTANT(ENERGON_CTRL_IRQ_EN),
-    ENERGON_CONSTANT(ENERGON_STATUS_BUSY),     ENERGON_CONSTANT(ENERGON_STATUS_QUEUE_ERR),
+    ENERGON_CONSTANT(ENERGON_ID_VALUE),         ENERGON_CONSTANT(ENERGON_VERSION_VALUE),
+    ENERGON_CONSTANT(ENERGON_REG_SPACE_BYTES),  ENERGON_CONSTANT(ENERGON_CTRL_ENABLE),
+    ENERGON_CONSTANT(ENERGON_CTRL_SOFT_RESET),  ENERGON_CONSTANT(ENERGON_CTRL_IRQ_EN),
+    ENERGON_CONSTANT(ENERGON_STATUS_BUSY),      ENERGON_CONSTANT(ENERGON_STATUS_QUEUE_ERR),
     ENERGON_CONSTANT(ENERGON_STATUS_ERR_SHIFT), ENERGON_CONSTANT(ENERGON_STATUS_ERR_MASK),
-    ENERGON_CONSTANT(ENERGON_IRQ_DONE),        ENERGON_CONSTANT(ENERGON_IRQ_ERROR),
-    ENERGON_CONSTANT(ENERGON_PERF_CLEAR),      ENERGON_CONSTANT(ENERGON_DESC_MAGIC),
-    ENERGON_CONSTANT(ENERGON_DESC_BYTES),      ENERGON_CONSTANT(ENERGON_BUFFER_ALIGN),
-    ENERGON_CONSTANT(ENERGON_MAX_ROUNDS),      ENERGON_CONSTANT(ENERGON_MAX_PLANES),
-    ENERGON_CONSTANT(ENERGON_POLICY_DENSE),    ENERGON_CONSTANT(ENERGON_POLICY_TOPK),
-    ENERGON_CONSTANT(ENERGON_POLICY_MPMRF),    ENERGON_CONSTANT(ENERGON_RULE_THRESHOLD),
-    ENERGON_CONSTANT(ENERGON_RULE_TOPK),       ENERGON_CONSTANT(ENERGON_DESC_FLAG_CAUSAL),
-    ENERGON_CONSTANT(ENERGON_RESULT_DONE),     ENERGON_CONSTANT(ENERGON_RESULT_ERR_SHIFT),
+    ENERGON_CONSTANT(ENERGON_IRQ_DONE),         ENERGON_CONSTANT(ENERGON_IRQ_ERROR),
+    ENERGON_CONSTANT(ENERGON_PERF_CLEAR),       ENERGON_CONSTANT(ENERGON_DESC_MAGIC),
+    ENERGON_CONSTANT(ENERGON_DESC_BYTES),       ENERGON_CONSTANT(ENERGON_BUFFER_ALIGN),
+    ENERGON_CONSTANT(ENERGON_MAX_ROUNDS),       ENERGON_CONSTANT(ENERGON_MAX_PLANES),
+    ENERGON_CONSTANT(ENERGON_POLICY_DENSE),     ENERGON_CONSTANT(ENERGON_POLICY_TOPK),
+    ENERGON_CONSTANT(ENERGON_POLICY_MPMRF),     ENERGON_CONSTANT(ENERGON_RULE_THRESHOLD),
+    ENERGON_CONSTANT(ENERGON_RULE_TOPK),        ENERGON_CONSTANT(ENERGON_DESC_FLAG_CAUSAL),
+    ENERGON_CONSTANT(ENERGON_RESULT_DONE),      ENERGON_CONSTANT(ENERGON_RESULT_ERR_SHIFT),
 };
 #undef ENERGON_CONSTANT
 

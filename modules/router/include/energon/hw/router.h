@@ -2,10 +2,10 @@
 // any number of targets (DRAM, accelerator registers) through one decoded address map.
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
 #include <tlm_utils/multi_passthrough_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include <cstdint>
 #include <string>

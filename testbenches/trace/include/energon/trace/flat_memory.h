@@ -3,9 +3,9 @@
 // subject of the test.
 #pragma once
 
+#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -47,8 +47,8 @@ class FlatMemory : public sc_core::sc_module {
   void invalidate_dmi() { socket->invalidate_direct_mem_ptr(0, mem_.size() - 1); }
   void reset() { std::fill(mem_.begin(), mem_.end(), 0); }
 
-  uint64_t transactions = 0;   ///< b_transport calls
-  uint64_t last_address = 0;   ///< address of the last b_transport, as this target saw it
+  uint64_t transactions = 0;  ///< b_transport calls
+  uint64_t last_address = 0;  ///< address of the last b_transport, as this target saw it
   uint64_t bytes_read = 0, bytes_written = 0;
 
  private:
@@ -96,8 +96,10 @@ class FlatMemory : public sc_core::sc_module {
     if (t.get_address() >= mem_.size()) return 0;
     const uint64_t n = std::min<uint64_t>(t.get_data_length(), mem_.size() - t.get_address());
     uint8_t* p = mem_.data() + t.get_address();
-    if (t.is_read()) std::memcpy(t.get_data_ptr(), p, n);
-    else if (t.is_write()) std::memcpy(p, t.get_data_ptr(), n);
+    if (t.is_read())
+      std::memcpy(t.get_data_ptr(), p, n);
+    else if (t.is_write())
+      std::memcpy(p, t.get_data_ptr(), n);
     t.set_response_status(tlm::TLM_OK_RESPONSE);
     return static_cast<unsigned>(n);
   }

@@ -26,11 +26,11 @@ struct Command {
   std::string where;  ///< "file:line" for messages
   std::string text;   ///< the line as written
   uint64_t addr = 0;
-  uint64_t value = 0;     ///< write32 value, fill byte, check_irq level
+  uint64_t value = 0;  ///< write32 value, fill byte, check_irq level
   uint64_t mask = 0, expected = 0;
-  uint64_t length = 0;    ///< fill length
-  uint64_t time_ns = 0;   ///< wait_irq / poll32 timeout, wait duration
-  std::string path;       ///< load / compare: the data file, resolved
+  uint64_t length = 0;            ///< fill length
+  uint64_t time_ns = 0;           ///< wait_irq / poll32 timeout, wait duration
+  std::string path;               ///< load / compare: the data file, resolved
   std::vector<DescStore> fields;  ///< desc: stores on a zeroed 256-byte image
 };
 

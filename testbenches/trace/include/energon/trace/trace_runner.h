@@ -3,9 +3,9 @@
 // backdoor commands load/fill/desc/compare); `irq` is the accelerator's interrupt line.
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include <string>
 #include <vector>
