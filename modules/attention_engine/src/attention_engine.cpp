@@ -29,7 +29,7 @@ void AttentionEngine::select_row_cache(const KPlaneLayout& l, uint32_t kv_head) 
     tag.addr[p] = l.addr[p];
     tag.bits[p] = l.bits[p];
   }
-  if (!row_cache_.empty() && std::memcmp(&tag, &cache_tag_, sizeof tag) == 0) return;
+  if (!row_cache_.empty() && tag == cache_tag_) return;
   cache_tag_ = tag;
   row_cache_.clear();
   row_decoded_.clear();

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <vector>
 
 namespace energon::hw {
 
@@ -104,21 +105,31 @@ void expand(const uint8_t* src, std::size_t bytes, const uint64_t* table, uint16
   }
 }
 
+/// Byte → its 8/w elements already shifted into place, packed as 16-bit fields; one table per
+/// (width, shift), built on first use.
+const uint64_t* expand_table(uint32_t w, uint32_t shift) {
+  static thread_local std::vector<uint64_t> tables[2][16];
+  std::vector<uint64_t>& t = tables[w == 4][shift];
+  if (t.empty()) {
+    const uint32_t per = 8 / w, mask = (1u << w) - 1u;
+    t.resize(256);
+    for (uint32_t b = 0; b < 256; ++b) {
+      uint64_t v = 0;
+      for (uint32_t k = 0; k < per; ++k) v |= uint64_t(((b >> (k * w)) & mask) << shift) << (16 * k);
+      t[b] = v;
+    }
+  }
+  return t.data();
+}
+
 }  // namespace
 
 void unpack_plane_rows(const uint8_t* src, uint32_t rows, uint32_t d, uint32_t w, uint32_t shift, uint16_t* dst,
                        bool assign) {
   const uint32_t row_bytes = d * w / 8;
   const std::size_t total_bytes = std::size_t(rows) * row_bytes;
-  if ((w == 2 || w == 4) && total_bytes >= 1024) {
-    // Byte → its 8/w elements already shifted into place, as one 64- or 32-bit word.
-    const uint32_t per = 8 / w, mask = (1u << w) - 1u;
-    uint64_t table[256];
-    for (uint32_t b = 0; b < 256; ++b) {
-      uint64_t v = 0;
-      for (uint32_t k = 0; k < per; ++k) v |= uint64_t(((b >> (k * w)) & mask) << shift) << (16 * k);
-      table[b] = v;
-    }
+  if ((w == 2 || w == 4) && shift + w <= 16) {
+    const uint64_t* table = expand_table(w, shift);
     if (w == 2)
       expand<uint64_t>(src, total_bytes, table, dst, assign);
     else

@@ -11,6 +11,25 @@ FilterEngine::FilterEngine(sc_core::sc_module_name name, const AccelConfig& conf
   cmd.bind(*this);
 }
 
+void FilterEngine::reset() {
+  stats_ = FilterEngineStats{};
+  planes_decoded_.clear();
+  tracked_buffer_ = nullptr;
+}
+
+void FilterEngine::track_candidate_buffer(const FilterRoundJob& job) {
+  const KPlaneLayout& l = *job.layout;
+  bool same = tracked_buffer_ == job.key_bits && tracked_kv_head_ == job.kv_head &&
+              planes_decoded_.size() == l.n_k && tracked_layout_.d == l.d && tracked_layout_.n_planes == l.n_planes;
+  for (uint32_t p = 0; same && p < ENERGON_MAX_PLANES; ++p)
+    same = tracked_layout_.addr[p] == l.addr[p] && tracked_layout_.bits[p] == l.bits[p];
+  if (same) return;
+  tracked_buffer_ = job.key_bits;
+  tracked_kv_head_ = job.kv_head;
+  tracked_layout_ = l;
+  planes_decoded_.assign(l.n_k, 0);
+}
+
 uint64_t FilterEngine::round_cycles(uint32_t n, uint32_t d, uint32_t q_bits, uint32_t k_bits) const {
   if (n == 0) return 0;
   // The multipliers are 4b×4b; wider operands take one pass per 4-bit digit pair.
@@ -25,6 +44,7 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
   const uint32_t d = l.d;
   const std::vector<uint32_t>& cand = *job.candidates;
   std::vector<uint16_t>& kb = *job.key_bits;
+  track_candidate_buffer(job);
   const sc_core::sc_time mem_start = BlockClock::local(delay);
   uint64_t stream_cycles = 0;
   // Fetch the new planes of the candidates, one request per run of consecutive keys.
@@ -38,10 +58,21 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
       stream_cycles += fetch_transfer(fetch, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, cand[c]),
                                       staging_.data(), rows * rb, Traffic(uint8_t(Traffic::k0) + p),
                                       int64_t(job.kv_head), delay);
-      unpack_plane_rows(staging_.data(), rows, d, l.bits[p], l.shift(p), kb.data() + size_t(cand[c]) * d, p == 0);
+      for (size_t r = c; r < e;) {  // decode only rows whose plane p the buffer does not hold yet
+        if (planes_decoded_[cand[r]] > p) {
+          ++r;
+          continue;
+        }
+        size_t r2 = r + 1;
+        while (r2 < e && planes_decoded_[cand[r2]] <= p) ++r2;
+        unpack_plane_rows(staging_.data() + (r - c) * rb, uint32_t(r2 - r), d, l.bits[p], l.shift(p),
+                          kb.data() + size_t(cand[r]) * d, p == 0);
+        r = r2;
+      }
       c = e;
     }
   }
+  for (uint32_t key : cand) planes_decoded_[key] = std::max<uint8_t>(planes_decoded_[key], uint8_t(job.plane_end));
   job.memory_cycles = clock_.to_cycles(BlockClock::local(delay) - mem_start);
 
   std::vector<int32_t> qb(d);

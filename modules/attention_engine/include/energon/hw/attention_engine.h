@@ -82,6 +82,11 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
     uint64_t addr[ENERGON_MAX_PLANES] = {};
     uint8_t bits[ENERGON_MAX_PLANES] = {};
     uint32_t kv_head = 0, n_k = 0, d = 0, n_planes = 0;
+    bool operator==(const RowCacheTag& o) const {
+      for (uint32_t p = 0; p < ENERGON_MAX_PLANES; ++p)
+        if (addr[p] != o.addr[p] || bits[p] != o.bits[p]) return false;
+      return kv_head == o.kv_head && n_k == o.n_k && d == o.d && n_planes == o.n_planes;
+    }
   };
   static constexpr uint64_t kRowCacheElems = uint64_t(8) << 20;
   void select_row_cache(const KPlaneLayout& l, uint32_t kv_head);

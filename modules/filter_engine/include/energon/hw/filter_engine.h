@@ -38,7 +38,8 @@ struct FilterRoundJob {
   uint32_t plane_begin = 0, plane_end = 0;  ///< K planes to fetch now for the candidates
   const std::vector<uint32_t>* candidates = nullptr;  ///< ascending key indices
   /// Candidate buffer [n_k][d] of K bits fetched so far; the rows of the candidates gain planes
-  /// [plane_begin, plane_end). Rows of other keys are left alone.
+  /// [plane_begin, plane_end). Rows of other keys are left alone. Keep it unchanged between the
+  /// calls of one kv head (the engine does not decode a row's plane twice); reset() forgets.
   std::vector<uint16_t>* key_bits = nullptr;
   // ---- results ----
   std::vector<int64_t> scores;  ///< scores[c] of candidates[c]
@@ -71,10 +72,19 @@ class FilterEngine : public sc_core::sc_module, public filter_engine_if {
   void score_round(FilterRoundJob& job, sc_core::sc_time& delay) override;
   /// Cycles to score n keys of dimension d at the given widths (docs/filter-engine.md).
   uint64_t round_cycles(uint32_t n, uint32_t d, uint32_t q_bits, uint32_t k_bits) const;
-  void reset() { stats_ = FilterEngineStats{}; }
+  /// Clears the counters and forgets which candidate-buffer rows are decoded (start of a job).
+  void reset();
   const FilterEngineStats& stats() const { return stats_; }
 
  private:
+  // Simulation speed only: which leading planes of each key the caller's candidate buffer
+  // already holds for the current kv head, so a plane row is decoded once. Its bytes still
+  // cross the fetch unit for every round that needs them (traffic and timing unchanged).
+  void track_candidate_buffer(const FilterRoundJob& job);
+  std::vector<uint8_t> planes_decoded_;
+  const std::vector<uint16_t>* tracked_buffer_ = nullptr;
+  uint32_t tracked_kv_head_ = 0;
+  KPlaneLayout tracked_layout_;
   const AccelConfig config_;
   const BlockClock clock_;
   FilterEngineStats stats_;
