@@ -113,3 +113,42 @@ TEST_CASE("platform: head dimensions 8 to 128 all run bit-exact") {
     REQUIRE(reports[i].output == test::golden_output(layers[i], FilterConfig::energon_default()));
   }
 }
+
+TEST_CASE("platform: cross-attention, grouped-query heads and padding masks run bit-exact") {
+  test::PlatformBench bench;
+  struct Case {
+    AttentionShape shape;
+    FilterConfig filter;
+  };
+  std::vector<Case> cases;
+  for (bool causal : {false, true}) {
+    AttentionShape s = test::small_shape(8, 2, 40, 32, causal);
+    s.n_k = 72;
+    s.valid_len = 60;
+    cases.push_back({s, FilterConfig::dense()});
+    cases.push_back({s, FilterConfig::topk_fraction(65536 / 4)});
+    cases.push_back({s, FilterConfig::energon_default()});
+  }
+  std::vector<FloatLayer> layers;
+  for (size_t i = 0; i < cases.size(); ++i)
+    layers.push_back(test::small_layer(cases[i].shape, uint32_t(i + 11)));
+  std::vector<test::JobReport> reports;
+  bench.run([&](platform::HostCpu& cpu) {
+    energon_dev_t dev;
+    if (test::bring_up(cpu, dev) != ENERGON_FW_OK) return;
+    for (size_t i = 0; i < cases.size(); ++i) {
+      const platform::PlacedJob job = platform::place_job(cpu, layers[i], cases[i].filter);
+      reports.push_back(test::submit_one(cpu, dev, job, job.desc));
+    }
+  });
+  REQUIRE(reports.size() == cases.size());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    INFO("case " << i << ": " << to_string(cases[i].filter.policy)
+                 << (cases[i].shape.causal ? ", causal" : ""));
+    golden::GoldenStats gs;
+    REQUIRE(reports[i].wait_status == ENERGON_FW_OK);
+    REQUIRE(reports[i].output == test::golden_output(layers[i], cases[i].filter, &gs));
+    REQUIRE(reports[i].result.allowed == gs.allowed);
+    REQUIRE(reports[i].result.final_kept == gs.final_kept);
+  }
+}
