@@ -77,7 +77,7 @@ struct HostBench {
 
 }  // namespace
 
-TEST_CASE("host: register accesses reach the bus; a bus error reads all-ones") {
+TEST_CASE("host: register accesses reach the bus, a bus error reads all-ones") {
   HostBench b(platform::HostTiming::lt);
   uint32_t back = 0, bad = 0;
   sc_time after_write;
@@ -164,7 +164,7 @@ TEST_CASE("host: wait_for_irq wakes at the rising edge or returns false after th
   REQUIRE(b.cpu.stats().irq_timeouts == 1);
 }
 
-TEST_CASE("host: host work advances time by the cost model; the allocator aligns and runs out") {
+TEST_CASE("host: host work advances time by the cost model, the allocator aligns and runs out") {
   HostBench b(platform::HostTiming::lt);
   sc_time t;
   uint64_t a1 = 0, a2 = 0, a3 = 0, a4 = 0;

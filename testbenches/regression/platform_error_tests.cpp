@@ -152,3 +152,25 @@ TEST_CASE("platform: cross-attention, grouped-query heads and padding masks run 
     REQUIRE(reports[i].result.final_kept == gs.final_kept);
   }
 }
+
+TEST_CASE("platform: a doorbell beyond QUEUE_SIZE is a queue error and the ring recovers") {
+  test::PlatformBench bench;
+  const FloatLayer layer = test::small_layer(test::small_shape(2, 2, 16, 32));
+  int queue_rc = -100;
+  energon_wait_info_t info{};
+  test::JobReport good;
+  bench.run([&](platform::HostCpu& cpu) {
+    energon_dev_t dev;
+    if (test::bring_up(cpu, dev, 8) != ENERGON_FW_OK) return;
+    cpu.write32(platform::kAccelRegBase + ENERGON_REG_QUEUE_TAIL, 13);  // past the 8-entry ring
+    queue_rc = energon_wait(&dev, 1000, &info);
+    energon_queue_setup(&dev, dev.ring_base, dev.ring_entries);
+    const platform::PlacedJob job = platform::place_job(cpu, layer, FilterConfig::dense());
+    good = test::submit_one(cpu, dev, job, job.desc);
+  });
+  REQUIRE(queue_rc == ENERGON_FW_EQUEUE);
+  REQUIRE((info.irq_causes & ENERGON_IRQ_ERROR) != 0);
+  REQUIRE(info.last_error == ENERGON_ERR_QUEUE);
+  REQUIRE(good.wait_status == ENERGON_FW_OK);
+  REQUIRE(good.output == test::golden_output(layer, FilterConfig::dense()));
+}

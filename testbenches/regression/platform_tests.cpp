@@ -9,7 +9,7 @@
 
 using namespace energon;
 
-TEST_CASE("platform: probe reads ID and VERSION through the router; off-map reads are bus errors") {
+TEST_CASE("platform: probe reads ID and VERSION through the router, off-map reads are bus errors") {
   test::PlatformBench bench;
   int rc = -100;
   uint32_t id = 0, off_map = 0, head = 99;
