@@ -133,7 +133,7 @@ JobOutcome Datapath::run_job(const energon_desc_t& desc) {
   out.allowed = j.allowed;
   out.kept = j.kept;
   out.final_kept = j.final_kept;
-  // Cycle split: the attention stage's timeline decides (docs/attention-engine.md).
+  // Cycle split: the attention stage's timeline decides (docs/datapath.md).
   stats_.memory_bound_cycles = std::min(out.cycles, clock_.to_cycles(j.memory_bound));
   stats_.attention_bound_cycles =
       std::min(out.cycles - stats_.memory_bound_cycles, clock_.to_cycles(j.attention_bound));
