@@ -4,6 +4,6 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${ENERGON_BUILD_DIR:-$here/build}"
-"$here/scripts/bootstrap.sh" "$build" energon-golden
+"$here/scripts/bootstrap.sh" "$build" energon-vp
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
-exec "$build/testbenches/golden/energon-golden" --workload bert-base-512 --policy mpmrf "$@"
+exec "$build/platform/vp/energon-vp" --workload bert-base-512 --policy mpmrf "$@"

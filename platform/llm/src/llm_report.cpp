@@ -5,10 +5,8 @@
 
 #include "energon/filter_spec.h"
 
-#ifdef ENERGON_LLM_HAVE_ENERGY
 #include "energon/hw/energy.h"
 #include "energon/hw/energy_table.h"
-#endif
 
 namespace energon::platform::llm {
 
@@ -33,7 +31,6 @@ std::string policy_text(const FilterConfig& f) {
   return t;
 }
 
-#ifdef ENERGON_LLM_HAVE_ENERGY
 double job_energy_pj(const hw::EnergyTable& table, const std::string& standard, const PlatformConfig& hwc,
                      const JobRecord& job) {
   hw::JobContext ctx;
@@ -42,7 +39,6 @@ double job_energy_pj(const hw::EnergyTable& table, const std::string& standard, 
   ctx.clock_mhz = hwc.accel.clock_mhz;
   return hw::estimate_energy(table, standard, hw::activity_from_job(job.desc, job.outcome, ctx)).total_pj();
 }
-#endif
 
 void set_kept(Group& g, const FilterConfig& f, uint64_t allowed, uint64_t final_kept,
               const std::array<uint64_t, ENERGON_MAX_ROUNDS>& kept) {
@@ -57,26 +53,14 @@ void set_kept(Group& g, const FilterConfig& f, uint64_t allowed, uint64_t final_
 
 }  // namespace
 
-bool energy_model_available() {
-#ifdef ENERGON_LLM_HAVE_ENERGY
-  return true;
-#else
-  return false;
-#endif
-}
-
 std::vector<LayerFigures> layer_figures(const LlmRun& run, const PlatformConfig& hwc) {
   const auto& recs = run.app.records;
   if (recs.size() != run.jobs.size())
     throw std::runtime_error("report: " + std::to_string(recs.size()) +
                              " descriptors submitted but the platform ran " +
                              std::to_string(run.jobs.size()) + " jobs");
-#ifdef ENERGON_LLM_HAVE_ENERGY
   const hw::EnergyTable table = hw::load_energy_table();
   const std::string standard = hw::dram_standard_of(hwc.dram.name);
-#else
-  (void)hwc;
-#endif
   std::vector<LayerFigures> layers;
   const OffloadRecord* prev = nullptr;
   for (size_t i = 0; i < recs.size(); ++i) {
@@ -105,9 +89,7 @@ std::vector<LayerFigures> layer_figures(const LlmRun& run, const PlatformConfig&
       l.per_kv_head[r.kv_head].allowed += r.result.allowed;
       l.per_kv_head[r.kv_head].kept += r.result.final_kept;
     }
-#ifdef ENERGON_LLM_HAVE_ENERGY
     l.energy_pj = (l.energy_pj < 0 ? 0 : l.energy_pj) + job_energy_pj(table, standard, hwc, j);
-#endif
     prev = &r;
   }
   return layers;
@@ -170,7 +152,7 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
   tot.set("attention_bound_cycles", attention_bound, "cycles", "Job cycles the attention engine bounded");
   tot.set("memory_bound_cycles", memory_bound, "cycles", "Job cycles DRAM bounded");
   set_kept(tot, filter, allowed, final_kept, kept);
-  if (energy_model_available()) {
+  {
     tot.set("energy_uj", energy_pj * 1e-6, "uJ",
             "modules/energy estimate, summed over jobs (docs/energy.md)");
     const uint64_t tokens = a.prompt.tokens + a.generated.size() + a.eval.tokens;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "energon/platform/llm/llm_command.h"
 #include "energon/platform/platform_config.h"
 #include "energon/stats/stats.h"
 #include "energon/workload/workload.h"
@@ -11,8 +12,29 @@
 #include "vp_report.h"
 #include "vp_run.h"
 
+namespace {
+/// `--model` selects the real-workload mode: a trained network on the host CPU model.
+bool wants_model(int argc, char* argv[]) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--model" || a == "-m" || a.rfind("--model=", 0) == 0) return true;
+  }
+  return false;
+}
+
+int run_model(int argc, char* argv[]) {
+  using namespace energon::platform::llm;
+  const LlmParseOutcome parsed = parse_llm_options(argc, argv, std::cout, std::cerr);
+  if (!parsed.options) return parsed.exit_code;
+  sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DISPLAY);
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  return run_llm_command(*parsed.options, std::cout, std::cerr);
+}
+}  // namespace
+
 int sc_main(int argc, char* argv[]) {
   using namespace energon;
+  if (wants_model(argc, argv)) return run_model(argc, argv);
   const vp::ParseOutcome parsed = vp::parse_options(argc, argv);
   if (!parsed.options) return parsed.exit_code;
   const vp::VpOptions& o = *parsed.options;

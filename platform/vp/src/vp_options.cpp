@@ -19,7 +19,10 @@ ParseOutcome parse_options(int argc, char** argv) {
   po::options_description desc(
       "energon-vp: runs a workload's attention layers through the Energon virtual platform\n"
       "(host CPU + firmware driver, router, DRAM, controller, datapath) and reports cycles,\n"
-      "DRAM traffic, kept fractions, accuracy and a bit-exact check against the golden model.\n\nOptions");
+      "DRAM traffic, kept fractions, accuracy and a bit-exact check against the golden model.\n"
+      "Real-model mode: energon-vp --model PATH [--tokenizer PATH] --prompt TEXT ... runs a trained\n"
+      "Llama network on the host CPU model with every attention layer offloaded\n"
+      "(energon-vp --model PATH --help lists its options; docs/real-model.md).\n\nOptions");
   desc.add_options()("help,h", "this help")("list", "list hardware presets and built-in workloads")(
       "hw", po::value(&o.hw)->default_value(o.hw), "hardware preset name or YAML file")(
       "workload,w", po::value(&o.workload)->default_value(o.workload), "workload name or YAML file")(

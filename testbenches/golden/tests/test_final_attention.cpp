@@ -95,7 +95,7 @@ TEST_CASE("golden valid length 1 and GQA: each head reads its own kv head's firs
   CHECK(st.final_kept == 4 * 3);
 }
 
-TEST_CASE("golden causal first row sees one key; rows with no allowed key output zero", "[golden][job]") {
+TEST_CASE("golden causal first row sees one key, rows with no allowed key output zero", "[golden][job]") {
   AttentionShape s;
   s.heads = 1, s.kv_heads = 1, s.n_q = 4, s.n_k = 4, s.d = 8, s.valid_len = 4, s.causal = true;
   QuantizedLayer L = constant_v_layer(s);

@@ -13,13 +13,9 @@
 #include "energon/trace/stub_datapath.h"
 #include "energon/trace/trace.h"
 #include "energon/trace/trace_runner.h"
-#ifdef ENERGON_TRACE_HAS_DATAPATH
 #include "energon/hw/accel_config.h"
 #include "energon/hw/datapath.h"
-#endif
-#ifdef ENERGON_TRACE_HAS_DRAM
 #include "energon/hw/dram.h"
-#endif
 
 namespace po = boost::program_options;
 using namespace sc_core;
@@ -89,21 +85,15 @@ int sc_main(int argc, char* argv[]) {
   // Memory: target 0 of the router.
   std::unique_ptr<energon::trace::FlatMemory> flat;
   uint64_t mem_bytes = kFlatMemBytes;
-#ifdef ENERGON_TRACE_HAS_DRAM
   std::unique_ptr<energon::hw::Dram> dram;
-#endif
   try {
     if (opt.dram == "flat") {
       flat = std::make_unique<energon::trace::FlatMemory>("memory", kFlatMemBytes);
       router.initiator_socket.bind(flat->socket);
     } else {
-#ifdef ENERGON_TRACE_HAS_DRAM
       dram = std::make_unique<energon::hw::Dram>("dram", energon::hw::load_dram_config(opt.dram));
       mem_bytes = dram->config().size_bytes;
       router.initiator_socket.bind(dram->tgt);
-#else
-      return usage_error("this build has no DRAM model (energon_dram); use --dram flat");
-#endif
     }
   } catch (const std::exception& e) {
     return usage_error(e.what());
@@ -117,14 +107,11 @@ int sc_main(int argc, char* argv[]) {
   runner.irq.bind(irq);
 
   std::unique_ptr<energon::trace::StubDatapath> stub;
-#ifdef ENERGON_TRACE_HAS_DATAPATH
   std::unique_ptr<energon::hw::Datapath> datapath;
-#endif
   if (opt.datapath == "stub") {
     stub = std::make_unique<energon::trace::StubDatapath>("datapath", sc_time(1, SC_US));
     ctrl.datapath.bind(*stub);
   } else {
-#ifdef ENERGON_TRACE_HAS_DATAPATH
     try {
       datapath = std::make_unique<energon::hw::Datapath>("datapath", energon::hw::accel_preset(opt.hw));
     } catch (const std::exception& e) {
@@ -132,9 +119,6 @@ int sc_main(int argc, char* argv[]) {
     }
     datapath->mem.bind(router.target_socket);
     ctrl.datapath.bind(datapath->job);
-#else
-    return usage_error("this build has no attention datapath (energon_datapath); use --datapath stub");
-#endif
   }
 
   sc_report_handler::set_actions("/OSCI/SystemC", SC_INFO, SC_DO_NOTHING);  // "stopped by user" noise

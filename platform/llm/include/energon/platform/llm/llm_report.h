@@ -29,9 +29,6 @@ struct LayerFigures {
 /// std::runtime_error when they do not line up).
 std::vector<LayerFigures> layer_figures(const LlmRun& run, const PlatformConfig& hw);
 
-/// True when this build has the energy model (modules/energy).
-bool energy_model_available();
-
 /// Fills `root`; returns true when the run finished and every checked logit row was bit-exact.
 bool build_llm_report(stats::Group& root, const LlmOptions& o, const PlatformConfig& hw,
                       const llama::LoadedModel& loaded, const LlmRun& run);
