@@ -67,7 +67,7 @@ def main():
                 row = {
                     "preset": preset, "workload": workload, "policy": pol,
                     "latency_ms": value(r, "latency", "accelerator_us") * scale / 1e3,
-                    "energy_mj": (value(r, "energy", "total_uj", default=float("nan")) or float("nan")) * scale / 1e3,
+                    "energy_mj": value(r, "energy", "total") * scale / 1e3,
                     "dram_mb": value(r, "dram_traffic", "total") * scale / 1e6,
                     "kept_fraction": value(r, "filtering", "kept_fraction"),
                     "rel_l2_error": value(r, "accuracy", "rel_l2_error"),
