@@ -101,7 +101,8 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
   for (size_t c = 0; c < n; ++c) {
     const uint16_t* k = job.key_bits.data() + c * d;
     int64_t s = 0;
-    for (uint32_t t = 0; t < d; ++t) s += int32_t(job.q[t]) * int32_t(int16_t(k[t]));  // each product fits int32
+    for (uint32_t t = 0; t < d; ++t)
+      s += int32_t(job.q[t]) * int32_t(int16_t(k[t]));  // each product fits int32
     job.acc[c] = s;
     job.stats.add(s);
   }
@@ -149,9 +150,9 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
     size_t e = c + 1;
     while (e < n && job.keys[e] == job.keys[e - 1] + 1) ++e;
     const uint64_t addr = job.v_addr + (uint64_t(job.kv_head) * n_k + job.keys[c]) * vrb;
-    stream_cycles += fetch_transfer(fetch, tlm::TLM_READ_COMMAND, addr,
-                                    reinterpret_cast<uint8_t*>(vrows_.data() + c * d), uint32_t(e - c) * vrb,
-                                    Traffic::v, int64_t(job.kv_head), delay);
+    stream_cycles +=
+        fetch_transfer(fetch, tlm::TLM_READ_COMMAND, addr, reinterpret_cast<uint8_t*>(vrows_.data() + c * d),
+                       uint32_t(e - c) * vrb, Traffic::v, int64_t(job.kv_head), delay);
     c = e;
   }
   job.memory_cycles += clock_.to_cycles(BlockClock::local(delay) - mem_start);

@@ -83,7 +83,8 @@ TEST_CASE("attention_engine: dense layer bit-exact against golden run_attention"
   CHECK(b.fetch.stats().dram_bytes[size_t(Traffic::out)] == 14 * 64 * 2);
 }
 
-TEST_CASE("attention_engine: random kept sets equal golden softmax_q16 and weighted_sum", "[attention_engine]") {
+TEST_CASE("attention_engine: random kept sets equal golden softmax_q16 and weighted_sum",
+          "[attention_engine]") {
   AttentionShape s;
   s.n_q = 30;
   s.n_k = 50;
@@ -118,7 +119,8 @@ TEST_CASE("attention_engine: random kept sets equal golden softmax_q16 and weigh
       std::vector<uint16_t> p16(j.keys.size());
       golden::softmax_q16(acc.data(), uint32_t(acc.size()), j.c, p16.data());
       std::vector<int16_t> ref(s.d);
-      golden::weighted_sum(p16.data(), j.keys.data(), uint32_t(j.keys.size()), L.v.data.data(), s.d, ref.data());
+      golden::weighted_sum(p16.data(), j.keys.data(), uint32_t(j.keys.size()), L.v.data.data(), s.d,
+                           ref.data());
       mismatched_rows += ref != j.out;
     }
   });
@@ -165,7 +167,8 @@ TEST_CASE("attention_engine: given scores are used as-is, an empty row writes ze
   CHECK(empty.compute_cycles == b.cfg.au_latency);
 }
 
-TEST_CASE("attention_engine: cycle model from multipliers, softmax lanes and latencies", "[attention_engine]") {
+TEST_CASE("attention_engine: cycle model from multipliers, softmax lanes and latencies",
+          "[attention_engine]") {
   AccelConfig c = AccelConfig::edge();
   AttentionEngine au("au", c);
   CHECK(au.qk_cycles(100, 64) == 100);

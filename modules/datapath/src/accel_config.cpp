@@ -5,15 +5,19 @@
 #include <cmath>
 #include <functional>
 #include <limits>
-#include <type_traits>
 #include <map>
 #include <sstream>
+#include <type_traits>
 
 namespace energon::hw {
 
-const char* to_string(TimingMode m) { return m == TimingMode::accurate ? "accurate" : "lt"; }
+const char* to_string(TimingMode m) {
+  return m == TimingMode::accurate ? "accurate" : "lt";
+}
 
-AccelConfig AccelConfig::edge() { return AccelConfig{}; }
+AccelConfig AccelConfig::edge() {
+  return AccelConfig{};
+}
 
 AccelConfig AccelConfig::server() {
   AccelConfig c;
@@ -100,7 +104,8 @@ AccelConfig parse_accel_config(const YAML::Node& node, const std::string& file) 
   };
   const std::map<std::string, Setter> keys = {
       {"preset", [](const YAML::Node&, const std::string&) {}},
-      {"clock_mhz", [&](const YAML::Node& v, const std::string& k) { c.clock_mhz = read_scalar<double>(v, file, k); }},
+      {"clock_mhz",
+       [&](const YAML::Node& v, const std::string& k) { c.clock_mhz = read_scalar<double>(v, file, k); }},
       {"fu_multipliers", u32(c.fu_multipliers)},
       {"fu_lanes", u32(c.fu_lanes)},
       {"fu_latency", u32(c.fu_latency)},

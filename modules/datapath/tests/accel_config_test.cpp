@@ -1,6 +1,6 @@
 // AccelConfig YAML loader: presets, overrides, unknown keys and bad values name file and key.
-#include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
+#include <catch2/catch.hpp>
 
 #include "energon/hw/accel_config.h"
 
@@ -23,15 +23,16 @@ TEST_CASE("datapath: accel config presets and overrides", "[datapath]") {
   CHECK(edge.au_qk_multipliers == 64);
   CHECK(edge.au_v_multipliers == 64);
   CHECK(edge.clock_mhz == 1000.0);
-  const AccelConfig srv = parse_accel_config(YAML::Load("{preset: energon-server, fifo_depth: 2, timing: accurate}"),
-                                             "f.yaml");
+  const AccelConfig srv =
+      parse_accel_config(YAML::Load("{preset: energon-server, fifo_depth: 2, timing: accurate}"), "f.yaml");
   CHECK(srv.fu_multipliers == 4 * edge.fu_multipliers);
   CHECK(srv.au_qk_multipliers == 4 * edge.au_qk_multipliers);
   CHECK(srv.au_v_multipliers == 4 * edge.au_v_multipliers);
   CHECK(srv.fifo_depth == 2);
   CHECK(srv.timing == TimingMode::accurate);
   const AccelConfig own = parse_accel_config(
-      YAML::Load("{clock_mhz: 800, fu_multipliers: 256, fu_lanes: 4, sram_bytes: 65536, lt_quantum_cycles: 500}"),
+      YAML::Load(
+          "{clock_mhz: 800, fu_multipliers: 256, fu_lanes: 4, sram_bytes: 65536, lt_quantum_cycles: 500}"),
       "f.yaml");
   CHECK(own.clock_mhz == 800.0);
   CHECK(own.fu_lanes == 4);

@@ -89,9 +89,9 @@ TEST_CASE("datapath: every policy bit-exact on the LPDDR4 DRAM model, lt and acc
     c.timing = n < 3 ? TimingMode::lt : TimingMode::accurate;
     benches.push_back(std::make_unique<Bench>(("b" + std::to_string(n)).c_str(), c));
     Bench& b = *benches.back();
-    const energon_desc_t desc = test::place_job(
-        [&b](uint64_t a, const void* src, size_t len) { b.loader.store(a, src, len); }, L, filters[n % 3], {2, 2, 12},
-        0x100000);
+    const energon_desc_t desc =
+        test::place_job([&b](uint64_t a, const void* src, size_t len) { b.loader.store(a, src, len); }, L,
+                        filters[n % 3], {2, 2, 12}, 0x100000);
     stims.push_back(std::make_unique<test::Stimulus>(("s" + std::to_string(n)).c_str(), [&, n, desc] {
       Bench& bb = *benches[n];
       outcomes[n] = bb.job_port->run_job(desc);
@@ -120,5 +120,6 @@ TEST_CASE("datapath: every policy bit-exact on the LPDDR4 DRAM model, lt and acc
            outcomes[n].bytes[size_t(Traffic::k2)];
   };
   CHECK(k_bytes(2) <= k_bytes(0));
-  for (size_t p = 0; p < 3; ++p) CHECK(double(outcomes[p].cycles) == Approx(double(outcomes[p + 3].cycles)).epsilon(0.25));
+  for (size_t p = 0; p < 3; ++p)
+    CHECK(double(outcomes[p].cycles) == Approx(double(outcomes[p + 3].cycles)).epsilon(0.25));
 }

@@ -10,8 +10,8 @@ using sc_core::sc_time;
 
 static std::string bus_error_text(uint64_t addr, uint32_t len, tlm::tlm_response_status status) {
   std::ostringstream s;
-  s << "bus error at 0x" << std::hex << addr << std::dec
-    << " (" << len << " bytes, status " << int(status) << ")";
+  s << "bus error at 0x" << std::hex << addr << std::dec << " (" << len << " bytes, status " << int(status)
+    << ")";
   return s.str();
 }
 
@@ -179,6 +179,8 @@ void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
   p.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-unsigned int FetchUnit::transport_dbg(int, tlm::tlm_generic_payload& p) { return mem->transport_dbg(p); }
+unsigned int FetchUnit::transport_dbg(int, tlm::tlm_generic_payload& p) {
+  return mem->transport_dbg(p);
+}
 
 }  // namespace energon::hw

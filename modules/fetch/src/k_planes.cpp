@@ -62,7 +62,8 @@ void unpack_12(const uint8_t* row, uint32_t d, uint32_t shift, uint16_t* out) {
 
 template <bool Assign>
 void unpack_16(const uint8_t* row, uint32_t d, uint16_t* out) {
-  for (uint32_t t = 0; t < d; ++t) out[t] = merge(out[t], uint32_t(row[2 * t]) | (uint32_t(row[2 * t + 1]) << 8), 0, Assign);
+  for (uint32_t t = 0; t < d; ++t)
+    out[t] = merge(out[t], uint32_t(row[2 * t]) | (uint32_t(row[2 * t + 1]) << 8), 0, Assign);
 }
 
 template <bool Assign>
@@ -81,13 +82,20 @@ void unpack_any(const uint8_t* row, uint32_t d, uint32_t w, uint32_t shift, uint
 template <bool Assign>
 void unpack_row(const uint8_t* row, uint32_t d, uint32_t w, uint32_t shift, uint16_t* out) {
   switch (w) {
-    case 1: return unpack_narrow<1, Assign>(row, d, shift, out);
-    case 2: return unpack_narrow<2, Assign>(row, d, shift, out);
-    case 4: return unpack_narrow<4, Assign>(row, d, shift, out);
-    case 8: return unpack_narrow<8, Assign>(row, d, shift, out);
-    case 12: return unpack_12<Assign>(row, d, shift, out);
-    case 16: return unpack_16<Assign>(row, d, out);
-    default: return unpack_any<Assign>(row, d, w, shift, out);
+    case 1:
+      return unpack_narrow<1, Assign>(row, d, shift, out);
+    case 2:
+      return unpack_narrow<2, Assign>(row, d, shift, out);
+    case 4:
+      return unpack_narrow<4, Assign>(row, d, shift, out);
+    case 8:
+      return unpack_narrow<8, Assign>(row, d, shift, out);
+    case 12:
+      return unpack_12<Assign>(row, d, shift, out);
+    case 16:
+      return unpack_16<Assign>(row, d, out);
+    default:
+      return unpack_any<Assign>(row, d, w, shift, out);
   }
 }
 
@@ -124,8 +132,8 @@ const uint64_t* expand_table(uint32_t w, uint32_t shift) {
 
 }  // namespace
 
-void unpack_plane_rows(const uint8_t* src, uint32_t rows, uint32_t d, uint32_t w, uint32_t shift, uint16_t* dst,
-                       bool assign) {
+void unpack_plane_rows(const uint8_t* src, uint32_t rows, uint32_t d, uint32_t w, uint32_t shift,
+                       uint16_t* dst, bool assign) {
   const uint32_t row_bytes = d * w / 8;
   const std::size_t total_bytes = std::size_t(rows) * row_bytes;
   if ((w == 2 || w == 4) && shift + w <= 16) {

@@ -1,7 +1,7 @@
 // Fetch unit alone: bit-plane unpacking, on-chip buffer policy, byte counters per traffic class,
 // bus errors and the two timing modes, driven through its `req` socket against a test memory.
-#include <catch2/catch.hpp>
 #include <tlm_utils/simple_initiator_socket.h>
+#include <catch2/catch.hpp>
 
 #include "energon/hw/fetch_unit.h"
 #include "energon/hw/k_planes.h"
@@ -10,8 +10,8 @@
 
 using namespace energon;
 using namespace energon::hw;
-using sc_core::sc_time;
 using sc_core::SC_NS;
+using sc_core::sc_time;
 
 namespace {
 
@@ -19,7 +19,8 @@ struct Bench : sc_core::sc_module {
   test::TestMemory memory{"memory", 0x1000, 0x10000, sc_time(40, SC_NS), 16.0};
   FetchUnit fetch;
   tlm_utils::simple_initiator_socket<Bench> port{"port"};
-  explicit Bench(const AccelConfig& c, sc_core::sc_module_name name = "bench") : sc_module(name), fetch("fetch", c) {
+  explicit Bench(const AccelConfig& c, sc_core::sc_module_name name = "bench")
+      : sc_module(name), fetch("fetch", c) {
     fetch.mem.bind(memory.socket);
     port.bind(fetch.req);
   }
@@ -45,7 +46,8 @@ AccelConfig small_buffer(uint64_t bytes, TimingMode mode = TimingMode::lt) {
 }  // namespace
 
 TEST_CASE("fetch: plane rows unpack to the MSB slices of INT16 K", "[fetch]") {
-  const std::vector<std::vector<uint8_t>> layouts = {{2, 2, 4, 8}, {2, 2, 12}, {4, 12}, {3, 5, 8}, {16}, {1, 1, 6, 8}};
+  const std::vector<std::vector<uint8_t>> layouts = {{2, 2, 4, 8}, {2, 2, 12}, {4, 12},
+                                                     {3, 5, 8},    {16},       {1, 1, 6, 8}};
   for (uint32_t rows : {3u, 300u}) {  // 300 rows: the table-driven path for 2- and 4-bit planes
     for (const auto& widths : layouts) {
       const uint32_t d = 64;
@@ -122,13 +124,13 @@ TEST_CASE("fetch: buffer fills until full, a newer kv head takes its half over",
   Bench b(small_buffer(1024));  // two halves of 512 bytes
   std::vector<uint8_t> got;
   test::Stimulus stim("stim", [&] {
-    b.read(0x1000, 384, Traffic::v, 0, got);      // fits in half 0
+    b.read(0x1000, 384, Traffic::v, 0, got);        // fits in half 0
     b.read(0x1000 + 384, 256, Traffic::v, 0, got);  // would overflow: streamed, not kept
-    b.read(0x1000, 640, Traffic::v, 0, got);      // first 384 on chip, 256 again from memory
-    b.read(0x3000, 128, Traffic::k1, 1, got);     // kv head 1 uses half 1
-    b.read(0x4000, 128, Traffic::k1, 2, got);     // kv head 2 clears half 0 (kv head 0's)
-    b.read(0x1000, 128, Traffic::v, 0, got);      // late request of kv head 0: bypasses
-    b.read(0x3000, 128, Traffic::k1, 1, got);     // kv head 1 still resident
+    b.read(0x1000, 640, Traffic::v, 0, got);        // first 384 on chip, 256 again from memory
+    b.read(0x3000, 128, Traffic::k1, 1, got);       // kv head 1 uses half 1
+    b.read(0x4000, 128, Traffic::k1, 2, got);       // kv head 2 clears half 0 (kv head 0's)
+    b.read(0x1000, 128, Traffic::v, 0, got);        // late request of kv head 0: bypasses
+    b.read(0x3000, 128, Traffic::k1, 1, got);       // kv head 1 still resident
   });
   sc_core::sc_start();
   REQUIRE(stim.finished);

@@ -2,9 +2,9 @@
 // plus a bandwidth term; anything outside answers TLM_ADDRESS_ERROR_RESPONSE.
 #pragma once
 
+#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include <cstring>
 #include <functional>
@@ -23,7 +23,13 @@ class TestMemory : public sc_core::sc_module {
 
   TestMemory(sc_core::sc_module_name n, uint64_t base_, uint64_t size_,
              sc_core::sc_time lat = sc_core::sc_time(40, sc_core::SC_NS), double bw = 16.0)
-      : sc_module(n), socket("socket"), base(base_), size(size_), bytes(size_, 0), latency(lat), bytes_per_ns(bw) {
+      : sc_module(n),
+        socket("socket"),
+        base(base_),
+        size(size_),
+        bytes(size_, 0),
+        latency(lat),
+        bytes_per_ns(bw) {
     socket.register_b_transport(this, &TestMemory::b_transport);
     socket.register_transport_dbg(this, &TestMemory::transport_dbg);
   }

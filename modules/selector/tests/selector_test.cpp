@@ -17,7 +17,8 @@ struct Bench : sc_core::sc_module {
   sc_core::sc_port<selector_if> port{"port"};
   std::function<void()> body;
   bool finished = false;
-  explicit Bench(std::function<void()> f, sc_core::sc_module_name n = "bench") : sc_module(n), body(std::move(f)) {
+  explicit Bench(std::function<void()> f, sc_core::sc_module_name n = "bench")
+      : sc_module(n), body(std::move(f)) {
     port.bind(selector.cmd);
     SC_HAS_PROCESS(Bench);
     SC_THREAD(run);
@@ -40,8 +41,12 @@ struct Bench : sc_core::sc_module {
   }
 };
 
-SelectConfig threshold(int32_t a) { return {SelectRule::threshold, a, 0, 0}; }
-SelectConfig topk(uint32_t k, uint32_t frac = 0) { return {SelectRule::topk, 0, k, frac}; }
+SelectConfig threshold(int32_t a) {
+  return {SelectRule::threshold, a, 0, 0};
+}
+SelectConfig topk(uint32_t k, uint32_t frac = 0) {
+  return {SelectRule::topk, 0, k, frac};
+}
 
 std::vector<uint32_t> golden_select(const SelectConfig& r, const std::vector<int64_t>& s,
                                     const std::vector<uint32_t>& cand) {

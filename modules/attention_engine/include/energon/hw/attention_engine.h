@@ -4,9 +4,9 @@
 // filter engine has not fetched, V rows and the output go through its `fetch` socket.
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstdint>
 #include <vector>
@@ -22,18 +22,18 @@ namespace energon::hw {
 struct AttendJob {
   const KPlaneLayout* layout = nullptr;
   uint32_t kv_head = 0;
-  uint64_t v_addr = 0;    ///< V base: INT16 [kv_heads][n_k][d]
-  uint64_t out_addr = 0;  ///< this row's output: INT16 [d]
-  bool write_back = true; ///< false: the caller collects rows and writes them with write_rows()
-  const int16_t* q = nullptr;  ///< INT16 query row
-  float c = 1.0f;              ///< softmax scale (scale_q·scale_k)/sqrtf(d)
+  uint64_t v_addr = 0;             ///< V base: INT16 [kv_heads][n_k][d]
+  uint64_t out_addr = 0;           ///< this row's output: INT16 [d]
+  bool write_back = true;          ///< false: the caller collects rows and writes them with write_rows()
+  const int16_t* q = nullptr;      ///< INT16 query row
+  float c = 1.0f;                  ///< softmax scale (scale_q·scale_k)/sqrtf(d)
   std::vector<uint32_t> keys;      ///< keys to attend to, ascending
   std::vector<uint16_t> key_bits;  ///< keys.size()×d K bits; planes [0, planes_have) present
   uint32_t planes_have = 0;
   std::vector<int64_t> acc;  ///< INT16 Q·K per key: set by score_keys (or by the caller)
   RowStats stats;            ///< of acc
   // ---- results ----
-  std::vector<int16_t> out;  ///< the row written back
+  std::vector<int16_t> out;                        ///< the row written back
   uint64_t compute_cycles = 0, memory_cycles = 0;  ///< accumulated over the calls
 };
 
@@ -67,7 +67,8 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
 
   void score_keys(AttendJob& job, sc_core::sc_time& delay) override;
   void finish_row(AttendJob& job, sc_core::sc_time& delay) override;
-  void write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d, sc_core::sc_time& delay) override;
+  void write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d,
+                  sc_core::sc_time& delay) override;
   uint64_t qk_cycles(uint32_t n, uint32_t d) const;
   uint64_t softmax_v_cycles(uint32_t n, uint32_t d) const;
   /// Clears the counters and the decoded-row cache (start of a job).

@@ -5,10 +5,10 @@
 // per run_job() call (accel_job_if, exported as `job`); all memory traffic leaves through `mem`.
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/tlm_quantumkeeper.h>
+#include <systemc>
+#include <tlm>
 
 #include <array>
 #include <cstdint>
@@ -35,7 +35,7 @@ struct DatapathStats {
   uint64_t rows = 0;
   std::array<uint64_t, ENERGON_MAX_ROUNDS> round_candidates{};  ///< keys entering each mpmrf round
   std::array<uint64_t, ENERGON_MAX_ROUNDS> round_kept{};        ///< keys leaving it (topk: [0])
-  FetchStats fetch;            ///< DRAM and on-chip buffer bytes per traffic class
+  FetchStats fetch;  ///< DRAM and on-chip buffer bytes per traffic class
   FilterEngineStats filter;
   SelectorStats selector;
   AttentionEngineStats attention;

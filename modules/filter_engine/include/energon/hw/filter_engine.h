@@ -4,9 +4,9 @@
 // fetch unit); commands arrive through the `cmd` export.
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstdint>
 #include <vector>
@@ -35,7 +35,7 @@ struct FilterRoundJob {
   uint32_t kv_head = 0;
   const int16_t* q = nullptr;  ///< INT16 query row, layout->d elements
   uint32_t q_bits = 4, k_bits = 2;
-  uint32_t plane_begin = 0, plane_end = 0;  ///< K planes to fetch now for the candidates
+  uint32_t plane_begin = 0, plane_end = 0;            ///< K planes to fetch now for the candidates
   const std::vector<uint32_t>* candidates = nullptr;  ///< ascending key indices
   /// Candidate buffer [n_k][d] of K bits fetched so far; the rows of the candidates gain planes
   /// [plane_begin, plane_end). Rows of other keys are left alone. Keep it unchanged between the
@@ -54,8 +54,8 @@ class filter_engine_if : public virtual sc_core::sc_interface {
 };
 
 struct FilterEngineStats {
-  uint64_t busy_cycles = 0;   ///< scoring cycles
-  uint64_t rounds = 0;        ///< row-rounds scored
+  uint64_t busy_cycles = 0;  ///< scoring cycles
+  uint64_t rounds = 0;       ///< row-rounds scored
   uint64_t keys_scored = 0;
   uint64_t low_bit_macs = 0;  ///< q_bits×k_bits multiplications
 };

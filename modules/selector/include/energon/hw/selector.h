@@ -26,7 +26,7 @@ struct SelectJob {
   // ---- results ----
   std::vector<uint32_t> kept;  ///< ascending key indices
   uint64_t cycles = 0;
-  uint32_t passes = 0;         ///< quick-select partition passes (top-k)
+  uint32_t passes = 0;  ///< quick-select partition passes (top-k)
 };
 
 class selector_if : public virtual sc_core::sc_interface {
