@@ -1,5 +1,6 @@
 // YAML → parse structs (optional fields, unknown keys rejected) → validated DramConfig.
 #include "energon/hw/dram_config.h"
+#include "energon/named_config.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -556,19 +557,11 @@ void validate_dram_config(const DramConfig& c) {
                            " (the capacity of the organization), got " + std::to_string(c.size_bytes));
 }
 
-std::string dram_presets_dir() {
-  if (const char* env = std::getenv("ENERGON_DRAM_PRESETS_DIR"); env && *env) return env;
-  return ENERGON_DRAM_PRESETS_DEFAULT_DIR;
-}
+static const NamedConfigDir kPresets("ENERGON_DRAM_PRESETS_DIR", ENERGON_DRAM_PRESETS_DEFAULT_DIR);
 
-std::vector<std::string> dram_preset_names() {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dram_presets_dir(), ec))
-    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::string dram_presets_dir() { return kPresets.dir(); }
+
+std::vector<std::string> dram_preset_names() { return kPresets.names(); }
 
 DramConfig parse_dram_config(const std::string& yaml_text, const std::string& origin) {
   YAML::Node root;
@@ -583,23 +576,13 @@ DramConfig parse_dram_config(const std::string& yaml_text, const std::string& or
 }
 
 DramConfig load_dram_config(const std::string& preset_name_or_path) {
-  fs::path path(preset_name_or_path);
-  const bool looks_like_path =
-      preset_name_or_path.find('/') != std::string::npos || path.extension() == ".yaml";
-  if (!looks_like_path) {
-    path = fs::path(dram_presets_dir()) / (preset_name_or_path + ".yaml");
-    if (!fs::exists(path)) {
-      std::string list;
-      for (const auto& n : dram_preset_names()) list += (list.empty() ? "" : ", ") + n;
-      throw DramConfigError("DRAM preset '" + preset_name_or_path + "' not found in " + dram_presets_dir() +
-                            " (available: " + (list.empty() ? "none" : list) + ")");
-    }
-  }
-  std::ifstream in(path);
-  if (!in) throw DramConfigError(path.string() + ": cannot open DRAM config file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_dram_config(ss.str(), path.string());
+  const std::string path = kPresets.resolve(preset_name_or_path);
+  if (path.empty())
+    throw DramConfigError("DRAM preset '" + preset_name_or_path + "' not found in " + kPresets.dir() +
+                          " (available: " + kPresets.names_list() + ")");
+  std::string text;
+  if (!read_text_file(path, text)) throw DramConfigError(path + ": cannot open DRAM config file");
+  return parse_dram_config(text, path);
 }
 
 }  // namespace energon::hw

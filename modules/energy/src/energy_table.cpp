@@ -1,5 +1,6 @@
 // YAML → parse structs (optional fields, unknown keys rejected) → validated EnergyTable.
 #include "energon/hw/energy_table.h"
+#include "energon/named_config.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -334,19 +335,11 @@ void validate_energy_table(const EnergyTable& t) {
   if (t.accumulator_guard_bits.value > 32) fail("low_bit_mac.accumulator_guard_bits", "must be <= 32");
 }
 
-std::string energy_tables_dir() {
-  if (const char* env = std::getenv("ENERGON_ENERGY_TABLES_DIR"); env && *env) return env;
-  return ENERGON_ENERGY_TABLES_DEFAULT_DIR;
-}
+static const NamedConfigDir kTables("ENERGON_ENERGY_TABLES_DIR", ENERGON_ENERGY_TABLES_DEFAULT_DIR);
 
-std::vector<std::string> energy_table_names() {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(energy_tables_dir(), ec))
-    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::string energy_tables_dir() { return kTables.dir(); }
+
+std::vector<std::string> energy_table_names() { return kTables.names(); }
 
 EnergyTable parse_energy_table(const std::string& yaml_text, const std::string& origin) {
   YAML::Node root;
@@ -361,22 +354,13 @@ EnergyTable parse_energy_table(const std::string& yaml_text, const std::string& 
 }
 
 EnergyTable load_energy_table(const std::string& name_or_path) {
-  fs::path path(name_or_path);
-  const bool looks_like_path = name_or_path.find('/') != std::string::npos || path.extension() == ".yaml";
-  if (!looks_like_path) {
-    path = fs::path(energy_tables_dir()) / (name_or_path + ".yaml");
-    if (!fs::exists(path)) {
-      std::string list;
-      for (const auto& n : energy_table_names()) list += (list.empty() ? "" : ", ") + n;
-      throw EnergyConfigError("energy table '" + name_or_path + "' not found in " + energy_tables_dir() +
-                              " (available: " + (list.empty() ? "none" : list) + ")");
-    }
-  }
-  std::ifstream in(path);
-  if (!in) throw EnergyConfigError(path.string() + ": cannot open energy table file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_energy_table(ss.str(), path.string());
+  const std::string path = kTables.resolve(name_or_path);
+  if (path.empty())
+    throw EnergyConfigError("energy table '" + name_or_path + "' not found in " + kTables.dir() +
+                            " (available: " + kTables.names_list() + ")");
+  std::string text;
+  if (!read_text_file(path, text)) throw EnergyConfigError(path + ": cannot open energy table file");
+  return parse_energy_table(text, path);
 }
 
 std::string dram_standard_of(const std::string& dram_preset_name) {

@@ -1,4 +1,5 @@
 #include "energon/platform/platform_config.h"
+#include "energon/named_config.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -13,44 +14,20 @@ namespace energon::platform {
 namespace fs = std::filesystem;
 using hw::ConfigError;
 
-std::string platform_presets_dir() {
-  if (const char* env = std::getenv("ENERGON_PLATFORM_PRESETS_DIR"); env && *env) return env;
-  return ENERGON_PLATFORM_PRESETS_DEFAULT_DIR;
-}
+static const NamedConfigDir kPresets("ENERGON_PLATFORM_PRESETS_DIR", ENERGON_PLATFORM_PRESETS_DEFAULT_DIR);
 
-std::vector<std::string> platform_preset_names() {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (auto& e : fs::directory_iterator(platform_presets_dir(), ec))
-    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::string platform_presets_dir() { return kPresets.dir(); }
 
-static bool looks_like_path(const std::string& s) {
-  auto ends = [&](const char* suf) {
-    const std::string x(suf);
-    return s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0;
-  };
-  return s.find('/') != std::string::npos || ends(".yaml") || ends(".yml");
-}
+std::vector<std::string> platform_preset_names() { return kPresets.names(); }
 
 PlatformConfig load_platform_config(const std::string& preset_or_path) {
-  std::string path = preset_or_path;
-  if (!looks_like_path(preset_or_path)) {
-    path = (fs::path(platform_presets_dir()) / (preset_or_path + ".yaml")).string();
-    if (!fs::exists(path)) {
-      std::string known;
-      for (auto& n : platform_preset_names()) known += (known.empty() ? "" : ", ") + n;
-      throw ConfigError("unknown hardware preset '" + preset_or_path + "' (known: " + known +
-                        "; or give a path to a YAML file)");
-    }
-  }
-  std::ifstream in(path);
-  if (!in) throw ConfigError(path + ": cannot open the hardware configuration file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_platform_config(text.str(), path);
+  const std::string path = kPresets.resolve(preset_or_path);
+  if (path.empty())
+    throw ConfigError("unknown hardware preset '" + preset_or_path + "' (known: " + kPresets.names_list() +
+                      "; or give a path to a YAML file)");
+  std::string text;
+  if (!read_text_file(path, text)) throw ConfigError(path + ": cannot open the hardware configuration file");
+  return parse_platform_config(text, path);
 }
 
 static double host_ns(const YAML::Node& node, const std::string& key, const std::string& origin) {

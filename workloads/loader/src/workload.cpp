@@ -1,4 +1,5 @@
 #include "energon/workload/workload.h"
+#include "energon/named_config.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -21,49 +22,30 @@ const char* to_string(DataSource s) {
   return s == DataSource::npy ? "npy" : "synthetic";
 }
 
-std::string workloads_dir() {
-  const char* env = std::getenv("ENERGON_WORKLOADS_DIR");
-  if (env != nullptr && *env != '\0') return env;
-  return ENERGON_WORKLOADS_DEFAULT_DIR;
-}
+static const NamedConfigDir kWorkloads("ENERGON_WORKLOADS_DIR", ENERGON_WORKLOADS_DEFAULT_DIR);
 
-std::vector<std::string> builtin_workloads() {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (fs::directory_iterator it(workloads_dir(), ec), end; !ec && it != end; it.increment(ec))
-    if (it->path().extension() == ".yaml" && it->is_regular_file(ec))
-      names.push_back(it->path().stem().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::string workloads_dir() { return kWorkloads.dir(); }
+
+std::vector<std::string> builtin_workloads() { return kWorkloads.names(); }
 
 Workload parse_workload(const std::string& yaml_text, const std::string& source_file) {
   return detail::validate_raw(detail::parse_raw(yaml_text, source_file), source_file);
 }
 
 Workload load_workload(const std::string& name_or_path) {
-  const bool is_path = name_or_path.find('/') != std::string::npos ||
-                       fs::path(name_or_path).extension() == ".yaml" ||
-                       fs::path(name_or_path).extension() == ".yml";
-  std::string file = name_or_path;
-  if (!is_path) {
-    file = (fs::path(workloads_dir()) / (name_or_path + ".yaml")).string();
-    std::error_code ec;
-    if (!fs::is_regular_file(file, ec)) {
-      std::string known;
-      for (const auto& n : builtin_workloads()) known += (known.empty() ? "" : ", ") + n;
-      throw WorkloadError("workload '" + name_or_path + "': no file " + file +
-                          " (built-in workloads: " + (known.empty() ? "none found" : known) +
-                          "; set ENERGON_WORKLOADS_DIR or give a path to a YAML file)");
-    }
+  const std::string file = kWorkloads.resolve(name_or_path);
+  if (file.empty()) {
+    const std::string known = kWorkloads.names_list();
+    throw WorkloadError("workload '" + name_or_path + "': no file " +
+                        (fs::path(kWorkloads.dir()) / (name_or_path + ".yaml")).string() +
+                        " (built-in workloads: " + (known == "none" ? "none found" : known) +
+                        "; set ENERGON_WORKLOADS_DIR or give a path to a YAML file)");
   }
   std::error_code ec;
   if (fs::is_directory(file, ec)) throw WorkloadError(file + ": is a folder, expected a workload YAML file");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw WorkloadError(file + ": cannot open workload file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_workload(text.str(), file);
+  std::string text;
+  if (!read_text_file(file, text)) throw WorkloadError(file + ": cannot open workload file");
+  return parse_workload(text, file);
 }
 
 FloatLayer make_layer(const Workload& w, uint32_t layer) {

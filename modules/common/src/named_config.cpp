@@ -1,0 +1,56 @@
+#include "energon/named_config.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace energon {
+
+std::string NamedConfigDir::dir() const {
+  if (const char* env = std::getenv(env_var_); env && *env) return env;
+  return default_dir_;
+}
+
+std::vector<std::string> NamedConfigDir::names() const {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir(), ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".yaml" && it->is_regular_file(ec)) names.push_back(it->path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string NamedConfigDir::names_list() const {
+  std::string list;
+  for (const std::string& n : names()) list += (list.empty() ? "" : ", ") + n;
+  return list.empty() ? "none" : list;
+}
+
+bool NamedConfigDir::is_path(const std::string& s) {
+  const std::string ext = fs::path(s).extension().string();
+  return s.find('/') != std::string::npos || ext == ".yaml" || ext == ".yml";
+}
+
+std::string NamedConfigDir::resolve(const std::string& name_or_path) const {
+  if (is_path(name_or_path)) return name_or_path;
+  const fs::path file = fs::path(dir()) / (name_or_path + ".yaml");
+  std::error_code ec;
+  return fs::is_regular_file(file, ec) ? file.string() : std::string();
+}
+
+bool read_text_file(const std::string& path, std::string& text) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return false;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream s;
+  s << in.rdbuf();
+  text = s.str();
+  return true;
+}
+
+}  // namespace energon
