@@ -15,7 +15,7 @@ using sc_core::SC_ZERO_TIME;
 
 namespace {
 
-constexpr uint32_t kMaxQueueEntries = 4096;
+constexpr uint32_t kMaxQueueEntries = ENERGON_QUEUE_MAX_ENTRIES;
 constexpr uint32_t kResultOffset = offsetof(energon_desc_t, result_status);
 constexpr uint32_t kResultBytes = offsetof(energon_desc_t, reserved2) - kResultOffset;
 
@@ -119,7 +119,7 @@ void Controller::ring_doorbell() {
   const uint32_t size = regs_[ENERGON_REG_QUEUE_SIZE].value;
   const uint32_t tail = regs_[ENERGON_REG_QUEUE_TAIL].value;
   uint32_t& status = regs_[ENERGON_REG_STATUS].value;
-  if (size == 0 || size > kMaxQueueEntries || tail >= size || ring_base() % ENERGON_DESC_BYTES != 0) {
+  if (size == 0 || size > kMaxQueueEntries || tail >= size || ring_base() % ENERGON_RING_ALIGN != 0) {
     status = (status & ~ENERGON_STATUS_ERR_MASK) | ENERGON_STATUS_QUEUE_ERR |
              (uint32_t(ENERGON_ERR_QUEUE) << ENERGON_STATUS_ERR_SHIFT);
     raise(ENERGON_IRQ_ERROR);

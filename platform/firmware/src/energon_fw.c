@@ -44,7 +44,7 @@ int energon_probe(energon_dev_t* dev) {
 }
 
 int energon_queue_setup(energon_dev_t* dev, uint64_t ring_base, uint32_t entries) {
-  if (!dev || !dev->hal || entries < 2 || entries > 4096 || ring_base % 256u != 0) return ENERGON_FW_EINVAL;
+  if (!dev || !dev->hal || entries < 2 || entries > ENERGON_QUEUE_MAX_ENTRIES || ring_base % ENERGON_RING_ALIGN != 0) return ENERGON_FW_EINVAL;
   if (!dev->hal->mem_write || !dev->hal->mem_read) return ENERGON_FW_EINVAL;
   dev->ring_base = ring_base;
   dev->ring_entries = entries;

@@ -115,6 +115,15 @@ enum energon_error { ENERGON_ERRORS(ENERGON_ERROR_ENUM) };
 #define ENERGON_BUFFER_ALIGN 64u
 #define ENERGON_MAX_ROUNDS 4u
 #define ENERGON_MAX_PLANES 4u
+/* Hardware limits the controller checks (ERR_QUEUE, ERR_HEAD_DIM, ERR_SIZE_LIMIT, ERR_POLICY). */
+#define ENERGON_QUEUE_MAX_ENTRIES 4096u /* QUEUE_SIZE */
+#define ENERGON_RING_ALIGN 256u         /* QUEUE_BASE alignment */
+#define ENERGON_MAX_KEYS 65536u         /* n_k, valid_len: key counters are 17 bits wide */
+#define ENERGON_MAX_QUERIES 65536u      /* n_q */
+#define ENERGON_MIN_HEAD_DIM 8u
+#define ENERGON_MAX_HEAD_DIM 256u
+#define ENERGON_HEAD_DIM_STEP 8u        /* d multiple of 8: every K plane row is whole bytes */
+#define ENERGON_MAX_FILTER_BITS 8u      /* q_bits, k_bits of an mpmrf round */
 
 enum energon_policy { ENERGON_POLICY_DENSE = 0, ENERGON_POLICY_TOPK = 1, ENERGON_POLICY_MPMRF = 2 };
 enum energon_rule { ENERGON_RULE_THRESHOLD = 0, ENERGON_RULE_TOPK = 1 };

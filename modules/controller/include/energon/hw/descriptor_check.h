@@ -8,12 +8,12 @@
 
 namespace energon::hw {
 
-/// Largest n_k and n_q the hardware accepts (key and query counters are 17 bits wide).
-constexpr uint32_t kMaxDescKeys = 65536;
-constexpr uint32_t kMaxDescQueries = 65536;
-constexpr uint32_t kMinHeadDim = 8, kMaxHeadDim = 256, kHeadDimStep = 8;
-/// Widest low-bit operand of the filter engine (q_bits, k_bits of a round).
-constexpr uint32_t kMaxFilterOperandBits = 8;
+/// The hardware limits of energon_regs.h, under the names the checks use.
+constexpr uint32_t kMaxDescKeys = ENERGON_MAX_KEYS;
+constexpr uint32_t kMaxDescQueries = ENERGON_MAX_QUERIES;
+constexpr uint32_t kMinHeadDim = ENERGON_MIN_HEAD_DIM, kMaxHeadDim = ENERGON_MAX_HEAD_DIM,
+                   kHeadDimStep = ENERGON_HEAD_DIM_STEP;
+constexpr uint32_t kMaxFilterOperandBits = ENERGON_MAX_FILTER_BITS;
 
 /// Returns ENERGON_ERR_NONE or the first failing check's code, in this order: BAD_MAGIC,
 /// ZERO_SIZE, KV_HEADS, HEAD_DIM, SIZE_LIMIT, POLICY, PLANES, MISALIGNED. Addresses outside
