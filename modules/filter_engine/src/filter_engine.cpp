@@ -14,6 +14,7 @@ FilterEngine::FilterEngine(sc_core::sc_module_name name, const AccelConfig& conf
 void FilterEngine::reset() {
   stats_ = FilterEngineStats{};
   planes_decoded_.clear();
+  for (auto& r : slice_ready_) r.clear();
   tracked_buffer_ = nullptr;
 }
 
@@ -29,6 +30,7 @@ void FilterEngine::track_candidate_buffer(const FilterRoundJob& job) {
   tracked_kv_head_ = job.kv_head;
   tracked_layout_ = l;
   planes_decoded_.assign(l.n_k, 0);
+  for (auto& r : slice_ready_) r.clear();  // slices are sized on first use per width
 }
 
 uint64_t FilterEngine::round_cycles(uint32_t n, uint32_t d, uint32_t q_bits, uint32_t k_bits) const {
@@ -77,15 +79,26 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
     planes_decoded_[key] = std::max<uint8_t>(planes_decoded_[key], uint8_t(job.plane_end));
   job.memory_cycles = clock_.to_cycles(BlockClock::local(delay) - mem_start);
 
-  std::vector<int32_t> qb(d);
-  for (uint32_t t = 0; t < d; ++t) qb[t] = int32_t(job.q[t]) >> (16 - job.q_bits);
+  q_low_.resize(d);
+  for (uint32_t t = 0; t < d; ++t) q_low_[t] = int8_t(int32_t(job.q[t]) >> (16 - job.q_bits));
+  std::vector<int8_t>& slices = slices_[job.k_bits];
+  std::vector<uint8_t>& ready = slice_ready_[job.k_bits];
+  if (ready.size() != l.n_k) {
+    ready.assign(l.n_k, 0);
+    slices.resize(size_t(l.n_k) * d);
+  }
   job.scores.resize(cand.size());
   job.stats = RowStats{};
   const uint32_t kshift = 16 - job.k_bits;
   for (size_t c = 0; c < cand.size(); ++c) {
-    const uint16_t* row = kb.data() + size_t(cand[c]) * d;
+    int8_t* kq = slices.data() + size_t(cand[c]) * d;
+    if (!ready[cand[c]]) {  // this round's planes of the key are decoded by now
+      const uint16_t* row = kb.data() + size_t(cand[c]) * d;
+      for (uint32_t t = 0; t < d; ++t) kq[t] = int8_t(int32_t(int16_t(row[t])) >> kshift);
+      ready[cand[c]] = 1;
+    }
     int32_t s = 0;  // |q_b·k_b| ≤ 2^14 with 8-bit operands, d ≤ 256: fits int32
-    for (uint32_t t = 0; t < d; ++t) s += qb[t] * (int32_t(int16_t(row[t])) >> kshift);
+    for (uint32_t t = 0; t < d; ++t) s += int32_t(q_low_[t]) * int32_t(kq[t]);
     job.scores[c] = s;
     job.stats.add(s);
   }

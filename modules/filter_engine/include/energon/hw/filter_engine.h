@@ -9,6 +9,7 @@
 #include <tlm>
 
 #include <cstdint>
+#include <array>
 #include <vector>
 
 #include "energon/hw/accel_config.h"
@@ -82,6 +83,11 @@ class FilterEngine : public sc_core::sc_module, public filter_engine_if {
   // cross the fetch unit for every round that needs them (traffic and timing unchanged).
   void track_candidate_buffer(const FilterRoundJob& job);
   std::vector<uint8_t> planes_decoded_;
+  // Simulation speed only: each key's k_bits-bit MSB slice as int8, computed once per kv head
+  // (slices_[k_bits], slice_ready_[k_bits] per key), so scoring runs on 8-bit operands.
+  std::array<std::vector<int8_t>, ENERGON_MAX_FILTER_BITS + 1> slices_;
+  std::array<std::vector<uint8_t>, ENERGON_MAX_FILTER_BITS + 1> slice_ready_;
+  std::vector<int8_t> q_low_;
   const std::vector<uint16_t>* tracked_buffer_ = nullptr;
   uint32_t tracked_kv_head_ = 0;
   KPlaneLayout tracked_layout_;
