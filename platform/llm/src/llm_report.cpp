@@ -5,8 +5,8 @@
 
 #include "energon/filter_spec.h"
 
-#include "energon/hw/energy.h"
 #include "energon/hw/energy_table.h"
+#include "energon/platform/job_energy.h"
 
 namespace energon::platform::llm {
 
@@ -31,15 +31,6 @@ std::string policy_text(const FilterConfig& f) {
   return t;
 }
 
-double job_energy_pj(const hw::EnergyTable& table, const std::string& standard, const PlatformConfig& hwc,
-                     const JobRecord& job) {
-  hw::JobContext ctx;
-  for (uint64_t b : job.datapath.fetch.sram_bytes) ctx.sram_hit_bytes += b;
-  ctx.sram_array_bytes = hwc.accel.sram_bytes / 2;
-  ctx.clock_mhz = hwc.accel.clock_mhz;
-  return hw::estimate_energy(table, standard, hw::activity_from_job(job.desc, job.outcome, ctx)).total_pj();
-}
-
 void set_kept(Group& g, const FilterConfig& f, uint64_t allowed, uint64_t final_kept,
               const std::array<uint64_t, ENERGON_MAX_ROUNDS>& kept) {
   g.set("keys_allowed", allowed, "keys", "Keys allowed by the causal mask, over heads and queries");
@@ -60,7 +51,6 @@ std::vector<LayerFigures> layer_figures(const LlmRun& run, const PlatformConfig&
                              " descriptors submitted but the platform ran " +
                              std::to_string(run.jobs.size()) + " jobs");
   const hw::EnergyTable table = hw::load_energy_table();
-  const std::string standard = hw::dram_standard_of(hwc.dram.name);
   std::vector<LayerFigures> layers;
   const OffloadRecord* prev = nullptr;
   for (size_t i = 0; i < recs.size(); ++i) {
@@ -89,7 +79,7 @@ std::vector<LayerFigures> layer_figures(const LlmRun& run, const PlatformConfig&
       l.per_kv_head[r.kv_head].allowed += r.result.allowed;
       l.per_kv_head[r.kv_head].kept += r.result.final_kept;
     }
-    l.energy_pj = (l.energy_pj < 0 ? 0 : l.energy_pj) + job_energy_pj(table, standard, hwc, j);
+    l.energy_pj = (l.energy_pj < 0 ? 0 : l.energy_pj) + job_energy(table, hwc, j).total_pj();
     prev = &r;
   }
   return layers;

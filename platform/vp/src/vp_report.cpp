@@ -7,6 +7,7 @@
 #include "energon/filter_spec.h"
 #include "energon/fw/energon_fw.h"
 #include "energon/hw/energy.h"
+#include "energon/platform/job_energy.h"
 
 namespace energon::vp {
 
@@ -165,24 +166,8 @@ void add_energy(Group& g, const PassResult& p, const platform::PlatformConfig& h
                 const hw::EnergyTable& table, uint32_t layers) {
   hw::EnergyBreakdown sum;
   try {
-    const std::string standard = hw::dram_standard_of(hw.dram.name);
-    for (auto& j : p.jobs) {
-      if (j.outcome.error != ENERGON_ERR_NONE) continue;
-      hw::JobContext ctx;
-      for (uint64_t b : j.datapath.fetch.sram_bytes) ctx.sram_hit_bytes += b;
-      ctx.sram_array_bytes = hw.accel.sram_bytes / 2;
-      ctx.clock_mhz = hw.accel.clock_mhz;
-      ctx.selector_elems = j.datapath.selector.elements;
-      const hw::EnergyBreakdown e =
-          hw::estimate_energy(table, standard, hw::activity_from_job(j.desc, j.outcome, ctx));
-      sum.filter_pj += e.filter_pj;
-      sum.selector_pj += e.selector_pj;
-      sum.attention_pj += e.attention_pj;
-      sum.softmax_pj += e.softmax_pj;
-      sum.sram_pj += e.sram_pj;
-      sum.dram_pj += e.dram_pj;
-      sum.static_pj += e.static_pj;
-    }
+    for (auto& j : p.jobs)
+      if (j.outcome.error == ENERGON_ERR_NONE) sum += platform::job_energy(table, hw, j);
   } catch (const std::exception& e) {
     g.set("error", std::string(e.what()), "", "Energy could not be estimated");
     return;

@@ -39,6 +39,11 @@ struct EnergyBreakdown {
   double filter_pj = 0, selector_pj = 0, attention_pj = 0, softmax_pj = 0, sram_pj = 0, dram_pj = 0,
          static_pj = 0;
   double total_pj() const;
+  EnergyBreakdown& operator+=(const EnergyBreakdown& o) {
+    filter_pj += o.filter_pj, selector_pj += o.selector_pj, attention_pj += o.attention_pj;
+    softmax_pj += o.softmax_pj, sram_pj += o.sram_pj, dram_pj += o.dram_pj, static_pj += o.static_pj;
+    return *this;
+  }
 };
 
 /// Energy of `activity` with `table`; `dram_standard` is "ddr4", "lpddr4" or "hbm2" (see

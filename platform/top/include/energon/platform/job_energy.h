@@ -1,0 +1,16 @@
+// Energy of one job the platform ran: its descriptor, outcome and datapath figures turned into
+// activity (modules/energy) with the preset's buffer size and clock. One place for the VP and
+// the real-model reports.
+#pragma once
+
+#include "energon/hw/energy.h"
+#include "energon/hw/energy_table.h"
+#include "energon/platform/job_monitor.h"
+#include "energon/platform/platform_config.h"
+
+namespace energon::platform {
+
+/// Throws hw::EnergyConfigError when the table lacks the preset's DRAM standard.
+hw::EnergyBreakdown job_energy(const hw::EnergyTable& table, const PlatformConfig& hw, const JobRecord& job);
+
+}  // namespace energon::platform
