@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "energon/platform/attention_app.h"
+#include "energon/checks/attention_app.h"
 #include "platform_fixture.h"
 
 using namespace energon;
@@ -26,7 +26,7 @@ TEST_CASE("platform: probe reads ID and VERSION through the router, off-map read
   REQUIRE(head == 0);
   REQUIRE(off_map == 0xFFFFFFFFu);
   REQUIRE(bench.top.cpu.stats().bus_errors == 1);
-  REQUIRE(bench.top.controller.peek(ENERGON_REG_QUEUE_SIZE) == 16);
+  REQUIRE(bench.top.accelerator.peek(ENERGON_REG_QUEUE_SIZE) == 16);
   REQUIRE(bench.top.router.decode(platform::kAccelRegBase, 4) != nullptr);
   REQUIRE(bench.top.router.decode(0, 64)->name == "dram");
 }

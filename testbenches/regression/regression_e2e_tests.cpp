@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "energon/platform/attention_app.h"
+#include "energon/checks/attention_app.h"
 #include "energon/workload/workload.h"
 #include "platform_fixture.h"
 
@@ -32,13 +32,13 @@ void run_e2e(const std::string& name, Policy policy,
              uint32_t queue_depth = 1) {
   const workload::Workload w = regression_workload(name);
   test::PlatformBench bench(timing);
-  platform::AppConfig cfg;
+  checks::AppConfig cfg;
   cfg.reg_base = platform::kAccelRegBase;
   cfg.filter = policy == Policy::dense  ? FilterConfig::dense()
                : policy == Policy::topk ? FilterConfig::topk_fraction(65536 / 8)
                                         : FilterConfig::energon_default();
   cfg.queue_depth = queue_depth;
-  platform::AttentionApp app(
+  checks::AttentionApp app(
       std::min(layers, w.layers), [&](uint32_t l) { return workload::make_layer(w, l); }, cfg);
   bench.run(std::ref(app));
   INFO(name << " " << to_string(policy) << ": " << app.result().error);

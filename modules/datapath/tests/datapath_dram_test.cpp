@@ -11,6 +11,7 @@
 #include "energon/hw/dram.h"
 #include "job_image.h"
 #include "test_memory.h"
+#include "energon/config/dram_yaml.h"
 
 using namespace energon;
 using namespace energon::hw;

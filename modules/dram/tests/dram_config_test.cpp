@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dram_stimulus.h"
+#include "energon/config/dram_yaml.h"
 
 using namespace energon::hw;
 namespace fs = std::filesystem;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "dram_stimulus.h"
+#include "energon/config/dram_yaml.h"
 
 using namespace energon::hw;
 using energon::hw::test::Access;

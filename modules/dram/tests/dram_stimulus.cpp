@@ -1,4 +1,5 @@
 #include "dram_stimulus.h"
+#include "energon/config/dram_yaml.h"
 
 #include <cmath>
 

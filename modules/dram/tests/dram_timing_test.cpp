@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "dram_stimulus.h"
+#include "energon/config/dram_yaml.h"
 
 using namespace energon::hw;
 using energon::hw::test::Access;

@@ -3,6 +3,7 @@
 
 #include "energon/hw/energy.h"
 #include "test_table.h"
+#include "energon/config/energy_yaml.h"
 
 using namespace energon::hw;
 

@@ -3,6 +3,7 @@
 
 #include "energon/hw/energy.h"
 #include "energon/hw/job_if.h"
+#include "energon/config/energy_yaml.h"
 
 using namespace energon::hw;
 

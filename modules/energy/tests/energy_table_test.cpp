@@ -10,6 +10,7 @@
 
 #include "energon/hw/energy_table.h"
 #include "test_table.h"
+#include "energon/config/energy_yaml.h"
 
 using namespace energon::hw;
 

@@ -119,17 +119,18 @@ void LlmApp::operator()(HostCpu& cpu) {
 
   AcceleratorAttention backend(cpu, dev, config_.filter, config_.context, config_.timeout_us);
   llama::Transformer net(loaded_.model, backend, config_.context);
-  std::unique_ptr<llm_eval::GoldenAttention> golden;
+  std::unique_ptr<llama::CountingAttentionBackend> golden;
   std::unique_ptr<llama::Transformer> shadow;
   if (config_.check) {
-    golden = std::make_unique<llm_eval::GoldenAttention>(config_.filter);
+    if (!config_.shadow) throw std::runtime_error("check requested but no shadow backend given (LlmAppConfig.shadow)");
+    golden = config_.shadow(config_.filter);
     shadow = std::make_unique<llama::Transformer>(loaded_.model, *golden, config_.context);
   }
   // Copies the backend's figures out even when a step throws.
   struct Collect {
     LlmApp& app;
     AcceleratorAttention& backend;
-    llm_eval::GoldenAttention* golden;
+    llama::CountingAttentionBackend* golden;
     llama::Transformer& net;
     ~Collect() {
       LlmAppResult& r = app.result_;

@@ -119,7 +119,7 @@ LlmRun run_llm(const llama::LoadedModel& loaded, const PlatformConfig& hw, Platf
   sc_core::sc_start();
   run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   run.app = app.result();
-  run.jobs = top.monitor.records();
+  run.jobs = top.jobs();
   run.dram = top.dram.stats();
   run.host = top.cpu.stats();
   run.end = sc_core::sc_time_stamp();
@@ -130,7 +130,8 @@ LlmRun run_llm(const llama::LoadedModel& loaded, const PlatformConfig& hw, Platf
   return run;
 }
 
-int run_llm_command(const LlmOptions& o, std::ostream& out, std::ostream& err) {
+int run_llm_command(const LlmOptions& o, const llama::ShadowFactory& shadow, std::ostream& out,
+                    std::ostream& err) {
   PlatformConfig hw;
   try {
     hw = load_platform_config(o.hw);
@@ -154,6 +155,7 @@ int run_llm_command(const LlmOptions& o, std::ostream& out, std::ostream& err) {
     cfg.seed = o.seed;
     cfg.context = o.context;
     cfg.check = o.check;
+    cfg.shadow = shadow;
     if (o.generate) cfg.prompt = loaded.tokenizer.encode(o.prompt, true, false);
     if (o.eval) {
       if (o.eval_length > loaded.model.config.seq_len)
@@ -209,8 +211,5 @@ int run_llm_command(const LlmOptions& o, std::ostream& out, std::ostream& err) {
   return ok ? 0 : 1;
 }
 
-int run_llm_command(const LlmOptions& o, std::ostream& out) {
-  return run_llm_command(o, out, std::cerr);
-}
 
 }  // namespace energon::platform::llm

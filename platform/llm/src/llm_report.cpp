@@ -7,6 +7,7 @@
 
 #include "energon/hw/energy_table.h"
 #include "energon/platform/job_energy.h"
+#include "energon/config/energy_yaml.h"
 
 namespace energon::platform::llm {
 
@@ -55,7 +56,7 @@ std::vector<LayerFigures> layer_figures(const LlmRun& run, const PlatformConfig&
   const OffloadRecord* prev = nullptr;
   for (size_t i = 0; i < recs.size(); ++i) {
     const OffloadRecord& r = recs[i];
-    const JobRecord& j = run.jobs[i];
+    const hw::JobRecord& j = run.jobs[i];
     if (j.desc.n_k != r.n_k || j.desc.n_q != r.n_q || j.desc.heads != r.heads)
       throw std::runtime_error("report: job " + std::to_string(i) +
                                " does not match the descriptor submitted");

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "energon/checks/golden_shadow.h"
 #include "energon/platform/llm/llm_command.h"
 
 int sc_main(int argc, char* argv[]) {
@@ -12,5 +13,5 @@ int sc_main(int argc, char* argv[]) {
   sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DISPLAY);
   // The host program ends the run with sc_stop(): not news.
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-  return run_llm_command(*parsed.options, std::cout, std::cerr);
+  return run_llm_command(*parsed.options, energon::checks::golden_shadow(), std::cout, std::cerr);
 }

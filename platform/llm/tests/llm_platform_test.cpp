@@ -9,7 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "energon/checks/golden_shadow.h"
 #include "energon/llama/sampler.h"
+#include "energon/llm_eval/golden_attention.h"
 #include "energon/llama/transformer.h"
 #include "energon/platform/llm/host_network_cost.h"
 #include "energon/platform/llm/llm_command.h"
@@ -41,6 +43,7 @@ llama::LoadedModel load() {
 
 LlmAppConfig config(const llama::LoadedModel& m, const FilterConfig& f, LlmMode mode, uint32_t steps) {
   LlmAppConfig c;
+  c.shadow = checks::golden_shadow();
   c.filter = f;
   c.mode = mode;
   c.prompt = m.tokenizer.encode("Once upon a time", true, false);
@@ -158,6 +161,7 @@ TEST_CASE("llm quality figures through the platform equal the golden backend's",
   SKIP_WITHOUT_MODEL();
   const llama::LoadedModel m = load();
   LlmAppConfig c;
+  c.shadow = checks::golden_shadow();
   c.filter = FilterConfig::energon_default();
   c.mode = LlmMode::whole;
   c.eval = llama::sample_eval_set(m.model, 2, 32, 1.0f, 1);
@@ -191,7 +195,7 @@ TEST_CASE("llm command prints the text and writes the JSON report", "[llm]") {
   std::ostringstream out, err;
   const LlmParseOutcome p = parse_llm_options(11, argv, out, err);
   REQUIRE(p.options);
-  REQUIRE(run_llm_command(*p.options, out, err) == 0);
+  REQUIRE(run_llm_command(*p.options, checks::golden_shadow(), out, err) == 0);
   INFO(out.str() << err.str());
   CHECK(out.str().rfind("Once upon a time", 0) == 0);
   CHECK(out.str().find("bit-exact vs golden: yes") != std::string::npos);
@@ -226,13 +230,13 @@ TEST_CASE("llm command rejects bad options and model files with a clear message"
   o.model = "/nonexistent/dir/stories.bin";
   o.tokenizer = "/nonexistent/dir/tok512.bin";
   err.str("");
-  CHECK(run_llm_command(o, out, err) == 2);
+  CHECK(run_llm_command(o, checks::golden_shadow(), out, err) == 2);
   CHECK(err.str().find("/nonexistent/dir/stories.bin") != std::string::npos);
   if (have_model()) {
     o.model = kBin;
     o.tokenizer = "";  // a llama2.c checkpoint needs its tokenizer file
     err.str("");
-    CHECK(run_llm_command(o, out, err) == 2);
+    CHECK(run_llm_command(o, checks::golden_shadow(), out, err) == 2);
     CHECK(err.str().find("tokenizer") != std::string::npos);
   }
 }

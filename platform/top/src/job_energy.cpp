@@ -2,7 +2,7 @@
 
 namespace energon::platform {
 
-hw::EnergyBreakdown job_energy(const hw::EnergyTable& table, const PlatformConfig& hw, const JobRecord& job) {
+hw::EnergyBreakdown job_energy(const hw::EnergyTable& table, const PlatformConfig& hw, const hw::JobRecord& job) {
   hw::JobContext ctx;
   for (uint64_t b : job.datapath.fetch.sram_bytes) ctx.sram_hit_bytes += b;
   ctx.sram_array_bytes = hw.accel.sram_bytes / 2;  // the fetch unit gives a kv head half the buffer

@@ -22,36 +22,26 @@ HostCpuConfig Platform::host_config(const PlatformConfig& c, PlatformTiming t) {
   return h;
 }
 
-hw::ControllerConfig Platform::controller_config(const PlatformConfig& c) {
-  hw::ControllerConfig cc;
-  cc.clock_period = sc_core::sc_time(c.accel.period_ps(), sc_core::SC_PS);
-  return cc;
-}
-
 Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& config, PlatformTiming timing)
     : sc_module(name),
       irq("irq"),
       cpu("cpu", host_config(config, timing)),
       router("router"),
       dram("dram", config.dram),
-      controller("controller", controller_config(config)),
-      datapath("datapath", with_timing(config, timing).accel),
-      monitor("monitor", datapath),
+      accelerator("accelerator", with_timing(config, timing).accel),
       config_(with_timing(config, timing)),
       timing_(timing) {
-  // Initiators: host CPU, controller (descriptors), datapath (tensors).
+  // Initiators: host CPU, accelerator (descriptors and tensors through its one socket).
   cpu.bus.bind(router.target_socket);
-  controller.mem.bind(router.target_socket);
-  datapath.mem.bind(router.target_socket);
+  accelerator.mem.bind(router.target_socket);
   // Targets in index order: 0 DRAM, 1 accelerator registers.
   router.initiator_socket.bind(dram.tgt);
-  router.initiator_socket.bind(controller.regs);
+  router.initiator_socket.bind(accelerator.regs);
   router.map(kDramBase, window_of(config_), 0, "dram");
   router.map(kAccelRegBase, ENERGON_REG_SPACE_BYTES, 1, "energon_regs");
-  controller.datapath.bind(monitor.in);
-  monitor.out.bind(datapath.job);
-  controller.irq.bind(irq);
+  accelerator.irq.bind(irq);
   cpu.irq.bind(irq);
+  accelerator.on_job([this](const hw::JobRecord& r) { jobs_.push_back(r); });
 }
 
 uint64_t Platform::dram_window() const {

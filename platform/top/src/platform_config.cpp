@@ -1,5 +1,7 @@
 #include "energon/platform/platform_config.h"
-#include "energon/named_config.h"
+#include "energon/config/named_config.h"
+#include "energon/config/accel_yaml.h"
+#include "energon/config/dram_yaml.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -14,7 +16,7 @@ namespace energon::platform {
 namespace fs = std::filesystem;
 using hw::ConfigError;
 
-static const NamedConfigDir kPresets("ENERGON_PLATFORM_PRESETS_DIR", ENERGON_PLATFORM_PRESETS_DEFAULT_DIR);
+static const NamedConfigDir kPresets("ENERGON_PLATFORM_PRESETS_DIR", "presets");
 
 std::string platform_presets_dir() { return kPresets.dir(); }
 

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "energon/checks/golden_shadow.h"
 #include "energon/platform/llm/llm_command.h"
 #include "energon/platform/platform_config.h"
 #include "energon/stats/stats.h"
@@ -28,7 +29,7 @@ int run_model(int argc, char* argv[]) {
   if (!parsed.options) return parsed.exit_code;
   sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DISPLAY);
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-  return run_llm_command(*parsed.options, std::cout, std::cerr);
+  return run_llm_command(*parsed.options, energon::checks::golden_shadow(), std::cout, std::cerr);
 }
 }  // namespace
 

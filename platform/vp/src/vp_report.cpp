@@ -8,6 +8,7 @@
 #include "energon/fw/energon_fw.h"
 #include "energon/hw/energy.h"
 #include "energon/platform/job_energy.h"
+#include "energon/config/energy_yaml.h"
 
 namespace energon::vp {
 

@@ -6,7 +6,7 @@
 
 namespace energon::vp {
 
-static double kept_fraction(const platform::AppResult& r) {
+static double kept_fraction(const checks::AppResult& r) {
   uint64_t allowed = 0, kept = 0;
   for (auto& l : r.layers) {
     allowed += l.hw.allowed;
@@ -33,21 +33,21 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
       const double frac = o.topk_fraction ? *o.topk_fraction : (mpmrf_kept > 0 ? mpmrf_kept : 0.25);
       PassResult pass;
       pass.filter = filter_for(o, p, frac);
-      platform::AppConfig cfg;
+      checks::AppConfig cfg;
       cfg.reg_base = platform::kAccelRegBase;
       cfg.filter = pass.filter;
       cfg.queue_depth = o.queue_depth;
       cfg.check = o.check;
-      const size_t first_job = top.monitor.records().size();
+      const size_t first_job = top.jobs().size();
       top.dram.reset_stats();
-      platform::AttentionApp app(
+      checks::AttentionApp app(
           layers, [&](uint32_t l) { return workload::make_layer(w, l); }, cfg);
       const uint64_t mark = cpu.alloc_mark();
       app(cpu);
       cpu.release_to(mark);
       pass.app = app.result();
       pass.dram = top.dram.stats();
-      pass.jobs.assign(top.monitor.records().begin() + long(first_job), top.monitor.records().end());
+      pass.jobs.assign(top.jobs().begin() + long(first_job), top.jobs().end());
       pass.host = cpu.stats();
       result.check_wall_s += pass.app.check_wall_s;
       if (p == Policy::mpmrf) mpmrf_kept = kept_fraction(pass.app);

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "energon/hw/dram_stats.h"
-#include "energon/platform/attention_app.h"
-#include "energon/platform/job_monitor.h"
+#include "energon/checks/attention_app.h"
+#include "energon/hw/accelerator.h"
 #include "energon/platform/platform_config.h"
 #include "energon/workload/workload.h"
 #include "vp_options.h"
@@ -16,9 +16,9 @@ namespace energon::vp {
 
 struct PassResult {
   FilterConfig filter;
-  platform::AppResult app;
+  checks::AppResult app;
   hw::DramStats dram;                     ///< DRAM model statistics of this pass
-  std::vector<platform::JobRecord> jobs;  ///< per-job datapath figures
+  std::vector<hw::JobRecord> jobs;  ///< per-job datapath figures
   platform::HostCpuStats host;            ///< host counters at the end of the pass (cumulative)
 };
 

@@ -16,6 +16,7 @@
 #include "energon/hw/accel_config.h"
 #include "energon/hw/datapath.h"
 #include "energon/hw/dram.h"
+#include "energon/config/dram_yaml.h"
 
 namespace po = boost::program_options;
 using namespace sc_core;

@@ -1,5 +1,5 @@
 #include "energon/workload/workload.h"
-#include "energon/named_config.h"
+#include "energon/config/named_config.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -10,10 +10,6 @@
 #include "npy_tensor.h"
 #include "workload_raw.h"
 
-#ifndef ENERGON_WORKLOADS_DEFAULT_DIR
-#error "ENERGON_WORKLOADS_DEFAULT_DIR must point at workloads/models"
-#endif
-
 namespace energon::workload {
 
 namespace fs = std::filesystem;
@@ -22,7 +18,7 @@ const char* to_string(DataSource s) {
   return s == DataSource::npy ? "npy" : "synthetic";
 }
 
-static const NamedConfigDir kWorkloads("ENERGON_WORKLOADS_DIR", ENERGON_WORKLOADS_DEFAULT_DIR);
+static const NamedConfigDir kWorkloads("ENERGON_WORKLOADS_DIR", "workloads");
 
 std::string workloads_dir() { return kWorkloads.dir(); }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "energon/config/named_config.h"
 #include "energon/workload/workload.h"
 #include "workload_test_dir.h"
 
@@ -68,7 +69,7 @@ TEST_CASE("workload_builtin_models_load_and_validate") {
 }
 
 TEST_CASE("workload_lookup_by_path_and_env_dir") {
-  const Workload by_path = load_workload(std::string(ENERGON_WORKLOADS_DEFAULT_DIR) + "/bert-base-128.yaml");
+  const Workload by_path = load_workload(std::string(ENERGON_WORKLOADS_SOURCE_DIR) + "/bert-base-128.yaml");
   CHECK(by_path.name == "bert-base-128");
 
   test::TestDir dir("lookup");
@@ -88,7 +89,9 @@ TEST_CASE("workload_lookup_by_path_and_env_dir") {
     CHECK_THAT(e.what(), Contains("built-in workloads: tiny"));
   }
   ::unsetenv("ENERGON_WORKLOADS_DIR");
-  CHECK(workloads_dir() == ENERGON_WORKLOADS_DEFAULT_DIR);
+  // Without the variable the folder is <data root>/workloads, never the source tree.
+  CHECK(workloads_dir() == energon::data_root() + "/workloads");
+  CHECK(workloads_dir().find(ENERGON_WORKLOADS_SOURCE_DIR) == std::string::npos);
 }
 
 TEST_CASE("workload_defaults_and_explicit_shape") {
@@ -223,7 +226,7 @@ TEST_CASE("workload_bad_file_and_layer_errors") {
   } catch (const WorkloadError& e) {
     CHECK(std::string(e.what()) == "/nonexistent/dir/model.yaml: cannot open workload file");
   }
-  const std::string folder = std::string(ENERGON_WORKLOADS_DEFAULT_DIR) + "/";
+  const std::string folder = std::string(ENERGON_WORKLOADS_SOURCE_DIR) + "/";
   CHECK_THROWS_WITH(load_workload(folder), folder + ": is a folder, expected a workload YAML file");
   const Workload w = parse_workload(kBase, "bert.yaml");
   try {

@@ -1,5 +1,5 @@
-// DRAM configuration: the validated runtime struct, its YAML loader and the preset lookup.
-// The YAML parse layer (plain structs with optional fields) lives in src/dram_config.cpp.
+// DRAM configuration: the validated runtime struct. Its YAML loader and the preset lookup are
+// in the config library (energon/config/dram_yaml.h).
 #pragma once
 
 #include <cstdint>
@@ -83,18 +83,8 @@ struct DramConfig {
 /// Checks a DramConfig built or edited in code; throws DramConfigError naming the field.
 void validate_dram_config(const DramConfig& config);
 
-/// Loads a preset by name (<presets dir>/<name>.yaml) or a YAML file by path.
-/// The presets dir is $ENERGON_DRAM_PRESETS_DIR if set, else modules/dram/presets.
-DramConfig load_dram_config(const std::string& preset_name_or_path);
-
-/// Parses YAML text; `origin` names the text in error messages.
-DramConfig parse_dram_config(const std::string& yaml_text, const std::string& origin);
-
-/// Directory presets are resolved from.
-std::string dram_presets_dir();
-
-/// Names of the presets found in dram_presets_dir(), sorted.
-std::vector<std::string> dram_preset_names();
+/// Bits of the burst index that `field` takes (log2 of its count; column: columns / burst_length).
+unsigned dram_field_bits(const DramConfig& config, DramField field);
 
 const char* to_string(DramField field);
 

@@ -1,6 +1,6 @@
 // Energy table: energy per operation, per on-chip buffer byte and per DRAM bit, each value
-// with the published source it comes from. Loaded from modules/energy/tables/<name>.yaml.
-// The YAML parse layer (plain structs with optional fields) lives in src/energy_table.cpp.
+// with the published source it comes from. Loaded from <data root>/energy/<name>.yaml by the
+// config library (energon/config/energy_yaml.h).
 #pragma once
 
 #include <cstdint>
@@ -74,21 +74,8 @@ struct EnergyTable {
   std::vector<EnergyEntry> entries() const;
 };
 
-/// Loads a table by name (<tables dir>/<name>.yaml) or a YAML file by path. The tables dir is
-/// $ENERGON_ENERGY_TABLES_DIR if set, else modules/energy/tables. Default table: "energon-45nm".
-EnergyTable load_energy_table(const std::string& name_or_path = "energon-45nm");
-
-/// Parses YAML text; `origin` names the text in error messages.
-EnergyTable parse_energy_table(const std::string& yaml_text, const std::string& origin);
-
 /// Checks a table built or edited in code; throws EnergyConfigError naming the key.
 void validate_energy_table(const EnergyTable& table);
-
-/// Directory table names are resolved from.
-std::string energy_tables_dir();
-
-/// Names of the tables found in energy_tables_dir(), sorted.
-std::vector<std::string> energy_table_names();
 
 /// DRAM standard of a DRAM preset name: "lpddr4-4266" → "lpddr4", "ddr4-3200" → "ddr4", "hbm2" → "hbm2".
 std::string dram_standard_of(const std::string& dram_preset_name);

@@ -5,12 +5,12 @@
 
 #include "energon/hw/energy.h"
 #include "energon/hw/energy_table.h"
-#include "energon/platform/job_monitor.h"
+#include "energon/hw/accelerator.h"
 #include "energon/platform/platform_config.h"
 
 namespace energon::platform {
 
 /// Throws hw::EnergyConfigError when the table lacks the preset's DRAM standard.
-hw::EnergyBreakdown job_energy(const hw::EnergyTable& table, const PlatformConfig& hw, const JobRecord& job);
+hw::EnergyBreakdown job_energy(const hw::EnergyTable& table, const PlatformConfig& hw, const hw::JobRecord& job);
 
 }  // namespace energon::platform

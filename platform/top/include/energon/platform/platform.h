@@ -1,16 +1,17 @@
-// The Energon virtual platform: host CPU, router, DRAM, controller, datapath and the
-// interrupt line, wired per the address map of address_map.h (docs/architecture.md).
+// The Energon virtual platform: host CPU, router, DRAM and the accelerator IP with its interrupt
+// line, wired per the address map of address_map.h (docs/architecture.md). The accelerator is
+// used exactly as an integrator uses it (docs/integration.md): its three ports and its config.
 #pragma once
 
 #include <systemc>
 
-#include "energon/hw/controller.h"
-#include "energon/hw/datapath.h"
+#include <vector>
+
+#include "energon/hw/accelerator.h"
 #include "energon/hw/dram.h"
 #include "energon/hw/router.h"
 #include "energon/platform/address_map.h"
 #include "energon/platform/host_cpu.h"
-#include "energon/platform/job_monitor.h"
 #include "energon/platform/platform_config.h"
 
 namespace energon::platform {
@@ -28,22 +29,22 @@ class Platform : public sc_core::sc_module {
   const PlatformConfig& config() const { return config_; }
   PlatformTiming timing() const { return timing_; }
   uint64_t dram_window() const;
+  /// Every job the accelerator ran, in order (its on_job records).
+  const std::vector<hw::JobRecord>& jobs() const { return jobs_; }
 
   sc_core::sc_signal<bool> irq;
   HostCpu cpu;
   hw::Router router;
   hw::Dram dram;
-  hw::Controller controller;
-  hw::Datapath datapath;
-  JobMonitor monitor;
+  hw::Accelerator accelerator;
 
  private:
   static PlatformConfig with_timing(PlatformConfig c, PlatformTiming t);
   static HostCpuConfig host_config(const PlatformConfig& c, PlatformTiming t);
-  static hw::ControllerConfig controller_config(const PlatformConfig& c);
 
   PlatformConfig config_;
   PlatformTiming timing_;
+  std::vector<hw::JobRecord> jobs_;
 };
 
 }  // namespace energon::platform

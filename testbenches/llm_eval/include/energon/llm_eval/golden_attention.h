@@ -12,20 +12,15 @@
 
 namespace energon::llm_eval {
 
-/// Kept-key counts of one layer (or one head of it), summed over every job it ran.
-struct KeptCounts {
-  uint64_t allowed = 0, kept = 0;
-  double fraction() const { return allowed ? double(kept) / double(allowed) : 0.0; }
-};
+using llama::KeptCounts;
 
-class GoldenAttention : public llama::AttentionBackend {
+class GoldenAttention : public llama::CountingAttentionBackend {
  public:
   explicit GoldenAttention(const FilterConfig& filter) : filter_(filter) {}
   void attend(uint32_t layer, const FloatLayer& qkv, float* out) override;
 
-  const std::vector<KeptCounts>& per_layer() const { return per_layer_; }
-  /// [layer][head]
-  const std::vector<std::vector<KeptCounts>>& per_head() const { return per_head_; }
+  const std::vector<KeptCounts>& per_layer() const override { return per_layer_; }
+  const std::vector<std::vector<KeptCounts>>& per_head() const override { return per_head_; }
   KeptCounts total() const;
   uint64_t jobs() const { return jobs_; }
 

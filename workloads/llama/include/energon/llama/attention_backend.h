@@ -3,6 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
 
 #include "energon/attention_job.h"
 
@@ -21,5 +24,22 @@ struct AttentionBackend {
 struct FloatAttention : AttentionBackend {
   void attend(uint32_t layer, const FloatLayer& qkv, float* out) override;
 };
+
+/// Kept-key counts of one layer (or one head of it), summed over every job it ran.
+struct KeptCounts {
+  uint64_t allowed = 0, kept = 0;
+  double fraction() const { return allowed ? double(kept) / double(allowed) : 0.0; }
+};
+
+/// A backend that also counts the keys it kept, per layer and per head: the backend of a shadow
+/// network that checks a platform run (the golden one lives in testbenches/checks).
+struct CountingAttentionBackend : AttentionBackend {
+  virtual const std::vector<KeptCounts>& per_layer() const = 0;
+  /// [layer][head]
+  virtual const std::vector<std::vector<KeptCounts>>& per_head() const = 0;
+};
+
+/// Makes the shadow backend of a run under `filter`.
+using ShadowFactory = std::function<std::unique_ptr<CountingAttentionBackend>(const FilterConfig& filter)>;
 
 }  // namespace energon::llama

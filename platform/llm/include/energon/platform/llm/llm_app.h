@@ -2,7 +2,9 @@
 // layer offloaded to the accelerator (AcceleratorAttention), charges the network's host work
 // with HostNetworkCost, generates text (greedy or seeded temperature sampling) and/or measures
 // quality on an evaluation set. A shadow network with the golden backend runs on the same tokens
-// outside simulated time: the testbench's bit-exactness check and per-head kept counts.
+// outside simulated time: the testbench's bit-exactness check and per-head kept counts. The
+// shadow backend is given by the caller (testbenches/checks: the golden one), so the platform
+// never links the golden model.
 #pragma once
 
 #include <systemc>
@@ -16,7 +18,7 @@
 #include "energon/llama/model_loader.h"
 #include "energon/llama/quality.h"
 #include "energon/llama/transformer.h"
-#include "energon/llm_eval/golden_attention.h"
+#include "energon/llama/attention_backend.h"
 #include "energon/platform/host_cpu.h"
 #include "energon/platform/llm/accelerator_attention.h"
 #include "energon/platform/llm/host_network_cost.h"
@@ -45,7 +47,8 @@ struct LlmAppConfig {
   uint32_t ring_entries = 16;
   uint32_t timeout_us = 1000000;  ///< simulated time allowed for one batch
   HostNetworkCost network;
-  bool check = true;                  ///< run the golden shadow network and compare logits
+  bool check = true;                  ///< run the shadow network and compare logits
+  llama::ShadowFactory shadow;        ///< the shadow network's backend (required with check)
   std::vector<llama::EvalText> eval;  ///< evaluation texts; empty = no quality figures
 };
 
@@ -79,8 +82,8 @@ struct LlmAppResult {
   uint64_t batches = 0;
   energon_counters_t counters{};  ///< PERF_* at the end
   LogitCheck check;
-  std::vector<llm_eval::KeptCounts> golden_per_layer;  ///< golden shadow's counts
-  std::vector<std::vector<llm_eval::KeptCounts>> golden_per_head;
+  std::vector<llama::KeptCounts> golden_per_layer;  ///< golden shadow's counts
+  std::vector<std::vector<llama::KeptCounts>> golden_per_head;
   bool evaluated = false;
   llama::QualityFigures quality;         ///< platform vs float on the eval set
   llama::QualityFigures golden_quality;  ///< golden backend vs float (equal when bit-exact)

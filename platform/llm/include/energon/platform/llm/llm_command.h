@@ -12,7 +12,7 @@
 #include "energon/attention_job.h"
 #include "energon/hw/dram_stats.h"
 #include "energon/llama/model_loader.h"
-#include "energon/platform/job_monitor.h"
+#include "energon/hw/accelerator.h"
 #include "energon/platform/llm/llm_app.h"
 #include "energon/platform/platform.h"
 #include "energon/platform/platform_config.h"
@@ -57,7 +57,7 @@ FilterConfig filter_of(const LlmOptions& o);
 /// Everything one run produced.
 struct LlmRun {
   LlmAppResult app;
-  std::vector<JobRecord> jobs;  ///< per-job datapath figures, same order as app.records
+  std::vector<hw::JobRecord> jobs;  ///< per-job datapath figures, same order as app.records
   hw::DramStats dram;           ///< DRAM model statistics
   HostCpuStats host;
   sc_core::sc_time end;  ///< simulated time at the end
@@ -73,8 +73,8 @@ LlmRun run_llm(const llama::LoadedModel& loaded, const PlatformConfig& hw, Platf
 /// The command: loads the preset and the model, runs, prints the text and the report to `out`
 /// (and JSON to o.json_path). Returns 0 on success, 2 for bad options / files (message to
 /// `err`, naming the file), 1 when the simulation fails or the golden check finds a mismatch.
-int run_llm_command(const LlmOptions& o, std::ostream& out, std::ostream& err);
-/// Same with errors to std::cerr.
-int run_llm_command(const LlmOptions& o, std::ostream& out);
+/// `shadow` makes the backend of the shadow network that checks the run (o.check).
+int run_llm_command(const LlmOptions& o, const llama::ShadowFactory& shadow, std::ostream& out,
+                    std::ostream& err);
 
 }  // namespace energon::platform::llm

@@ -22,7 +22,7 @@ struct LayerFigures {
   uint64_t filter_bound = 0, attention_bound = 0, memory_bound = 0;
   double latency_ns = 0;                          ///< host view: doorbell to interrupt handled, per batch
   double energy_pj = -1;                          ///< < 0 when the energy model is not built in
-  std::vector<llm_eval::KeptCounts> per_kv_head;  ///< hardware result blocks (resident descriptors)
+  std::vector<llama::KeptCounts> per_kv_head;  ///< hardware result blocks (resident descriptors)
 };
 
 /// Per-layer figures from the run's records joined with the platform's job records (same order;

@@ -1,4 +1,4 @@
-#include "energon/named_config.h"
+#include "energon/config/named_config.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -10,9 +10,43 @@ namespace fs = std::filesystem;
 
 namespace energon {
 
+#ifndef ENERGON_INSTALL_DATA_DIR
+#error "ENERGON_INSTALL_DATA_DIR must name <install prefix>/share/energon-vp"
+#endif
+
+namespace {
+
+std::string& program_data_root() {
+  static std::string root;
+  return root;
+}
+
+bool is_dir(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_directory(p, ec);
+}
+
+}  // namespace
+
+void set_data_root(const std::string& dir) {
+  program_data_root() = dir;
+}
+
+std::string data_root() {
+  if (!program_data_root().empty()) return program_data_root();
+  if (const char* env = std::getenv("ENERGON_VP_DATA_DIR"); env && *env) return env;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path beside = exe.parent_path().parent_path() / "share" / "energon-vp";
+    if (is_dir(beside)) return beside.string();
+  }
+  return ENERGON_INSTALL_DATA_DIR;
+}
+
 std::string NamedConfigDir::dir() const {
   if (const char* env = std::getenv(env_var_); env && *env) return env;
-  return default_dir_;
+  return (fs::path(data_root()) / subdir_).string();
 }
 
 std::vector<std::string> NamedConfigDir::names() const {

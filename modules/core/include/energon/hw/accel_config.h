@@ -1,14 +1,11 @@
-// Accelerator datapath parameters (the `accelerator:` section of a hardware preset YAML):
-// clock, multiplier counts, selector and softmax throughput, buffers, timing fidelity.
+// Accelerator parameters (the `accelerator:` section of a hardware preset YAML): the one clock,
+// controller latencies, the memory interface's burst size, multiplier counts, selector and
+// softmax throughput, buffers, timing fidelity. The only argument of hw::Accelerator.
 #pragma once
 
 #include <cstdint>
 #include <stdexcept>
 #include <string>
-
-namespace YAML {
-class Node;
-}
 
 namespace energon::hw {
 
@@ -24,7 +21,10 @@ enum class TimingMode : uint8_t { lt = 0, accurate = 1 };
 const char* to_string(TimingMode m);
 
 struct AccelConfig {
-  double clock_mhz = 1000.0;              ///< accelerator clock
+  double clock_mhz = 1000.0;              ///< accelerator clock: every inner block counts in it
+  uint32_t reg_access_cycles = 2;         ///< controller: latency annotated on every register access
+  uint32_t check_cycles = 4;              ///< controller: descriptor field checks, between fetch and dispatch
+  uint32_t max_burst_bytes = 4096;        ///< memory interface: largest transaction issued (0: no split)
   uint32_t fu_multipliers = 512;          ///< low-bit (4b×4b) multipliers of the filter engine
   uint32_t fu_lanes = 8;                  ///< keys the filter engine scores in parallel
   uint32_t fu_latency = 4;                ///< filter engine pipeline fill, cycles per round
@@ -52,14 +52,6 @@ struct AccelConfig {
 
 /// Empty string when valid, else what is wrong (names the field).
 std::string validate(const AccelConfig& c);
-
-/// Parses an `accelerator:` YAML mapping. Keys: preset (energon-edge | energon-server, the
-/// starting values), clock_mhz, fu_multipliers, fu_lanes, fu_latency, au_qk_multipliers,
-/// au_v_multipliers, au_latency, softmax_lanes, softmax_latency, selector_elems_per_cycle,
-/// selector_latency, fifo_depth, q_tile_rows, sram_bytes, sram_bytes_per_cycle, timing (lt | accurate),
-/// lt_quantum_cycles. Unknown keys, wrong types and invalid values throw ConfigError naming
-/// `file` and the key.
-AccelConfig parse_accel_config(const YAML::Node& node, const std::string& file);
 
 /// The named preset ("energon-edge" or "energon-server"); throws ConfigError otherwise.
 AccelConfig accel_preset(const std::string& name);

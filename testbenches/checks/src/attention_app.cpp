@@ -1,11 +1,16 @@
-#include "energon/platform/attention_app.h"
+#include "energon/checks/attention_app.h"
 
 #include <chrono>
 #include <stdexcept>
 
 #include "energon/platform/job_placement.h"
 
-namespace energon::platform {
+namespace energon::checks {
+
+using platform::HostCpu;
+using platform::PlacedJob;
+using platform::place_job;
+using platform::read_output;
 
 bool AppResult::all_bit_exact() const {
   if (layers.empty()) return false;
@@ -27,7 +32,7 @@ void AttentionApp::fail(int status, const std::string& what) {
   }
 }
 
-void AttentionApp::operator()(HostCpu& cpu) {
+void AttentionApp::operator()(platform::HostCpu& cpu) {
   energon_dev_t dev;
   int rc = energon_init(&dev, cpu.hal(), config_.reg_base);
   if (rc == ENERGON_FW_OK) rc = energon_probe(&dev);
@@ -104,4 +109,4 @@ void AttentionApp::check_layer(const FloatLayer& layer, const std::vector<int16_
   result_.check_wall_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-}  // namespace energon::platform
+}  // namespace energon::checks

@@ -1,67 +1,14 @@
-#include "energon/hw/accel_config.h"
+// YAML → AccelConfig: the `accelerator:` section of a hardware preset.
+#include "energon/config/accel_yaml.h"
 
 #include <yaml-cpp/yaml.h>
 
-#include <cmath>
 #include <functional>
 #include <limits>
 #include <map>
-#include <sstream>
 #include <type_traits>
 
 namespace energon::hw {
-
-const char* to_string(TimingMode m) {
-  return m == TimingMode::accurate ? "accurate" : "lt";
-}
-
-AccelConfig AccelConfig::edge() {
-  return AccelConfig{};
-}
-
-AccelConfig AccelConfig::server() {
-  AccelConfig c;
-  c.fu_multipliers = 2048;
-  c.fu_lanes = 32;
-  c.au_qk_multipliers = 256;
-  c.au_v_multipliers = 256;
-  c.softmax_lanes = 32;
-  c.selector_elems_per_cycle = 32;
-  c.fifo_depth = 8;
-  c.sram_bytes = 1024 * 1024;
-  c.sram_bytes_per_cycle = 512;
-  return c;
-}
-
-AccelConfig accel_preset(const std::string& name) {
-  if (name == "energon-edge") return AccelConfig::edge();
-  if (name == "energon-server") return AccelConfig::server();
-  throw ConfigError("unknown accelerator preset '" + name + "' (expected energon-edge or energon-server)");
-}
-
-std::string validate(const AccelConfig& c) {
-  std::ostringstream e;
-  if (!(c.clock_mhz > 0.0) || !std::isfinite(c.clock_mhz))
-    e << "clock_mhz must be a positive number";
-  else if (c.fu_multipliers == 0 || c.fu_lanes == 0 || c.fu_multipliers % c.fu_lanes != 0)
-    e << "fu_multipliers (" << c.fu_multipliers << ") must be a non-zero multiple of fu_lanes (" << c.fu_lanes
-      << ")";
-  else if (c.au_qk_multipliers == 0 || c.au_v_multipliers == 0)
-    e << "au_qk_multipliers and au_v_multipliers must be at least 1";
-  else if (c.softmax_lanes == 0)
-    e << "softmax_lanes must be at least 1";
-  else if (c.selector_elems_per_cycle == 0)
-    e << "selector_elems_per_cycle must be at least 1";
-  else if (c.fifo_depth == 0)
-    e << "fifo_depth must be at least 1";
-  else if (c.q_tile_rows == 0)
-    e << "q_tile_rows must be at least 1";
-  else if (c.sram_bytes_per_cycle == 0)
-    e << "sram_bytes_per_cycle must be at least 1";
-  else if (c.lt_quantum_cycles == 0)
-    e << "lt_quantum_cycles must be at least 1";
-  return e.str();
-}
 
 namespace {
 
@@ -106,6 +53,9 @@ AccelConfig parse_accel_config(const YAML::Node& node, const std::string& file) 
       {"preset", [](const YAML::Node&, const std::string&) {}},
       {"clock_mhz",
        [&](const YAML::Node& v, const std::string& k) { c.clock_mhz = read_scalar<double>(v, file, k); }},
+      {"reg_access_cycles", u32(c.reg_access_cycles)},
+      {"check_cycles", u32(c.check_cycles)},
+      {"max_burst_bytes", u32(c.max_burst_bytes)},
       {"fu_multipliers", u32(c.fu_multipliers)},
       {"fu_lanes", u32(c.fu_lanes)},
       {"fu_latency", u32(c.fu_latency)},

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "energon/hw/accel_config.h"
+#include "energon/config/accel_yaml.h"
 
 using namespace energon::hw;
 

@@ -15,7 +15,7 @@
 #include "energon/golden/golden.h"
 #include "energon/platform/host_cpu.h"
 
-namespace energon::platform {
+namespace energon::checks {
 
 struct AppConfig {
   uint64_t reg_base = 0;  ///< accelerator register block
@@ -57,7 +57,7 @@ class AttentionApp {
  public:
   AttentionApp(uint32_t n_layers, LayerSource source, const AppConfig& config);
   /// The program: pass to HostCpu::load_program via a lambda or std::ref.
-  void operator()(HostCpu& cpu);
+  void operator()(platform::HostCpu& cpu);
   const AppResult& result() const { return result_; }
 
  private:
@@ -71,4 +71,4 @@ class AttentionApp {
   AppResult result_;
 };
 
-}  // namespace energon::platform
+}  // namespace energon::checks

@@ -1,0 +1,63 @@
+#include "energon/hw/accel_config.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace energon::hw {
+
+const char* to_string(TimingMode m) {
+  return m == TimingMode::accurate ? "accurate" : "lt";
+}
+
+AccelConfig AccelConfig::edge() {
+  return AccelConfig{};
+}
+
+AccelConfig AccelConfig::server() {
+  AccelConfig c;
+  c.fu_multipliers = 2048;
+  c.fu_lanes = 32;
+  c.au_qk_multipliers = 256;
+  c.au_v_multipliers = 256;
+  c.softmax_lanes = 32;
+  c.selector_elems_per_cycle = 32;
+  c.fifo_depth = 8;
+  c.sram_bytes = 1024 * 1024;
+  c.sram_bytes_per_cycle = 512;
+  return c;
+}
+
+AccelConfig accel_preset(const std::string& name) {
+  if (name == "energon-edge") return AccelConfig::edge();
+  if (name == "energon-server") return AccelConfig::server();
+  throw ConfigError("unknown accelerator preset '" + name + "' (expected energon-edge or energon-server)");
+}
+
+std::string validate(const AccelConfig& c) {
+  std::ostringstream e;
+  if (!(c.clock_mhz > 0.0) || !std::isfinite(c.clock_mhz))
+    e << "clock_mhz must be a positive number";
+  else if (c.fu_multipliers == 0 || c.fu_lanes == 0 || c.fu_multipliers % c.fu_lanes != 0)
+    e << "fu_multipliers (" << c.fu_multipliers << ") must be a non-zero multiple of fu_lanes (" << c.fu_lanes
+      << ")";
+  else if (c.au_qk_multipliers == 0 || c.au_v_multipliers == 0)
+    e << "au_qk_multipliers and au_v_multipliers must be at least 1";
+  else if (c.softmax_lanes == 0)
+    e << "softmax_lanes must be at least 1";
+  else if (c.selector_elems_per_cycle == 0)
+    e << "selector_elems_per_cycle must be at least 1";
+  else if (c.fifo_depth == 0)
+    e << "fifo_depth must be at least 1";
+  else if (c.q_tile_rows == 0)
+    e << "q_tile_rows must be at least 1";
+  else if (c.sram_bytes_per_cycle == 0)
+    e << "sram_bytes_per_cycle must be at least 1";
+  else if (c.lt_quantum_cycles == 0)
+    e << "lt_quantum_cycles must be at least 1";
+  else if (c.max_burst_bytes != 0 &&
+           (c.max_burst_bytes < 4 || (c.max_burst_bytes & (c.max_burst_bytes - 1)) != 0))
+    e << "max_burst_bytes (" << c.max_burst_bytes << ") must be 0 (no split) or a power of two >= 4";
+  return e.str();
+}
+
+}  // namespace energon::hw

@@ -1,0 +1,13 @@
+#include "energon/checks/golden_shadow.h"
+
+#include "energon/llm_eval/golden_attention.h"
+
+namespace energon::checks {
+
+llama::ShadowFactory golden_shadow() {
+  return [](const FilterConfig& filter) -> std::unique_ptr<llama::CountingAttentionBackend> {
+    return std::make_unique<llm_eval::GoldenAttention>(filter);
+  };
+}
+
+}  // namespace energon::checks
