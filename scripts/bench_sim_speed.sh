@@ -5,7 +5,7 @@
 set -euo pipefail
 build=${1:-build}
 timing=${2:-lt}
-bench="$build/platform/vp/energon-vp-bench"
+bench="$build/bin/energon-vp-bench"
 if [ ! -x "$bench" ]; then
   echo "bench_sim_speed: $bench not built (cmake --build $build --target energon-vp-bench)" >&2
   exit 2

@@ -36,7 +36,7 @@ def main():
     ap.add_argument("--out", default="out/calibration")
     ap.add_argument("--min-recall", type=float, default=0.97)
     a = ap.parse_args()
-    golden = os.path.join(a.build, "testbenches/golden/energon-golden")
+    golden = os.path.join(a.build, "bin/energon-golden")
     if not os.access(golden, os.X_OK):
         sys.exit(f"calibrate_alpha: {golden} not built (run scripts/bootstrap.sh first)")
     os.makedirs(a.out, exist_ok=True)

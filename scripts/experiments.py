@@ -50,7 +50,7 @@ def main():
     ap.add_argument("--layers", type=int, default=1)
     ap.add_argument("--update-docs", action="store_true")
     a = ap.parse_args()
-    vp = os.path.join(a.build, "platform/vp/energon-vp")
+    vp = os.path.join(a.build, "bin/energon-vp")
     if not os.access(vp, os.X_OK):
         sys.exit(f"experiments: {vp} not built (run scripts/bootstrap.sh first)")
     os.makedirs(a.out, exist_ok=True)

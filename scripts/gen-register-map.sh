@@ -9,7 +9,7 @@ if [ -z "$tool" ]; then
   build="${ENERGON_BUILD_DIR:-$here/build}"
   [ -f "$build/CMakeCache.txt" ] || cmake -S "$here" -B "$build" >/dev/null
   cmake --build "$build" --target energon-regmap >/dev/null
-  tool="$build/modules/controller/energon-regmap"
+  tool="$build/bin/energon-regmap"
 fi
 doc="$here/docs/register-map.md"
 generated="$(mktemp)"

@@ -6,4 +6,4 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${ENERGON_BUILD_DIR:-$here/build}"
 "$here/scripts/bootstrap.sh" "$build" energon-vp
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
-exec "$build/platform/vp/energon-vp" "$@"  # defaults: --workload bert-base-512 --policy mpmrf --compare
+exec "$build/bin/energon-vp" "$@"  # defaults: --workload bert-base-512 --policy mpmrf --compare
