@@ -1,5 +1,4 @@
-// An integrator's SoC top: its own RAM, bus and CPU thread, the Energon accelerator IP, the C
-// driver through the integrator's HAL; a dense and an mpmrf job checked against the golden model.
+// An integrator's SoC top (own RAM, bus, CPU thread, HAL) with the Energon IP; jobs checked against the golden model.
 #include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
