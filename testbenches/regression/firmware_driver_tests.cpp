@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "energon/fw/energon_fw.h"
+#include "energon/hw/energon_desc_codec.h"
 
 namespace {
 
@@ -71,11 +72,11 @@ struct FakeDevice {
     uint32_t& head = regs[ENERGON_REG_QUEUE_HEAD];
     while (head != regs[ENERGON_REG_QUEUE_TAIL]) {
       energon_desc_t d;
-      std::memcpy(&d, mem.data() + base + head * ENERGON_DESC_BYTES, sizeof d);
+      energon_desc_decode(mem.data() + base + head * ENERGON_DESC_BYTES, &d);
       const uint32_t err = d.magic == ENERGON_DESC_MAGIC ? 0u : uint32_t(ENERGON_ERR_BAD_MAGIC);
       d.result_status = ENERGON_RESULT_DONE | (err << ENERGON_RESULT_ERR_SHIFT);
       d.result_cycles = 1000 + head;
-      std::memcpy(mem.data() + base + head * ENERGON_DESC_BYTES, &d, sizeof d);
+      energon_desc_encode(&d, mem.data() + base + head * ENERGON_DESC_BYTES);
       if (err) {
         regs[ENERGON_REG_STATUS] = err << ENERGON_STATUS_ERR_SHIFT;
         regs[ENERGON_REG_ERR_DESC] = head;

@@ -12,6 +12,7 @@
 #include "energon/golden/golden.h"
 #include "energon/hw/accelerator.h"
 #include "energon/hw/dram.h"
+#include "energon/hw/energon_desc_codec.h"
 #include "energon/hw/router.h"
 #include "job_image.h"
 
@@ -135,7 +136,9 @@ struct Bench {
   void place(const test::StoreFn& store, const QuantizedLayer& L, const std::vector<FilterConfig>& filters) {
     for (size_t i = 0; i < filters.size(); ++i) {
       energon_desc_t d = test::place_job(store, L, filters[i], {2, 2, 12}, kData + i * 0x40000);
-      store(kRing + i * ENERGON_DESC_BYTES, &d, sizeof d);
+      uint8_t bytes[ENERGON_DESC_BYTES];
+      energon_desc_encode(&d, bytes);
+      store(kRing + i * ENERGON_DESC_BYTES, bytes, sizeof bytes);
       descs.push_back(d);
     }
     driver.jobs = uint32_t(filters.size());
@@ -170,7 +173,7 @@ TEST_CASE("accelerator_one_memory_socket_bit_exact_in_order") {
     golden::GoldenStats gs;
     CHECK(read_out(memory.bytes, b.descs[i], L.shape.q_elems()) == golden::run_attention(L, filters[i], &gs));
     energon_desc_t back;
-    std::memcpy(&back, &memory.bytes[kRing + i * ENERGON_DESC_BYTES], sizeof back);
+    energon_desc_decode(&memory.bytes[kRing + i * ENERGON_DESC_BYTES], &back);
     CHECK(back.result_status == ENERGON_RESULT_DONE);
     CHECK(back.result_final == gs.final_kept);
     CHECK(records[i].outcome.final_kept == gs.final_kept);
@@ -233,8 +236,10 @@ TEST_CASE("accelerator_burst_split_keeps_dram_cycles") {
   std::vector<uint64_t> cycles;
   for (size_t i = 0; i < benches.size(); ++i) {
     REQUIRE(benches[i]->driver.done);
+    uint8_t bytes[ENERGON_DESC_BYTES];
+    ports[i]->transfer(false, kRing, bytes, sizeof bytes);
     energon_desc_t back;
-    ports[i]->transfer(false, kRing, &back, sizeof back);
+    energon_desc_decode(bytes, &back);
     CHECK(back.result_status == ENERGON_RESULT_DONE);
     cycles.push_back(back.result_cycles);
     std::vector<int16_t> out(L.shape.q_elems());
@@ -267,8 +272,8 @@ TEST_CASE("accelerator_one_clock_for_every_block") {
   }
   sc_start();
   energon_desc_t fast, slow;
-  std::memcpy(&fast, &mems[0]->bytes[kRing], sizeof fast);
-  std::memcpy(&slow, &mems[1]->bytes[kRing], sizeof slow);
+  energon_desc_decode(&mems[0]->bytes[kRing], &fast);
+  energon_desc_decode(&mems[1]->bytes[kRing], &slow);
   REQUIRE(benches[0]->driver.done);
   REQUIRE(benches[1]->driver.done);
   CHECK(fast.result_cycles > 100);

@@ -1,5 +1,7 @@
 #include "energon/hw/controller.h"
 
+#include "energon/hw/energon_desc_codec.h"
+
 #include <cstddef>
 #include <cstring>
 #include <string>
@@ -10,14 +12,12 @@ using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "descriptors and registers are little-endian; the model copies them as host memory"
+#error "registers are little-endian; the model copies register words as host memory"
 #endif
 
 namespace {
 
 constexpr uint32_t kMaxQueueEntries = ENERGON_QUEUE_MAX_ENTRIES;
-constexpr uint32_t kResultOffset = offsetof(energon_desc_t, result_status);
-constexpr uint32_t kResultBytes = offsetof(energon_desc_t, reserved2) - kResultOffset;
 
 }  // namespace
 
@@ -277,8 +277,10 @@ void Controller::process_entry() {
   job_in_flight_ = true;
 
   energon_desc_t desc{};
+  uint8_t bytes[ENERGON_DESC_BYTES] = {};
   sc_time delay = SC_ZERO_TIME;
-  const bool fetched = mem_access(tlm::TLM_READ_COMMAND, address, &desc, sizeof desc, delay);
+  const bool fetched = mem_access(tlm::TLM_READ_COMMAND, address, bytes, ENERGON_DESC_BYTES, delay);
+  energon_desc_decode(bytes, &desc);
   wait(delay);
   uint8_t error = ENERGON_ERR_ADDRESS;  // a descriptor the bus refused
   JobOutcome outcome;
@@ -298,8 +300,10 @@ void Controller::process_entry() {
       for (unsigned r = 0; r < 4; ++r) desc.result_kept[r] = outcome.kept[r];
       desc.result_final = outcome.final_kept;
       delay = SC_ZERO_TIME;
-      written_back = mem_access(tlm::TLM_WRITE_COMMAND, address + kResultOffset,
-                                reinterpret_cast<uint8_t*>(&desc) + kResultOffset, kResultBytes, delay);
+      uint8_t result[ENERGON_RESULT_BYTES];
+      energon_result_encode(&desc, result);
+      written_back =
+          mem_access(tlm::TLM_WRITE_COMMAND, address + ENERGON_RESULT_OFFSET, result, ENERGON_RESULT_BYTES, delay);
       wait(delay);
       if (!written_back && error == ENERGON_ERR_NONE) error = ENERGON_ERR_ADDRESS;
     }
@@ -313,8 +317,8 @@ void Controller::process_entry() {
   counters_[kBusySelect] += outcome.busy_select;
   counters_[kBusyAttn] += outcome.busy_attn;
   for (unsigned t = 0; t < unsigned(Traffic::count); ++t) counters_[kBytesFirst + t] += outcome.bytes[t];
-  if (fetched) counters_[kBytesFirst + unsigned(Traffic::desc_rd)] += sizeof desc;
-  if (written_back) counters_[kBytesFirst + unsigned(Traffic::desc_wr)] += kResultBytes;
+  if (fetched) counters_[kBytesFirst + unsigned(Traffic::desc_rd)] += ENERGON_DESC_BYTES;
+  if (written_back) counters_[kBytesFirst + unsigned(Traffic::desc_wr)] += ENERGON_RESULT_BYTES;
   counters_[kKeysAllowed] += outcome.allowed;
   for (unsigned r = 0; r < 4; ++r) counters_[kKeptFirst + r] += outcome.kept[r];
   counters_[kKeptFinal] += outcome.final_kept;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "energon/hw/controller.h"
+#include "energon/hw/energon_desc_codec.h"
 #include "energon/hw/router.h"
 #include "energon/trace/flat_memory.h"
 
@@ -165,11 +166,15 @@ struct Bench {
   }
 
   void put_descriptor(uint32_t ring_index, const energon_desc_t& d, uint64_t ring = kRingBase) {
-    memory.write(ring - kMemBase + uint64_t(ring_index) * ENERGON_DESC_BYTES, &d, sizeof d);
+    uint8_t bytes[ENERGON_DESC_BYTES];
+    energon_desc_encode(&d, bytes);
+    memory.write(ring - kMemBase + uint64_t(ring_index) * ENERGON_DESC_BYTES, bytes, sizeof bytes);
   }
   energon_desc_t descriptor(uint32_t ring_index, uint64_t ring = kRingBase) {
+    uint8_t bytes[ENERGON_DESC_BYTES];
+    memory.read(ring - kMemBase + uint64_t(ring_index) * ENERGON_DESC_BYTES, bytes, sizeof bytes);
     energon_desc_t d;
-    memory.read(ring - kMemBase + uint64_t(ring_index) * ENERGON_DESC_BYTES, &d, sizeof d);
+    energon_desc_decode(bytes, &d);
     return d;
   }
   /// Programs a ring of `size` entries at kRingBase and enables the controller with interrupts.

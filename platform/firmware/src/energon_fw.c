@@ -1,5 +1,7 @@
 #include "energon/fw/energon_fw.h"
 
+#include "energon/hw/energon_desc_codec.h"
+
 #include <stddef.h>
 #include <string.h>
 
@@ -74,11 +76,11 @@ int energon_submit(energon_dev_t* dev, const energon_desc_t* descs, uint32_t cou
   if (count > queue_space(dev)) return ENERGON_FW_EFULL;
   if (first_index) *first_index = dev->tail;
   for (uint32_t i = 0; i < count; ++i) {
-    energon_desc_t d = descs[i];
-    memset((uint8_t*)&d + offsetof(energon_desc_t, result_status), 0,
-           ENERGON_DESC_BYTES - offsetof(energon_desc_t, result_status));
+    uint8_t bytes[ENERGON_DESC_BYTES];
+    energon_desc_encode(&descs[i], bytes);
+    memset(bytes + ENERGON_RESULT_OFFSET, 0, ENERGON_DESC_BYTES - ENERGON_RESULT_OFFSET); /* hardware fills it */
     const uint64_t at = dev->ring_base + (uint64_t)dev->tail * ENERGON_DESC_BYTES;
-    if (dev->hal->mem_write(dev->hal->ctx, at, &d, sizeof d) != 0) return ENERGON_FW_EIO;
+    if (dev->hal->mem_write(dev->hal->ctx, at, bytes, sizeof bytes) != 0) return ENERGON_FW_EIO;
     dev->tail = (dev->tail + 1u) % dev->ring_entries;
   }
   dev->submitted += count;
@@ -123,10 +125,10 @@ int energon_read_result(energon_dev_t* dev, uint32_t index, energon_result_t* ou
   if (dev->ring_entries == 0) return ENERGON_FW_ENOQUEUE;
   if (index >= dev->ring_entries) return ENERGON_FW_EINVAL;
   energon_desc_t d;
-  const size_t off = offsetof(energon_desc_t, result_status);
-  const uint64_t at = dev->ring_base + (uint64_t)index * ENERGON_DESC_BYTES + off;
-  if (dev->hal->mem_read(dev->hal->ctx, at, (uint8_t*)&d + off, ENERGON_DESC_BYTES - off) != 0)
-    return ENERGON_FW_EIO;
+  uint8_t block[ENERGON_RESULT_BYTES];
+  const uint64_t at = dev->ring_base + (uint64_t)index * ENERGON_DESC_BYTES + ENERGON_RESULT_OFFSET;
+  if (dev->hal->mem_read(dev->hal->ctx, at, block, sizeof block) != 0) return ENERGON_FW_EIO;
+  energon_result_decode(block, &d);
   out->done = (d.result_status & ENERGON_RESULT_DONE) != 0;
   out->error = (d.result_status >> ENERGON_RESULT_ERR_SHIFT) & 0xFFu;
   out->cycles = d.result_cycles;
