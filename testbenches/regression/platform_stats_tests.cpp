@@ -4,7 +4,7 @@
 #include <limits>
 #include <sstream>
 
-#include "energon/stats/stats.h"
+#include "energon/stats/stats_json.h"
 
 using energon::stats::Group;
 

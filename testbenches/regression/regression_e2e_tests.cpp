@@ -7,6 +7,8 @@
 #include <algorithm>
 
 #include "energon/checks/attention_app.h"
+#include "energon/platform/job_energy.h"
+#include "energon/stats/stats.h"
 #include "energon/workload/workload.h"
 #include "platform_fixture.h"
 
@@ -25,6 +27,50 @@ workload::Workload regression_workload(const std::string& name) {
       w.shape.n_k > kMaxRegressionSeq)
     w = workload::with_seq_len(w, kMaxRegressionSeq);
   return w;
+}
+
+/// Each block's own counts per job tell the same story as the job's kept counts (what the energy
+/// model used to derive from them), and the blocks' totals in the statistics tree equal the
+/// PERF_* counters the driver read.
+void check_block_counts(const platform::Platform& top, const energon_counters_t& perf) {
+  REQUIRE(!top.jobs().empty());
+  for (const hw::JobRecord& j : top.jobs()) {
+    const hw::JobCounts n = platform::job_counts(j.datapath);
+    const uint64_t d = j.desc.d;
+    const hw::JobOutcome& o = j.outcome;
+    CHECK(n.cycles == o.cycles);
+    CHECK(n.softmax_elems == o.final_kept);
+    if (j.desc.policy == ENERGON_POLICY_TOPK) {
+      CHECK(n.int16_macs == (o.allowed + o.final_kept) * d);  // one scoring pass, scores reused
+    } else {
+      CHECK(n.int16_macs == 2 * o.final_kept * d);
+    }
+    if (j.desc.policy == ENERGON_POLICY_MPMRF) {
+      uint64_t candidates = o.allowed, compares = 0;
+      for (unsigned r = 0; r < j.desc.n_rounds; ++r) {
+        CHECK(n.round_keys[r] == candidates);
+        CHECK(n.round_macs[r] == candidates * d);
+        compares += candidates;  // threshold rule: one compare per candidate
+        candidates = o.kept[r];
+      }
+      CHECK(n.selector_elems == compares);
+    }
+  }
+  stats::Group tree("accelerator");
+  top.accelerator.describe(tree);
+  const auto value = [&](const std::string& path) {
+    const stats::Stat* s = tree.find(path);
+    REQUIRE(s);
+    return std::get<uint64_t>(s->value);
+  };
+  CHECK(value("datapath.jobs") == top.jobs().size());
+  CHECK(value("controller.jobs_done") == top.jobs().size());
+  CHECK(value("datapath.fetch.busy_cycles") == perf.busy_fetch);
+  CHECK(value("datapath.filter_engine.busy_cycles") == perf.busy_filter);
+  CHECK(value("datapath.selector.busy_cycles") == perf.busy_select);
+  CHECK(value("datapath.attention_engine.busy_cycles") == perf.busy_attn);
+  CHECK(value("controller.kept_final") == perf.kept_final);
+  CHECK(value("controller.busy_cycles") == perf.busy_ctrl);
 }
 
 void run_e2e(const std::string& name, Policy policy,
@@ -57,6 +103,7 @@ void run_e2e(const std::string& name, Policy policy,
   const auto& c = app.result().counters;
   REQUIRE(c.rd_q == uint64_t(w.shape.q_elems()) * 2 * app.result().layers.size());
   REQUIRE(c.wr_out == uint64_t(w.shape.q_elems()) * 2 * app.result().layers.size());
+  check_block_counts(bench.top, c);
 }
 
 }  // namespace

@@ -43,6 +43,15 @@ void Accelerator::reset() {
   bus_.reset();
 }
 
+void Accelerator::describe(stats::Group& g) const {
+  controller_.describe(g.group("controller", "Registers, descriptor ring, performance counters"));
+  datapath_.totals().describe(g.group("datapath", "Fetch unit, filter engine, selector, attention engine"));
+  stats::Group& b = g.group("bus_interface", "The one memory initiator");
+  b.set("requests", bus_.requests(), "", "Requests from the controller and the datapath");
+  b.set("transactions", bus_.transactions(), "", "Transactions issued (after the max_burst_bytes split)");
+  b.set("largest_transaction", bus_.largest_transaction(), "bytes", "");
+}
+
 JobOutcome Accelerator::run_job(const energon_desc_t& desc) {
   JobRecord r;
   r.desc = desc;

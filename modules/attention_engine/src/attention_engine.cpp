@@ -13,10 +13,14 @@ AttentionEngine::AttentionEngine(sc_core::sc_module_name name, const AccelConfig
   cmd.bind(*this);
 }
 
-void AttentionEngine::reset() {
-  stats_ = AttentionEngineStats{};
+void AttentionEngine::begin_job() {
   row_cache_.clear();
   row_decoded_.clear();
+}
+
+void AttentionEngine::reset() {
+  begin_job();
+  stats_ = AttentionEngineStats{};
 }
 
 void AttentionEngine::select_row_cache(const KPlaneLayout& l, uint32_t kv_head) {

@@ -220,6 +220,18 @@ uint32_t Controller::peek(uint32_t offset) const {
   return regs_.read(*reg);
 }
 
+void Controller::describe(stats::Group& g) const {
+  g.set("jobs_done", uint64_t(regs_[ENERGON_REG_JOBS_DONE].value), "", "Descriptors completed since reset (JOBS_DONE)");
+  g.set("enabled_cycles", enabled_cycles(), "cycles", "Cycles with CTRL.ENABLE set (PERF_CYCLES)");
+  g.set("busy_cycles", counters_[kBusyCtrl], "cycles", "Descriptor fetch to write-back, summed over jobs (PERF_BUSY_CTRL)");
+  g.set("descriptor_bytes_read", counters_[kBytesFirst + unsigned(Traffic::desc_rd)], "bytes", "PERF_RD_DESC");
+  g.set("result_bytes_written", counters_[kBytesFirst + unsigned(Traffic::desc_wr)], "bytes", "PERF_WR_DESC");
+  g.set("keys_allowed", counters_[kKeysAllowed], "keys", "Keys allowed by the masks (PERF_KEYS_ALLOWED)");
+  for (unsigned r = 0; r < 4; ++r)
+    g.set("kept_round" + std::to_string(r + 1), counters_[kKeptFirst + r], "keys", "PERF_KEPT_R" + std::to_string(r + 1));
+  g.set("kept_final", counters_[kKeptFinal], "keys", "Keys the attention engine used (PERF_KEPT_FINAL)");
+}
+
 // ---- state helpers ----
 
 bool Controller::has_work() const {

@@ -81,7 +81,42 @@ void Datapath::reset() {
   filter_->reset();
   selector_->reset();
   attention_->reset();
-  stats_ = DatapathStats{};
+  stats_ = totals_ = DatapathStats{};
+}
+
+DatapathStats& DatapathStats::operator+=(const DatapathStats& o) {
+  cycles += o.cycles;
+  filter_bound_cycles += o.filter_bound_cycles, attention_bound_cycles += o.attention_bound_cycles;
+  memory_bound_cycles += o.memory_bound_cycles;
+  filter_stalls += o.filter_stalls, filter_stall_cycles += o.filter_stall_cycles;
+  attention_stalls += o.attention_stalls, attention_stall_cycles += o.attention_stall_cycles;
+  rows += o.rows;
+  for (size_t r = 0; r < round_kept.size(); ++r)
+    round_candidates[r] += o.round_candidates[r], round_kept[r] += o.round_kept[r];
+  fetch += o.fetch;
+  filter += o.filter;
+  selector += o.selector;
+  attention += o.attention;
+  jobs += o.jobs;
+  return *this;
+}
+
+void DatapathStats::describe(stats::Group& g) const {
+  g.set("jobs", jobs, "", "Jobs the datapath ran");
+  g.set("cycles", cycles, "cycles", "Job cycles, first fetch to last write");
+  stats::Group& p = g.group("pipeline", "FU → AU pipeline");
+  p.set("filter_bound_cycles", filter_bound_cycles, "cycles", "Cycles the filter engine bounded");
+  p.set("attention_bound_cycles", attention_bound_cycles, "cycles", "Cycles the attention engine bounded");
+  p.set("memory_bound_cycles", memory_bound_cycles, "cycles", "Cycles DRAM bounded");
+  p.set("filter_stalls", filter_stalls, "", "Times the FU found the row buffer full");
+  p.set("filter_stall_cycles", filter_stall_cycles, "cycles", "Cycles the FU waited on a full row buffer");
+  p.set("attention_stalls", attention_stalls, "", "Times the AU found the row buffer empty");
+  p.set("attention_stall_cycles", attention_stall_cycles, "cycles", "Cycles the AU waited for rows");
+  p.set("rows", rows, "", "Query rows through the pipeline");
+  fetch.describe(g.group("fetch", "Fetch unit and on-chip K/V buffer"));
+  filter.describe(g.group("filter_engine", "Low-bit filter engine (FU)"));
+  selector.describe(g.group("selector", "Threshold / top-k selector"));
+  attention.describe(g.group("attention_engine", "INT16 attention engine (AU)"));
 }
 
 void Datapath::settle(tlm_utils::tlm_quantumkeeper& qk, const sc_time& delay) {
@@ -90,7 +125,15 @@ void Datapath::settle(tlm_utils::tlm_quantumkeeper& qk, const sc_time& delay) {
 }
 
 JobOutcome Datapath::run_job(const energon_desc_t& desc) {
-  reset();
+  // The job's figures are the blocks' counters over the job: nothing is cleared for them.
+  fetch_->begin_job();
+  filter_->begin_job();
+  attention_->begin_job();
+  stats_ = DatapathStats{};
+  const FetchStats fetch0 = fetch_->stats();
+  const FilterEngineStats filter0 = filter_->stats();
+  const SelectorStats selector0 = selector_->stats();
+  const AttentionEngineStats attention0 = attention_->stats();
   Job j;
   j.desc = desc;
   j.shape.heads = desc.heads;
@@ -119,10 +162,11 @@ JobOutcome Datapath::run_job(const energon_desc_t& desc) {
   const sc_time end = std::max(j.filter_end, j.attention_end);
   out.cycles = clock_.to_cycles(end - j.start);
   stats_.cycles = out.cycles;
-  stats_.fetch = fetch_->stats();
-  stats_.filter = filter_->stats();
-  stats_.selector = selector_->stats();
-  stats_.attention = attention_->stats();
+  (stats_.fetch = fetch_->stats()) -= fetch0;
+  (stats_.filter = filter_->stats()) -= filter0;
+  (stats_.selector = selector_->stats()) -= selector0;
+  (stats_.attention = attention_->stats()) -= attention0;
+  stats_.jobs = 1;
   stats_.round_candidates = j.candidates;
   stats_.round_kept = j.kept;
   out.busy_fetch = stats_.fetch.busy_cycles;
@@ -138,6 +182,7 @@ JobOutcome Datapath::run_job(const energon_desc_t& desc) {
   stats_.attention_bound_cycles =
       std::min(out.cycles - stats_.memory_bound_cycles, clock_.to_cycles(j.attention_bound));
   stats_.filter_bound_cycles = out.cycles - stats_.memory_bound_cycles - stats_.attention_bound_cycles;
+  totals_ += stats_;
   return out;
 }
 
@@ -200,6 +245,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
             fj.layout = &j.layout;
             fj.kv_head = g;
             fj.q = w->q.data();
+            fj.round = r;
             fj.q_bits = rd.q_bits;
             fj.k_bits = rd.k_bits;
             fj.plane_begin = planes_have;

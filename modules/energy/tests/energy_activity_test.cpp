@@ -1,4 +1,4 @@
-// Activity derivation from a hand-made descriptor and counters (docs/energy.md).
+// Activity from the blocks' counts of a job and a hand-made descriptor (docs/energy.md).
 #include <catch2/catch.hpp>
 
 #include "energon/hw/energy.h"
@@ -24,76 +24,68 @@ TEST_CASE("energy activity of an mpmrf job with a threshold and a top-k round", 
   desc.round[1] = {ENERGON_RULE_TOPK, 4, 4, 0, 0, 100, 0};
   desc.round[2] = {ENERGON_RULE_THRESHOLD, 8, 8, 0, 0, 0, 0};  // beyond n_rounds: ignored
 
-  JobCounters c;
+  JobCounts c;
   c.cycles = 2000;
-  c.allowed = 1000;
-  c.kept = {400, 100, 0, 0};
-  c.final_kept = 100;
-  c.dram_read_bytes = 50256;       // 256 descriptor bytes among them
-  c.dram_write_bytes = 8192 + 64;  // output + descriptor write-back
-  c.descriptor_bytes = 256 + 64;
+  c.round_keys = {1000, 400, 7, 7};  // rounds 3 and 4 are not in the descriptor
+  c.round_macs = {64000, 25600, 7, 7};
+  c.int16_macs = 12800;
+  c.softmax_elems = 100;
+  c.selector_elems = 2200;
+  c.dram_read_bytes = 50000;
+  c.dram_write_bytes = 8192;
+  c.sram_hit_bytes = 1000;
   JobContext ctx;
-  ctx.sram_hit_bytes = 1000;
   ctx.sram_array_bytes = 64 * 1024;
   ctx.clock_mhz = 1000;
 
-  const JobActivity a = activity_from_counters(desc, c, ctx);
+  const JobActivity a = activity_from_counts(desc, c, ctx);
   REQUIRE(a.rounds.size() == 2);
   CHECK(a.rounds[0].q_bits == 4);
   CHECK(a.rounds[0].k_bits == 2);
-  CHECK(a.rounds[0].macs == 1000 * 64);  // round 1 scores every allowed key
+  CHECK(a.rounds[0].macs == 64000);  // as the filter engine counted them
   CHECK(a.rounds[0].selected_elems == 1000);
   CHECK(a.rounds[1].k_bits == 4);
-  CHECK(a.rounds[1].macs == 400 * 64);  // round 2 scores round 1's survivors
+  CHECK(a.rounds[1].macs == 25600);
   CHECK(a.rounds[1].selected_elems == 400);
-  CHECK(a.selector_elems == 1000 + 400 * 3);  // threshold: 1 compare; top-k: 3 per candidate
-  CHECK(a.int16_macs == 100 * 64 * 2);        // Q·K and P×V of the kept keys
+  CHECK(a.selector_elems == 2200);
+  CHECK(a.int16_macs == 12800);
   CHECK(a.softmax_elems == 100);
-  CHECK(a.dram_read_bytes == 50256);
-  CHECK(a.dram_write_bytes == 8256);
-  CHECK(a.sram_write_bytes == 50256 + 8256 - 320);        // data bytes, written once on chip
-  CHECK(a.sram_read_bytes == 50256 + 8256 - 320 + 1000);  // read once, plus buffer hits
+  CHECK(a.dram_read_bytes == 50000);
+  CHECK(a.dram_write_bytes == 8192);
+  CHECK(a.sram_write_bytes == 50000 + 8192);         // data bytes, written once on chip
+  CHECK(a.sram_read_bytes == 50000 + 8192 + 1000);  // read once, plus buffer hits
   CHECK(a.sram_array_bytes == 64 * 1024);
   CHECK(a.seconds == Approx(2e-6));
 }
 
 TEST_CASE("energy activity of dense and topk jobs", "[energy]") {
-  JobCounters c;
+  JobCounts c;
   c.cycles = 500;
-  c.allowed = 500;
-  c.final_kept = 500;
-  const JobActivity dense = activity_from_counters(desc_of(ENERGON_POLICY_DENSE, 32), c);
+  c.round_macs = {99, 0, 0, 0};  // not an mpmrf job: the filter engine's counts are not rounds
+  c.int16_macs = 500 * 32 * 2;
+  c.softmax_elems = 500;
+  const JobActivity dense = activity_from_counts(desc_of(ENERGON_POLICY_DENSE, 32), c);
   CHECK(dense.rounds.empty());
   CHECK(dense.int16_macs == 500 * 32 * 2);
   CHECK(dense.softmax_elems == 500);
   CHECK(dense.selector_elems == 0);
   CHECK(dense.seconds == Approx(0.5e-6));  // default clock 1000 MHz
 
-  c.allowed = 1000;
-  c.kept = {200, 0, 0, 0};
-  c.final_kept = 200;
   energon_desc_t topk = desc_of(ENERGON_POLICY_TOPK, 64);
   topk.n_rounds = 2;  // ignored outside mpmrf
-  const JobActivity t = activity_from_counters(topk, c);
+  c.selector_elems = 3000;
+  const JobActivity t = activity_from_counts(topk, c);
   CHECK(t.rounds.empty());
-  // One INT16 scoring pass over every allowed key (scores reused), then P×V of the kept keys.
-  CHECK(t.int16_macs == 1000 * 64 + 200 * 64);
   CHECK(t.selector_elems == 3000);
-  CHECK(t.softmax_elems == 200);
-
-  JobContext counted;
-  counted.selector_elems = 1234;  // the platform's own count wins over the estimate
-  CHECK(activity_from_counters(topk, c, counted).selector_elems == 1234);
 }
 
 TEST_CASE("energy activity rejects an impossible descriptor or clock", "[energy]") {
-  JobCounters c;
-  c.allowed = 10;
+  JobCounts c;
   energon_desc_t desc = desc_of(ENERGON_POLICY_MPMRF, 64);
   desc.n_rounds = 0;
-  CHECK_THROWS_WITH(activity_from_counters(desc, c), Catch::Contains("n_rounds"));
+  CHECK_THROWS_WITH(activity_from_counts(desc, c), Catch::Contains("n_rounds"));
   desc.n_rounds = 1;
   JobContext ctx;
   ctx.clock_mhz = 0;
-  CHECK_THROWS_WITH(activity_from_counters(desc, c, ctx), Catch::Contains("clock_mhz"));
+  CHECK_THROWS_WITH(activity_from_counts(desc, c, ctx), Catch::Contains("clock_mhz"));
 }

@@ -71,27 +71,30 @@ TEST_CASE("energy falls with fewer kept keys and HBM2 costs less per bit than DD
   CHECK(t.dram_pj_per_bit_of("hbm2") < t.dram_pj_per_bit_of("lpddr4"));
   CHECK(t.dram_pj_per_bit_of("lpddr4") < t.dram_pj_per_bit_of("ddr4"));
 
-  JobCounters many;
-  many.cycles = 100000;
-  many.allowed = 64 * 1024;
-  many.kept = {16 * 1024, 8 * 1024, 0, 0};
-  many.final_kept = 8 * 1024;
-  many.dram_read_bytes = 2'000'000;
-  many.dram_write_bytes = 100'000;
-  JobCounters few = many;
-  few.kept = {8 * 1024, 2 * 1024, 0, 0};
-  few.final_kept = 2 * 1024;
-  few.dram_read_bytes = 1'200'000;  // fewer full-precision K and V rows fetched
-  few.cycles = 60000;
+  // What the blocks would count for 64 K allowed keys at d = 64 (round 1 scores all of them).
+  const auto counts = [](uint64_t kept1, uint64_t kept2, uint64_t dram_read, uint64_t cycles) {
+    JobCounts c;
+    c.cycles = cycles;
+    c.round_keys = {64 * 1024, kept1, 0, 0};
+    c.round_macs = {64 * 1024 * 64, kept1 * 64, 0, 0};
+    c.int16_macs = 2 * kept2 * 64;
+    c.softmax_elems = kept2;
+    c.selector_elems = 64 * 1024 + kept1;
+    c.dram_read_bytes = dram_read;
+    c.dram_write_bytes = 100'000;
+    return c;
+  };
+  const JobCounts many = counts(16 * 1024, 8 * 1024, 2'000'000, 100000);
+  const JobCounts few = counts(8 * 1024, 2 * 1024, 1'200'000, 60000);  // fewer full-precision K, V rows
 
-  const EnergyBreakdown e_many = estimate_energy(t, "lpddr4", activity_from_counters(mpmrf_desc(), many));
-  const EnergyBreakdown e_few = estimate_energy(t, "lpddr4", activity_from_counters(mpmrf_desc(), few));
+  const EnergyBreakdown e_many = estimate_energy(t, "lpddr4", activity_from_counts(mpmrf_desc(), many));
+  const EnergyBreakdown e_few = estimate_energy(t, "lpddr4", activity_from_counts(mpmrf_desc(), few));
   CHECK(e_few.attention_pj < e_many.attention_pj);
   CHECK(e_few.softmax_pj < e_many.softmax_pj);
   CHECK(e_few.filter_pj < e_many.filter_pj);  // round 2 scores fewer keys
   CHECK(e_few.total_pj() < e_many.total_pj());
 
-  const JobActivity a = activity_from_counters(mpmrf_desc(), many);
+  const JobActivity a = activity_from_counts(mpmrf_desc(), many);
   CHECK(estimate_energy(t, "hbm2", a).dram_pj < estimate_energy(t, "ddr4", a).dram_pj);
 }
 

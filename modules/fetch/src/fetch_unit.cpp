@@ -89,11 +89,45 @@ FetchUnit::FetchUnit(sc_core::sc_module_name name, const AccelConfig& config)
   req.register_transport_dbg(this, &FetchUnit::transport_dbg);
 }
 
-void FetchUnit::reset() {
+void FetchUnit::begin_job() {
   for (auto& h : half_) h.clear();
   owner_[0] = owner_[1] = -1;
-  stats_ = FetchStats{};
   busy_until_ = sc_core::SC_ZERO_TIME;
+}
+
+void FetchUnit::reset() {
+  begin_job();
+  stats_ = FetchStats{};
+}
+
+FetchStats& FetchStats::operator+=(const FetchStats& o) {
+  for (size_t c = 0; c < dram_bytes.size(); ++c) dram_bytes[c] += o.dram_bytes[c], sram_bytes[c] += o.sram_bytes[c];
+  dram_transactions += o.dram_transactions;
+  busy_cycles += o.busy_cycles;
+  return *this;
+}
+
+FetchStats& FetchStats::operator-=(const FetchStats& o) {
+  for (size_t c = 0; c < dram_bytes.size(); ++c) dram_bytes[c] -= o.dram_bytes[c], sram_bytes[c] -= o.sram_bytes[c];
+  dram_transactions -= o.dram_transactions;
+  busy_cycles -= o.busy_cycles;
+  return *this;
+}
+
+void FetchStats::describe(stats::Group& g) const {
+  g.set("busy_cycles", busy_cycles, "cycles", "Cycles with a memory transaction in flight (PERF_BUSY_FETCH)");
+  g.set("dram_transactions", dram_transactions, "", "Transactions issued towards memory");
+  uint64_t dram = 0, sram = 0;
+  for (size_t c = 0; c < dram_bytes.size(); ++c) dram += dram_bytes[c], sram += sram_bytes[c];
+  g.set("dram_bytes", dram, "bytes", "Bytes moved over the memory socket, every class");
+  g.set("sram_hit_bytes", sram, "bytes", "Bytes served from the on-chip K/V buffer");
+  static const char* const names[] = {"desc_rd", "q", "k0", "k1", "k2", "k3", "v", "scale", "out", "desc_wr"};
+  stats::Group& by = g.group("by_class", "DRAM / on-chip buffer bytes per traffic class");
+  for (size_t c = 0; c < dram_bytes.size(); ++c) {
+    if (dram_bytes[c] == 0 && sram_bytes[c] == 0) continue;
+    by.set(std::string(names[c]) + "_dram", dram_bytes[c], "bytes", "");
+    by.set(std::string(names[c]) + "_sram", sram_bytes[c], "bytes", "");
+  }
 }
 
 void FetchUnit::advance(sc_time& delay) {

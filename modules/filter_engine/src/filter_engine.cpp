@@ -11,11 +11,40 @@ FilterEngine::FilterEngine(sc_core::sc_module_name name, const AccelConfig& conf
   cmd.bind(*this);
 }
 
-void FilterEngine::reset() {
-  stats_ = FilterEngineStats{};
+void FilterEngine::begin_job() {
   planes_decoded_.clear();
   for (auto& r : slice_ready_) r.clear();
   tracked_buffer_ = nullptr;
+}
+
+void FilterEngine::reset() {
+  begin_job();
+  stats_ = FilterEngineStats{};
+}
+
+FilterEngineStats& FilterEngineStats::operator+=(const FilterEngineStats& o) {
+  busy_cycles += o.busy_cycles, rounds += o.rounds, keys_scored += o.keys_scored, low_bit_macs += o.low_bit_macs;
+  for (size_t r = 0; r < round_keys.size(); ++r) round_keys[r] += o.round_keys[r], round_macs[r] += o.round_macs[r];
+  return *this;
+}
+
+FilterEngineStats& FilterEngineStats::operator-=(const FilterEngineStats& o) {
+  busy_cycles -= o.busy_cycles, rounds -= o.rounds, keys_scored -= o.keys_scored, low_bit_macs -= o.low_bit_macs;
+  for (size_t r = 0; r < round_keys.size(); ++r) round_keys[r] -= o.round_keys[r], round_macs[r] -= o.round_macs[r];
+  return *this;
+}
+
+void FilterEngineStats::describe(stats::Group& g) const {
+  g.set("busy_cycles", busy_cycles, "cycles", "Scoring cycles (PERF_BUSY_FILTER)");
+  g.set("row_rounds", rounds, "", "Query rows scored, summed over the rounds");
+  g.set("keys_scored", keys_scored, "keys", "Low-bit scores computed");
+  g.set("low_bit_macs", low_bit_macs, "MACs", "q_bits x k_bits multiply-accumulates");
+  for (size_t r = 0; r < round_keys.size(); ++r) {
+    if (round_keys[r] == 0) continue;
+    const std::string n = std::to_string(r + 1);
+    g.set("round" + n + "_keys", round_keys[r], "keys", "Keys scored in round " + n);
+    g.set("round" + n + "_macs", round_macs[r], "MACs", "Low-bit MACs of round " + n);
+  }
 }
 
 void FilterEngine::track_candidate_buffer(const FilterRoundJob& job) {
@@ -109,6 +138,10 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
   ++stats_.rounds;
   stats_.keys_scored += cand.size();
   stats_.low_bit_macs += uint64_t(cand.size()) * d;
+  if (job.round < ENERGON_MAX_ROUNDS) {
+    stats_.round_keys[job.round] += cand.size();
+    stats_.round_macs[job.round] += uint64_t(cand.size()) * d;
+  }
   clock_.spend(job.compute_cycles, delay);
 }
 

@@ -125,10 +125,10 @@ int energon_read_result(energon_dev_t* dev, uint32_t index, energon_result_t* ou
   if (dev->ring_entries == 0) return ENERGON_FW_ENOQUEUE;
   if (index >= dev->ring_entries) return ENERGON_FW_EINVAL;
   energon_desc_t d;
-  uint8_t block[ENERGON_RESULT_BYTES];
+  uint8_t tail[ENERGON_DESC_BYTES - ENERGON_RESULT_OFFSET]; /* result block + reserved: one copy */
   const uint64_t at = dev->ring_base + (uint64_t)index * ENERGON_DESC_BYTES + ENERGON_RESULT_OFFSET;
-  if (dev->hal->mem_read(dev->hal->ctx, at, block, sizeof block) != 0) return ENERGON_FW_EIO;
-  energon_result_decode(block, &d);
+  if (dev->hal->mem_read(dev->hal->ctx, at, tail, sizeof tail) != 0) return ENERGON_FW_EIO;
+  energon_result_decode(tail, &d);
   out->done = (d.result_status & ENERGON_RESULT_DONE) != 0;
   out->error = (d.result_status >> ENERGON_RESULT_ERR_SHIFT) & 0xFFu;
   out->cycles = d.result_cycles;

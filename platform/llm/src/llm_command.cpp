@@ -1,4 +1,5 @@
 #include "energon/platform/llm/llm_command.h"
+#include "energon/stats/stats_json.h"
 
 #include <boost/program_options.hpp>
 

@@ -7,7 +7,7 @@
 #include "energon/checks/golden_shadow.h"
 #include "energon/platform/llm/llm_command.h"
 #include "energon/platform/platform_config.h"
-#include "energon/stats/stats.h"
+#include "energon/stats/stats_json.h"
 #include "energon/workload/workload.h"
 #include "vp_options.h"
 #include "vp_report.h"

@@ -76,24 +76,10 @@ void add_cycles(Group& g, const PassResult& p, const PassTotals& t) {
     b.set("busy_cycles", busy, "cycles", "PERF_BUSY_* counter");
     b.set("utilization", ratio(double(busy), double(t.job_cycles)), "", "Busy cycles / accelerator cycles");
   }
-  uint64_t fb = 0, ab = 0, mb = 0, fs = 0, fsc = 0, as = 0, asc = 0;
-  for (auto& j : p.jobs) {
-    fb += j.datapath.filter_bound_cycles;
-    ab += j.datapath.attention_bound_cycles;
-    mb += j.datapath.memory_bound_cycles;
-    fs += j.datapath.filter_stalls;
-    fsc += j.datapath.filter_stall_cycles;
-    as += j.datapath.attention_stalls;
-    asc += j.datapath.attention_stall_cycles;
-  }
-  Group& pl = g.group("pipeline", "FU → AU pipeline, summed over the jobs");
-  pl.set("filter_bound_cycles", fb, "cycles", "Cycles the filter engine bounded");
-  pl.set("attention_bound_cycles", ab, "cycles", "Cycles the attention engine bounded");
-  pl.set("memory_bound_cycles", mb, "cycles", "Cycles DRAM bounded");
-  pl.set("filter_stalls", fs, "", "Times the FU found the row buffer full");
-  pl.set("filter_stall_cycles", fsc, "cycles", "Cycles the FU waited on a full row buffer");
-  pl.set("attention_stalls", as, "", "Times the AU found the row buffer empty");
-  pl.set("attention_stall_cycles", asc, "cycles", "Cycles the AU waited for rows");
+  // The blocks' own statistics (each block names and describes them), over the pass's jobs.
+  hw::DatapathStats sum;
+  for (auto& j : p.jobs) sum += j.datapath;
+  sum.describe(g.group("datapath", "The datapath blocks' statistics, summed over the pass's jobs"));
 }
 
 void add_traffic(Group& g, const PassResult& p, uint32_t layers) {

@@ -55,6 +55,10 @@ class Accelerator : public sc_core::sc_module, private accel_job_if {
   /// Called after every job the datapath ran, at the job's end in simulated time.
   void on_job(std::function<void(const JobRecord&)> observer) { observers_.push_back(std::move(observer)); }
   const BusInterface& bus_interface() const { return bus_; }
+  /// The accelerator's statistics since reset(), each block's in its own group: controller
+  /// (performance counters), datapath (pipeline, fetch, filter engine, selector, attention
+  /// engine), bus_interface.
+  void describe(stats::Group& g) const;
 
  private:
   JobOutcome run_job(const energon_desc_t& desc) override;

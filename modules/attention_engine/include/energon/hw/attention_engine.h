@@ -48,12 +48,32 @@ class attention_engine_if : public virtual sc_core::sc_interface {
                           sc_core::sc_time& delay) = 0;
 };
 
+/// Counted by the attention engine since its reset(); a job's figures are the difference over the job.
 struct AttentionEngineStats {
   uint64_t busy_cycles = 0;
   uint64_t rows = 0;
   uint64_t qk_macs = 0;
   uint64_t softmax_elems = 0;
   uint64_t v_macs = 0;
+
+  AttentionEngineStats& operator+=(const AttentionEngineStats& o) {
+    busy_cycles += o.busy_cycles, rows += o.rows, qk_macs += o.qk_macs;
+    softmax_elems += o.softmax_elems, v_macs += o.v_macs;
+    return *this;
+  }
+  AttentionEngineStats& operator-=(const AttentionEngineStats& o) {
+    busy_cycles -= o.busy_cycles, rows -= o.rows, qk_macs -= o.qk_macs;
+    softmax_elems -= o.softmax_elems, v_macs -= o.v_macs;
+    return *this;
+  }
+  /// Registers these figures (name, unit, description) in `g`.
+  void describe(stats::Group& g) const {
+    g.set("busy_cycles", busy_cycles, "cycles", "Q·K, softmax and ×V cycles (PERF_BUSY_ATTN)");
+    g.set("rows", rows, "", "Query rows finished");
+    g.set("qk_macs", qk_macs, "MACs", "INT16 Q·K multiply-accumulates (top-k scoring included)");
+    g.set("softmax_elems", softmax_elems, "", "Kept keys through the float32 softmax");
+    g.set("v_macs", v_macs, "MACs", "Q0.16 × INT16 probability × V multiply-accumulates");
+  }
 };
 
 class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
@@ -71,7 +91,9 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
                   sc_core::sc_time& delay) override;
   uint64_t qk_cycles(uint32_t n, uint32_t d) const;
   uint64_t softmax_v_cycles(uint32_t n, uint32_t d) const;
-  /// Clears the counters and the decoded-row cache (start of a job).
+  /// Clears the decoded-row cache (start of a job); the counters go on.
+  void begin_job();
+  /// begin_job() and the counters cleared.
   void reset();
   const AttentionEngineStats& stats() const { return stats_; }
 

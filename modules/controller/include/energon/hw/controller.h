@@ -13,6 +13,7 @@
 #include "energon/hw/descriptor_check.h"
 #include "energon/hw/job_if.h"
 #include "energon/hw/register_file.h"
+#include "energon/stats/stats.h"
 
 namespace energon::hw {
 
@@ -43,6 +44,8 @@ class Controller : public sc_core::sc_module {
   /// Register value as software would read it now, without side effects or time.
   uint32_t peek(uint32_t offset) const;
   const ControllerConfig& config() const { return config_; }
+  /// Registers the performance counters (as PERF_* would read now) and the job count in `g`.
+  void describe(stats::Group& g) const;
 
  private:
   enum Counter : unsigned {

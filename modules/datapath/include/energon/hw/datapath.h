@@ -25,7 +25,8 @@
 
 namespace energon::hw {
 
-/// Figures of the last job beyond JobOutcome's fixed fields (docs/attention-engine.md).
+/// Figures of a job (or summed over jobs) beyond JobOutcome's fixed fields, with the inner
+/// blocks' own statistics over the same span (docs/datapath.md).
 struct DatapathStats {
   uint64_t cycles = 0;
   /// Job cycles split by what bounded them; the three sum to `cycles`.
@@ -39,6 +40,11 @@ struct DatapathStats {
   FilterEngineStats filter;
   SelectorStats selector;
   AttentionEngineStats attention;
+  uint64_t jobs = 0;
+
+  DatapathStats& operator+=(const DatapathStats& o);
+  /// Registers these figures in `g`: the pipeline's own, and a group per inner block.
+  void describe(stats::Group& g) const;
 };
 
 struct RowWork;
@@ -55,7 +61,10 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   Datapath& operator=(const Datapath&) = delete;
 
   JobOutcome run_job(const energon_desc_t& desc) override;
+  /// Figures of the last job.
   const DatapathStats& stats() const { return stats_; }
+  /// Figures summed over every job since reset().
+  const DatapathStats& totals() const { return totals_; }
   const AccelConfig& config() const { return config_; }
   void reset();
 
@@ -83,7 +92,7 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   uint32_t out_rows_ = 0;
   std::pair<uint32_t, uint32_t> out_first_;  ///< head and query of the tile's first row
   bool attention_busy_ = false;
-  DatapathStats stats_;
+  DatapathStats stats_, totals_;
 };
 
 }  // namespace energon::hw

@@ -6,7 +6,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,59 +53,30 @@ EnergyBreakdown estimate_energy(const EnergyTable& table, const std::string& dra
 
 // ---- activity of a finished job (src/energy_activity.cpp) ----------------------------------
 
-/// The JobOutcome counters the derivation uses (energon/hw/job_if.h), without SystemC.
-struct JobCounters {
-  uint64_t cycles = 0;             ///< accelerator cycles of the job
-  uint64_t allowed = 0;            ///< keys allowed by the masks, over heads and queries
-  std::array<uint64_t, 4> kept{};  ///< keys kept after each mpmrf round (topk: [0])
-  uint64_t final_kept = 0;         ///< keys the attention engine used
-  uint64_t dram_read_bytes = 0;    ///< every read traffic class, descriptors included
-  uint64_t dram_write_bytes = 0;   ///< output and descriptor write-back
-  uint64_t descriptor_bytes = 0;   ///< descriptor read + write-back (part of the above; never buffered)
+/// What the blocks counted during one job (or a sum of jobs): the datapath's statistics
+/// (energon/hw/datapath.h: filter engine, selector, attention engine, fetch unit), copied here so
+/// that this library needs no SystemC. Nothing is re-derived from the descriptor.
+struct JobCounts {
+  uint64_t cycles = 0;                                   ///< accelerator cycles of the job
+  std::array<uint64_t, ENERGON_MAX_ROUNDS> round_keys{};  ///< filter engine: keys scored per round
+  std::array<uint64_t, ENERGON_MAX_ROUNDS> round_macs{};  ///< filter engine: low-bit MACs per round
+  uint64_t int16_macs = 0;        ///< attention engine: Q·K (top-k scoring included) + ×V MACs
+  uint64_t softmax_elems = 0;     ///< attention engine
+  uint64_t selector_elems = 0;    ///< selector: elements compared over every pass
+  uint64_t dram_read_bytes = 0;   ///< fetch unit: tensor bytes read (descriptors go to the controller)
+  uint64_t dram_write_bytes = 0;  ///< fetch unit: output bytes written
+  uint64_t sram_hit_bytes = 0;    ///< fetch unit: bytes the on-chip buffer served
 };
 
-/// What the JobOutcome does not carry: from the fetch unit's stats and the preset.
+/// What the counts do not say: from the preset.
 struct JobContext {
-  uint64_t sram_hit_bytes = 0;             ///< bytes the on-chip buffer served (Σ FetchStats::sram_bytes)
   uint64_t sram_array_bytes = 128 * 1024;  ///< one half of AccelConfig::sram_bytes (docs/fetch.md)
   double clock_mhz = 1000.0;               ///< AccelConfig::clock_mhz, turns cycles into seconds
-  /// Selector compares if the platform counted them (all passes); else estimated, see docs/energy.md.
-  std::optional<uint64_t> selector_elems;
 };
 
-/// Expected quick-select work per candidate: one emit pass plus ~2 elements per candidate over
-/// the partition passes (median-of-three pivots). Used when JobContext::selector_elems is unset.
-constexpr double kTopkComparesPerCandidate = 3.0;
-
-/// Activity of a finished job from its descriptor and counters (derivation in docs/energy.md).
-JobActivity activity_from_counters(const energon_desc_t& desc, const JobCounters& counters,
-                                   const JobContext& context = {});
-
-enum class Traffic : uint8_t;  // energon/hw/job_if.h
-
-/// The JobCounters of a JobOutcome (energon/hw/job_if.h). A template so that this library needs
-/// no SystemC: it is instantiated where job_if.h is included.
-template <class Outcome, class TrafficClass = Traffic>
-JobCounters job_counters(const Outcome& outcome) {
-  JobCounters c;
-  c.cycles = outcome.cycles;
-  c.allowed = outcome.allowed;
-  for (size_t r = 0; r < c.kept.size() && r < outcome.kept.size(); ++r) c.kept[r] = outcome.kept[r];
-  c.final_kept = outcome.final_kept;
-  const auto bytes = [&](TrafficClass t) { return uint64_t(outcome.bytes[size_t(t)]); };
-  uint64_t all = 0;
-  for (size_t i = 0; i < size_t(TrafficClass::count); ++i) all += outcome.bytes[i];
-  c.dram_write_bytes = bytes(TrafficClass::out) + bytes(TrafficClass::desc_wr);
-  c.dram_read_bytes = all - c.dram_write_bytes;
-  c.descriptor_bytes = bytes(TrafficClass::desc_rd) + bytes(TrafficClass::desc_wr);
-  return c;
-}
-
-/// Activity of a finished job from its descriptor and JobOutcome (energon/hw/job_if.h).
-template <class Outcome>
-JobActivity activity_from_job(const energon_desc_t& desc, const Outcome& outcome,
-                              const JobContext& context = {}) {
-  return activity_from_counters(desc, job_counters(outcome), context);
-}
+/// Activity of a finished job from the blocks' counts; the descriptor gives only each round's
+/// operand widths (docs/energy.md). Throws std::invalid_argument for an mpmrf descriptor with
+/// n_rounds outside 1..ENERGON_MAX_ROUNDS or a clock that is not > 0.
+JobActivity activity_from_counts(const energon_desc_t& desc, const JobCounts& counts, const JobContext& context = {});
 
 }  // namespace energon::hw

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "energon/hw/accel_config.h"
+#include "energon/stats/stats.h"
 #include "energon/hw/job_if.h"
 
 namespace energon::hw {
@@ -90,11 +91,17 @@ class OnChipBuffer {
   std::map<uint64_t, std::vector<uint8_t>> chunks_;  ///< start address → bytes, non-overlapping
 };
 
+/// Counted by the fetch unit since its reset(); a job's figures are the difference over the job.
 struct FetchStats {
   std::array<uint64_t, size_t(Traffic::count)> dram_bytes{};  ///< moved over `mem`, per class
   std::array<uint64_t, size_t(Traffic::count)> sram_bytes{};  ///< served from the on-chip buffer
   uint64_t dram_transactions = 0;
   uint64_t busy_cycles = 0;  ///< cycles with a memory transaction in flight (union over requesters)
+
+  FetchStats& operator+=(const FetchStats& o);
+  FetchStats& operator-=(const FetchStats& o);
+  /// Registers these figures (name, unit, description) in `g`.
+  void describe(stats::Group& g) const;
 };
 
 class FetchUnit : public sc_core::sc_module {
@@ -108,7 +115,9 @@ class FetchUnit : public sc_core::sc_module {
   FetchUnit(const FetchUnit&) = delete;
   FetchUnit& operator=(const FetchUnit&) = delete;
 
-  /// Empties the on-chip buffer and clears the counters (start of a job).
+  /// Empties the on-chip buffer (start of a job); the counters go on.
+  void begin_job();
+  /// begin_job() and the counters cleared.
   void reset();
   const FetchStats& stats() const { return stats_; }
 

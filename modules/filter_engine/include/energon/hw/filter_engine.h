@@ -15,6 +15,7 @@
 #include "energon/hw/accel_config.h"
 #include "energon/hw/block_timing.h"
 #include "energon/hw/k_planes.h"
+#include "energon/stats/stats.h"
 
 namespace energon::hw {
 
@@ -35,6 +36,7 @@ struct FilterRoundJob {
   const KPlaneLayout* layout = nullptr;
   uint32_t kv_head = 0;
   const int16_t* q = nullptr;  ///< INT16 query row, layout->d elements
+  uint32_t round = 0;  ///< index of the round in the descriptor (statistics per round)
   uint32_t q_bits = 4, k_bits = 2;
   uint32_t plane_begin = 0, plane_end = 0;            ///< K planes to fetch now for the candidates
   const std::vector<uint32_t>* candidates = nullptr;  ///< ascending key indices
@@ -54,11 +56,19 @@ class filter_engine_if : public virtual sc_core::sc_interface {
   virtual void score_round(FilterRoundJob& job, sc_core::sc_time& delay) = 0;
 };
 
+/// Counted by the filter engine since its reset(); a job's figures are the difference over the job.
 struct FilterEngineStats {
   uint64_t busy_cycles = 0;  ///< scoring cycles
   uint64_t rounds = 0;       ///< row-rounds scored
   uint64_t keys_scored = 0;
   uint64_t low_bit_macs = 0;  ///< q_bits×k_bits multiplications
+  std::array<uint64_t, ENERGON_MAX_ROUNDS> round_keys{};  ///< keys scored, per descriptor round
+  std::array<uint64_t, ENERGON_MAX_ROUNDS> round_macs{};  ///< low-bit MACs, per descriptor round
+
+  FilterEngineStats& operator+=(const FilterEngineStats& o);
+  FilterEngineStats& operator-=(const FilterEngineStats& o);
+  /// Registers these figures (name, unit, description) in `g`.
+  void describe(stats::Group& g) const;
 };
 
 class FilterEngine : public sc_core::sc_module, public filter_engine_if {
@@ -74,6 +84,9 @@ class FilterEngine : public sc_core::sc_module, public filter_engine_if {
   /// Cycles to score n keys of dimension d at the given widths (docs/filter-engine.md).
   uint64_t round_cycles(uint32_t n, uint32_t d, uint32_t q_bits, uint32_t k_bits) const;
   /// Clears the counters and forgets which candidate-buffer rows are decoded (start of a job).
+  /// Forgets the decoded planes (start of a job); the counters go on.
+  void begin_job();
+  /// begin_job() and the counters cleared.
   void reset();
   const FilterEngineStats& stats() const { return stats_; }
 

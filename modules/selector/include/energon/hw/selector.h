@@ -34,11 +34,28 @@ class selector_if : public virtual sc_core::sc_interface {
   virtual void select(SelectJob& job, sc_core::sc_time& delay) = 0;
 };
 
+/// Counted by the selector since its reset(); a job's figures are the difference over the job.
 struct SelectorStats {
   uint64_t busy_cycles = 0;
   uint64_t rows = 0;
   uint64_t elements = 0;  ///< candidates examined
   uint64_t passes = 0;    ///< quick-select partition passes
+
+  SelectorStats& operator+=(const SelectorStats& o) {
+    busy_cycles += o.busy_cycles, rows += o.rows, elements += o.elements, passes += o.passes;
+    return *this;
+  }
+  SelectorStats& operator-=(const SelectorStats& o) {
+    busy_cycles -= o.busy_cycles, rows -= o.rows, elements -= o.elements, passes -= o.passes;
+    return *this;
+  }
+  /// Registers these figures (name, unit, description) in `g`.
+  void describe(stats::Group& g) const {
+    g.set("busy_cycles", busy_cycles, "cycles", "Selection cycles (PERF_BUSY_SELECT)");
+    g.set("rows", rows, "", "Row selections (threshold or top-k)");
+    g.set("elements", elements, "", "Candidates compared, over every pass");
+    g.set("passes", passes, "", "Quick-select partition passes");
+  }
 };
 
 class Selector : public sc_core::sc_module, public selector_if {
@@ -50,7 +67,7 @@ class Selector : public sc_core::sc_module, public selector_if {
   Selector& operator=(const Selector&) = delete;
 
   void select(SelectJob& job, sc_core::sc_time& delay) override;
-  void reset() { stats_ = SelectorStats{}; }
+  void reset() { stats_ = SelectorStats{}; }  ///< the counters cleared
   const SelectorStats& stats() const { return stats_; }
 
  private:

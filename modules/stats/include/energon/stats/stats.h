@@ -1,5 +1,7 @@
 // Statistics as an object tree: groups of named values, each with a unit and a description.
-// Models and the platform fill the tree; one writer turns it into JSON, one into a table.
+// The hardware blocks register their own statistics in it (each block's describe()); one writer
+// turns it into a table (here) and one into JSON (energon/stats/stats_json.h, platform/stats).
+// Plain C++, no SystemC, no JSON library.
 #pragma once
 
 #include <cstdint>
@@ -8,8 +10,6 @@
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace energon::stats {
 
@@ -51,8 +51,6 @@ class Group {
 /// Numeric value of a statistic (bool → 0/1, string → NaN).
 double as_double(const Value& v);
 
-/// {"stat": {"value": …, "unit": …, "description": …}, "group": {"description": …, …}}.
-nlohmann::json to_json(const Group& root);
 /// Indented table: one line per statistic (name, value, unit, description), groups as headings.
 void write_table(std::ostream& os, const Group& root);
 
