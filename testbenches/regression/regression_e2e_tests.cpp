@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "energon/checks/attention_app.h"
-#include "energon/platform/job_energy.h"
+#include "energon/hw/accelerator_energy.h"
 #include "energon/stats/stats.h"
 #include "energon/workload/workload.h"
 #include "platform_fixture.h"
@@ -35,7 +35,7 @@ workload::Workload regression_workload(const std::string& name) {
 void check_block_counts(const platform::Platform& top, const energon_counters_t& perf) {
   REQUIRE(!top.jobs().empty());
   for (const hw::JobRecord& j : top.jobs()) {
-    const hw::JobCounts n = platform::job_counts(j.datapath);
+    const hw::JobCounts n = hw::job_counts(j.datapath);
     const uint64_t d = j.desc.d;
     const hw::JobOutcome& o = j.outcome;
     CHECK(n.cycles == o.cycles);
