@@ -12,6 +12,7 @@
 #include "vp_options.h"
 #include "vp_report.h"
 #include "vp_run.h"
+#include "vp_serve.h"
 
 namespace {
 /// `--model` selects the real-workload mode: a trained network on the host CPU model.
@@ -48,6 +49,7 @@ int sc_main(int argc, char* argv[]) {
     std::cerr << "energon-vp: --hw: " << e.what() << "\n";
     return 2;
   }
+  if (!o.serve.empty()) return vp::run_server(o, hw);
   try {
     w = workload::load_workload(o.workload);
     if (o.seq_len) w = workload::with_seq_len(w, o.seq_len);

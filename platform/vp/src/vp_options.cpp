@@ -42,7 +42,10 @@ ParseOutcome parse_options(int argc, char** argv) {
       "compare", "also run the other policies on the same preset and report speed-ups (default with mpmrf)")(
       "no-compare", "run the requested policy only")("json", po::value(&o.json_path),
                                                      "write the report as JSON to this file")(
-      "quiet,q", "print only the PASS/FAIL line");
+      "quiet,q", "print only the PASS/FAIL line")(
+      "serve", po::value(&o.serve),
+      "co-simulation server: no built-in host program; one client drives the bus over a socket at this "
+      "address (unix:PATH, PATH or tcp:127.0.0.1:PORT; docs/cosim.md)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);

@@ -25,6 +25,7 @@ struct VpOptions {
   bool compare = false;
   std::string json_path;
   bool quiet = false;
+  std::string serve;  ///< co-simulation server address ("" = run the built-in host program)
 };
 
 /// Parsed options, or the exit code to return (0 after --help / --list, 2 after a bad option).

@@ -1,0 +1,89 @@
+"""Jobs from NumPy through the server: bit-exact against the golden model, errors like hardware,
+deterministic cycles, and the same accelerator cycles as the built-in host program."""
+import json
+import os
+import subprocess
+import tempfile
+
+import numpy as np
+import pytest
+
+from conftest import binary, layer, reference
+from energon_vp import Client
+
+
+@pytest.mark.parametrize("policy", ["dense", "topk", "mpmrf"])
+def test_causal_gqa_job_bit_exact(vp, policy):
+    q, k, v = layer(heads=4, kv_heads=2, n=48, d=64, seed=5)
+    out, r = vp.run_attention(q, k, v, policy=policy, causal=True)
+    ref = reference(q, k, v, policy, causal=True)
+    assert r["done"] and r["error_name"] == "NONE"
+    assert r["out_int16"].tobytes() == ref["golden"]
+    assert r["allowed"] == 4 * sum(i + 1 for i in range(48))  # causal: query i sees keys 0..i
+    assert r["counters"]["kept_final"] == r["final_kept"] > 0
+    assert r["cycles"] > 0 and r["counters"]["busy_attn"] > 0
+    # the float output is the INT16 output in V's scale (kv head of each query head)
+    assert np.allclose(out[3], r["out_int16"][3] * r["scales"]["v"][1])
+
+
+def test_bad_descriptor_sets_error_and_interrupt_next_job_fine(vp):
+    q, k, v = layer(seed=7)
+    _, bad = vp.run_attention(q, k, v, overrides={"magic": 0x12345678})
+    assert bad["done"] and bad["error_name"] == "BAD_MAGIC"
+    assert bad["irq_causes"] & 0x2  # ERROR cause, with DONE
+    assert (bad["status_register"] >> 8) & 0xFF == 1
+    _, misaligned = vp.run_attention(q, k, v, overrides={"q_addr": 0x100004})
+    assert misaligned["error_name"] == "MISALIGNED"
+    _, off_map = vp.run_attention(q, k, v, overrides={"v_addr": 0x1_0000_0000_0000})
+    assert off_map["error_name"] == "ADDRESS"
+    _, good = vp.run_attention(q, k, v, policy="mpmrf")
+    assert good["error_name"] == "NONE"
+    assert good["out_int16"].tobytes() == reference(q, k, v, "mpmrf")["golden"]
+
+
+def program(vp_bin):
+    """A small fixed client program; returns what it observed."""
+    q, k, v = layer(seed=11)
+    with Client.launch(vp=vp_bin) as vp:
+        seen = []
+        for policy in ("dense", "mpmrf"):
+            _, r = vp.run_attention(q, k, v, policy=policy)
+            seen.append((r["cycles"], r["final_kept"]))
+        seen.append(vp.advance(12345))
+        seen.append(vp.wait_irq(1_000_000))  # nothing pending after the W1C: a timeout
+        seen.append(vp.time_ps())
+    return seen
+
+
+def test_same_client_program_gives_same_cycles(vp_bin):
+    first, second = program(vp_bin), program(vp_bin)
+    assert first == second
+    assert first[3] is False and first[4] == first[2] + 1_000_000
+
+
+def builtin_cycles(vp_bin, policy):
+    with tempfile.TemporaryDirectory() as tmp:
+        report = os.path.join(tmp, "r.json")
+        subprocess.run([vp_bin, "--workload", "bert-base-128", "--seq-len", "64", "--layers", "2", "--policy", policy,
+                        "--no-compare", "--queue-depth", "1", "--quiet", "--json", report], check=True,
+                       env=dict(os.environ, SYSTEMC_DISABLE_COPYRIGHT_MESSAGE="1"), stdout=subprocess.DEVNULL)
+        return json.load(open(report))[policy]["latency"]["accelerator_cycles"]["value"]
+
+
+@pytest.mark.parametrize("policy", ["dense", "topk", "mpmrf"])
+def test_c_client_same_accelerator_cycles_as_builtin_host(vp_bin, policy):
+    client = binary("ENERGON_FW_CLIENT")
+    with tempfile.TemporaryDirectory() as tmp:
+        address = "unix:" + os.path.join(tmp, "vp.sock")
+        server = subprocess.Popen([vp_bin, "--serve", address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True, env=dict(os.environ, SYSTEMC_DISABLE_COPYRIGHT_MESSAGE="1"))
+        assert "listening on" in server.stdout.readline()
+        run = subprocess.run([client, "--connect", address, "--workload", "bert-base-128", "--seq-len", "64",
+                              "--layers", "2", "--policy", policy, "--topk", "top=25%"],
+                             capture_output=True, text=True, timeout=300)
+        assert server.wait(timeout=60) == 0
+    assert run.returncode == 0, run.stdout + run.stderr
+    lines = [l for l in run.stdout.splitlines() if l.startswith("layer ")]
+    assert len(lines) == 2 and all("bit-exact vs golden: PASS" in l for l in lines)
+    cycles = sum(int(l.split("cycles ")[1].split(",")[0]) for l in lines)
+    assert cycles == builtin_cycles(vp_bin, policy)
