@@ -47,3 +47,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/docs/integration.md DESTINATION ${CMAKE_INST
 
 install(TARGETS energon-vp energon-vp-llm energon-golden energon-llm-eval energon-trace energon-regmap
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The Python co-simulation client (docs/cosim.md): add <prefix>/share/energon-vp/python to sys.path.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/platform/cosim/python/energon_vp DESTINATION ${ENERGON_DATA_SUBDIR}/python
+  PATTERN "__pycache__" EXCLUDE)
+install(TARGETS energon-fw-client RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

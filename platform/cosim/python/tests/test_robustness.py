@@ -161,3 +161,27 @@ def test_disconnect_mid_job_lets_the_job_finish_and_exits(server):
     code, log = server.finish(timeout=120)
     assert code == 0
     assert "client disconnected" in log and time.time() - start < 120
+
+
+def test_tcp_loopback_and_bad_addresses(vp_bin):
+    env = dict(os.environ, SYSTEMC_DISABLE_COPYRIGHT_MESSAGE="1")
+    p = subprocess.Popen([vp_bin, "--serve", "tcp:127.0.0.1:0", "--timing", "at"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=env)
+    line = p.stdout.readline()
+    assert line.startswith("energon-vp: listening on tcp:127.0.0.1:")
+    address = line.split("listening on ")[1].strip()
+    assert not address.endswith(":0")
+    with Client.connect(address) as vp:  # accurate timing: same answers
+        assert vp.read32("ID") == 0x454E5247
+        q, k, v = layer(seed=2)
+        _, r = vp.run_attention(q, k, v, policy="mpmrf")
+        assert r["error_name"] == "NONE" and r["cycles"] > 0
+    assert p.wait(timeout=60) == 0
+    for bad, message in (("tcp:10.1.2.3:5000", "not a loopback address"), ("tcp:127.0.0.1:70000", "not 0..65535"),
+                         ("tcp:127.0.0.1", "expected tcp:127.0.0.1:PORT"), ("unix:", "empty socket path"),
+                         ("/" + "x" * 200, "longer than")):
+        r = subprocess.run([vp_bin, "--serve", bad], capture_output=True, text=True, env=env, timeout=60)
+        assert r.returncode == 2 and message in r.stderr, (bad, r.stderr)
+    with tempfile.NamedTemporaryFile() as f:  # an existing file that is not a socket is not replaced
+        r = subprocess.run([vp_bin, "--serve", f.name], capture_output=True, text=True, env=env, timeout=60)
+        assert r.returncode == 2 and "not a socket" in r.stderr
