@@ -115,6 +115,7 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
   job.compute_cycles += cycles;
   stats_.busy_cycles += cycles;
   stats_.qk_macs += uint64_t(n) * d;
+  trace_busy(trace_, TraceTrack::attention_engine, "q.k", delay, clock_.cycles(cycles), cycles);
   clock_.spend(cycles, delay);
 }
 
@@ -180,6 +181,7 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
   ++stats_.rows;
   stats_.softmax_elems += n;
   stats_.v_macs += uint64_t(n) * d;
+  trace_busy(trace_, TraceTrack::attention_engine, "softmax, xV", delay, clock_.cycles(cycles), cycles);
   clock_.spend(cycles, delay);
 
   if (job.write_back) {

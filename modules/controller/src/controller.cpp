@@ -126,6 +126,7 @@ void Controller::ring_doorbell() {
     return;
   }
   status &= ~ENERGON_STATUS_QUEUE_ERR;
+  if (trace_) trace_->value(TraceValue::queue_tail, tail, access_time_);
   work_event_.notify(access_time_ - sc_core::sc_time_stamp());
 }
 
@@ -287,6 +288,7 @@ void Controller::process_entry() {
   const uint64_t address = ring_base() + uint64_t(index) * ENERGON_DESC_BYTES;
   const sc_time start = sc_core::sc_time_stamp();
   job_in_flight_ = true;
+  if (trace_) trace_->value(TraceValue::job_index, index, start);
 
   energon_desc_t desc{};
   uint8_t bytes[ENERGON_DESC_BYTES] = {};
@@ -323,7 +325,10 @@ void Controller::process_entry() {
   job_in_flight_ = false;
   if (reset_epoch_ != epoch) return;  // reset while the job ran: its result is dropped
 
-  counters_[kBusyCtrl] += cycles(sc_core::sc_time_stamp() - start);
+  const uint64_t busy = cycles(sc_core::sc_time_stamp() - start);
+  counters_[kBusyCtrl] += busy;
+  if (trace_) trace_->span(TraceTrack::controller, error == ENERGON_ERR_NONE ? "job" : "job (error)", start,
+                           sc_core::sc_time_stamp(), busy);
   counters_[kBusyFetch] += outcome.busy_fetch;
   counters_[kBusyFilter] += outcome.busy_filter;
   counters_[kBusySelect] += outcome.busy_select;
@@ -337,6 +342,7 @@ void Controller::process_entry() {
 
   ++regs_[ENERGON_REG_JOBS_DONE].value;
   if (ring_epoch_ == ring) regs_[ENERGON_REG_QUEUE_HEAD].value = (index + 1) % size;
+  if (trace_) trace_->value(TraceValue::queue_head, regs_[ENERGON_REG_QUEUE_HEAD].value, sc_core::sc_time_stamp());
   if (error != ENERGON_ERR_NONE) {
     uint32_t& status = regs_[ENERGON_REG_STATUS].value;
     status = (status & ~ENERGON_STATUS_ERR_MASK) | (uint32_t(error) << ENERGON_STATUS_ERR_SHIFT);

@@ -76,6 +76,14 @@ Datapath::Datapath(sc_core::sc_module_name name, const AccelConfig& config)
 
 Datapath::~Datapath() = default;
 
+void Datapath::set_trace(ActivityTrace* trace) {
+  trace_ = trace;
+  fetch_->set_trace(trace);
+  filter_->set_trace(trace);
+  selector_->set_trace(trace);
+  attention_->set_trace(trace);
+}
+
 void Datapath::reset() {
   fetch_->reset();
   filter_->reset();
@@ -292,6 +300,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
       } else {
         row_buffer_.write(w);
       }
+      if (trace_) trace_->value(TraceValue::row_buffer_fill, ++rows_buffered_, sc_core::sc_time_stamp());
     }
   }
   qk.sync();
@@ -318,6 +327,7 @@ void Datapath::attention_stage() {
         stats_.attention_stall_cycles += clock_.to_cycles(starved);
       }
       if (w->end_of_job) break;
+      if (trace_) trace_->value(TraceValue::row_buffer_fill, --rows_buffered_, sc_core::sc_time_stamp());
       // Starved time goes to whichever part of the filter stage's work on this row was larger.
       const uint64_t fu_total = w->fu_memory_cycles + w->fu_compute_cycles;
       if (fu_total > 0) j.memory_bound += starved * (double(w->fu_memory_cycles) / double(fu_total));

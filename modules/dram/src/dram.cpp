@@ -115,6 +115,7 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
   const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
   const int64_t end = timing_->access(trans.is_write(), address, length, to_cycle(arrival), stats_);
   delay = std::max(delay, to_time(end) - sc_core::sc_time_stamp());
+  if (trace_) trace_->span(TraceTrack::dram, trans.is_write() ? "write" : "read", arrival, to_time(end), 0);
   trans.set_dmi_allowed(true);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }

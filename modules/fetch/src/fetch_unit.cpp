@@ -162,7 +162,11 @@ bool FetchUnit::memory_access(tlm::tlm_generic_payload& orig, uint64_t addr, uin
   stats_.dram_bytes[size_t(cls)] += len;
   ++stats_.dram_transactions;
   const sc_time from = std::max(start, busy_until_);
-  if (end > from) stats_.busy_cycles += uint64_t((end - from) / period_ + 0.5);
+  if (end > from) {
+    const uint64_t cycles = uint64_t((end - from) / period_ + 0.5);
+    stats_.busy_cycles += cycles;
+    if (trace_) trace_->span(TraceTrack::fetch, "dram access", from, end, cycles);
+  }
   busy_until_ = std::max(busy_until_, end);
   advance(delay);
   return true;

@@ -142,6 +142,9 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
     stats_.round_keys[job.round] += cand.size();
     stats_.round_macs[job.round] += uint64_t(cand.size()) * d;
   }
+  static const char* const kRound[ENERGON_MAX_ROUNDS] = {"round 1", "round 2", "round 3", "round 4"};
+  trace_busy(trace_, TraceTrack::filter_engine, kRound[job.round % ENERGON_MAX_ROUNDS], delay,
+             clock_.cycles(job.compute_cycles), job.compute_cycles);
   clock_.spend(job.compute_cycles, delay);
 }
 

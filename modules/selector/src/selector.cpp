@@ -22,6 +22,7 @@ void Selector::select(SelectJob& job, sc_core::sc_time& delay) {
   stats_.elements += job.n;
   stats_.passes += job.passes;
   stats_.busy_cycles += job.cycles;
+  trace_busy(trace_, TraceTrack::selector, "select", delay, clock_.cycles(job.cycles), job.cycles);
   clock_.spend(job.cycles, delay);
 }
 

@@ -72,6 +72,10 @@ void HostCpu::annotate(const sc_time& t) {
 
 void HostCpu::spend(const sc_time& t) {
   stats_.compute_time += t;
+  if (trace_) {
+    const sc_time start = now();
+    trace_->span(hw::TraceTrack::host, "host work", start, start + t, 0);
+  }
   annotate(t);
 }
 
@@ -126,6 +130,8 @@ bool HostCpu::wait_for_irq(const sc_time& timeout) {
   const sc_time start = sc_core::sc_time_stamp();
   if (!irq.read()) wait(timeout, irq.posedge_event());
   stats_.wait_time += sc_core::sc_time_stamp() - start;
+  if (trace_ && sc_core::sc_time_stamp() > start)
+    trace_->span(hw::TraceTrack::host, "wait for interrupt", start, sc_core::sc_time_stamp(), 0);
   if (!irq.read()) {
     ++stats_.irq_timeouts;
     return false;

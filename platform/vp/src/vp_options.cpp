@@ -43,6 +43,9 @@ ParseOutcome parse_options(int argc, char** argv) {
       "no-compare", "run the requested policy only")("json", po::value(&o.json_path),
                                                      "write the report as JSON to this file")(
       "quiet,q", "print only the PASS/FAIL line")(
+      "vcd", po::value(&o.vcd), "write waveforms (irq, busy per block, queue head/tail, row buffer, job) as VCD")(
+      "timeline", po::value(&o.timeline),
+      "write a Chrome/Perfetto trace-event JSON timeline, one track per block (docs/debugging.md)")(
       "serve", po::value(&o.serve),
       "co-simulation server: no built-in host program; one client drives the bus over a socket at this "
       "address (unix:PATH, PATH or tcp:127.0.0.1:PORT; docs/cosim.md)");

@@ -26,6 +26,8 @@ struct VpOptions {
   std::string json_path;
   bool quiet = false;
   std::string serve;  ///< co-simulation server address ("" = run the built-in host program)
+  std::string vcd;       ///< waveform file ("" = none)
+  std::string timeline;  ///< Chrome trace-event JSON file ("" = none)
 };
 
 /// Parsed options, or the exit code to return (0 after --help / --list, 2 after a bad option).

@@ -2,7 +2,13 @@
 
 #include <chrono>
 
+#include "energon/debug/timeline_trace.h"
+#include "energon/debug/trace_fanout.h"
+#include "energon/debug/vcd_trace.h"
 #include "energon/platform/platform.h"
+
+#include <fstream>
+#include <memory>
 
 namespace energon::vp {
 
@@ -19,6 +25,18 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
                        uint32_t layers) {
   RunResult result;
   platform::Platform top("energon", hw, o.timing);
+  debug::TraceFanout fanout;
+  std::unique_ptr<debug::VcdTrace> vcd;
+  std::unique_ptr<debug::TimelineTrace> timeline;
+  if (!o.vcd.empty()) {
+    vcd = std::make_unique<debug::VcdTrace>("vcd", o.vcd, top.irq);
+    fanout.add(vcd.get());
+  }
+  if (!o.timeline.empty()) {
+    timeline = std::make_unique<debug::TimelineTrace>();
+    fanout.add(timeline.get());
+  }
+  if (!fanout.empty()) top.set_trace(&fanout);
 
   // The --policy pass first; under --compare mpmrf runs before topk so that topk can keep the
   // same fraction of keys (the fair SpAtten-style comparison), then the rest.
@@ -58,6 +76,12 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start();
   result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (timeline) {
+    std::ofstream out(o.timeline);
+    timeline->write(out, "{\"tool\":\"energon-vp\",\"workload\":\"" + w.name + "\",\"hw\":\"" + hw.name +
+                             "\",\"policy\":\"" + to_string(o.policy) + "\"}");
+    if (!out) result.error = "--timeline: cannot write " + o.timeline;
+  }
   if (!top.cpu.program_error().empty())
     result.error = top.cpu.program_error();
   else if (!top.cpu.finished())

@@ -59,6 +59,11 @@ class Accelerator : public sc_core::sc_module, private accel_job_if {
   /// (performance counters), datapath (pipeline, fetch, filter engine, selector, attention
   /// engine), bus_interface.
   void describe(stats::Group& g) const;
+  /// Spans and values of the controller and every datapath block go to `trace` (nullptr: off).
+  void set_trace(ActivityTrace* trace) {
+    controller_.set_trace(trace);
+    datapath_.set_trace(trace);
+  }
 
  private:
   JobOutcome run_job(const energon_desc_t& desc) override;

@@ -96,6 +96,7 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
   /// begin_job() and the counters cleared.
   void reset();
   const AttentionEngineStats& stats() const { return stats_; }
+  void set_trace(ActivityTrace* trace) { trace_ = trace; }
 
  private:
   // Simulation speed only: K rows this model already rebuilt from their planes for the current
@@ -122,6 +123,7 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
   const AccelConfig config_;
   const BlockClock clock_;
   AttentionEngineStats stats_;
+  ActivityTrace* trace_ = nullptr;
   std::vector<uint8_t> staging_;
   std::vector<int16_t> vrows_;
   std::vector<int64_t> sums_;

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 
+#include "energon/hw/activity_trace.h"
 #include "energon/hw/descriptor_check.h"
 #include "energon/hw/job_if.h"
 #include "energon/hw/register_file.h"
@@ -46,6 +47,7 @@ class Controller : public sc_core::sc_module {
   const ControllerConfig& config() const { return config_; }
   /// Registers the performance counters (as PERF_* would read now) and the job count in `g`.
   void describe(stats::Group& g) const;
+  void set_trace(ActivityTrace* trace) { trace_ = trace; }
 
  private:
   enum Counter : unsigned {
@@ -94,6 +96,7 @@ class Controller : public sc_core::sc_module {
   bool job_in_flight_ = false;
   uint64_t reset_epoch_ = 0;  // bumped by reset: a job in flight across it is dropped
   uint64_t ring_epoch_ = 0;   // bumped by ring reprogramming: the job's head advance is dropped
+  ActivityTrace* trace_ = nullptr;
 };
 
 }  // namespace energon::hw

@@ -67,6 +67,8 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   const DatapathStats& totals() const { return totals_; }
   const AccelConfig& config() const { return config_; }
   void reset();
+  /// Spans and values of every inner block go to `trace` (nullptr: off).
+  void set_trace(ActivityTrace* trace);
 
  private:
   struct Job;
@@ -93,6 +95,8 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   std::pair<uint32_t, uint32_t> out_first_;  ///< head and query of the tile's first row
   bool attention_busy_ = false;
   DatapathStats stats_, totals_;
+  ActivityTrace* trace_ = nullptr;
+  uint64_t rows_buffered_ = 0;  ///< rows in the FU→AU buffer, for the trace
 };
 
 }  // namespace energon::hw

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "energon/hw/activity_trace.h"
 #include "energon/hw/dram_address_map.h"
 #include "energon/hw/dram_config.h"
 #include "energon/hw/dram_stats.h"
@@ -34,6 +35,8 @@ class Dram : public sc_core::sc_module {
   const DramAddressMap& address_map() const { return map_; }
   const DramStats& stats() const { return stats_; }
   void reset_stats();
+  /// Every transaction as a span on the dram track (nullptr: off).
+  void set_trace(ActivityTrace* trace) { trace_ = trace; }
   /// Closes all rows and forgets timing history, clears statistics; memory contents are kept.
   void reset();
   /// Zeroes the whole memory (DMI pointers stay valid).
@@ -58,6 +61,7 @@ class Dram : public sc_core::sc_module {
   DramStats stats_;
   std::unique_ptr<DramStorage> storage_;
   std::unique_ptr<DramBankTiming> timing_;
+  ActivityTrace* trace_ = nullptr;
 };
 
 }  // namespace energon::hw

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "energon/hw/accel_config.h"
+#include "energon/hw/activity_trace.h"
 #include "energon/stats/stats.h"
 #include "energon/hw/job_if.h"
 
@@ -120,6 +121,7 @@ class FetchUnit : public sc_core::sc_module {
   /// begin_job() and the counters cleared.
   void reset();
   const FetchStats& stats() const { return stats_; }
+  void set_trace(ActivityTrace* trace) { trace_ = trace; }
 
  private:
   void b_transport(int id, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
@@ -134,6 +136,7 @@ class FetchUnit : public sc_core::sc_module {
   int64_t owner_[2] = {-1, -1};
   FetchStats stats_;
   sc_core::sc_time busy_until_;
+  ActivityTrace* trace_ = nullptr;
 };
 
 }  // namespace energon::hw

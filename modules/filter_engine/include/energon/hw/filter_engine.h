@@ -15,6 +15,7 @@
 #include "energon/hw/accel_config.h"
 #include "energon/hw/block_timing.h"
 #include "energon/hw/k_planes.h"
+#include "energon/hw/activity_trace.h"
 #include "energon/stats/stats.h"
 
 namespace energon::hw {
@@ -89,6 +90,7 @@ class FilterEngine : public sc_core::sc_module, public filter_engine_if {
   /// begin_job() and the counters cleared.
   void reset();
   const FilterEngineStats& stats() const { return stats_; }
+  void set_trace(ActivityTrace* trace) { trace_ = trace; }
 
  private:
   // Simulation speed only: which leading planes of each key the caller's candidate buffer
@@ -107,6 +109,7 @@ class FilterEngine : public sc_core::sc_module, public filter_engine_if {
   const AccelConfig config_;
   const BlockClock clock_;
   FilterEngineStats stats_;
+  ActivityTrace* trace_ = nullptr;
   std::vector<uint8_t> staging_;
 };
 

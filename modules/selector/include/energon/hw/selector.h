@@ -69,6 +69,7 @@ class Selector : public sc_core::sc_module, public selector_if {
   void select(SelectJob& job, sc_core::sc_time& delay) override;
   void reset() { stats_ = SelectorStats{}; }  ///< the counters cleared
   const SelectorStats& stats() const { return stats_; }
+  void set_trace(ActivityTrace* trace) { trace_ = trace; }
 
  private:
   void select_threshold(SelectJob& job);
@@ -77,6 +78,7 @@ class Selector : public sc_core::sc_module, public selector_if {
   const AccelConfig config_;
   const BlockClock clock_;
   SelectorStats stats_;
+  ActivityTrace* trace_ = nullptr;
   std::vector<uint32_t> order_;
 };
 

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "energon/fw/energon_hal.h"
+#include "energon/hw/activity_trace.h"
 
 namespace energon::platform {
 
@@ -94,6 +95,8 @@ class HostCpu : public sc_core::sc_module {
   /// Message of an exception the program threw ("" when it returned normally).
   const std::string& program_error() const { return program_error_; }
   void reset();
+  /// Host work and interrupt waits as spans on the host track (nullptr: off).
+  void set_trace(hw::ActivityTrace* trace) { trace_ = trace; }
 
  private:
   void thread();
@@ -115,6 +118,7 @@ class HostCpu : public sc_core::sc_module {
   HostCpuStats stats_;
   bool finished_ = false;
   std::string program_error_;
+  hw::ActivityTrace* trace_ = nullptr;
 };
 
 }  // namespace energon::platform

@@ -31,6 +31,12 @@ class Platform : public sc_core::sc_module {
   uint64_t dram_window() const;
   /// Every job the accelerator ran, in order (its on_job records).
   const std::vector<hw::JobRecord>& jobs() const { return jobs_; }
+  /// The accelerator's, the DRAM's and the host CPU's activity go to `trace` (nullptr: off).
+  void set_trace(hw::ActivityTrace* trace) {
+    accelerator.set_trace(trace);
+    dram.set_trace(trace);
+    cpu.set_trace(trace);
+  }
 
   sc_core::sc_signal<bool> irq;
   HostCpu cpu;
