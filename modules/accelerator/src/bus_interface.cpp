@@ -1,6 +1,9 @@
 #include "energon/hw/bus_interface.h"
 
 #include <algorithm>
+#include <cstdio>
+
+#include "energon/hw/log.h"
 
 namespace energon::hw {
 
@@ -19,7 +22,16 @@ void BusInterface::reset() {
 void BusInterface::forward(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   ++transactions_;
   largest_ = std::max<uint64_t>(largest_, trans.get_data_length());
+  const sc_core::sc_time issued = sc_core::sc_time_stamp() + delay;
   mem->b_transport(trans, delay);
+  if (log::enabled("bus_interface", log::Level::trace)) {
+    char line[160];
+    std::snprintf(line, sizeof line, "%s: %s 0x%llx, %u bytes, done at %s: %s", issued.to_string().c_str(),
+                  trans.is_write() ? "write" : "read", static_cast<unsigned long long>(trans.get_address()),
+                  trans.get_data_length(), (sc_core::sc_time_stamp() + delay).to_string().c_str(),
+                  trans.get_response_string().c_str());
+    log::emit("bus_interface", log::Level::trace, line);
+  }
 }
 
 // Both initiators are blocked while their request is served and the controller waits for the

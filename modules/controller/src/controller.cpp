@@ -1,8 +1,11 @@
 #include "energon/hw/controller.h"
 
 #include "energon/hw/energon_desc_codec.h"
+#include "energon/hw/log.h"
+#include "register_log.h"
 
 #include <cstddef>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -18,6 +21,13 @@ using sc_core::SC_ZERO_TIME;
 namespace {
 
 constexpr uint32_t kMaxQueueEntries = ENERGON_QUEUE_MAX_ENTRIES;
+constexpr const char* kLog = "controller";
+
+std::string at(const sc_time& t) {
+  char b[40];
+  std::snprintf(b, sizeof b, "%.3f ns: ", t.to_seconds() * 1e9);
+  return b;
+}
 
 }  // namespace
 
@@ -122,6 +132,10 @@ void Controller::ring_doorbell() {
   if (size == 0 || size > kMaxQueueEntries || tail >= size || ring_base() % ENERGON_RING_ALIGN != 0) {
     status = (status & ~ENERGON_STATUS_ERR_MASK) | ENERGON_STATUS_QUEUE_ERR |
              (uint32_t(ENERGON_ERR_QUEUE) << ENERGON_STATUS_ERR_SHIFT);
+    if (log::enabled(kLog, log::Level::warning))
+      log::emit(kLog, log::Level::warning,
+                at(access_time_) + "doorbell refused: " + describe_error(ENERGON_ERR_QUEUE) + "; QUEUE_SIZE " +
+                    std::to_string(size) + ", tail " + std::to_string(tail) + ", ring base " + std::to_string(ring_base()));
     raise(ENERGON_IRQ_ERROR);
     return;
   }
@@ -186,15 +200,22 @@ void Controller::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
   RegisterFile::Register* reg =
       trans.get_address() < ENERGON_REG_SPACE_BYTES ? regs_.find(uint32_t(trans.get_address())) : nullptr;
   if (!reg) {
+    if (log::enabled(kLog, log::Level::warning))
+      log::emit(kLog, log::Level::warning,
+                at(access_time_) + (trans.is_write() ? "write to" : "read of") + " unmapped offset " +
+                    std::to_string(trans.get_address()) + ": address error");
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
   uint32_t word = 0;
+  const bool logged = log::enabled(kLog, log::Level::debug);
   if (trans.is_read()) {
     word = regs_.read(*reg);
     std::memcpy(trans.get_data_ptr(), &word, 4);
+    if (logged) log::emit(kLog, log::Level::debug, at(access_time_) + "read  " + describe_register(uint32_t(trans.get_address()), word));
   } else if (trans.is_write()) {
     std::memcpy(&word, trans.get_data_ptr(), 4);
+    if (logged) log::emit(kLog, log::Level::debug, at(access_time_) + "write " + describe_register(uint32_t(trans.get_address()), word));
     regs_.write(*reg, word);
   }
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -288,13 +309,19 @@ void Controller::process_entry() {
   const uint64_t address = ring_base() + uint64_t(index) * ENERGON_DESC_BYTES;
   const sc_time start = sc_core::sc_time_stamp();
   job_in_flight_ = true;
-  if (trace_) trace_->value(TraceValue::job_index, index, start);
+  if (trace_) {
+    trace_->value(TraceValue::job_index, index, start);
+    trace_->state(TraceTrack::controller, true, start);
+  }
 
   energon_desc_t desc{};
   uint8_t bytes[ENERGON_DESC_BYTES] = {};
   sc_time delay = SC_ZERO_TIME;
   const bool fetched = mem_access(tlm::TLM_READ_COMMAND, address, bytes, ENERGON_DESC_BYTES, delay);
   energon_desc_decode(bytes, &desc);
+  if (log::enabled(kLog, log::Level::debug))
+    log::emit(kLog, log::Level::debug,
+              at(start) + "descriptor " + std::to_string(index) + (fetched ? ": " + describe_descriptor(desc) : ": fetch failed"));
   wait(delay);
   uint8_t error = ENERGON_ERR_ADDRESS;  // a descriptor the bus refused
   JobOutcome outcome;
@@ -327,8 +354,11 @@ void Controller::process_entry() {
 
   const uint64_t busy = cycles(sc_core::sc_time_stamp() - start);
   counters_[kBusyCtrl] += busy;
-  if (trace_) trace_->span(TraceTrack::controller, error == ENERGON_ERR_NONE ? "job" : "job (error)", start,
-                           sc_core::sc_time_stamp(), busy);
+  if (trace_) {
+    trace_->state(TraceTrack::controller, false, sc_core::sc_time_stamp());
+    trace_->span(TraceTrack::controller, error == ENERGON_ERR_NONE ? "job" : "job (error)", start,
+                 sc_core::sc_time_stamp(), busy);
+  }
   counters_[kBusyFetch] += outcome.busy_fetch;
   counters_[kBusyFilter] += outcome.busy_filter;
   counters_[kBusySelect] += outcome.busy_select;
@@ -343,6 +373,14 @@ void Controller::process_entry() {
   ++regs_[ENERGON_REG_JOBS_DONE].value;
   if (ring_epoch_ == ring) regs_[ENERGON_REG_QUEUE_HEAD].value = (index + 1) % size;
   if (trace_) trace_->value(TraceValue::queue_head, regs_[ENERGON_REG_QUEUE_HEAD].value, sc_core::sc_time_stamp());
+  if (error != ENERGON_ERR_NONE && log::enabled(kLog, log::Level::warning))
+    log::emit(kLog, log::Level::warning,
+              at(sc_core::sc_time_stamp()) + "job " + std::to_string(index) + " failed: ERR_" + describe_error(error));
+  else if (error == ENERGON_ERR_NONE && log::enabled(kLog, log::Level::info))
+    log::emit(kLog, log::Level::info,
+              at(sc_core::sc_time_stamp()) + "job " + std::to_string(index) + " done in " + std::to_string(desc.result_cycles) +
+                  " cycles (result block), kept " + std::to_string(outcome.final_kept) + " of " + std::to_string(outcome.allowed) +
+                  " keys");
   if (error != ENERGON_ERR_NONE) {
     uint32_t& status = regs_[ENERGON_REG_STATUS].value;
     status = (status & ~ENERGON_STATUS_ERR_MASK) | (uint32_t(error) << ENERGON_STATUS_ERR_SHIFT);

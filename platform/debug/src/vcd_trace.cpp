@@ -29,9 +29,14 @@ void VcdTrace::push(const sc_core::sc_time& at, int kind, int64_t value) {
 
 void VcdTrace::span(hw::TraceTrack track, const char*, const sc_core::sc_time& start, const sc_core::sc_time& end,
                     uint64_t) {
-  if (end <= start) return;
+  // A span that began in the past was shown as it happened, through state().
+  if (end <= start || start < sc_core::sc_time_stamp()) return;
   push(start, int(track), +1);
   push(end, int(track), -1);
+}
+
+void VcdTrace::state(hw::TraceTrack track, bool busy, const sc_core::sc_time& at) {
+  push(at, int(track), busy ? +1 : -1);
 }
 
 void VcdTrace::value(hw::TraceValue what, uint64_t value, const sc_core::sc_time& at) {

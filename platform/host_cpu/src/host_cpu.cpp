@@ -130,7 +130,7 @@ bool HostCpu::wait_for_irq(const sc_time& timeout) {
   const sc_time start = sc_core::sc_time_stamp();
   if (!irq.read()) wait(timeout, irq.posedge_event());
   stats_.wait_time += sc_core::sc_time_stamp() - start;
-  if (trace_ && sc_core::sc_time_stamp() > start)
+  if (trace_ && sc_core::sc_time_stamp() > start)  // on the timeline only: host_busy means host work
     trace_->span(hw::TraceTrack::host, "wait for interrupt", start, sc_core::sc_time_stamp(), 0);
   if (!irq.read()) {
     ++stats_.irq_timeouts;

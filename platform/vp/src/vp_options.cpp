@@ -1,3 +1,6 @@
+#include "energon/config/dram_yaml.h"
+#include "energon/config/energy_yaml.h"
+#include "energon/debug/log_output.h"
 #include "vp_options.h"
 
 #include <boost/program_options.hpp>
@@ -46,6 +49,10 @@ ParseOutcome parse_options(int argc, char** argv) {
       "vcd", po::value(&o.vcd), "write waveforms (irq, busy per block, queue head/tail, row buffer, job) as VCD")(
       "timeline", po::value(&o.timeline),
       "write a Chrome/Perfetto trace-event JSON timeline, one track per block (docs/debugging.md)")(
+      "log-level", po::value(&o.log_level),
+      "model log: LEVEL or LEVEL,MODULE=LEVEL,... (error|warning|info|debug|trace; modules controller, "
+      "bus_interface; default warning; debug: every register access and descriptor, trace: every bus transaction)")(
+      "log", po::value(&o.log_file), "write the model log to this file instead of stderr")(
       "serve", po::value(&o.serve),
       "co-simulation server: no built-in host program; one client drives the bus over a socket at this "
       "address (unix:PATH, PATH or tcp:127.0.0.1:PORT; docs/cosim.md)");
@@ -66,6 +73,10 @@ ParseOutcome parse_options(int argc, char** argv) {
     for (auto& n : platform::platform_preset_names()) std::cout << " " << n;
     std::cout << "\nworkloads:";
     for (auto& n : workload::builtin_workloads()) std::cout << " " << n;
+    std::cout << "\nDRAM presets:";
+    for (auto& n : hw::dram_preset_names()) std::cout << " " << n;
+    std::cout << "\nenergy tables:";
+    for (auto& n : hw::energy_table_names()) std::cout << " " << n;
     std::cout << "\n";
     return {std::nullopt, 0};
   }
@@ -101,6 +112,12 @@ ParseOutcome parse_options(int argc, char** argv) {
   o.compare = vm.count("compare") ? true : vm.count("no-compare") ? false : o.policy == Policy::mpmrf;
   o.quiet = vm.count("quiet") > 0;
   if (o.queue_depth == 0 || o.queue_depth > 64) return bad("--queue-depth must be in 1..64");
+  try {
+    debug::configure_log(o.log_level, o.log_file);
+  } catch (const std::invalid_argument& e) {
+    return bad(e.what());
+  }
+  for (int i = 0; i < argc; ++i) o.command_line += (i ? " " : "") + std::string(argv[i]);
   return {o, 0};
 }
 

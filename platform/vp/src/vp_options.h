@@ -28,6 +28,9 @@ struct VpOptions {
   std::string serve;  ///< co-simulation server address ("" = run the built-in host program)
   std::string vcd;       ///< waveform file ("" = none)
   std::string timeline;  ///< Chrome trace-event JSON file ("" = none)
+  std::string log_level;  ///< --log-level spec ("" = warning)
+  std::string log_file;   ///< --log file ("" = stderr)
+  std::string command_line;  ///< the whole command, for the report's provenance
 };
 
 /// Parsed options, or the exit code to return (0 after --help / --list, 2 after a bad option).

@@ -194,6 +194,63 @@ bool add_check(Group& g, const PassResult& p) {
   return ran && (checked == 0 || pass);
 }
 
+void add_provenance(Group& g, const VpOptions& o, const platform::PlatformConfig& hw, const workload::Workload& w,
+                    uint32_t layers) {
+  g.set("tool", std::string("energon-vp"), "", "");
+  g.set("version", std::string(ENERGON_VP_VERSION), "", "Project version");
+  g.set("git_commit", std::string(ENERGON_GIT_COMMIT), "", "Commit the build came from (\"unknown\" outside git)");
+  g.set("command_line", o.command_line, "", "");
+  Group& s = g.group("shape", "Per layer");
+  s.set("heads", uint64_t(w.shape.heads), "", "");
+  s.set("kv_heads", uint64_t(w.shape.kv_heads), "", "");
+  s.set("n_q", uint64_t(w.shape.n_q), "", "");
+  s.set("n_k", uint64_t(w.shape.n_k), "", "");
+  s.set("d", uint64_t(w.shape.d), "", "");
+  s.set("causal", w.shape.causal, "", "");
+  s.set("valid_len", uint64_t(w.shape.valid_len), "", "");
+  Group& wl = g.group("workload", "");
+  wl.set("name", w.name, "", w.description);
+  wl.set("source", std::string(workload::to_string(w.source)), "", "synthetic generator or .npy files");
+  wl.set("seed", uint64_t(w.synthetic.seed), "", "Synthetic generator seed");
+  wl.set("layers_run", uint64_t(layers), "", "");
+  Group& r = g.group("run", "");
+  r.set("policy", std::string(to_string(o.policy)), "", "--policy");
+  r.set("rounds", o.rounds.empty() ? std::string("default") : o.rounds, "", "--rounds");
+  r.set("timing", std::string(o.timing == platform::PlatformTiming::lt ? "lt" : "at"), "", "");
+  r.set("queue_depth", uint64_t(o.queue_depth), "", "");
+  r.set("compare", o.compare, "", "");
+  Group& a = g.group("accelerator", "AccelConfig as resolved (" + hw.origin + ")");
+  const hw::AccelConfig& c = hw.accel;
+  a.set("clock_mhz", c.clock_mhz, "MHz", "");
+  for (auto [name, v] : std::initializer_list<std::pair<const char*, uint64_t>>{
+           {"reg_access_cycles", c.reg_access_cycles}, {"check_cycles", c.check_cycles},
+           {"max_burst_bytes", c.max_burst_bytes}, {"fu_multipliers", c.fu_multipliers}, {"fu_lanes", c.fu_lanes},
+           {"fu_latency", c.fu_latency}, {"au_qk_multipliers", c.au_qk_multipliers},
+           {"au_v_multipliers", c.au_v_multipliers}, {"au_latency", c.au_latency}, {"softmax_lanes", c.softmax_lanes},
+           {"softmax_latency", c.softmax_latency}, {"selector_elems_per_cycle", c.selector_elems_per_cycle},
+           {"selector_latency", c.selector_latency}, {"fifo_depth", c.fifo_depth}, {"q_tile_rows", c.q_tile_rows},
+           {"sram_bytes", c.sram_bytes}, {"sram_bytes_per_cycle", c.sram_bytes_per_cycle},
+           {"lt_quantum_cycles", c.lt_quantum_cycles}})
+    a.set(name, v, "", "");
+  Group& d = g.group("dram", "DramConfig as resolved (" + hw.dram.origin + ")");
+  d.set("name", hw.dram.name, "", hw.dram.source);
+  d.set("size_bytes", hw.dram.size_bytes, "bytes", "");
+  d.set("channels", uint64_t(hw.dram.channels), "", "");
+  d.set("banks_per_rank", uint64_t(hw.dram.banks_per_rank()), "", "");
+  d.set("bus_width_bits", uint64_t(hw.dram.bus_width_bits), "bits", "");
+  d.set("tck_ps", hw.dram.tck_ps, "ps", "");
+  d.set("peak_bandwidth", hw.dram.peak_bandwidth_gbps(), "GB/s", "");
+  d.set("refresh", hw.dram.refresh_enabled, "", "");
+  Group& h = g.group("host", "Host CPU cost model");
+  h.set("reg_access_ns", hw.host_cost.reg_access_ns, "ns", "");
+  h.set("quantize_ns_per_elem", hw.host_cost.quantize_ns_per_elem, "ns", "");
+  h.set("pack_ns_per_byte", hw.host_cost.pack_ns_per_byte, "ns", "");
+  h.set("copy_ns_per_byte", hw.host_cost.copy_ns_per_byte, "ns", "");
+  h.set("desc_build_ns", hw.host_cost.desc_build_ns, "ns", "");
+  h.set("irq_entry_ns", hw.host_cost.irq_entry_ns, "ns", "");
+  g.set("energy_table", std::string("energon-45nm"), "", "Energy table (<data root>/energy)");
+}
+
 }  // namespace
 
 bool build_report(Group& root, const VpOptions& o, const platform::PlatformConfig& hw,
@@ -209,6 +266,8 @@ bool build_report(Group& root, const VpOptions& o, const platform::PlatformConfi
   cfg.set("wall_time", run.wall_s, "s", "Wall time of the simulation");
   cfg.set("wall_time_without_checks", run.wall_s - run.check_wall_s, "s", "Wall time minus golden checks");
   if (!run.error.empty()) cfg.set("error", run.error, "", "The host program stopped");
+  add_provenance(root.group("provenance", "What produced this report: tool, build, command, configuration"), o, hw, w,
+                 layers);
 
   bool ok = run.error.empty() && !run.passes.empty();
   std::optional<hw::EnergyTable> energy_table;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "energon/debug/progress.h"
 #include "energon/debug/timeline_trace.h"
 #include "energon/debug/trace_fanout.h"
 #include "energon/debug/vcd_trace.h"
@@ -19,6 +20,10 @@ static double kept_fraction(const checks::AppResult& r) {
     kept += l.hw.final_kept;
   }
   return allowed ? double(kept) / double(allowed) : 0.0;
+}
+
+static uint64_t order_size(const VpOptions& o) {
+  return o.compare ? 3 : 1;
 }
 
 RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, const workload::Workload& w,
@@ -45,6 +50,8 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
     for (Policy p : {Policy::mpmrf, Policy::topk, Policy::dense})
       if (p != o.policy) order.push_back(p);
 
+  debug::Progress progress("energon-vp " + w.name, uint64_t(layers) * order_size(o), !o.quiet);
+  uint64_t layers_before = 0;
   top.cpu.load_program([&](platform::HostCpu& cpu) {
     double mpmrf_kept = -1;
     for (Policy p : order) {
@@ -56,6 +63,7 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
       cfg.filter = pass.filter;
       cfg.queue_depth = o.queue_depth;
       cfg.check = o.check;
+      cfg.on_layer = [&](uint32_t done) { progress.update(layers_before + done, cpu.now().to_seconds()); };
       const size_t first_job = top.jobs().size();
       top.dram.reset_stats();
       checks::AttentionApp app(
@@ -63,6 +71,7 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
       const uint64_t mark = cpu.alloc_mark();
       app(cpu);
       cpu.release_to(mark);
+      layers_before += layers;
       pass.app = app.result();
       pass.dram = top.dram.stats();
       pass.jobs.assign(top.jobs().begin() + long(first_job), top.jobs().end());
@@ -76,6 +85,7 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start();
   result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  progress.finish();
   if (timeline) {
     std::ofstream out(o.timeline);
     timeline->write(out, "{\"tool\":\"energon-vp\",\"workload\":\"" + w.name + "\",\"hw\":\"" + hw.name +

@@ -82,6 +82,7 @@ void AttentionApp::operator()(platform::HostCpu& cpu) {
       }
       const std::vector<int16_t> out = read_output(cpu, jobs[i]);
       if (config_.check) check_layer(layers[i], out, jobs[i].quantized.v.scale, r);
+      if (config_.on_layer) config_.on_layer(first + i + 1);
     }
     cpu.release_to(mark);
   }

@@ -87,3 +87,16 @@ def test_c_client_same_accelerator_cycles_as_builtin_host(vp_bin, policy):
     assert len(lines) == 2 and all("bit-exact vs golden: PASS" in l for l in lines)
     cycles = sum(int(l.split("cycles ")[1].split(",")[0]) for l in lines)
     assert cycles == builtin_cycles(vp_bin, policy)
+
+
+def test_log_names_the_failing_descriptor(vp_bin, tmp_path):
+    log = tmp_path / "vp.log"
+    q, k, v = layer(seed=9)
+    with Client.launch(vp=vp_bin, extra_args=("--log-level", "debug", "--log", str(log))) as vp:
+        vp.run_attention(q, k, v, overrides={"d": 12})  # not a multiple of 8
+        vp.run_attention(q, k, v)
+    text = log.read_text()
+    assert "descriptor 0: magic ok, heads 4/2, n_q 48, n_k 48, valid_len 48, d 12, mpmrf" in text
+    assert "job 0 failed: ERR_HEAD_DIM (Unsupported head dimension d (8..256, multiple of 8))" in text
+    assert "controller [info]" in text and "job 1 done in" in text
+    assert "write QUEUE_TAIL = 0x00000001 (1)" in text and "read  IRQ_STATUS = 0x00000003 (DONE ERROR)" in text

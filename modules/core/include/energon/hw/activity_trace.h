@@ -26,6 +26,11 @@ class ActivityTrace {
                     uint64_t cycles) = 0;
   /// `what` became `value` at `at`.
   virtual void value(TraceValue what, uint64_t value, const sc_core::sc_time& at) = 0;
+  /// The block became busy (or idle) at `at`, for spans only known when they end (a job, a wait):
+  /// waveforms follow these as they happen; the span() reported at the end is for timelines.
+  virtual void state(TraceTrack track, bool busy, const sc_core::sc_time& at) {
+    (void)track, (void)busy, (void)at;
+  }
 };
 
 }  // namespace energon::hw

@@ -18,6 +18,9 @@ class TraceFanout : public hw::ActivityTrace {
   void value(hw::TraceValue what, uint64_t value, const sc_core::sc_time& at) override {
     for (auto* s : sinks_) s->value(what, value, at);
   }
+  void state(hw::TraceTrack track, bool busy, const sc_core::sc_time& at) override {
+    for (auto* s : sinks_) s->state(track, busy, at);
+  }
 
  private:
   std::vector<hw::ActivityTrace*> sinks_;

@@ -28,6 +28,7 @@ class VcdTrace : public sc_core::sc_module, public hw::ActivityTrace {
   void span(hw::TraceTrack track, const char* name, const sc_core::sc_time& start, const sc_core::sc_time& end,
             uint64_t cycles) override;
   void value(hw::TraceValue what, uint64_t value, const sc_core::sc_time& at) override;
+  void state(hw::TraceTrack track, bool busy, const sc_core::sc_time& at) override;
 
  private:
   struct Event {

@@ -24,6 +24,8 @@ struct AppConfig {
   uint32_t ring_entries = 16;
   bool check = true;               ///< golden comparison and accuracy figures
   uint32_t timeout_us = 10000000;  ///< simulated time to wait for the next interrupt
+  /// Called after each layer is read back (and checked): the number of layers done (progress).
+  std::function<void(uint32_t layers_done)> on_layer;
 };
 
 struct LayerResult {
