@@ -44,7 +44,7 @@ int sc_main(int argc, char* argv[]) {
   platform::PlatformConfig hw;
   workload::Workload w;
   try {
-    hw = platform::load_platform_config(o.hw);
+    hw = platform::load_platform_config(o.hw, o.sets);
   } catch (const std::exception& e) {
     std::cerr << "energon-vp: --hw: " << e.what() << "\n";
     return 2;
@@ -58,6 +58,10 @@ int sc_main(int argc, char* argv[]) {
     return 2;
   }
   const uint32_t layers = o.layers == 0 ? w.layers : std::min(o.layers, w.layers);
+  if (o.dump_config) {
+    std::cout << vp::dump_config(o, hw, w, layers);
+    return 0;
+  }
   if (const std::string err = validate(w.shape); !err.empty()) {
     std::cerr << "energon-vp: workload " << w.name << ": " << err << "\n";
     return 2;

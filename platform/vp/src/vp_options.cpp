@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <iostream>
+#include <sstream>
 
 #include "energon/filter_spec.h"
 #include "energon/workload/workload.h"
@@ -53,6 +54,11 @@ ParseOutcome parse_options(int argc, char** argv) {
       "model log: LEVEL or LEVEL,MODULE=LEVEL,... (error|warning|info|debug|trace; modules controller, "
       "bus_interface; default warning; debug: every register access and descriptor, trace: every bus transaction)")(
       "log", po::value(&o.log_file), "write the model log to this file instead of stderr")(
+      "set", po::value(&o.sets)->composing(),
+      "override a preset key, e.g. --set accelerator.fu_lanes=16 --set dram.timing.tRCD=20ns (repeatable)")(
+      "dump-config",
+      "print the resolved configuration (hardware, DRAM, host, workload, run options) as YAML and stop; "
+      "feed it back with --hw FILE --workload FILE")(
       "serve", po::value(&o.serve),
       "co-simulation server: no built-in host program; one client drives the bus over a socket at this "
       "address (unix:PATH, PATH or tcp:127.0.0.1:PORT; docs/cosim.md)");
@@ -112,6 +118,7 @@ ParseOutcome parse_options(int argc, char** argv) {
   o.compare = vm.count("compare") ? true : vm.count("no-compare") ? false : o.policy == Policy::mpmrf;
   o.quiet = vm.count("quiet") > 0;
   if (o.queue_depth == 0 || o.queue_depth > 64) return bad("--queue-depth must be in 1..64");
+  o.dump_config = vm.count("dump-config") != 0;
   try {
     debug::configure_log(o.log_level, o.log_file);
   } catch (const std::invalid_argument& e) {
@@ -140,6 +147,38 @@ FilterConfig filter_for(const VpOptions& o, Policy policy, double topk_fraction)
     for (auto& r : f.rounds)
       if (r.select.rule == SelectRule::threshold) r.select.alpha_q8 = int32_t(std::lround(*o.alpha * 256.0));
   return f;
+}
+
+}  // namespace energon::vp
+
+namespace energon::vp {
+
+namespace {
+
+std::string indent(const std::string& yaml) {
+  std::string out, line;
+  std::stringstream in(yaml);
+  while (std::getline(in, line)) out += "  " + line + "\n";
+  return out;
+}
+
+}  // namespace
+
+std::string dump_config(const VpOptions& o, const platform::PlatformConfig& hw, const workload::Workload& w,
+                        uint32_t layers) {
+  std::string s =
+      "# energon-vp --dump-config: the resolved configuration of\n#   " + o.command_line +
+      "\n# Reproduce the run: energon-vp --hw FILE --workload FILE with the options under run.\n";
+  s += "run:\n  policy: " + std::string(to_string(o.policy)) + "\n  rounds: \"" + o.rounds + "\"\n";
+  if (o.alpha) s += "  alpha: " + std::to_string(*o.alpha) + "\n";
+  if (o.topk_fraction) s += "  topk_fraction: " + std::to_string(*o.topk_fraction) + "\n";
+  s += "  layers: " + std::to_string(layers) + "\n  timing: " +
+       std::string(o.timing == platform::PlatformTiming::lt ? "lt" : "at") + "\n  queue_depth: " +
+       std::to_string(o.queue_depth) + "\n  compare: " + (o.compare ? "true" : "false") +
+       "\n  check: " + (o.check ? "true" : "false") + "\n  energy_table: energon-45nm\n";
+  s += "hardware:\n" + indent(platform::dump_platform_yaml(hw));
+  s += "workload:\n" + indent(workload::dump_workload_yaml(w));
+  return s;
 }
 
 }  // namespace energon::vp

@@ -4,9 +4,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "energon/attention_job.h"
 #include "energon/platform/platform.h"
+#include "energon/platform/platform_config.h"
+#include "energon/workload/workload.h"
 
 namespace energon::vp {
 
@@ -31,6 +34,8 @@ struct VpOptions {
   std::string log_level;  ///< --log-level spec ("" = warning)
   std::string log_file;   ///< --log file ("" = stderr)
   std::string command_line;  ///< the whole command, for the report's provenance
+  std::vector<std::string> sets;  ///< --set KEY=VALUE preset overrides
+  bool dump_config = false;       ///< print the resolved configuration as YAML and stop
 };
 
 /// Parsed options, or the exit code to return (0 after --help / --list, 2 after a bad option).
@@ -43,5 +48,14 @@ ParseOutcome parse_options(int argc, char** argv);
 
 /// The filter configuration `policy` runs with under these options.
 FilterConfig filter_for(const VpOptions& o, Policy policy, double topk_fraction);
+
+}  // namespace energon::vp
+
+namespace energon::vp {
+
+/// The resolved configuration of a run as YAML: run options, hardware section (parse_platform_config
+/// reads it), workload section (parse_workload reads it).
+std::string dump_config(const VpOptions& o, const platform::PlatformConfig& hw, const workload::Workload& w,
+                        uint32_t layers);
 
 }  // namespace energon::vp

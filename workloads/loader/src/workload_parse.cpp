@@ -198,6 +198,8 @@ RawWorkload parse_raw(const std::string& yaml_text, const std::string& file) {
   if (!root.IsMap())
     throw WorkloadError(file + ": expected a mapping of workload keys at the top level, got " +
                         describe(root));
+  // An energon-vp --dump-config file: its workload section.
+  if (root["workload"] && root["workload"].IsMap() && root["hardware"]) root = root["workload"];
   MapReader r(root, file, "",
               {"name", "description", "layers", "heads", "kv_heads", "d", "seq_len", "n_q", "n_k", "causal",
                "valid_len", "data"});

@@ -25,8 +25,18 @@ struct PlatformConfig {
 /// preset name, a path, or an inline DRAM mapping), host (HostCpuCost fields in ns).
 /// Throws hw::ConfigError naming the file and key.
 PlatformConfig load_platform_config(const std::string& preset_or_path);
-/// Parses YAML text as if read from `origin`.
-PlatformConfig parse_platform_config(const std::string& yaml_text, const std::string& origin);
+/// Same, with `overrides` ("accelerator.fu_lanes=16", "dram.timing.tRCD=20ns", "host.reg_access_ns=5")
+/// applied to the YAML before it is validated, so they get the same checks and messages (a DRAM
+/// preset named by the file is inlined first when an override reaches into it).
+PlatformConfig load_platform_config(const std::string& preset_or_path, const std::vector<std::string>& overrides);
+/// Parses YAML text as if read from `origin` (an energon-vp --dump-config file: its hardware section).
+PlatformConfig parse_platform_config(const std::string& yaml_text, const std::string& origin,
+                                     const std::vector<std::string>& overrides = {});
+
+/// The configuration as a hardware YAML mapping that parse_platform_config() reads back into the
+/// same configuration: every accelerator key, the DRAM inline with every field in cycles, the
+/// host cost model; numbers exact.
+std::string dump_platform_yaml(const PlatformConfig& c);
 
 /// $ENERGON_PLATFORM_PRESETS_DIR if set, else the source tree's platform/presets.
 std::string platform_presets_dir();

@@ -44,6 +44,10 @@ struct Workload {
 /// (anything containing '/' or ending in .yaml/.yml). Throws WorkloadError.
 Workload load_workload(const std::string& name_or_path);
 
+/// The workload as YAML that parse_workload() reads back into the same workload (every key
+/// explicit, numbers exact); npy file paths as resolved.
+std::string dump_workload_yaml(const Workload& w);
+
 /// Parses YAML text as if it came from `source_file` (relative npy paths resolve
 /// against that file's folder). Throws WorkloadError.
 Workload parse_workload(const std::string& yaml_text, const std::string& source_file);
