@@ -3,9 +3,7 @@
 #include <chrono>
 
 #include "energon/debug/progress.h"
-#include "energon/debug/timeline_trace.h"
-#include "energon/debug/trace_fanout.h"
-#include "energon/debug/vcd_trace.h"
+#include "vp_tracing.h"
 #include "energon/platform/platform.h"
 
 #include <fstream>
@@ -30,18 +28,7 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
                        uint32_t layers) {
   RunResult result;
   platform::Platform top("energon", hw, o.timing);
-  debug::TraceFanout fanout;
-  std::unique_ptr<debug::VcdTrace> vcd;
-  std::unique_ptr<debug::TimelineTrace> timeline;
-  if (!o.vcd.empty()) {
-    vcd = std::make_unique<debug::VcdTrace>("vcd", o.vcd, top.irq);
-    fanout.add(vcd.get());
-  }
-  if (!o.timeline.empty()) {
-    timeline = std::make_unique<debug::TimelineTrace>();
-    fanout.add(timeline.get());
-  }
-  if (!fanout.empty()) top.set_trace(&fanout);
+  RunTracing tracing(top, o.vcd, o.timeline);
 
   // The --policy pass first; under --compare mpmrf runs before topk so that topk can keep the
   // same fraction of keys (the fair SpAtten-style comparison), then the rest.
@@ -86,12 +73,9 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
   sc_core::sc_start();
   result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   progress.finish();
-  if (timeline) {
-    std::ofstream out(o.timeline);
-    timeline->write(out, "{\"tool\":\"energon-vp\",\"workload\":\"" + w.name + "\",\"hw\":\"" + hw.name +
-                             "\",\"policy\":\"" + to_string(o.policy) + "\"}");
-    if (!out) result.error = "--timeline: cannot write " + o.timeline;
-  }
+  const std::string traced = tracing.finish("{\"tool\":\"energon-vp\",\"workload\":\"" + w.name + "\",\"hw\":\"" +
+                                            hw.name + "\",\"policy\":\"" + to_string(o.policy) + "\"}");
+  if (!traced.empty()) result.error = traced;
   if (!top.cpu.program_error().empty())
     result.error = top.cpu.program_error();
   else if (!top.cpu.finished())

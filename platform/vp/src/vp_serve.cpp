@@ -5,6 +5,7 @@
 
 #include "energon/cosim/cosim_server.h"
 #include "energon/platform/platform.h"
+#include "vp_tracing.h"
 
 namespace energon::vp {
 
@@ -19,6 +20,7 @@ int run_server(const VpOptions& o, const platform::PlatformConfig& hw) {
   sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DISPLAY);
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   platform::Platform top("energon", hw, o.timing);
+  RunTracing tracing(top, o.vcd, o.timeline);
   cosim::PlatformInfo info;
   info.reg_base = platform::kAccelRegBase;
   info.dram_base = platform::kDramBase;
@@ -37,6 +39,10 @@ int run_server(const VpOptions& o, const platform::PlatformConfig& hw) {
   std::cout << "energon-vp: listening on " << server->address() << std::endl;
   top.cpu.load_program([&server](platform::HostCpu& cpu) { (*server)(cpu); });
   sc_core::sc_start();
+  if (const std::string e = tracing.finish("{\"tool\":\"energon-vp --serve\",\"hw\":\"" + hw.name + "\"}"); !e.empty()) {
+    std::cerr << "energon-vp: " << e << "\n";
+    return 1;
+  }
   if (!top.cpu.program_error().empty()) {
     std::cerr << "energon-vp --serve: " << top.cpu.program_error() << "\n";
     return 1;
