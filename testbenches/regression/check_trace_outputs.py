@@ -86,6 +86,20 @@ done = [int(m.group(1)) for l in lines for m in [re.search(r"job \d done in (\d+
 assert sum(done) == cycles, (done, cycles)
 assert all(l.startswith("controller [") for l in lines)
 
+# ---- accurate timing: the same traces work there too ----
+at_vcd, at_timeline, at_report = (os.path.join(work, n) for n in ("at.vcd", "at.json", "at_report.json"))
+subprocess.run([vp, *common, "--timing", "at", "--vcd", at_vcd, "--timeline", at_timeline, "--json", at_report,
+                "--quiet"], check=True, env=env, stdout=subprocess.DEVNULL)
+at_run = json.load(open(at_report))["mpmrf"]
+at_trace = json.load(open(at_timeline))
+at_sums = {}
+for e in at_trace["traceEvents"]:
+    if e.get("ph") == "X":
+        at_sums[tracks[e["tid"]]] = at_sums.get(tracks[e["tid"]], 0) + e["args"]["cycles"]
+for block in ("controller", "fetch", "filter_engine", "selector", "attention_engine"):
+    assert at_sums[block] == at_run["cycles"][block]["busy_cycles"]["value"], ("at", block)
+assert "attention_engine_busy" in open(at_vcd).read()
+
 prov = report["provenance"]
 assert prov["tool"]["value"] == "energon-vp" and prov["version"]["value"]
 assert prov["shape"]["heads"]["value"] == 12 and prov["shape"]["n_q"]["value"] == 64

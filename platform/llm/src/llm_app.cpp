@@ -207,6 +207,7 @@ void LlmApp::generate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transf
       break;
     }
     result_.generated.push_back(next);
+    if (config_.on_step) config_.on_step(result_.generated.size(), cpu.now().to_seconds());
     if (result_.generated.size() == config_.steps || pos >= config_.context) break;
     logits = &net.forward(next, pos);
     charge(cpu, net);
@@ -250,6 +251,7 @@ void LlmApp::evaluate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transf
   };
   ph.start = cpu.now();
   const double ns0 = result_.network_ns;
+  uint64_t texts_done = 0;
   for (const llama::EvalText& text : config_.eval) {
     const auto t0 = Clock::now();
     const std::vector<float> ref = float_logits(model, text, token_by_token);
@@ -290,6 +292,7 @@ void LlmApp::evaluate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transf
       if (shadow) golden_meter.add(&ref[p * vocab], &gold[p * vocab], vocab, text.tokens[p + 1]);
     }
     result_.check_wall_s += since(t2);
+    if (config_.on_step) config_.on_step(result_.generated.size() + ++texts_done, cpu.now().to_seconds());
   }
   ph.network_ns = result_.network_ns - ns0;
   ph.end = cpu.now();

@@ -1,4 +1,6 @@
 #include "energon/platform/llm/llm_command.h"
+#include "energon/debug/progress.h"
+#include "energon/stats/provenance.h"
 #include "energon/stats/stats_json.h"
 
 #include <boost/program_options.hpp>
@@ -35,6 +37,7 @@ FilterConfig filter_of(const LlmOptions& o) {
 
 LlmParseOutcome parse_llm_options(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   LlmOptions o;
+  o.command_line = stats::command_line(argc, argv);
   std::string policy = "mpmrf", mode = "generation", timing = "lt";
   po::options_description desc(
       "energon-vp-llm: runs a trained Llama-architecture model on the host CPU model of the Energon\n"
@@ -170,9 +173,12 @@ int run_llm_command(const LlmOptions& o, const llama::ShadowFactory& shadow, std
     return 2;
   }
 
+  debug::Progress progress("energon-vp --model", (o.generate ? o.steps : 0) + (o.eval ? o.eval_texts : 0), !o.quiet);
+  cfg.on_step = [&progress](uint64_t done, double simulated_s) { progress.update(done, simulated_s); };
   LlmRun run;
   try {
     run = run_llm(loaded, hw, o.timing, cfg);
+    progress.finish();
   } catch (const std::invalid_argument& e) {
     err << "energon-vp-llm: " << e.what() << "\n";
     return 2;

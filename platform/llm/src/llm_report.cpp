@@ -1,4 +1,5 @@
 #include "energon/platform/llm/llm_report.h"
+#include "energon/stats/provenance.h"
 
 #include <stdexcept>
 #include <string>
@@ -91,6 +92,35 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
   const LlmAppResult& a = run.app;
   const FilterConfig filter = filter_of(o);
   const llama::ModelConfig& mc = loaded.model.config;
+
+  Group& prov = root.group("provenance", "What produced this report");
+  stats::add_provenance(prov, "energon-vp --model", o.command_line);
+  prov.set("model", loaded.model.source, "", "Model file");
+  prov.set("tokenizer", o.tokenizer, "", "");
+  Group& ms = prov.group("model_shape", "");
+  ms.set("dim", uint64_t(mc.dim), "", "");
+  ms.set("layers", uint64_t(mc.n_layers), "", "");
+  ms.set("heads", uint64_t(mc.n_heads), "", "");
+  ms.set("kv_heads", uint64_t(mc.n_kv_heads), "", "");
+  ms.set("head_dim", uint64_t(mc.head_dim()), "", "");
+  ms.set("vocab", uint64_t(mc.vocab_size), "", "");
+  ms.set("seq_len", uint64_t(mc.seq_len), "", "");
+  Group& pr = prov.group("run", "");
+  pr.set("policy", policy_text(filter), "", "");
+  pr.set("mode", to_string(o.mode), "", "");
+  pr.set("timing", o.timing == PlatformTiming::lt ? "lt" : "at", "", "");
+  pr.set("steps", uint64_t(o.steps), "", "");
+  pr.set("temperature", double(o.temperature), "", "");
+  pr.set("seed", o.seed, "", "Sampler seed");
+  pr.set("eval_seed", o.eval_seed, "", "Evaluation-set seed");
+  pr.set("context", uint64_t(o.context), "", "");
+  Group& ph = prov.group("hardware", "As resolved (" + hwc.origin + ")");
+  ph.set("name", hwc.name, "", "");
+  ph.set("clock_mhz", hwc.accel.clock_mhz, "MHz", "");
+  ph.set("fu_multipliers", uint64_t(hwc.accel.fu_multipliers), "", "");
+  ph.set("au_qk_multipliers", uint64_t(hwc.accel.au_qk_multipliers), "", "");
+  ph.set("sram_bytes", hwc.accel.sram_bytes, "bytes", "");
+  ph.set("dram", hwc.dram.name, "", hwc.dram.source);
 
   Group& g_run = root.group("run", "What ran");
   g_run.set("model", loaded.model.source, "", "Model file");

@@ -205,6 +205,9 @@ TEST_CASE("llm command prints the text and writes the JSON report", "[llm]") {
   CHECK(j["layers"]["layer4"]["kept_fraction"]["value"].get<double>() > 0);
   CHECK(j["time"]["generation"]["tokens_per_s"]["value"].get<double>() > 0);
   CHECK(j["check"]["bit_exact"]["value"].get<std::string>() == "yes");
+  CHECK(j["provenance"]["tool"]["value"].get<std::string>() == "energon-vp --model");
+  CHECK(j["provenance"]["model_shape"]["layers"]["value"].get<uint64_t>() == 5);
+  CHECK(!j["provenance"]["git_commit"]["value"].get<std::string>().empty());
   std::remove(json.c_str());
 }
 

@@ -8,6 +8,7 @@
 #include "energon/fw/energon_fw.h"
 #include "energon/hw/energy.h"
 #include "energon/platform/job_energy.h"
+#include "energon/stats/provenance.h"
 #include "energon/config/energy_yaml.h"
 
 namespace energon::vp {
@@ -196,10 +197,7 @@ bool add_check(Group& g, const PassResult& p) {
 
 void add_provenance(Group& g, const VpOptions& o, const platform::PlatformConfig& hw, const workload::Workload& w,
                     uint32_t layers) {
-  g.set("tool", std::string("energon-vp"), "", "");
-  g.set("version", std::string(ENERGON_VP_VERSION), "", "Project version");
-  g.set("git_commit", std::string(ENERGON_GIT_COMMIT), "", "Commit the build came from (\"unknown\" outside git)");
-  g.set("command_line", o.command_line, "", "");
+  stats::add_provenance(g, "energon-vp", o.command_line);
   Group& s = g.group("shape", "Per layer");
   s.set("heads", uint64_t(w.shape.heads), "", "");
   s.set("kv_heads", uint64_t(w.shape.kv_heads), "", "");

@@ -3,6 +3,8 @@
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
+#include "energon/stats/provenance.h"
+
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -111,7 +113,8 @@ int main(int argc, char** argv) {
       std::printf("   final  rel-L2 err  cosine    mass recall  max|err|   golden ms  ref ms\n");
     }
 
-    json report = {{"tool", "energon-golden"}, {"workload", w.name}, {"policy", to_string(filter.policy)},
+    json report = {{"tool", "energon-golden"}, {"provenance", stats::provenance_json("energon-golden", stats::command_line(argc, argv))},
+                   {"seed", w.synthetic.seed}, {"workload", w.name}, {"policy", to_string(filter.policy)},
                    {"shape", {{"heads", s.heads}, {"kv_heads", s.kv_heads}, {"n_q", s.n_q}, {"n_k", s.n_k}, {"d", s.d},
                               {"causal", s.causal}, {"valid_len", s.valid_len}}},
                    {"layers", json::array()}};

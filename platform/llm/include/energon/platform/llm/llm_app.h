@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,9 @@ struct LlmAppConfig {
   bool check = true;                  ///< run the shadow network and compare logits
   llama::ShadowFactory shadow;        ///< the shadow network's backend (required with check)
   std::vector<llama::EvalText> eval;  ///< evaluation texts; empty = no quality figures
+  /// Progress: called after every generated token and every evaluation text with the steps done
+  /// (tokens generated, then texts evaluated) and the simulated time in seconds.
+  std::function<void(uint64_t steps_done, double simulated_s)> on_step;
 };
 
 /// One phase of the run in simulated time.

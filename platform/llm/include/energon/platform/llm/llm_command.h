@@ -40,6 +40,7 @@ struct LlmOptions {
   bool check = true;     ///< golden shadow network
   std::string json_path;
   bool quiet = false;  ///< only the text and the verdict lines
+  std::string command_line;  ///< for the report's provenance
 };
 
 /// Parsed options, or the exit code to return (0 after --help, 2 after a bad option); messages
