@@ -1,6 +1,6 @@
 #!/bin/bash
 # Opens an energon-vp timeline in speedscope (npm) in headless Chromium and checks that the viewer read
-# all seven tracks. Skipped (exit 77, with the reason) where Chromium or npm is not installed.
+# all eight tracks (six blocks and the two LPDDR4 channels). Skipped (exit 77, with the reason) where Chromium or npm is not installed.
 # Usage: check_timeline_viewer.sh ENERGON_VP WORK_DIR
 set -euo pipefail
 vp=$1; work=$2
@@ -24,6 +24,6 @@ dom=$(timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic 
   --virtual-time-budget=15000 --dump-dom \
   "http://127.0.0.1:$port/index.html#profileURL=http://127.0.0.1:$port/run-timeline.json&title=energon-vp" 2>/dev/null)
 case "$dom" in
-  *"energon-vp"*"(1/7)"*) echo "check_timeline_viewer: speedscope shows the timeline, 7 tracks" ;;
-  *) echo "check_timeline_viewer: speedscope did not show the 7 tracks"; echo "$dom" | head -c 2000; exit 1 ;;
+  *"energon-vp"*"(1/8)"*) echo "check_timeline_viewer: speedscope shows the timeline, 8 tracks" ;;
+  *) echo "check_timeline_viewer: speedscope did not show the 8 tracks"; echo "$dom" | head -c 2000; exit 1 ;;
 esac

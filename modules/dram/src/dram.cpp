@@ -113,9 +113,14 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
 
   copy(trans, address, length);
   const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
-  const int64_t end = timing_->access(trans.is_write(), address, length, to_cycle(arrival), stats_);
+  DramBankTiming::BurstObserver observer;
+  if (trace_)
+    observer = [this, write = trans.is_write()](unsigned channel, int64_t start, int64_t end) {
+      trace_->channel_span(channel, write ? "write" : "read", to_time(start), to_time(end));
+    };
+  const int64_t end =
+      timing_->access(trans.is_write(), address, length, to_cycle(arrival), stats_, trace_ ? &observer : nullptr);
   delay = std::max(delay, to_time(end) - sc_core::sc_time_stamp());
-  if (trace_) trace_->span(TraceTrack::dram, trans.is_write() ? "write" : "read", arrival, to_time(end), 0);
   trans.set_dmi_allowed(true);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }

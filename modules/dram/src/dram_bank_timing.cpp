@@ -22,7 +22,7 @@ void DramBankTiming::reset() {
 }
 
 int64_t DramBankTiming::access(bool write, uint64_t address, uint64_t length, int64_t arrival,
-                               DramStats& stats) {
+                               DramStats& stats, const BurstObserver* observer) {
   const uint64_t bb = cfg_.burst_bytes();
   int64_t end = arrival;
   while (length > 0) {
@@ -30,7 +30,9 @@ int64_t DramBankTiming::access(bool write, uint64_t address, uint64_t length, in
     const uint64_t n = std::min<uint64_t>(length, bb - offset);
     const DramCoord at = map_.decode(address - offset);
     DramChannelStats& st = stats.channel(at.channel);
-    end = std::max(end, burst(channels_[at.channel], at, write, arrival, st));
+    const int64_t data_end = burst(channels_[at.channel], at, write, arrival, st);
+    if (observer) (*observer)(at.channel, data_end - int64_t(cfg_.burst_cycles()), data_end);
+    end = std::max(end, data_end);
     (write ? st.bytes_written : st.bytes_read) += n;
     address += n;
     length -= n;

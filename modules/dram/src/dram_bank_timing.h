@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "energon/hw/dram_address_map.h"
@@ -18,7 +19,10 @@ class DramBankTiming {
 
   /// Schedules every burst of [address, address+length) arriving at cycle `arrival`;
   /// returns the cycle after the last data beat. Updates `stats`.
-  int64_t access(bool write, uint64_t address, uint64_t length, int64_t arrival, DramStats& stats);
+  /// Per burst: channel, first and last data cycle (for traces; called only when set).
+  using BurstObserver = std::function<void(unsigned channel, int64_t data_start, int64_t data_end)>;
+  int64_t access(bool write, uint64_t address, uint64_t length, int64_t arrival, DramStats& stats,
+                 const BurstObserver* observer = nullptr);
 
   /// All banks precharged, all timing history forgotten, refresh grid restarted at 0.
   void reset();

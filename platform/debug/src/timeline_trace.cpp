@@ -8,7 +8,18 @@ namespace energon::debug {
 
 void TimelineTrace::span(hw::TraceTrack track, const char* name, const sc_core::sc_time& start,
                          const sc_core::sc_time& end, uint64_t cycles) {
-  std::vector<Span>& v = spans_[size_t(track)];
+  add(spans_[size_t(track)], name, start, end, cycles);
+}
+
+void TimelineTrace::channel_span(unsigned channel, const char* name, const sc_core::sc_time& start,
+                                 const sc_core::sc_time& end) {
+  if (channel >= 1024) return;
+  if (channels_.size() <= channel) channels_.resize(channel + 1);
+  add(channels_[channel], name, start, end, 0);
+}
+
+void TimelineTrace::add(std::vector<Span>& v, const char* name, const sc_core::sc_time& start,
+                        const sc_core::sc_time& end, uint64_t cycles) {
   if (!v.empty()) {
     Span& last = v.back();
     const bool joins = last.name == name && start >= last.start && start <= last.end;
@@ -54,6 +65,7 @@ void TimelineTrace::write(std::ostream& os, const std::string& metadata) const {
   os << "{\"displayTimeUnit\":\"ns\",\"otherData\":" << metadata << ",\"traceEvents\":[\n";
   os << "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":\"energon-vp\"}}";
   for (size_t t = 0; t < spans_.size(); ++t) {
+    if (hw::TraceTrack(t) == hw::TraceTrack::dram && spans_[t].empty()) continue;  // per channel below
     std::snprintf(buf, sizeof buf,
                   ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%zu,\"args\":{\"name\":\"%s\"}}", t + 1,
                   to_string(hw::TraceTrack(t)));
@@ -71,6 +83,24 @@ void TimelineTrace::write(std::ostream& os, const std::string& metadata) const {
                     s.count);
       os << buf;
     }
+  // DRAM channels: one lane each after the block tracks (the spans of TraceTrack::dram itself
+  // would be whole transactions; the DRAM model reports bursts per channel instead).
+  for (size_t c = 0; c < channels_.size(); ++c) {
+    const size_t tid = spans_.size() + 1 + c;
+    std::snprintf(buf, sizeof buf,
+                  ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%zu,\"args\":{\"name\":\"dram ch%zu\"}}", tid, c);
+    os << buf;
+    std::snprintf(buf, sizeof buf, ",\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":%zu,\"args\":{\"sort_index\":%zu}}",
+                  tid, size_t(hw::TraceTrack::dram) + 1);
+    os << buf;
+    for (const Span& s : channels_[c]) {
+      std::snprintf(buf, sizeof buf,
+                    ",\n{\"name\":\"%s\",\"cat\":\"dram\",\"ph\":\"X\",\"pid\":1,\"tid\":%zu,\"ts\":%.6f,\"dur\":%.6f,"
+                    "\"args\":{\"bursts\":%" PRIu64 "}}",
+                    s.name, tid, us(s.start), us(s.end) - us(s.start), s.count);
+      os << buf;
+    }
+  }
   for (size_t v = 0; v < values_.size(); ++v)
     for (const Sample& s : values_[v]) {
       std::snprintf(buf, sizeof buf,

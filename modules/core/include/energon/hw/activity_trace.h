@@ -31,6 +31,12 @@ class ActivityTrace {
   virtual void state(TraceTrack track, bool busy, const sc_core::sc_time& at) {
     (void)track, (void)busy, (void)at;
   }
+  /// DRAM channel `channel`'s data bus carried a burst over [start, end) (track dram, one lane
+  /// per channel).
+  virtual void channel_span(unsigned channel, const char* name, const sc_core::sc_time& start,
+                            const sc_core::sc_time& end) {
+    (void)channel, (void)name, (void)start, (void)end;
+  }
 };
 
 }  // namespace energon::hw

@@ -32,6 +32,8 @@ class TimelineTrace : public hw::ActivityTrace {
   void span(hw::TraceTrack track, const char* name, const sc_core::sc_time& start, const sc_core::sc_time& end,
             uint64_t cycles) override;
   void value(hw::TraceValue what, uint64_t value, const sc_core::sc_time& at) override;
+  void channel_span(unsigned channel, const char* name, const sc_core::sc_time& start,
+                    const sc_core::sc_time& end) override;
 
   /// The trace-event JSON; `metadata` (a JSON object's text) goes into "otherData".
   void write(std::ostream& os, const std::string& metadata = "{}") const;
@@ -45,7 +47,10 @@ class TimelineTrace : public hw::ActivityTrace {
     sc_core::sc_time at;
     uint64_t value;
   };
+  void add(std::vector<Span>& v, const char* name, const sc_core::sc_time& start, const sc_core::sc_time& end,
+           uint64_t cycles);
   std::array<std::vector<Span>, size_t(hw::TraceTrack::count)> spans_;
+  std::vector<std::vector<Span>> channels_;  ///< DRAM data-bus bursts per channel
   std::array<std::vector<Sample>, size_t(hw::TraceValue::count)> values_;
   size_t stored_ = 0;
   bool coarsened_ = false;

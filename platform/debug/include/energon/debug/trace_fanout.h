@@ -21,6 +21,10 @@ class TraceFanout : public hw::ActivityTrace {
   void state(hw::TraceTrack track, bool busy, const sc_core::sc_time& at) override {
     for (auto* s : sinks_) s->state(track, busy, at);
   }
+  void channel_span(unsigned channel, const char* name, const sc_core::sc_time& start,
+                    const sc_core::sc_time& end) override {
+    for (auto* s : sinks_) s->channel_span(channel, name, start, end);
+  }
 
  private:
   std::vector<hw::ActivityTrace*> sinks_;

@@ -29,6 +29,11 @@ class VcdTrace : public sc_core::sc_module, public hw::ActivityTrace {
             uint64_t cycles) override;
   void value(hw::TraceValue what, uint64_t value, const sc_core::sc_time& at) override;
   void state(hw::TraceTrack track, bool busy, const sc_core::sc_time& at) override;
+  /// dram_busy: any channel's data bus busy.
+  void channel_span(unsigned channel, const char* name, const sc_core::sc_time& start,
+                    const sc_core::sc_time& end) override {
+    span(hw::TraceTrack::dram, name, start, end, (void(channel), 0));
+  }
 
  private:
   struct Event {
