@@ -102,6 +102,13 @@ for block in ("controller", "fetch", "filter_engine", "selector", "attention_eng
     assert at_sums[block] == at_run["cycles"][block]["busy_cycles"]["value"], ("at", block)
 assert "attention_engine_busy" in open(at_vcd).read()
 
+# ---- progress: on stderr, never on stdout; --quiet silences it ----
+r = subprocess.run([vp, *common], capture_output=True, text=True, env=env)
+assert re.search(r"energon-vp bert-base-128: 2/2 done, simulated [0-9.]+ ms, wall", r.stderr), r.stderr
+assert "done, simulated" not in r.stdout and "bit-exact vs golden: PASS" in r.stdout
+r = subprocess.run([vp, *common, "--quiet"], capture_output=True, text=True, env=env)
+assert "done, simulated" not in r.stderr + r.stdout
+
 prov = report["provenance"]
 assert prov["tool"]["value"] == "energon-vp" and prov["version"]["value"]
 assert prov["shape"]["heads"]["value"] == 12 and prov["shape"]["n_q"]["value"] == 64

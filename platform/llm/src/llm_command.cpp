@@ -1,5 +1,5 @@
 #include "energon/platform/llm/llm_command.h"
-#include "energon/debug/progress.h"
+#include "energon/stats/progress.h"
 #include "energon/stats/provenance.h"
 #include "energon/stats/stats_json.h"
 
@@ -173,7 +173,7 @@ int run_llm_command(const LlmOptions& o, const llama::ShadowFactory& shadow, std
     return 2;
   }
 
-  debug::Progress progress("energon-vp --model", (o.generate ? o.steps : 0) + (o.eval ? o.eval_texts : 0), !o.quiet);
+  stats::Progress progress("energon-vp --model", (o.generate ? o.steps : 0) + (o.eval ? o.eval_texts : 0), !o.quiet);
   cfg.on_step = [&progress](uint64_t done, double simulated_s) { progress.update(done, simulated_s); };
   LlmRun run;
   try {

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "energon/debug/progress.h"
+#include "energon/stats/progress.h"
 #include "vp_tracing.h"
 #include "energon/platform/platform.h"
 
@@ -37,7 +37,7 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
     for (Policy p : {Policy::mpmrf, Policy::topk, Policy::dense})
       if (p != o.policy) order.push_back(p);
 
-  debug::Progress progress("energon-vp " + w.name, uint64_t(layers) * order_size(o), !o.quiet);
+  stats::Progress progress("energon-vp " + w.name, uint64_t(layers) * order_size(o), !o.quiet);
   uint64_t layers_before = 0;
   top.cpu.load_program([&](platform::HostCpu& cpu) {
     double mpmrf_kept = -1;

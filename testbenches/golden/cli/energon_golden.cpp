@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
+#include "energon/stats/progress.h"
 #include "energon/stats/provenance.h"
 
 #include <chrono>
@@ -124,7 +125,9 @@ int main(int argc, char** argv) {
     golden::GoldenStats total;
     total.rounds.assign(n_rounds, {});
     double sum_err2 = 0, recall_sum = 0, max_abs = 0, golden_ms = 0, ref_ms = 0, cos_min = 1;
+    stats::Progress progress("energon-golden " + w.name, layers, !o.quiet);
     for (uint32_t l = 0; l < layers; ++l) {
+      progress.update(l, -1.0);
       const FloatLayer layer = workload::make_layer(w, l);
       const auto t0 = std::chrono::steady_clock::now();
       const QuantizedLayer q = golden::quantize_layer(layer);
@@ -161,6 +164,8 @@ int main(int argc, char** argv) {
       max_abs = std::max(max_abs, acc.total.max_abs_error);
       cos_min = std::min(cos_min, acc.total.cosine);
     }
+    progress.update(layers, -1.0);
+    progress.finish();
     const double rel_l2 = std::sqrt(sum_err2 / layers), recall = recall_sum / layers;
     json tj = {{"allowed", total.allowed}, {"final_kept", total.final_kept}, {"kept_fraction", total.kept_fraction()},
                {"rel_l2_error_rms", rel_l2}, {"min_cosine", cos_min}, {"mass_recall", recall}, {"max_abs_error", max_abs},

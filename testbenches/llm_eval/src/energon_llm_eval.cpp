@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "energon/stats/progress.h"
 #include "energon/filter_spec.h"
 #include "energon/llama/model_loader.h"
 #include "energon/llama/quality.h"
@@ -147,6 +148,7 @@ int main(int argc, char** argv) {
       if (!csv) throw std::runtime_error("cannot write --csv file '" + o.csv + "'");
       csv << "policy,kept_fraction,top1_agreement,mean_kl,perplexity,float_perplexity\n";
     }
+    stats::Progress progress("energon-llm-eval", points.size(), true);
     for (const Point& pt : points) {
       llm_eval::GoldenAttention backend(pt.filter);
       const auto test = run_texts(lm.model, texts, &backend, o.generation);
@@ -163,7 +165,9 @@ int main(int argc, char** argv) {
           std::printf("\n");
         }
       }
+      progress.update(uint64_t(&pt - points.data()) + 1, -1.0);
     }
+    progress.finish();
   } catch (const std::exception& e) {
     std::cerr << "energon-llm-eval: " << e.what() << "\n";
     return 1;

@@ -1,10 +1,10 @@
-#include "energon/debug/progress.h"
+#include "energon/stats/progress.h"
 
 #include <unistd.h>
 
 #include <cstdio>
 
-namespace energon::debug {
+namespace energon::stats {
 
 Progress::Progress(std::string what, uint64_t total, bool enabled, std::chrono::seconds period)
     : what_(std::move(what)),
@@ -35,10 +35,11 @@ void Progress::print(bool final_line) {
   char left[32] = "";
   if (!final_line && done_ > 0 && done_ < total_)
     std::snprintf(left, sizeof left, ", ~%.0f s left", wall / double(done_) * double(total_ - done_));
+  char simulated[48] = "";
+  if (simulated_s_ >= 0) std::snprintf(simulated, sizeof simulated, ", simulated %.3f ms", simulated_s_ * 1e3);
   char line[256];
-  std::snprintf(line, sizeof line, "%s: %llu/%llu done, simulated %.3f ms, wall %.1f s%s", what_.c_str(),
-                static_cast<unsigned long long>(done_), static_cast<unsigned long long>(total_), simulated_s_ * 1e3, wall,
-                left);
+  std::snprintf(line, sizeof line, "%s: %llu/%llu done%s, wall %.1f s%s", what_.c_str(),
+                static_cast<unsigned long long>(done_), static_cast<unsigned long long>(total_), simulated, wall, left);
   if (tty_)
     std::fprintf(stderr, "\r%-100s%s", line, final_line ? "\n" : "");
   else
@@ -46,4 +47,4 @@ void Progress::print(bool final_line) {
   std::fflush(stderr);
 }
 
-}  // namespace energon::debug
+}  // namespace energon::stats
