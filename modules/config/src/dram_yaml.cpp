@@ -457,7 +457,7 @@ DramConfig load_dram_config(const std::string& preset_name_or_path) {
     throw DramConfigError("DRAM preset '" + preset_name_or_path + "' not found in " + kPresets.dir() +
                           " (available: " + kPresets.names_list() + ")");
   std::string text;
-  if (!read_text_file(path, text)) throw DramConfigError(path + ": cannot open DRAM config file");
+  if (const std::string e = read_text_file(path, text); !e.empty()) throw DramConfigError(path + ": DRAM config file: " + e);
   return parse_dram_config(text, path);
 }
 

@@ -272,7 +272,7 @@ EnergyTable load_energy_table(const std::string& name_or_path) {
     throw EnergyConfigError("energy table '" + name_or_path + "' not found in " + kTables.dir() +
                             " (available: " + kTables.names_list() + ")");
   std::string text;
-  if (!read_text_file(path, text)) throw EnergyConfigError(path + ": cannot open energy table file");
+  if (const std::string e = read_text_file(path, text); !e.empty()) throw EnergyConfigError(path + ": energy table file: " + e);
   return parse_energy_table(text, path);
 }
 

@@ -76,15 +76,22 @@ std::string NamedConfigDir::resolve(const std::string& name_or_path) const {
   return fs::is_regular_file(file, ec) ? file.string() : std::string();
 }
 
-bool read_text_file(const std::string& path, std::string& text) {
+std::string read_text_file(const std::string& path, std::string& text) {
   std::error_code ec;
-  if (fs::is_directory(path, ec)) return false;
+  const fs::file_status st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) return "no such file";
+  if (!fs::is_regular_file(st)) return "not a regular file (expected a YAML file)";
+  const uintmax_t size = fs::file_size(path, ec);
+  if (ec) return "cannot read its size";
+  if (size > kMaxConfigFileBytes)
+    return "file of " + std::to_string(size) + " bytes is larger than the " + std::to_string(kMaxConfigFileBytes) +
+           "-byte limit for configuration files";
   std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
+  if (!in) return "cannot open it";
   std::ostringstream s;
   s << in.rdbuf();
   text = s.str();
-  return true;
+  return "";
 }
 
 }  // namespace energon

@@ -32,7 +32,7 @@ unsigned dram_field_bits(const DramConfig& c, DramField f) {
     case DramField::channel:
       return log2_exact(c.channels);
     case DramField::column:
-      return log2_exact(c.columns / c.burst_length);
+      return c.burst_length ? log2_exact(c.columns / c.burst_length) : 0;  // burst_length 0 is caught by validation
   }
   return 0;
 }

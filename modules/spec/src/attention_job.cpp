@@ -59,10 +59,15 @@ std::string validate(const AttentionShape& s) {
   std::ostringstream e;
   if (s.heads == 0 || s.kv_heads == 0 || s.n_q == 0 || s.n_k == 0 || s.d == 0)
     e << "heads, kv_heads, n_q, n_k and d must all be non-zero";
+  else if (s.heads > 65535 || s.kv_heads > 65535)
+    e << "heads (" << s.heads << ") and kv_heads (" << s.kv_heads
+      << ") must be at most 65535 (16-bit descriptor fields)";
   else if (s.heads % s.kv_heads != 0)
     e << "kv_heads (" << s.kv_heads << ") must divide heads (" << s.heads << ")";
   else if (s.n_k > kMaxKeys)
     e << "n_k (" << s.n_k << ") exceeds the supported maximum " << kMaxKeys;
+  else if (s.n_q > kMaxKeys)
+    e << "n_q (" << s.n_q << ") exceeds the supported maximum " << kMaxKeys;
   else if (s.d > 256)
     e << "d (" << s.d << ") exceeds the supported maximum 256";
   else if (s.valid_len == 0 || s.valid_len > s.n_k)

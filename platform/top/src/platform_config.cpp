@@ -32,7 +32,8 @@ PlatformConfig load_platform_config(const std::string& preset_or_path, const std
     throw ConfigError("unknown hardware preset '" + preset_or_path + "' (known: " + kPresets.names_list() +
                       "; or give a path to a YAML file)");
   std::string text;
-  if (!read_text_file(path, text)) throw ConfigError(path + ": cannot open the hardware configuration file");
+  if (const std::string e = read_text_file(path, text); !e.empty())
+    throw ConfigError(path + ": hardware configuration file: " + e);
   return parse_platform_config(text, path, overrides);
 }
 

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "energon/checks/golden_shadow.h"
+#include "energon/config/energy_yaml.h"
 #include "energon/platform/llm/llm_command.h"
 #include "energon/platform/platform_config.h"
 #include "energon/stats/stats_json.h"
@@ -15,6 +16,17 @@
 #include "vp_serve.h"
 
 namespace {
+/// --help, --list and --dump-config print and stop: no SystemC banner before them. libsystemc's main()
+/// prints it before sc_main, so this reads the command line in a static initializer.
+[[maybe_unused]] const bool kQuietBanner = [] {
+  std::ifstream cmdline("/proc/self/cmdline", std::ios::binary);
+  std::string arg;
+  while (std::getline(cmdline, arg, '\0'))
+    if (arg == "--help" || arg == "-h" || arg == "--list" || arg == "--dump-config")
+      return setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0) == 0;
+  return false;
+}();
+
 /// `--model` selects the real-workload mode: a trained network on the host CPU model.
 bool wants_model(int argc, char* argv[]) {
   for (int i = 1; i < argc; ++i) {
@@ -57,7 +69,18 @@ int sc_main(int argc, char* argv[]) {
     std::cerr << "energon-vp: --workload: " << e.what() << "\n";
     return 2;
   }
-  const uint32_t layers = o.layers == 0 ? w.layers : std::min(o.layers, w.layers);
+  if (o.layers > w.layers) {
+    std::cerr << "energon-vp: --layers " << o.layers << ": workload " << w.name << " has " << w.layers
+              << " layers (expected 0 = all, or 1.." << w.layers << ")\n";
+    return 2;
+  }
+  const uint32_t layers = o.layers == 0 ? w.layers : o.layers;
+  try {  // the energy table is input too: refuse a bad one before running
+    hw::load_energy_table();
+  } catch (const std::exception& e) {
+    std::cerr << "energon-vp: energy table: " << e.what() << "\n";
+    return 2;
+  }
   if (o.dump_config) {
     std::cout << vp::dump_config(o, hw, w, layers);
     return 0;

@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <iostream>
 #include <sstream>
 
@@ -62,6 +63,20 @@ ParseOutcome parse_options(int argc, char** argv) {
       "serve", po::value(&o.serve),
       "co-simulation server: no built-in host program; one client drives the bus over a socket at this "
       "address (unix:PATH, PATH or tcp:127.0.0.1:PORT; docs/cosim.md)");
+  // Boost reads "-1" into an unsigned option as 4294967295: refuse negative counts first.
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    for (const char* name : {"--layers", "-l", "--seq-len", "-n", "--queue-depth"}) {
+      std::string value;
+      if (a == name && i + 1 < argc) value = argv[i + 1];
+      else if (a.rfind(std::string(name) + "=", 0) == 0) value = a.substr(std::strlen(name) + 1);
+      else continue;
+      if (!value.empty() && (value[0] == '-' || value[0] == '+')) {
+        std::cerr << "energon-vp: " << name << " '" << value << "': expected a whole number >= 0\n";
+        return {std::nullopt, 2};
+      }
+    }
+  }
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -108,8 +123,13 @@ ParseOutcome parse_options(int argc, char** argv) {
   if (!o.rounds.empty()) {
     std::vector<FilterRound> r;
     const std::string err = parse_rounds(o.rounds, r);
-    if (!err.empty()) return bad("--rounds: " + err);
+    if (!err.empty()) return bad("--rounds '" + o.rounds + "': " + err);
+    if (const std::string e = validate(filter_for(o, Policy::mpmrf, 0.25)); !e.empty())
+      return bad("--rounds '" + o.rounds + "': " + e);
   }
+  if (o.queue_depth == 0 || o.queue_depth >= ENERGON_QUEUE_MAX_ENTRIES)
+    return bad("--queue-depth " + std::to_string(o.queue_depth) + ": expected 1.." +
+               std::to_string(ENERGON_QUEUE_MAX_ENTRIES - 1) + " (layers in flight; the ring holds one more)");
   if (vm.count("check") && vm.count("no-check")) return bad("--check and --no-check exclude each other");
   o.check = !vm.count("no-check");
   if (vm.count("compare") && vm.count("no-compare"))

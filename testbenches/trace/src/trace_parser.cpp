@@ -1,6 +1,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -254,11 +255,19 @@ std::vector<Command> parse_trace(std::istream& in, const std::string& name, cons
 
 std::vector<Command> parse_trace(const std::string& path, const Symbols& symbols,
                                  const std::vector<std::string>& data_dirs) {
+  std::error_code ec;
+  const std::filesystem::file_status st = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(st)) throw TraceError(path + ": no such trace file");
+  if (!std::filesystem::is_regular_file(st)) throw TraceError(path + ": not a regular file (expected a trace file)");
+  if (std::filesystem::file_size(path, ec) > (64u << 20))
+    throw TraceError(path + ": larger than 64 MiB (expected a trace file)");
   std::ifstream in(path);
   if (!in) throw TraceError(path + ": cannot open trace file");
   const size_t slash = path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
-  return parse_trace(in, path, dir, symbols, data_dirs);
+  std::vector<Command> commands = parse_trace(in, path, dir, symbols, data_dirs);
+  if (commands.empty()) throw TraceError(path + ": no commands (an empty trace tests nothing)");
+  return commands;
 }
 
 }  // namespace energon::trace

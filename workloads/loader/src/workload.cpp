@@ -40,7 +40,7 @@ Workload load_workload(const std::string& name_or_path) {
   std::error_code ec;
   if (fs::is_directory(file, ec)) throw WorkloadError(file + ": is a folder, expected a workload YAML file");
   std::string text;
-  if (!read_text_file(file, text)) throw WorkloadError(file + ": cannot open workload file");
+  if (const std::string e = read_text_file(file, text); !e.empty()) throw WorkloadError(file + ": workload file: " + e);
   return parse_workload(text, file);
 }
 

@@ -224,7 +224,7 @@ TEST_CASE("workload_bad_file_and_layer_errors") {
     load_workload("/nonexistent/dir/model.yaml");
     FAIL("expected an error");
   } catch (const WorkloadError& e) {
-    CHECK(std::string(e.what()) == "/nonexistent/dir/model.yaml: cannot open workload file");
+    CHECK(std::string(e.what()) == "/nonexistent/dir/model.yaml: workload file: no such file");
   }
   const std::string folder = std::string(ENERGON_WORKLOADS_SOURCE_DIR) + "/";
   CHECK_THROWS_WITH(load_workload(folder), folder + ": is a folder, expected a workload YAML file");

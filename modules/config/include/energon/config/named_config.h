@@ -40,7 +40,11 @@ class NamedConfigDir {
   std::string subdir_;
 };
 
-/// Reads a whole file; false when it cannot be opened (or is a folder).
-bool read_text_file(const std::string& path, std::string& text);
+/// Largest configuration file read (presets, DRAM presets, energy tables, workloads).
+constexpr uint64_t kMaxConfigFileBytes = 16u << 20;
+
+/// Reads a whole configuration file. Returns "" on success, else why not: not found, not a regular
+/// file (a folder, a device such as /dev/zero, a FIFO), or larger than kMaxConfigFileBytes.
+std::string read_text_file(const std::string& path, std::string& text);
 
 }  // namespace energon

@@ -1,0 +1,75 @@
+#!/usr/bin/python3
+"""Bad input never crashes, hangs or is silently accepted: each case below exits 2 (bad input) with a
+message naming the option, file or key, within a time bound. Usage: check_bad_inputs.py ENERGON_VP ENERGON_TRACE DIR"""
+import os
+import subprocess
+import sys
+
+vp, trace, work = sys.argv[1], sys.argv[2], sys.argv[3]
+os.makedirs(work, exist_ok=True)
+here = os.path.dirname(os.path.abspath(__file__))
+root = os.path.abspath(os.path.join(here, "..", ".."))
+env = dict(os.environ, SYSTEMC_DISABLE_COPYRIGHT_MESSAGE="1")
+
+
+def write(name, text):
+    path = os.path.join(work, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+lpddr4 = open(os.path.join(root, "modules", "dram", "presets", "lpddr4-4266.yaml")).read()
+bl0 = write("bl0.yaml", lpddr4.replace("burst_length: 16", "burst_length: 0"))
+hw_bl0 = write("hw_bl0.yaml", f"accelerator: {{preset: energon-edge}}\ndram: {bl0}\n")
+bert = open(os.path.join(root, "workloads", "models", "bert-base-128.yaml")).read()
+heads = write("heads.yaml", bert.replace("heads: 12\nkv_heads: 12", "heads: 65537\nkv_heads: 65537"))
+big = write("big.yaml", "# " + "x" * (17 << 20) + "\n")
+empty_trace = write("empty.trace", "# nothing\n")
+small = ["--workload", "bert-base-128", "--seq-len", "32"]
+
+cases = [
+    ([vp, "--hw", hw_bl0, *small], "burst_length"),
+    ([vp, "--layers", "-1"], "--layers '-1': expected a whole number >= 0"),
+    ([vp, "--seq-len=-1"], "--seq-len '-1': expected a whole number >= 0"),
+    ([vp, "-n", "-5"], "-n '-5': expected a whole number >= 0"),
+    ([vp, "--queue-depth", "0", *small], "--queue-depth 0: expected 1..4095"),
+    ([vp, "--layers", "999", *small], "--layers 999: workload bert-base-128 has 12 layers"),
+    ([vp, "--workload", "/dev/zero"], "/dev/zero: workload file: not a regular file"),
+    ([vp, "--workload", work], "is a folder, expected a workload YAML file"),
+    ([vp, "--hw", "/dev/zero"], "/dev/zero: hardware configuration file: not a regular file"),
+    ([vp, "--workload", big], "larger than the 16777216-byte limit"),
+    ([vp, "--workload", heads], "must be at most 65535"),
+    ([vp, "--rounds", "9x9:alpha=0", *small], "--rounds '9x9:alpha=0'"),
+    ([trace, work], "not a regular file"),
+    ([trace, empty_trace], "no commands"),
+]
+failed = 0
+for args, expect in cases:
+    try:
+        r = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
+    except subprocess.TimeoutExpired:
+        print(f"FAIL (hung): {' '.join(args)}")
+        failed += 1
+        continue
+    out = r.stdout + r.stderr
+    if r.returncode not in (1, 2) or expect not in out or (args[0] == vp and r.returncode != 2):
+        print(f"FAIL: {' '.join(args)}: exit {r.returncode}, expected 2 and '{expect}' in:\n{out[-800:]}")
+        failed += 1
+
+# An energy table that cannot be loaded is bad input too, not a report footnote.
+r = subprocess.run([vp, *small, "--layers", "1"], capture_output=True, text=True,
+                   env=dict(env, ENERGON_ENERGY_TABLES_DIR=os.path.join(work, "no-tables")), timeout=120)
+if r.returncode != 2 or "energy table" not in r.stderr:
+    print(f"FAIL: missing energy table: exit {r.returncode}: {r.stderr[-400:]}")
+    failed += 1
+# Commands that only print show no SystemC banner.
+plain = {k: v for k, v in env.items() if k != "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE"}
+for flag in ("--help", "--list"):
+    r = subprocess.run([vp, flag], capture_output=True, text=True, env=plain, timeout=60)
+    if r.returncode != 0 or "Copyright" in r.stdout + r.stderr:
+        print(f"FAIL: {flag} printed the SystemC banner or failed ({r.returncode})")
+        failed += 1
+n = len(cases) + 3
+print(f"check_bad_inputs: {n - failed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
