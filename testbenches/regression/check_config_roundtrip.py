@@ -47,4 +47,16 @@ for bad, expect in (("accelerator.fu_lanes=0", "fu_multipliers (512) must be a n
     r = subprocess.run([vp, "--set", bad, "--layers", "1"], capture_output=True, text=True, env=env)
     assert r.returncode == 2 and expect in r.stderr, (bad, r.stderr)
     assert "--set" in r.stderr, r.stderr
-print(f"check_config_roundtrip: ok ({cycles} cycles both ways)")
+# Every pass of --compare starts from reset state: each policy has the cycles it has alone.
+small = ["--workload", "bert-base-128", "--seq-len", "96", "--layers", "2", "--topk-fraction", "0.3", "--quiet"]
+both = os.path.join(work, "compare.json")
+subprocess.run([vp, *small, "--compare", "--json", both], check=True, env=env, stdout=subprocess.DEVNULL)
+compared = json.load(open(both))
+for policy in ("dense", "topk", "mpmrf"):
+    alone = os.path.join(work, f"alone-{policy}.json")
+    subprocess.run([vp, *small, "--policy", policy, "--no-compare", "--json", alone], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    one = json.load(open(alone))[policy]
+    assert one["latency"]["accelerator_cycles"] == compared[policy]["latency"]["accelerator_cycles"], policy
+    assert one["dram_traffic"] == compared[policy]["dram_traffic"], policy
+print(f"check_config_roundtrip: ok ({cycles} cycles both ways; --compare passes equal their runs alone)")

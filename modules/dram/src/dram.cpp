@@ -39,6 +39,7 @@ void Dram::reset_stats() {
 void Dram::reset() {
   timing_->reset();
   stats_.clear();
+  epoch_ = sc_core::sc_time_stamp();  // cycle 0 (and the refresh grid) restart now
 }
 
 void Dram::clear_memory() {
@@ -51,17 +52,18 @@ sc_core::sc_time Dram::clock_period() const {
 
 sc_core::sc_time Dram::closed_bank_latency(bool write) const {
   const auto& t = cfg_.timing;
-  return to_time(int64_t(t.tRCD) + (write ? t.tCWL : t.tCL) + cfg_.burst_cycles());
+  return sc_core::sc_time(double(int64_t(t.tRCD) + (write ? t.tCWL : t.tCL) + cfg_.burst_cycles()) * cfg_.tck_ps,
+                          sc_core::SC_PS);
 }
 
 int64_t Dram::to_cycle(const sc_core::sc_time& t) const {
-  const double ps = double(t.value()) * sc_core::sc_get_time_resolution().to_seconds() * 1e12;
+  const double ps = double((t - epoch_).value()) * sc_core::sc_get_time_resolution().to_seconds() * 1e12;
   // Half a picosecond of slack: cycle times that are not whole ps (LPDDR4: 468.75) round-trip exactly.
   return int64_t(std::ceil((ps - 0.5) / cfg_.tck_ps));
 }
 
 sc_core::sc_time Dram::to_time(int64_t cycle) const {
-  return sc_core::sc_time(double(cycle) * cfg_.tck_ps, sc_core::SC_PS);
+  return epoch_ + sc_core::sc_time(double(cycle) * cfg_.tck_ps, sc_core::SC_PS);
 }
 
 void Dram::copy(tlm::tlm_generic_payload& trans, uint64_t address, unsigned length) {

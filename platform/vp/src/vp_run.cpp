@@ -1,5 +1,7 @@
 #include "vp_run.h"
 
+#include <tlm_utils/tlm_quantumkeeper.h>
+
 #include <chrono>
 
 #include "energon/stats/progress.h"
@@ -52,7 +54,17 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
       cfg.check = o.check;
       cfg.on_layer = [&](uint32_t done) { progress.update(layers_before + done, cpu.now().to_seconds()); };
       const size_t first_job = top.jobs().size();
-      top.dram.reset_stats();
+      // Every pass starts from reset state at a quantum boundary, so its cycles are those it has when
+      // it runs alone, whatever ran before it (--compare).
+      cpu.sync();
+      const sc_core::sc_time q = tlm_utils::tlm_quantumkeeper::get_global_quantum();
+      if (q > sc_core::SC_ZERO_TIME) {
+        const sc_core::sc_time into = sc_core::sc_time(double(sc_core::sc_time_stamp().value() % q.value()) *
+                                                           sc_core::sc_get_time_resolution().to_seconds(),
+                                                       sc_core::SC_SEC);
+        if (into > sc_core::SC_ZERO_TIME) sc_core::wait(q - into);
+      }
+      top.dram.reset();
       checks::AttentionApp app(
           layers, [&](uint32_t l) { return workload::make_layer(w, l); }, cfg);
       const uint64_t mark = cpu.alloc_mark();

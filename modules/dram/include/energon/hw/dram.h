@@ -37,7 +37,8 @@ class Dram : public sc_core::sc_module {
   void reset_stats();
   /// Every transaction as a span on the dram track (nullptr: off).
   void set_trace(ActivityTrace* trace) { trace_ = trace; }
-  /// Closes all rows and forgets timing history, clears statistics; memory contents are kept.
+  /// Closes all rows and forgets timing history, clears statistics; memory contents are kept. The
+  /// DRAM's cycle 0 (and its refresh grid) becomes the present time.
   void reset();
   /// Zeroes the whole memory (DMI pointers stay valid).
   void clear_memory();
@@ -62,6 +63,7 @@ class Dram : public sc_core::sc_module {
   std::unique_ptr<DramStorage> storage_;
   std::unique_ptr<DramBankTiming> timing_;
   ActivityTrace* trace_ = nullptr;
+  sc_core::sc_time epoch_ = sc_core::SC_ZERO_TIME;  ///< time of cycle 0 (the last reset)
 };
 
 }  // namespace energon::hw
