@@ -42,6 +42,15 @@ cases = [
     ([vp, "--workload", heads], "must be at most 65535"),
     ([vp, "--rounds", "9x9:alpha=0", *small], "--rounds '9x9:alpha=0'"),
     ([trace, work], "not a regular file"),
+    ([vp, "--model", "x.bin", "--steps", "-1"], "--steps '-1': expected a whole number >= 0"),
+    ([vp, "--hw", write("clk.yaml", "accelerator: {preset: energon-edge, clock_mhz: 1e-12}\ndram: lpddr4-4266\n")],
+     "clock_mhz (1e-12) must be in 1..100000 MHz"),
+    ([vp, "--hw", write("inf.yaml", "accelerator: {preset: energon-edge}\ndram: lpddr4-4266\nhost: {irq_entry_ns: .inf}\n")],
+     "host.irq_entry_ns: must be a finite number of ns"),
+    ([vp, "--hw", write("hw_ch.yaml", f"accelerator: {{preset: energon-edge}}\ndram: {write('ch.yaml', lpddr4.replace('channels: 2', 'channels: 4294967297'))}\n")],
+     "organization.channels"),
+    ([vp, "--hw", write("hw_sz.yaml", f"accelerator: {{preset: energon-edge}}\ndram: {write('sz.yaml', lpddr4.replace('organization:', 'size_bytes: 1e30' + chr(10) + 'organization:'))}\n")],
+     "size_bytes"),
     ([trace, empty_trace], "no commands"),
 ]
 failed = 0

@@ -98,6 +98,7 @@ class Parser {
     if (end == s.c_str() || *end != '\0' || errno != 0)
       fail(join(path, key), n, "expected a non-negative integer, got '" + s + "'");
     if (v < 0) fail(join(path, key), n, "must be >= 0, got " + s);
+    if (uint64_t(v) > 0xFFFFFFFFull) fail(join(path, key), n, "must be at most 4294967295, got " + s);
     return uint64_t(v);
   }
 
@@ -118,9 +119,9 @@ class Parser {
       mult = 1024.0 * 1024;
     else if (unit == "GiB")
       mult = 1024.0 * 1024 * 1024;
-    if (end == s.c_str() || mult == 0 || !(v > 0) || std::floor(v * mult) != v * mult)
+    if (end == s.c_str() || mult == 0 || !(v > 0) || std::floor(v * mult) != v * mult || v * mult > 0x1p62)
       fail(key, n,
-           "expected a positive byte count such as 1073741824 or '1GiB' (units B, KiB, MiB, GiB), got '" + s +
+           "expected a positive byte count up to 2^62 such as 1073741824 or '1GiB' (units B, KiB, MiB, GiB), got '" + s +
                "'");
     return uint64_t(v * mult);
   }

@@ -35,8 +35,8 @@ AccelConfig accel_preset(const std::string& name) {
 
 std::string validate(const AccelConfig& c) {
   std::ostringstream e;
-  if (!(c.clock_mhz > 0.0) || !std::isfinite(c.clock_mhz))
-    e << "clock_mhz must be a positive number";
+  if (!(c.clock_mhz >= 1.0 && c.clock_mhz <= 100000.0))
+    e << "clock_mhz (" << c.clock_mhz << ") must be in 1..100000 MHz";
   else if (c.fu_multipliers == 0 || c.fu_lanes == 0 || c.fu_multipliers % c.fu_lanes != 0)
     e << "fu_multipliers (" << c.fu_multipliers << ") must be a non-zero multiple of fu_lanes (" << c.fu_lanes
       << ")";

@@ -1,5 +1,6 @@
 #include "energon/platform/llm/llm_command.h"
 #include "energon/stats/progress.h"
+#include "energon/stats/options.h"
 #include "energon/stats/provenance.h"
 #include "energon/stats/stats_json.h"
 
@@ -38,6 +39,12 @@ FilterConfig filter_of(const LlmOptions& o) {
 LlmParseOutcome parse_llm_options(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   LlmOptions o;
   o.command_line = stats::command_line(argc, argv);
+  if (const std::string e = stats::negative_count(argc, argv, {"--steps", "-n", "--context", "--eval-texts", "--eval-length",
+                                                               "--seed", "--eval-seed"});
+      !e.empty()) {
+    err << "energon-vp-llm: " << e << "\n";
+    return {std::nullopt, 2};
+  }
   std::string policy = "mpmrf", mode = "generation", timing = "lt";
   po::options_description desc(
       "energon-vp-llm: runs a trained Llama-architecture model on the host CPU model of the Energon\n"

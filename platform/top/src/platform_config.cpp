@@ -154,7 +154,8 @@ static double host_ns(const YAML::Node& node, const std::string& key, const std:
   } catch (const YAML::Exception&) {
     throw ConfigError(origin + ": host." + key + ": expected a number of nanoseconds");
   }
-  if (!(v >= 0)) throw ConfigError(origin + ": host." + key + ": must be >= 0 ns");
+  if (!(v >= 0 && v <= 1e9))
+    throw ConfigError(origin + ": host." + key + ": must be a finite number of ns in 0..1e9, got " + std::to_string(v));
   return v;
 }
 

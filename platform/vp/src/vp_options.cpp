@@ -1,6 +1,7 @@
 #include "energon/config/dram_yaml.h"
 #include "energon/config/energy_yaml.h"
 #include "energon/debug/log_output.h"
+#include "energon/stats/options.h"
 #include "vp_options.h"
 
 #include <boost/program_options.hpp>
@@ -64,18 +65,10 @@ ParseOutcome parse_options(int argc, char** argv) {
       "co-simulation server: no built-in host program; one client drives the bus over a socket at this "
       "address (unix:PATH, PATH or tcp:127.0.0.1:PORT; docs/cosim.md)");
   // Boost reads "-1" into an unsigned option as 4294967295: refuse negative counts first.
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    for (const char* name : {"--layers", "-l", "--seq-len", "-n", "--queue-depth"}) {
-      std::string value;
-      if (a == name && i + 1 < argc) value = argv[i + 1];
-      else if (a.rfind(std::string(name) + "=", 0) == 0) value = a.substr(std::strlen(name) + 1);
-      else continue;
-      if (!value.empty() && (value[0] == '-' || value[0] == '+')) {
-        std::cerr << "energon-vp: " << name << " '" << value << "': expected a whole number >= 0\n";
-        return {std::nullopt, 2};
-      }
-    }
+  if (const std::string e = stats::negative_count(argc, argv, {"--layers", "-l", "--seq-len", "-n", "--queue-depth"});
+      !e.empty()) {
+    std::cerr << "energon-vp: " << e << "\n";
+    return {std::nullopt, 2};
   }
   po::variables_map vm;
   try {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "energon/stats/options.h"
 #include "energon/stats/progress.h"
 #include "energon/filter_spec.h"
 #include "energon/llama/model_loader.h"
@@ -118,6 +119,10 @@ int main(int argc, char** argv) {
     ("generation", po::bool_switch(&o.generation), "token-by-token (n_q = 1) instead of whole-sequence jobs")
     ("per-head", po::bool_switch(&o.per_head), "print kept fraction per layer and head")
     ("csv", po::value(&o.csv), "write the figures as CSV");
+  if (const std::string e = stats::negative_count(argc, argv, {"--texts", "--length", "--seed"}); !e.empty()) {
+    std::cerr << "energon-llm-eval: " << e << "\n";
+    return 2;
+  }
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -126,7 +131,9 @@ int main(int argc, char** argv) {
       return 0;
     }
     po::notify(vm);
-    if (o.texts < 1 || o.length < 2 || o.length > 512) throw std::invalid_argument("--texts ≥ 1 and --length in 2..512");
+    if (o.texts < 1 || o.texts > 10000 || o.length < 2 || o.length > 512)
+      throw std::invalid_argument("--texts " + std::to_string(o.texts) + ", --length " + std::to_string(o.length) +
+                                  ": expected --texts in 1..10000 and --length in 2..512");
   } catch (const std::exception& e) {
     std::cerr << "energon-llm-eval: " << e.what() << "\n" << desc << "\n";
     return 2;
