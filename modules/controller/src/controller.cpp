@@ -189,12 +189,12 @@ void Controller::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
     trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
     return;
   }
-  if (length > 4 || trans.get_streaming_width() < length) {
+  if (length != 4 || trans.get_streaming_width() < length) {  // registers are 32 bit
     trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
     return;
   }
-  if (length != 4 || trans.get_address() % 4 != 0) {  // registers are 32-bit, naturally aligned
-    trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+  if (trans.get_address() % 4 != 0) {  // naturally aligned
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
   RegisterFile::Register* reg =
@@ -225,8 +225,16 @@ unsigned Controller::transport_dbg(tlm::tlm_generic_payload& trans) {
   // Debug reads see the registers without side effects; debug writes are not supported.
   const uint64_t address = trans.get_address();
   const uint32_t length = trans.get_data_length();
-  if (!trans.is_read() || address % 4 != 0 || length % 4 != 0 || address + length > ENERGON_REG_SPACE_BYTES)
+  if (!trans.is_read() || address % 4 != 0 || length % 4 != 0 || address + length > ENERGON_REG_SPACE_BYTES ||
+      address + length < address) {
+    trans.set_response_status(trans.is_read() ? tlm::TLM_ADDRESS_ERROR_RESPONSE : tlm::TLM_COMMAND_ERROR_RESPONSE);
     return 0;
+  }
+  for (uint32_t i = 0; i < length; i += 4)
+    if (!regs_.find(uint32_t(address) + i)) {  // an unmapped offset has no value to show
+      trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      return 0;
+    }
   for (uint32_t i = 0; i < length; i += 4) {
     const uint32_t word = peek(uint32_t(address) + i);
     std::memcpy(trans.get_data_ptr() + i, &word, 4);

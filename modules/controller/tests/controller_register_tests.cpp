@@ -134,8 +134,8 @@ TEST_CASE("controller answers bad register accesses with TLM error responses") {
   b.host.body = [&](Host& h) {
     uint8_t data[8] = {};
     CHECK(h.access(tlm::TLM_READ_COMMAND, kRegsBase + ENERGON_REG_ID, data, 2) ==
-          tlm::TLM_GENERIC_ERROR_RESPONSE);
-    CHECK(h.access(tlm::TLM_READ_COMMAND, kRegsBase + 0x2, data, 4) == tlm::TLM_GENERIC_ERROR_RESPONSE);
+          tlm::TLM_BURST_ERROR_RESPONSE);  // registers are 32 bit
+    CHECK(h.access(tlm::TLM_READ_COMMAND, kRegsBase + 0x2, data, 4) == tlm::TLM_ADDRESS_ERROR_RESPONSE);  // misaligned
     CHECK(h.access(tlm::TLM_READ_COMMAND, kRegsBase + ENERGON_REG_ID, data, 8) ==
           tlm::TLM_BURST_ERROR_RESPONSE);
     const unsigned char be[4] = {0xFF, 0xFF, 0, 0};
@@ -145,7 +145,7 @@ TEST_CASE("controller answers bad register accesses with TLM error responses") {
           tlm::TLM_ADDRESS_ERROR_RESPONSE);  // hole
     CHECK(h.access(tlm::TLM_READ_COMMAND, kRegsBase + 0xFFC, data, 4) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
     CHECK(h.access(tlm::TLM_WRITE_COMMAND, kRegsBase + ENERGON_REG_IRQ_MASK + 1, data, 2) ==
-          tlm::TLM_GENERIC_ERROR_RESPONSE);
+          tlm::TLM_BURST_ERROR_RESPONSE);
     CHECK(h.read32(ENERGON_REG_IRQ_MASK) == 0x3);  // none of the refused writes landed
   };
   b.run();
@@ -186,7 +186,16 @@ TEST_CASE("controller debug transport reads registers without side effects") {
     t.set_data_ptr(reinterpret_cast<unsigned char*>(&w));
     t.set_data_length(4);
     CHECK(h.socket->transport_dbg(t) == 0);
+    CHECK(t.get_response_status() == tlm::TLM_COMMAND_ERROR_RESPONSE);
     CHECK(h.read32(ENERGON_REG_IRQ_MASK) == 0x3);
+    // An unmapped offset has no value to show: no bytes, an address error (as b_transport there).
+    t.set_command(tlm::TLM_READ_COMMAND);
+    t.set_address(kRegsBase + 0x034);
+    w = 0x12345678;
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    CHECK(h.socket->transport_dbg(t) == 0);
+    CHECK(t.get_response_status() == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(w == 0x12345678);
   };
   b.run();
 }

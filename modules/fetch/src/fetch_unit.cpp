@@ -151,12 +151,12 @@ bool FetchUnit::memory_access(tlm::tlm_generic_payload& orig, uint64_t addr, uin
   const sc_time start = sc_core::sc_time_stamp() + delay;
   mem->b_transport(p, delay);
   const sc_time end = sc_core::sc_time_stamp() + delay;
-  if (p.is_response_error()) {
-    orig.set_response_status(p.get_response_status());
+  if (p.get_response_status() == tlm::TLM_INCOMPLETE_RESPONSE) {  // the target ignored it: a failure
+    orig.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     return false;
   }
-  if (p.get_response_status() == tlm::TLM_INCOMPLETE_RESPONSE) {  // target ignored it: treat as failure
-    orig.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+  if (p.is_response_error()) {
+    orig.set_response_status(p.get_response_status());
     return false;
   }
   stats_.dram_bytes[size_t(cls)] += len;
@@ -175,9 +175,20 @@ bool FetchUnit::memory_access(tlm::tlm_generic_payload& orig, uint64_t addr, uin
 void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
   FetchExtension* ext = nullptr;
   p.get_extension(ext);
-  if (!ext || p.get_byte_enable_ptr() || p.get_streaming_width() != p.get_data_length() ||
-      (!p.is_read() && !p.is_write())) {
-    p.set_response_status(ext ? tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
+  if (!ext) {  // the engines' requests carry their traffic class
+    p.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return;
+  }
+  if (p.get_byte_enable_ptr()) {
+    p.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    return;
+  }
+  if (p.get_streaming_width() < p.get_data_length()) {  // a width at or above the length is a plain burst
+    p.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    return;
+  }
+  if (p.get_command() == tlm::TLM_IGNORE_COMMAND) {
+    p.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
   const uint64_t addr = p.get_address();

@@ -178,3 +178,44 @@ TEST_CASE("fetch: accurate mode waits per transaction, lt mode annotates", "[fet
   CHECK(acc_now == sc_time(50, SC_NS));
   CHECK(lt.fetch.stats().busy_cycles == 50);
 }
+
+TEST_CASE("fetch: base-protocol answers for byte enables, streaming width, ignore and foreign requests",
+          "[fetch]") {
+  Bench b(small_buffer(4096));
+  std::vector<tlm::tlm_response_status> got;
+  sc_core::sc_spawn([&] {
+    uint8_t data[64] = {};
+    auto request = [&](tlm::tlm_command cmd, uint32_t width, const unsigned char* be, bool extension) {
+      FetchExtension ext;
+      ext.cls = Traffic::q;
+      tlm::tlm_generic_payload p;
+      p.set_command(cmd);
+      p.set_address(0x1000);
+      p.set_data_ptr(data);
+      p.set_data_length(64);
+      p.set_streaming_width(width);
+      p.set_byte_enable_ptr(const_cast<unsigned char*>(be));
+      p.set_byte_enable_length(be ? 64 : 0);
+      p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+      if (extension) p.set_extension(&ext);
+      sc_time delay;
+      b.port->b_transport(p, delay);
+      if (extension) p.clear_extension(&ext);
+      got.push_back(p.get_response_status());
+    };
+    static const unsigned char be[64] = {0xFF};
+    request(tlm::TLM_READ_COMMAND, 32, nullptr, true);    // streaming width below the length
+    request(tlm::TLM_READ_COMMAND, 128, nullptr, true);   // above the length: a plain burst
+    request(tlm::TLM_READ_COMMAND, 64, be, true);         // byte enables
+    request(tlm::TLM_IGNORE_COMMAND, 64, nullptr, true);  // nothing to do
+    request(tlm::TLM_READ_COMMAND, 64, nullptr, false);   // not an engine's request
+  });
+  sc_core::sc_start();
+  REQUIRE(got.size() == 5);
+  CHECK(got[0] == tlm::TLM_BURST_ERROR_RESPONSE);
+  CHECK(got[1] == tlm::TLM_OK_RESPONSE);
+  CHECK(got[2] == tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+  CHECK(got[3] == tlm::TLM_OK_RESPONSE);
+  CHECK(got[4] == tlm::TLM_GENERIC_ERROR_RESPONSE);
+  CHECK(b.memory.reads == 1);  // only the wide-burst read reached memory
+}

@@ -62,8 +62,13 @@ uint64_t fetch_transfer(Socket& socket, tlm::tlm_command cmd, uint64_t addr, uin
   p.set_dmi_allowed(false);
   p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   p.set_extension(&ext);
+  // Stack-owned: the payload must not free it, also when b_transport throws.
+  struct Detach {
+    tlm::tlm_generic_payload& p;
+    FetchExtension* ext;
+    ~Detach() { p.clear_extension(ext); }
+  } detach{p, &ext};
   socket->b_transport(p, delay);
-  p.clear_extension(&ext);  // stack-owned: the payload must not free it
   if (p.is_response_error()) throw BusError(addr, len, p.get_response_status());
   return ext.onchip_cycles;
 }
