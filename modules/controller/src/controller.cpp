@@ -336,7 +336,7 @@ void Controller::process_entry() {
   bool written_back = false;
   if (fetched) {
     wait(config_.check_cycles * config_.clock_period);
-    error = check_descriptor(desc);
+    error = check_descriptor(desc, ring_base(), uint64_t(size) * ENERGON_DESC_BYTES);
     if (error == ENERGON_ERR_NONE) {
       outcome = datapath->run_job(desc);
       error = outcome.error;

@@ -60,10 +60,28 @@ bool aligned(uint64_t a) {
   return a % ENERGON_BUFFER_ALIGN == 0;
 }
 
+struct Extent {
+  uint64_t begin, bytes;
+  bool wraps() const { return bytes > 0 && begin + bytes - 1 < begin; }
+  bool overlaps(const Extent& o) const {
+    return bytes > 0 && o.bytes > 0 && begin < o.begin + o.bytes && o.begin < begin + bytes;
+  }
+};
+
+bool reserved_clear(const energon_desc_t& d) {
+  if ((d.flags & ~ENERGON_DESC_FLAG_CAUSAL) != 0 || d.reserved0 != 0) return false;
+  if (d.policy == ENERGON_POLICY_TOPK && d.topk.reserved != 0) return false;
+  if (d.policy == ENERGON_POLICY_MPMRF)
+    for (unsigned r = 0; r < d.n_rounds && r < ENERGON_MAX_ROUNDS; ++r)
+      if (d.round[r].reserved != 0) return false;
+  return true;
+}
+
 }  // namespace
 
-uint8_t check_descriptor(const energon_desc_t& d) {
+uint8_t check_descriptor(const energon_desc_t& d, uint64_t ring_base, uint64_t ring_bytes) {
   if (d.magic != ENERGON_DESC_MAGIC) return ENERGON_ERR_BAD_MAGIC;
+  if (!reserved_clear(d)) return ENERGON_ERR_RESERVED;
   if (d.heads == 0 || d.kv_heads == 0 || d.n_q == 0 || d.n_k == 0 || d.valid_len == 0)
     return ENERGON_ERR_ZERO_SIZE;
   if (d.heads % d.kv_heads != 0) return ENERGON_ERR_KV_HEADS;
@@ -75,6 +93,22 @@ uint8_t check_descriptor(const energon_desc_t& d) {
       aligned(d.q_addr) && aligned(d.v_addr) && aligned(d.scale_addr) && aligned(d.out_addr);
   for (unsigned p = 0; p < d.n_planes; ++p) buffers_aligned = buffers_aligned && aligned(d.k_plane_addr[p]);
   if (!buffers_aligned) return ENERGON_ERR_MISALIGNED;
+
+  // Extents from the (now valid) shape: the fetch unit's address arithmetic must not wrap, and the
+  // output must not overwrite what the job still reads.
+  const uint64_t q_bytes = uint64_t(d.heads) * d.n_q * d.d * 2, kv_rows = uint64_t(d.kv_heads) * d.n_k;
+  const Extent out{d.out_addr, q_bytes};
+  Extent inputs[3 + ENERGON_MAX_PLANES] = {{d.q_addr, q_bytes},
+                                           {d.v_addr, kv_rows * d.d * 2},
+                                           {d.scale_addr, (uint64_t(d.heads) + d.kv_heads) * 4}};
+  unsigned n = 3;
+  for (unsigned p = 0; p < d.n_planes; ++p) inputs[n++] = {d.k_plane_addr[p], kv_rows * d.d * d.plane_bits[p] / 8};
+  if (out.wraps()) return ENERGON_ERR_ADDRESS;
+  for (unsigned i = 0; i < n; ++i)
+    if (inputs[i].wraps()) return ENERGON_ERR_ADDRESS;
+  for (unsigned i = 0; i < n; ++i)
+    if (out.overlaps(inputs[i])) return ENERGON_ERR_OVERLAP;
+  if (out.overlaps({ring_base, ring_bytes})) return ENERGON_ERR_OVERLAP;
   return ENERGON_ERR_NONE;
 }
 

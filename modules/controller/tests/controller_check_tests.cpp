@@ -1,6 +1,8 @@
 // check_descriptor() alone: every field rule and the order in which errors are reported.
 #include <catch2/catch.hpp>
 
+#include <string>
+
 #include "energon/hw/descriptor_check.h"
 #include "energon/hw/register_table.h"
 
@@ -22,11 +24,11 @@ energon_desc_t dense() {
   d.plane_bits[0] = 2;
   d.plane_bits[1] = 2;
   d.plane_bits[2] = 12;
-  d.q_addr = 0x1000;
-  for (unsigned p = 0; p < 3; ++p) d.k_plane_addr[p] = 0x2000 + 0x1000 * p;
-  d.v_addr = 0x8000;
-  d.scale_addr = 0x9000;
-  d.out_addr = 0xA000;
+  d.q_addr = 0x10000000;  // buffers 256 MiB apart: no overlap even at the largest n_q and n_k
+  for (unsigned p = 0; p < 3; ++p) d.k_plane_addr[p] = 0x20000000 + 0x10000000 * uint64_t(p);
+  d.v_addr = 0x50000000;
+  d.scale_addr = 0x60000000;
+  d.out_addr = 0x70000000;
   return d;
 }
 
@@ -145,4 +147,55 @@ TEST_CASE("controller descriptor field table tiles the descriptor") {
   // without updating it breaks the tiling.
   CHECK(fields_tile(kDescFields, sizeof(energon_desc_t)));
   CHECK(fields_tile(kSelectFields, sizeof(energon_select_t)));
+}
+
+TEST_CASE("check: a buffer whose end passes 2^64 is an address error") {
+  energon_desc_t d = dense();
+  CHECK(check_descriptor(d) == ENERGON_ERR_NONE);
+  d.v_addr = ~uint64_t(0) - 0x3F - 0x1000;  // 64-byte aligned, 32 KiB of V wrap past the top
+  CHECK(check_descriptor(d) == ENERGON_ERR_ADDRESS);
+  d = dense();
+  d.k_plane_addr[2] = ~uint64_t(0) - 0x3F;
+  CHECK(check_descriptor(d) == ENERGON_ERR_ADDRESS);
+  d = dense();
+  d.out_addr = ~uint64_t(0) - 0xFFFF;  // 64 KiB below 2^64: 128 KiB of output do not fit
+  CHECK(check_descriptor(d) == ENERGON_ERR_ADDRESS);
+}
+
+TEST_CASE("check: the output must not overlap an input, the scale table or the ring") {
+  energon_desc_t d = dense();
+  d.out_addr = d.q_addr + 0x1000;
+  CHECK(check_descriptor(d) == ENERGON_ERR_OVERLAP);
+  d = dense();
+  d.out_addr = d.v_addr - 0x10000;  // its last 64 KiB reach V
+  CHECK(check_descriptor(d) == ENERGON_ERR_OVERLAP);
+  d = dense();
+  d.out_addr = d.scale_addr - 0x20000 + 0x40;  // ends 64 bytes into the scale table
+  CHECK(check_descriptor(d) == ENERGON_ERR_OVERLAP);
+  d = dense();
+  d.out_addr = d.k_plane_addr[1];
+  CHECK(check_descriptor(d) == ENERGON_ERR_OVERLAP);
+  d = dense();
+  CHECK(check_descriptor(d, d.out_addr + 0x20000, 16 * ENERGON_DESC_BYTES) == ENERGON_ERR_NONE);
+  CHECK(check_descriptor(d, d.out_addr + 0x1F000, 16 * ENERGON_DESC_BYTES) == ENERGON_ERR_OVERLAP);  // ring
+  d.out_addr = d.q_addr + 0x20000;  // right after Q: touching is not overlapping
+  CHECK(check_descriptor(d) == ENERGON_ERR_NONE);
+}
+
+TEST_CASE("check: reserved fields and flag bits must be zero") {
+  energon_desc_t d = dense();
+  d.flags = ENERGON_DESC_FLAG_CAUSAL;
+  CHECK(check_descriptor(d) == ENERGON_ERR_NONE);
+  d.flags = 0x80;
+  CHECK(check_descriptor(d) == ENERGON_ERR_RESERVED);
+  d = dense();
+  d.reserved0 = 1;
+  CHECK(check_descriptor(d) == ENERGON_ERR_RESERVED);
+  d = mpmrf();
+  d.round[1].reserved = 3;
+  CHECK(check_descriptor(d) == ENERGON_ERR_RESERVED);
+  d.n_rounds = 1;  // a rule beyond n_rounds is not looked at
+  CHECK(check_descriptor(d) == ENERGON_ERR_NONE);
+  CHECK(std::string(error_name(ENERGON_ERR_OVERLAP)) == "OVERLAP");
+  CHECK(std::string(error_name(ENERGON_ERR_RESERVED)) == "RESERVED");
 }

@@ -68,7 +68,7 @@ REGISTERS = {
 ERRORS = {
     0: ("NONE", "No error"),
     1: ("BAD_MAGIC", "Descriptor magic is not ENERGON_DESC_MAGIC"),
-    2: ("ADDRESS", "A buffer lies outside memory (the bus answered with an error response)"),
+    2: ("ADDRESS", "A buffer lies outside memory or its end passes 2^64 (or the bus answered an error)"),
     3: ("MISALIGNED", "A buffer address is not ENERGON_BUFFER_ALIGN-byte aligned"),
     4: ("HEAD_DIM", "Unsupported head dimension d (8..256, multiple of 8)"),
     5: ("ZERO_SIZE", "heads, kv_heads, n_q, n_k or valid_len is zero"),
@@ -77,6 +77,8 @@ ERRORS = {
     8: ("PLANES", "K bit-plane layout does not cover 16 bits or a round's k_bits"),
     9: ("SIZE_LIMIT", "n_k, valid_len or n_q exceeds what the hardware supports"),
     10: ("QUEUE", "Doorbell with QUEUE_SIZE 0, a tail beyond QUEUE_SIZE or a bad ring base"),
+    11: ("OVERLAP", "The output buffer overlaps an input buffer, the scale table or the descriptor ring"),
+    12: ("RESERVED", "A reserved descriptor field or flag bit is not zero"),
 }
 
 ID_VALUE = 0x454E5247

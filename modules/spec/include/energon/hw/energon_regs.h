@@ -95,7 +95,7 @@ enum energon_reg { ENERGON_REGISTERS(ENERGON_REG_OFFSET_ENUM) };
 #define ENERGON_ERRORS(X)                                                                   \
   X(NONE, 0, "No error")                                                                    \
   X(BAD_MAGIC, 1, "Descriptor magic is not ENERGON_DESC_MAGIC")                             \
-  X(ADDRESS, 2, "A buffer lies outside memory (the bus answered with an error response)")  \
+  X(ADDRESS, 2, "A buffer lies outside memory or its end passes 2^64 (or the bus answered an error)")  \
   X(MISALIGNED, 3, "A buffer address is not ENERGON_BUFFER_ALIGN-byte aligned")            \
   X(HEAD_DIM, 4, "Unsupported head dimension d (8..256, multiple of 8)")                    \
   X(ZERO_SIZE, 5, "heads, kv_heads, n_q, n_k or valid_len is zero")                         \
@@ -103,7 +103,9 @@ enum energon_reg { ENERGON_REGISTERS(ENERGON_REG_OFFSET_ENUM) };
   X(POLICY, 7, "Unknown policy, or rounds / selection rule out of range")                   \
   X(PLANES, 8, "K bit-plane layout does not cover 16 bits or a round's k_bits")            \
   X(SIZE_LIMIT, 9, "n_k, valid_len or n_q exceeds what the hardware supports")              \
-  X(QUEUE, 10, "Doorbell with QUEUE_SIZE 0, a tail beyond QUEUE_SIZE or a bad ring base")
+  X(QUEUE, 10, "Doorbell with QUEUE_SIZE 0, a tail beyond QUEUE_SIZE or a bad ring base")               \
+  X(OVERLAP, 11, "The output buffer overlaps an input buffer, the scale table or the descriptor ring")  \
+  X(RESERVED, 12, "A reserved descriptor field or flag bit is not zero")
 
 #define ENERGON_ERROR_ENUM(name, value, desc) ENERGON_ERR_##name = (value),
 enum energon_error { ENERGON_ERRORS(ENERGON_ERROR_ENUM) };
