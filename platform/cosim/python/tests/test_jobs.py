@@ -36,6 +36,10 @@ def test_bad_descriptor_sets_error_and_interrupt_next_job_fine(vp):
     assert misaligned["error_name"] == "MISALIGNED"
     _, off_map = vp.run_attention(q, k, v, overrides={"v_addr": 0x1_0000_0000_0000})
     assert off_map["error_name"] == "ADDRESS"
+    _, over = vp.run_attention(q, k, v, overrides={"out_addr": vp.ring()["base"]})  # onto the ring
+    assert over["error_name"] == "OVERLAP" and over["irq_causes"] & 0x2
+    _, reserved = vp.run_attention(q, k, v, overrides={"flags": 0x80})
+    assert reserved["error_name"] == "RESERVED"
     _, good = vp.run_attention(q, k, v, policy="mpmrf")
     assert good["error_name"] == "NONE"
     assert good["out_int16"].tobytes() == reference(q, k, v, "mpmrf")["golden"]
