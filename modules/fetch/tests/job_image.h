@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "energon/attention_job.h"
+#include "energon/desc_fields.h"
 #include "energon/hw/energon_regs.h"
 #include "test_memory.h"
 
@@ -64,16 +65,6 @@ inline std::vector<uint8_t> pack_plane(const std::vector<int16_t>& k, uint32_t d
   return out;
 }
 
-inline energon_select_t to_select(const SelectConfig& c, uint8_t q_bits = 0, uint8_t k_bits = 0) {
-  energon_select_t s{};
-  s.rule = c.rule == SelectRule::topk ? ENERGON_RULE_TOPK : ENERGON_RULE_THRESHOLD;
-  s.q_bits = q_bits;
-  s.k_bits = k_bits;
-  s.alpha_q8 = c.alpha_q8;
-  s.k = c.k;
-  s.k_fraction_q16 = c.k_fraction_q16;
-  return s;
-}
 
 /// Writes `len` bytes at a global address of the memory under test.
 using StoreFn = std::function<void(uint64_t addr, const void* src, size_t len)>;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "energon/cosim/energon_hal_remote.h"
+#include "energon/desc_fields.h"
 #include "energon/filter_spec.h"
 #include "energon/fw/energon_fw.h"
 #include "energon/fw/energon_job.h"
@@ -19,17 +20,6 @@ namespace po = boost::program_options;
 using namespace energon;
 
 namespace {
-
-energon_select_t to_select(const SelectConfig& c, uint8_t q_bits, uint8_t k_bits) {
-  energon_select_t s{};
-  s.rule = c.rule == SelectRule::topk ? ENERGON_RULE_TOPK : ENERGON_RULE_THRESHOLD;
-  s.q_bits = q_bits;
-  s.k_bits = k_bits;
-  s.alpha_q8 = c.alpha_q8;
-  s.k = c.k;
-  s.k_fraction_q16 = c.k_fraction_q16;
-  return s;
-}
 
 struct Options {
   std::string connect, workload = "bert-base-128", policy = "mpmrf", rounds, topk = "top=25%";
@@ -129,9 +119,7 @@ int main(int argc, char** argv) {
   std::vector<energon_select_t> rounds;
   for (const FilterRound& r : filter.rounds) rounds.push_back(to_select(r.select, r.q_bits, r.k_bits));
   const energon_select_t topk = to_select(filter.topk, 0, 0);
-  const uint8_t policy = filter.policy == Policy::dense  ? ENERGON_POLICY_DENSE
-                         : filter.policy == Policy::topk ? ENERGON_POLICY_TOPK
-                                                         : ENERGON_POLICY_MPMRF;
+  const uint8_t policy = to_desc_policy(filter.policy);
   bool all_exact = true;
   for (uint32_t l = 0; l < o.layers; ++l) {
     const FloatLayer layer = workload::make_layer(w, l);

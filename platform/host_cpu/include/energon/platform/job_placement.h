@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "energon/attention_job.h"
+#include "energon/desc_fields.h"
 #include "energon/fw/energon_pack.h"
 #include "energon/platform/host_cpu.h"
 
@@ -19,10 +20,6 @@ struct PlacedJob {
   QuantizedLayer quantized;  ///< exactly what the firmware wrote (Q, K, V INT16 and scales)
 };
 
-/// The descriptor form of a selection rule.
-energon_select_t to_select(const SelectConfig& rule, uint8_t q_bits, uint8_t k_bits);
-/// Descriptor policy code of a filter configuration.
-uint8_t to_desc_policy(Policy p);
 
 /// Quantizes, packs K into the planes the filter needs, allocates and copies all buffers and
 /// builds the descriptor. Throws std::runtime_error when shared memory runs out or a copy fails.

@@ -1,0 +1,17 @@
+// The descriptor's encoding of a filter configuration (energon_regs.h): one place that turns the
+// job types into descriptor fields, for the firmware's callers, the testbenches and the clients.
+#pragma once
+
+#include <cstdint>
+
+#include "energon/attention_job.h"
+#include "energon/hw/energon_regs.h"
+
+namespace energon {
+
+/// A selection rule as the descriptor holds it (q_bits, k_bits: the mpmrf round's widths, 0 else).
+energon_select_t to_select(const SelectConfig& rule, uint8_t q_bits = 0, uint8_t k_bits = 0);
+/// enum energon_policy of a Policy.
+uint8_t to_desc_policy(Policy p);
+
+}  // namespace energon

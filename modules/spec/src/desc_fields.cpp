@@ -1,0 +1,28 @@
+#include "energon/desc_fields.h"
+
+namespace energon {
+
+energon_select_t to_select(const SelectConfig& rule, uint8_t q_bits, uint8_t k_bits) {
+  energon_select_t s{};
+  s.rule = rule.rule == SelectRule::topk ? ENERGON_RULE_TOPK : ENERGON_RULE_THRESHOLD;
+  s.q_bits = q_bits;
+  s.k_bits = k_bits;
+  s.alpha_q8 = rule.alpha_q8;
+  s.k = rule.k;
+  s.k_fraction_q16 = rule.k_fraction_q16;
+  return s;
+}
+
+uint8_t to_desc_policy(Policy p) {
+  switch (p) {
+    case Policy::dense:
+      return ENERGON_POLICY_DENSE;
+    case Policy::topk:
+      return ENERGON_POLICY_TOPK;
+    case Policy::mpmrf:
+      return ENERGON_POLICY_MPMRF;
+  }
+  return 0xFF;
+}
+
+}  // namespace energon
