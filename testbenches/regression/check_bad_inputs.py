@@ -27,6 +27,13 @@ heads = write("heads.yaml", bert.replace("heads: 12\nkv_heads: 12", "heads: 6553
 big = write("big.yaml", "# " + "x" * (17 << 20) + "\n")
 empty_trace = write("empty.trace", "# nothing\n")
 small = ["--workload", "bert-base-128", "--seq-len", "32"]
+import numpy as np  # noqa: E402  (Debian's python3-numpy)
+q = np.ones((1, 8, 8), np.float32)
+q[0, 1, 2] = np.inf
+np.save(os.path.join(work, "q.npy"), q)
+np.save(os.path.join(work, "kv.npy"), np.ones((1, 8, 8), np.float32))
+npy_workload = write("npy.yaml", "name: m\nlayers: 1\nheads: 1\nkv_heads: 1\nd: 8\nseq_len: 8\ndata:\n  source: npy\n"
+                                 "  files:\n    - {q: q.npy, k: kv.npy, v: kv.npy}\n")
 
 cases = [
     ([vp, "--hw", hw_bl0, *small], "burst_length"),
@@ -42,6 +49,7 @@ cases = [
     ([vp, "--workload", heads], "must be at most 65535"),
     ([vp, "--rounds", "9x9:alpha=0", *small], "--rounds '9x9:alpha=0'"),
     ([trace, work], "not a regular file"),
+    ([vp, "--workload", npy_workload, "--quiet"], "q.npy: element 10 is infinite; tensors must be finite"),
     ([vp, "--model", "x.bin", "--steps", "-1"], "--steps '-1': expected a whole number >= 0"),
     ([vp, "--hw", write("clk.yaml", "accelerator: {preset: energon-edge, clock_mhz: 1e-12}\ndram: lpddr4-4266\n")],
      "clock_mhz (1e-12) must be in 1..100000 MHz"),

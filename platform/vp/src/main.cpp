@@ -75,6 +75,14 @@ int sc_main(int argc, char* argv[]) {
     return 2;
   }
   const uint32_t layers = o.layers == 0 ? w.layers : o.layers;
+  if (w.source == workload::DataSource::npy) {
+    try {  // tensors are input too: a bad file is refused before the run, not in the middle of it
+      for (uint32_t l = 0; l < layers; ++l) workload::make_layer(w, l);
+    } catch (const std::exception& e) {
+      std::cerr << "energon-vp: --workload: " << e.what() << "\n";
+      return 2;
+    }
+  }
   try {  // the energy table is input too: refuse a bad one before running
     hw::load_energy_table();
   } catch (const std::exception& e) {

@@ -1,5 +1,7 @@
 #include "npy_tensor.h"
 
+#include <cmath>
+
 #include "energon/workload/workload_error.h"
 
 namespace energon::workload::detail {
@@ -31,6 +33,10 @@ std::vector<float> read_npy_tensor(const std::string& path, uint32_t heads, uint
       throw WorkloadError(path + ": holds int16 data, which needs data.int16_scale in the workload");
     for (float& x : a.data) x *= int16_scale;
   }
+  for (size_t i = 0; i < a.data.size(); ++i)  // a NaN or an infinity would quantize to nonsense
+    if (!std::isfinite(a.data[i]))
+      throw WorkloadError(path + ": element " + std::to_string(i) + " is " +
+                          (std::isnan(a.data[i]) ? "NaN" : "infinite") + "; tensors must be finite");
   if (a.header.shape.size() != 2 || heads == 1) return std::move(a.data);
   // [n, heads·d] (a projection's output before the head split) → [heads][n][d].
   std::vector<float> out(a.data.size());

@@ -283,3 +283,29 @@ TEST_CASE("workload_npy_header_only_read_checks_the_same") {
                     StartsWith(dir.file("a.npy") + ": truncated .npy header"));
   CHECK_THROWS_WITH(read_npy_header(dir.file("none.npy")), dir.file("none.npy") + ": cannot open file");
 }
+
+TEST_CASE("workload_npy_non_finite_values_are_rejected") {
+  test::TestDir dir("nonfinite");
+  std::filesystem::create_directories(dir.file("dump"));
+  std::vector<float> q = ramp(8 * 4, 1.0f);
+  const std::vector<float> k = ramp(8 * 4, 0.5f), v = ramp(8 * 4, -2.0f);
+  write_npy(dir.file("dump/k.npy"), {1, 8, 4}, k);
+  write_npy(dir.file("dump/v.npy"), {1, 8, 4}, v);
+  const std::string yaml = dir.write("m.yaml", R"(name: m
+layers: 1
+heads: 1
+kv_heads: 1
+d: 4
+seq_len: 8
+data:
+  source: npy
+  files:
+    - {q: dump/q.npy, k: dump/k.npy, v: dump/v.npy}
+)");
+  for (float bad : {std::nanf(""), INFINITY, -INFINITY}) {
+    q[5] = bad;
+    write_npy(dir.file("dump/q.npy"), {1, 8, 4}, q);
+    const Workload w = load_workload(yaml);
+    CHECK_THROWS_WITH(make_layer(w, 0), Catch::Contains("q.npy: element 5 is") && Catch::Contains("tensors must be finite"));
+  }
+}
