@@ -207,8 +207,11 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
                    delay);
     j.memory_bound += BlockClock::local(delay) - t0;  // nothing else runs during set-up
     settle(qk, delay);
+    // A scale that is not a finite number above 0 would make the softmax undefined: refuse the job.
+    for (const float x : scales)
+      if (!(std::isfinite(x) && x > 0.0f)) j.error = ENERGON_ERR_SCALE;
     j.c.resize(s.heads);
-    for (uint32_t h = 0; h < s.heads; ++h)
+    for (uint32_t h = 0; h < s.heads && j.error == ENERGON_ERR_NONE; ++h)
       j.c[h] = (scales[h] * scales[s.heads + s.kv_head_of(h)]) / sqrtf(float(d));
   } catch (const BusError&) {
     j.error = ENERGON_ERR_ADDRESS;

@@ -79,6 +79,7 @@ ERRORS = {
     10: ("QUEUE", "Doorbell with QUEUE_SIZE 0, a tail beyond QUEUE_SIZE or a bad ring base"),
     11: ("OVERLAP", "The output buffer overlaps an input buffer, the scale table or the descriptor ring"),
     12: ("RESERVED", "A reserved descriptor field or flag bit is not zero"),
+    13: ("SCALE", "A Q or K scale in the scale table is not a finite number above 0"),
 }
 
 ID_VALUE = 0x454E5247

@@ -40,6 +40,10 @@ def test_bad_descriptor_sets_error_and_interrupt_next_job_fine(vp):
     assert over["error_name"] == "OVERLAP" and over["irq_causes"] & 0x2
     _, reserved = vp.run_attention(q, k, v, overrides={"flags": 0x80})
     assert reserved["error_name"] == "RESERVED"
+    bad_scales = vp.alloc(64)
+    vp.mem_write(bad_scales, np.array([0.01, np.nan, 0.01, 0.01, 0.01, 0.01], dtype=np.float32))
+    _, scale = vp.run_attention(q, k, v, overrides={"scale_addr": bad_scales})
+    assert scale["error_name"] == "SCALE" and scale["irq_causes"] & 0x2
     _, good = vp.run_attention(q, k, v, policy="mpmrf")
     assert good["error_name"] == "NONE"
     assert good["out_int16"].tobytes() == reference(q, k, v, "mpmrf")["golden"]

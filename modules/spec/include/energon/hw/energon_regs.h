@@ -105,7 +105,8 @@ enum energon_reg { ENERGON_REGISTERS(ENERGON_REG_OFFSET_ENUM) };
   X(SIZE_LIMIT, 9, "n_k, valid_len or n_q exceeds what the hardware supports")              \
   X(QUEUE, 10, "Doorbell with QUEUE_SIZE 0, a tail beyond QUEUE_SIZE or a bad ring base")               \
   X(OVERLAP, 11, "The output buffer overlaps an input buffer, the scale table or the descriptor ring")  \
-  X(RESERVED, 12, "A reserved descriptor field or flag bit is not zero")
+  X(RESERVED, 12, "A reserved descriptor field or flag bit is not zero")                                \
+  X(SCALE, 13, "A Q or K scale in the scale table is not a finite number above 0")
 
 #define ENERGON_ERROR_ENUM(name, value, desc) ENERGON_ERR_##name = (value),
 enum energon_error { ENERGON_ERRORS(ENERGON_ERROR_ENUM) };
