@@ -1,6 +1,7 @@
 // YAML → parse structs (optional fields, unknown keys rejected) → validated DramConfig.
 #include "energon/config/dram_yaml.h"
 #include "energon/config/named_config.h"
+#include "yaml_file.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -441,24 +442,13 @@ std::string dram_presets_dir() { return kPresets.dir(); }
 std::vector<std::string> dram_preset_names() { return kPresets.names(); }
 
 DramConfig parse_dram_config(const std::string& yaml_text, const std::string& origin) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw DramConfigError(origin + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
-  }
-  if (!root.IsMap()) throw DramConfigError(origin + ": expected a YAML mapping at the top level");
-  const DramFile f = Parser(origin).parse(root);
+  const DramFile f = Parser(origin).parse(config::parse_yaml_map<DramConfigError>(yaml_text, origin));
   return Validator(f, origin).build();
 }
 
 DramConfig load_dram_config(const std::string& preset_name_or_path) {
-  const std::string path = kPresets.resolve(preset_name_or_path);
-  if (path.empty())
-    throw DramConfigError("DRAM preset '" + preset_name_or_path + "' not found in " + kPresets.dir() +
-                          " (available: " + kPresets.names_list() + ")");
-  std::string text;
-  if (const std::string e = read_text_file(path, text); !e.empty()) throw DramConfigError(path + ": DRAM config file: " + e);
+  std::string path;
+  const std::string text = config::read_named_yaml<DramConfigError>(kPresets, preset_name_or_path, "DRAM preset", path);
   return parse_dram_config(text, path);
 }
 

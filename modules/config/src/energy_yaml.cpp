@@ -1,6 +1,7 @@
 // YAML → parse structs (optional fields, unknown keys rejected) → validated EnergyTable.
 #include "energon/config/energy_yaml.h"
 #include "energon/config/named_config.h"
+#include "yaml_file.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -255,24 +256,13 @@ std::string energy_tables_dir() { return kTables.dir(); }
 std::vector<std::string> energy_table_names() { return kTables.names(); }
 
 EnergyTable parse_energy_table(const std::string& yaml_text, const std::string& origin) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw EnergyConfigError(origin + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
-  }
-  if (!root.IsMap()) throw EnergyConfigError(origin + ": expected a YAML mapping at the top level");
-  const TableFile f = Parser(origin).parse(root);
+  const TableFile f = Parser(origin).parse(config::parse_yaml_map<EnergyConfigError>(yaml_text, origin));
   return Validator(f, origin).build();
 }
 
 EnergyTable load_energy_table(const std::string& name_or_path) {
-  const std::string path = kTables.resolve(name_or_path);
-  if (path.empty())
-    throw EnergyConfigError("energy table '" + name_or_path + "' not found in " + kTables.dir() +
-                            " (available: " + kTables.names_list() + ")");
-  std::string text;
-  if (const std::string e = read_text_file(path, text); !e.empty()) throw EnergyConfigError(path + ": energy table file: " + e);
+  std::string path;
+  const std::string text = config::read_named_yaml<EnergyConfigError>(kTables, name_or_path, "energy table", path);
   return parse_energy_table(text, path);
 }
 

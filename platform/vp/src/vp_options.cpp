@@ -7,7 +7,6 @@
 #include <boost/program_options.hpp>
 
 #include <cmath>
-#include <cstring>
 #include <iostream>
 #include <sstream>
 

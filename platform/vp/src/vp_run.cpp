@@ -8,8 +8,7 @@
 #include "vp_tracing.h"
 #include "energon/platform/platform.h"
 
-#include <fstream>
-#include <memory>
+
 
 namespace energon::vp {
 
@@ -59,9 +58,7 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
       cpu.sync();
       const sc_core::sc_time q = tlm_utils::tlm_quantumkeeper::get_global_quantum();
       if (q > sc_core::SC_ZERO_TIME) {
-        const sc_core::sc_time into = sc_core::sc_time(double(sc_core::sc_time_stamp().value() % q.value()) *
-                                                           sc_core::sc_get_time_resolution().to_seconds(),
-                                                       sc_core::SC_SEC);
+        const sc_core::sc_time into = sc_core::sc_time::from_value(sc_core::sc_time_stamp().value() % q.value());
         if (into > sc_core::SC_ZERO_TIME) sc_core::wait(q - into);
       }
       top.dram.reset();
