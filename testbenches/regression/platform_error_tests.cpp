@@ -126,7 +126,7 @@ TEST_CASE("platform: cross-attention, grouped-query heads and padding masks run 
     s.n_k = 72;
     s.valid_len = 60;
     cases.push_back({s, FilterConfig::dense()});
-    cases.push_back({s, FilterConfig::topk_fraction(65536 / 4)});
+    cases.push_back({s, FilterConfig::topk_fraction(kFractionOne / 4)});
     cases.push_back({s, FilterConfig::energon_default()});
   }
   std::vector<FloatLayer> layers;

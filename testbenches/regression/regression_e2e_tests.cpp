@@ -81,7 +81,7 @@ void run_e2e(const std::string& name, Policy policy,
   checks::AppConfig cfg;
   cfg.reg_base = platform::kAccelRegBase;
   cfg.filter = policy == Policy::dense  ? FilterConfig::dense()
-               : policy == Policy::topk ? FilterConfig::topk_fraction(65536 / 8)
+               : policy == Policy::topk ? FilterConfig::topk_fraction(kFractionOne / 8)
                                         : FilterConfig::energon_default();
   cfg.queue_depth = queue_depth;
   checks::AttentionApp app(

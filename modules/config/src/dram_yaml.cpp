@@ -91,7 +91,7 @@ class Parser {
   std::optional<uint64_t> count(const YAML::Node& map, const std::string& path,
                                 const std::string& key) const {
     const YAML::Node n = map[key];
-    if (!n.IsDefined() || n.IsNull()) return std::nullopt;
+    if (!n.IsDefined()) return std::nullopt;  // absent: the default; present but empty: refused by scalar()
     const std::string s = scalar(n, join(path, key));
     char* end = nullptr;
     errno = 0;
@@ -105,7 +105,7 @@ class Parser {
 
   std::optional<uint64_t> size(const YAML::Node& map, const std::string& key) const {
     const YAML::Node n = map[key];
-    if (!n.IsDefined() || n.IsNull()) return std::nullopt;
+    if (!n.IsDefined()) return std::nullopt;  // absent: the default; present but empty: refused by scalar()
     const std::string s = scalar(n, key);
     char* end = nullptr;
     const double v = std::strtod(s.c_str(), &end);
@@ -130,7 +130,7 @@ class Parser {
   std::optional<double> positive(const YAML::Node& map, const std::string& path,
                                  const std::string& key) const {
     const YAML::Node n = map[key];
-    if (!n.IsDefined() || n.IsNull()) return std::nullopt;
+    if (!n.IsDefined()) return std::nullopt;  // absent: the default; present but empty: refused by scalar()
     const std::string s = scalar(n, join(path, key));
     char* end = nullptr;
     const double v = std::strtod(s.c_str(), &end);
@@ -142,7 +142,7 @@ class Parser {
 
   std::optional<bool> flag(const YAML::Node& map, const std::string& path, const std::string& key) const {
     const YAML::Node n = map[key];
-    if (!n.IsDefined() || n.IsNull()) return std::nullopt;
+    if (!n.IsDefined()) return std::nullopt;  // absent: the default; present but empty: refused by scalar()
     const std::string s = scalar(n, join(path, key));
     if (s == "true" || s == "yes" || s == "on") return true;
     if (s == "false" || s == "no" || s == "off") return false;
@@ -151,14 +151,14 @@ class Parser {
 
   std::optional<std::string> text(const YAML::Node& map, const std::string& key) const {
     const YAML::Node n = map[key];
-    if (!n.IsDefined() || n.IsNull()) return std::nullopt;
+    if (!n.IsDefined()) return std::nullopt;  // absent: the default; present but empty: refused by scalar()
     return scalar(n, key);
   }
 
   std::optional<DurationText> duration(const YAML::Node& map, const std::string& path,
                                        const std::string& key) const {
     const YAML::Node n = map[key];
-    if (!n.IsDefined() || n.IsNull()) return std::nullopt;
+    if (!n.IsDefined()) return std::nullopt;  // absent: the default; present but empty: refused by scalar()
     const std::string full = join(path, key);
     const std::string s = scalar(n, full);
     char* end = nullptr;
@@ -188,6 +188,7 @@ class Parser {
   }
 
   std::string scalar(const YAML::Node& n, const std::string& key) const {
+    if (n.IsNull()) fail(key, n, "no value given (give one, or leave the key out for its default)");
     if (!n.IsScalar()) fail(key, n, "expected a single value");
     return n.Scalar();
   }

@@ -179,6 +179,8 @@ class Parser {
 
 // ---- validation layer: required keys, sources, ranges ---------------------------------------
 
+constexpr double kMaxFigure = 1e6;
+
 class Validator {
  public:
   Validator(const TableFile& f, std::string origin) : f_(f), origin_(std::move(origin)) {}
@@ -196,6 +198,11 @@ class Validator {
     if (!v.source || v.source->empty())
       fail(v.key + ".source", "missing (every value must say where it comes from)", v.line);
     if (*v.value < 0) fail(v.key + ".value", "must be >= 0, got " + std::to_string(*v.value), v.line);
+    // Every figure (pJ per event, W, mm², MHz, GOPS) is far below 10^6 in any real table; above it
+    // is a typo or a unit slip, and the report would be silently absurd.
+    if (*v.value > kMaxFigure)
+      fail(v.key + ".value", "must be at most 1e6 (pJ per event, W, mm², MHz or GOPS), got " + std::to_string(*v.value),
+           v.line);
     return {*v.value, *v.source};
   }
 

@@ -12,7 +12,7 @@ static_assert(kMaxFilterOperandBits == energon::kMaxFilterBits,
 
 bool rule_ok(const energon_select_t& s) {
   if (s.rule == ENERGON_RULE_THRESHOLD) return s.alpha_q8 >= -256 && s.alpha_q8 <= 256;
-  if (s.rule == ENERGON_RULE_TOPK) return (s.k != 0 || s.k_fraction_q16 != 0) && s.k_fraction_q16 <= 65536;
+  if (s.rule == ENERGON_RULE_TOPK) return (s.k != 0 || s.k_fraction_ppm != 0) && s.k_fraction_ppm <= ENERGON_FRACTION_ONE;
   return false;
 }
 

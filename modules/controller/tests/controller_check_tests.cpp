@@ -60,7 +60,7 @@ TEST_CASE("controller check accepts good descriptors of every policy") {
   CHECK(check_descriptor(dense()) == ENERGON_ERR_NONE);
   CHECK(check_descriptor(mpmrf()) == ENERGON_ERR_NONE);
   CHECK(check_descriptor(topk()) == ENERGON_ERR_NONE);
-  CHECK(check_with(topk(), [](auto& d) { d.topk.k = 5, d.topk.k_fraction_q16 = 0; }) == ENERGON_ERR_NONE);
+  CHECK(check_with(topk(), [](auto& d) { d.topk.k = 5, d.topk.k_fraction_ppm = 0; }) == ENERGON_ERR_NONE);
   CHECK(check_with(dense(), [](auto& d) { d.n_k = d.valid_len = 65536; }) == ENERGON_ERR_NONE);
   CHECK(check_with(dense(), [](auto& d) {
           d.n_planes = 1;
@@ -108,7 +108,7 @@ TEST_CASE("controller check policy, rounds and selection rules") {
   CHECK(check_with(mpmrf(), [](auto& d) { d.round[0] = {ENERGON_RULE_TOPK, 4, 2, 0, 0, 0, 0}; }) ==
         ENERGON_ERR_POLICY);  // top-k without k
   CHECK(check_with(topk(), [](auto& d) { d.topk.rule = ENERGON_RULE_THRESHOLD; }) == ENERGON_ERR_POLICY);
-  CHECK(check_with(topk(), [](auto& d) { d.topk.k_fraction_q16 = 65537; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(topk(), [](auto& d) { d.topk.k_fraction_ppm = ENERGON_FRACTION_ONE + 1; }) == ENERGON_ERR_POLICY);
   // Rounds are ignored by the dense policy.
   CHECK(check_with(dense(), [](auto& d) { d.n_rounds = 9; }) == ENERGON_ERR_NONE);
 }

@@ -33,6 +33,15 @@ AccelConfig accel_preset(const std::string& name) {
   throw ConfigError("unknown accelerator preset '" + name + "' (expected energon-edge or energon-server)");
 }
 
+namespace {
+// Upper limits of the parameters: far above any real design, low enough that no product of them
+// overflows the 64-bit cycle and byte arithmetic of the blocks (docs/architecture.md).
+constexpr uint32_t kMaxUnits = 1u << 20;
+constexpr uint32_t kMaxLatencyCycles = 1u << 20;
+constexpr uint64_t kMaxSramBytes = uint64_t(1) << 30;
+constexpr uint64_t kMaxQuantumCycles = 1000000000;
+}  // namespace
+
 std::string validate(const AccelConfig& c) {
   std::ostringstream e;
   if (!(c.clock_mhz >= 1.0 && c.clock_mhz <= 100000.0))
@@ -54,6 +63,22 @@ std::string validate(const AccelConfig& c) {
     e << "sram_bytes_per_cycle must be at least 1";
   else if (c.lt_quantum_cycles == 0)
     e << "lt_quantum_cycles must be at least 1";
+  else if (c.fu_multipliers > kMaxUnits || c.au_qk_multipliers > kMaxUnits || c.au_v_multipliers > kMaxUnits ||
+           c.softmax_lanes > kMaxUnits || c.selector_elems_per_cycle > kMaxUnits || c.fifo_depth > kMaxUnits ||
+           c.q_tile_rows > kMaxUnits || c.sram_bytes_per_cycle > kMaxUnits)
+    e << "fu_multipliers, au_*_multipliers, softmax_lanes, selector_elems_per_cycle, fifo_depth, q_tile_rows and "
+         "sram_bytes_per_cycle must be at most "
+      << kMaxUnits;
+  else if (c.fu_latency > kMaxLatencyCycles || c.au_latency > kMaxLatencyCycles ||
+           c.softmax_latency > kMaxLatencyCycles || c.selector_latency > kMaxLatencyCycles ||
+           c.reg_access_cycles > kMaxLatencyCycles || c.check_cycles > kMaxLatencyCycles)
+    e << "latencies (fu_latency, au_latency, softmax_latency, selector_latency, reg_access_cycles, check_cycles) "
+         "must be at most "
+      << kMaxLatencyCycles << " cycles";
+  else if (c.sram_bytes > kMaxSramBytes)
+    e << "sram_bytes (" << c.sram_bytes << ") must be at most " << kMaxSramBytes << " (1 GiB)";
+  else if (c.lt_quantum_cycles > kMaxQuantumCycles)
+    e << "lt_quantum_cycles (" << c.lt_quantum_cycles << ") must be at most " << kMaxQuantumCycles;
   else if (c.max_burst_bytes != 0 &&
            (c.max_burst_bytes < 4 || (c.max_burst_bytes & (c.max_burst_bytes - 1)) != 0))
     e << "max_burst_bytes (" << c.max_burst_bytes << ") must be 0 (no split) or a power of two >= 4";

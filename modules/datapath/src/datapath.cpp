@@ -39,7 +39,7 @@ static SelectConfig select_config(const energon_select_t& s) {
   c.rule = s.rule == ENERGON_RULE_TOPK ? SelectRule::topk : SelectRule::threshold;
   c.alpha_q8 = s.alpha_q8;
   c.k = s.k;
-  c.k_fraction_q16 = s.k_fraction_q16;
+  c.k_fraction_ppm = s.k_fraction_ppm;
   return c;
 }
 

@@ -78,7 +78,7 @@ AttentionShape shape() {
 
 TEST_CASE("datapath: every policy bit-exact on the LPDDR4 DRAM model, lt and accurate", "[datapath]") {
   const QuantizedLayer L = test::random_layer(shape(), 31, 20000, 4);
-  FilterConfig topk = FilterConfig::topk_fraction(65536 / 4);
+  FilterConfig topk = FilterConfig::topk_fraction(kFractionOne / 4);
   const std::vector<FilterConfig> filters = {FilterConfig::dense(), topk, FilterConfig::energon_default()};
   std::vector<std::unique_ptr<Bench>> benches;
   std::vector<std::unique_ptr<test::Stimulus>> stims;

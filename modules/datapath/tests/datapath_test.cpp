@@ -151,7 +151,7 @@ TEST_CASE("datapath: topk policy (absolute and fraction) bit-exact", "[datapath]
   FilterConfig abs;
   abs.policy = Policy::topk;
   abs.topk = {SelectRule::topk, 0, 4, 0};
-  const FilterConfig frac = FilterConfig::topk_fraction(65536 / 4);
+  const FilterConfig frac = FilterConfig::topk_fraction(kFractionOne / 4);
   const auto runs = run_jobs({{&L, abs}, {&L, frac}});
   check_against_golden(L, abs, runs[0]);
   CHECK(runs[0].outcome.busy_select > 0);
@@ -173,7 +173,7 @@ TEST_CASE("datapath: mpmrf with causal rows, top-k round and three rounds", "[da
   FilterConfig f;
   f.policy = Policy::mpmrf;
   f.rounds.push_back({4, 2, {SelectRule::threshold, -64, 0, 0}});
-  f.rounds.push_back({4, 4, {SelectRule::topk, 0, 0, 65536 / 2}});
+  f.rounds.push_back({4, 4, {SelectRule::topk, 0, 0, kFractionOne / 2}});
   f.rounds.push_back({8, 8, {SelectRule::threshold, 64, 0, 0}});
   const Run r = run_job(L, f, AccelConfig::edge(), {2, 2, 4, 8});
   check_against_golden(L, f, r);
@@ -327,7 +327,7 @@ TEST_CASE("datapath: pipeline stats show the slower engine and its stalls", "[da
 // preset; prints cycles, traffic and wall time. `datapath_test "[.bench]"`
 TEST_CASE("datapath: bench BERT-base layer", "[.bench]") {
   const QuantizedLayer L = test::random_layer(shape(12, 12, 512, 512, 64, false, 512), 12, 20000, 8);
-  FilterConfig topk = FilterConfig::topk_fraction(65536 / 8);
+  FilterConfig topk = FilterConfig::topk_fraction(kFractionOne / 8);
   const auto t0 = std::chrono::steady_clock::now();
   const auto runs =
       run_jobs({{&L, FilterConfig::dense()}, {&L, topk}, {&L, FilterConfig::energon_default()}});

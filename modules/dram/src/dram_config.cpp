@@ -89,7 +89,8 @@ void validate_dram_config(const DramConfig& c) {
          "must be a multiple of data_rate (" + std::to_string(c.data_rate) + ")");
   if (c.columns < c.burst_length)
     fail("organization.columns", "must be >= burst_length (" + std::to_string(c.burst_length) + ")");
-  if (!(c.tck_ps > 0) || !std::isfinite(c.tck_ps)) fail("clock.tCK_ps", "must be > 0");
+  if (!(c.tck_ps >= 50.0 && c.tck_ps <= 100000.0))
+    fail("clock.tCK_ps", "expected 50..100000 ps (20 GHz down to 10 MHz), got " + std::to_string(c.tck_ps));
   if (c.name.empty()) fail("name", "must not be empty");
 
   const auto& t = c.timing;

@@ -112,7 +112,7 @@ TEST_CASE("selector: top-k ties go to the lower key index", "[selector]") {
 
 TEST_CASE("selector: top-k equals golden on random rows, k > N keeps all, fractions round up", "[selector]") {
   size_t mismatches = 0;
-  std::vector<uint32_t> all, frac;
+  std::vector<uint32_t> all, frac, tenth;
   Bench b([&] {
     std::mt19937 rng(11);
     for (int r = 0; r < 400; ++r) {
@@ -125,17 +125,19 @@ TEST_CASE("selector: top-k equals golden on random rows, k > N keeps all, fracti
         cand[c] = c;
       }
       if (r % 5 == 0) std::sort(s.begin(), s.end());  // sorted rows: worst case for naive pivots
-      const SelectConfig rule = (r % 4 == 0) ? topk(0, 1 + rng() % 65536) : topk(1 + rng() % (n + 5));
+      const SelectConfig rule = (r % 4 == 0) ? topk(0, 1 + rng() % kFractionOne) : topk(1 + rng() % (n + 5));
       mismatches += b.select(rule, s, cand) != golden_select(rule, s, cand);
     }
     all = b.select(topk(50), {3, 1, 2}, {4, 5, 6});
-    frac = b.select(topk(0, 16384), {1, 2, 3, 4, 5}, {0, 1, 2, 3, 4});  // ceil(0.25·5) = 2
+    frac = b.select(topk(0, kFractionOne / 4), {1, 2, 3, 4, 5}, {0, 1, 2, 3, 4});  // ceil(0.25·5) = 2
+    tenth = b.select(topk(0, kFractionOne / 10), {1, 2, 3, 4, 5, 6, 7, 8, 9, 0}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});  // ceil(0.1·10) = 1
   });
   sc_core::sc_start();
   REQUIRE(b.finished);
   CHECK(mismatches == 0);
   CHECK(all == std::vector<uint32_t>{4, 5, 6});
   CHECK(frac == std::vector<uint32_t>{3, 4});
+  CHECK(tenth == std::vector<uint32_t>{8});
 }
 
 TEST_CASE("selector: cycle model (threshold one pass, quick-select passes)", "[selector]") {

@@ -28,7 +28,7 @@ bool parse_policy(const std::string& text, Policy& out) {
 uint32_t SelectConfig::topk_count(uint32_t n) const {
   if (n == 0) return 0;
   uint64_t kk = k;
-  if (k_fraction_q16 != 0) kk = (uint64_t(k_fraction_q16) * n + 65535) >> 16;  // ceil(frac·n)
+  if (k_fraction_ppm != 0) kk = (uint64_t(k_fraction_ppm) * n + (kFractionOne - 1)) / kFractionOne;  // ceil(p·n), exact
   if (kk < 1) kk = 1;
   return kk > n ? n : static_cast<uint32_t>(kk);
 }
@@ -48,10 +48,10 @@ FilterConfig FilterConfig::dense() {
   return f;
 }
 
-FilterConfig FilterConfig::topk_fraction(uint32_t fraction_q16) {
+FilterConfig FilterConfig::topk_fraction(uint32_t fraction_ppm) {
   FilterConfig f;
   f.policy = Policy::topk;
-  f.topk = {SelectRule::topk, 0, 0, fraction_q16};
+  f.topk = {SelectRule::topk, 0, 0, fraction_ppm};
   return f;
 }
 
@@ -80,10 +80,10 @@ static std::string validate_select(const SelectConfig& c, const char* where) {
   if (c.rule == SelectRule::threshold) {
     if (c.alpha_q8 < -256 || c.alpha_q8 > 256)
       e << where << ": alpha_q8 " << c.alpha_q8 << " outside -256..256";
-  } else if (c.k_fraction_q16 == 0 && c.k == 0) {
+  } else if (c.k_fraction_ppm == 0 && c.k == 0) {
     e << where << ": top-k needs k >= 1 or a fraction in (0, 1]";
-  } else if (c.k_fraction_q16 > 65536) {
-    e << where << ": top-k fraction above 1";
+  } else if (c.k_fraction_ppm > kFractionOne) {
+    e << where << ": top-k fraction " << c.k_fraction_ppm << " ppm above 1 (" << kFractionOne << " ppm)";
   }
   return e.str();
 }

@@ -2,6 +2,8 @@
 
 namespace energon {
 
+static_assert(kFractionOne == ENERGON_FRACTION_ONE, "one top-k fraction scale for the spec types and the descriptor");
+
 energon_select_t to_select(const SelectConfig& rule, uint8_t q_bits, uint8_t k_bits) {
   energon_select_t s{};
   s.rule = rule.rule == SelectRule::topk ? ENERGON_RULE_TOPK : ENERGON_RULE_THRESHOLD;
@@ -9,7 +11,7 @@ energon_select_t to_select(const SelectConfig& rule, uint8_t q_bits, uint8_t k_b
   s.k_bits = k_bits;
   s.alpha_q8 = rule.alpha_q8;
   s.k = rule.k;
-  s.k_fraction_q16 = rule.k_fraction_q16;
+  s.k_fraction_ppm = rule.k_fraction_ppm;
   return s;
 }
 

@@ -22,6 +22,33 @@ bool parse_uint(const std::string& s, unsigned long& v) {
 
 }  // namespace
 
+std::string parse_fraction_ppm(const std::string& text, unsigned decimals_per_ppm, uint32_t& ppm) {
+  // Exact decimal: digits, optionally '.' and digits; value · 10^decimals_per_ppm must be a whole
+  // number of ppm in 1..kFractionOne (no float rounding decides k).
+  const auto dot = text.find('.');
+  const std::string whole = text.substr(0, dot), frac = dot == std::string::npos ? "" : text.substr(dot + 1);
+  const bool digits = !(whole.empty() && frac.empty()) && whole.find_first_not_of("0123456789") == std::string::npos &&
+                      frac.find_first_not_of("0123456789") == std::string::npos && (dot == std::string::npos || !frac.empty());
+  if (!digits) return "expected a decimal number such as 0.25";
+  uint64_t v = 0;
+  for (char c : whole) {
+    v = v * 10 + uint64_t(c - '0');
+    if (v > kFractionOne) return "above 1 (all keys)";
+  }
+  for (unsigned i = 0; i < decimals_per_ppm; ++i) v = v * 10 + (i < frac.size() ? uint64_t(frac[i] - '0') : 0);
+  if (frac.size() > decimals_per_ppm && frac.find_first_not_of('0', decimals_per_ppm) != std::string::npos)
+    return "finer than 1 ppm (fractions are exact in parts per million)";
+  if (v == 0) return "must be above 0";
+  if (v > kFractionOne) return "above 1 (all keys)";
+  ppm = uint32_t(v);
+  return {};
+}
+
+uint32_t fraction_to_ppm(double fraction) {
+  const double p = std::round(fraction * double(kFractionOne));
+  return !(p >= 1.0) ? 1u : p >= double(kFractionOne) ? kFractionOne : uint32_t(p);
+}
+
 std::string parse_select(const std::string& text, SelectConfig& out) {
   const auto eq = text.find('=');
   const std::string key = text.substr(0, eq), value = eq == std::string::npos ? "" : text.substr(eq + 1);
@@ -35,11 +62,10 @@ std::string parse_select(const std::string& text, SelectConfig& out) {
   if (key == "top") {
     unsigned long k;
     if (!value.empty() && value.back() == '%') {
-      double pct;
-      if (!parse_double(value.substr(0, value.size() - 1), pct) || pct <= 0.0 || pct > 100.0)
-        return "'" + text + "': top fraction must be in (0%, 100%]";
-      const long q16 = std::lround(pct / 100.0 * 65536.0);
-      out = {SelectRule::topk, 0, 0, uint32_t(q16 < 1 ? 1 : q16)};
+      uint32_t ppm = 0;
+      if (const std::string e = parse_fraction_ppm(value.substr(0, value.size() - 1), 4, ppm); !e.empty())
+        return "'" + text + "': top percentage " + e + "; expected (0%, 100%] with at most 4 decimals";
+      out = {SelectRule::topk, 0, 0, ppm};
       return {};
     }
     if (!parse_uint(value, k) || k == 0) return "'" + text + "': top needs a positive integer k or a percentage";
@@ -70,12 +96,23 @@ std::string parse_rounds(const std::string& text, std::vector<FilterRound>& out)
   return {};
 }
 
+std::string format_ppm(uint32_t ppm, unsigned decimals_per_ppm) {
+  // ppm / 10^decimals_per_ppm written exactly, trailing zeros dropped: 125000 ppm, 4 -> "12.5".
+  uint32_t div = 1;
+  for (unsigned i = 0; i < decimals_per_ppm; ++i) div *= 10;
+  std::string s = std::to_string(ppm / div);
+  std::string frac = std::to_string(ppm % div);
+  frac.insert(0, decimals_per_ppm - frac.size(), '0');
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  return frac.empty() ? s : s + "." + frac;
+}
+
 std::string format_select(const SelectConfig& r) {
   std::ostringstream o;
   if (r.rule == SelectRule::threshold)
     o << "alpha=" << double(r.alpha_q8) / 256.0;
-  else if (r.k_fraction_q16)
-    o << "top=" << double(r.k_fraction_q16) * 100.0 / 65536.0 << "%";
+  else if (r.k_fraction_ppm)
+    o << "top=" << format_ppm(r.k_fraction_ppm, 4) << "%";
   else
     o << "top=" << r.k;
   return o.str();

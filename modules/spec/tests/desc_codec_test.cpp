@@ -27,7 +27,7 @@ TEST_CASE("desc_codec_fields_at_documented_offsets") {
   d.plane_bits[2] = 12;
   d.k_plane_addr[1] = 0x1122334455667788ull;
   d.round[1].alpha_q8 = -64;
-  d.topk.k_fraction_q16 = 0x00004000;
+  d.topk.k_fraction_ppm = 0x00004000;
   d.result_cycles = 0xDEADBEEFull;
   uint8_t b[ENERGON_DESC_BYTES];
   energon_desc_encode(&d, b);

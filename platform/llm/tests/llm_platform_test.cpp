@@ -151,7 +151,7 @@ TEST_CASE("llm prefill then resident cache gives the golden backend's logits bit
   SKIP_WITHOUT_MODEL();
   const llama::LoadedModel m = load();
   const LlmRun run =
-      run_bit_exact(config(m, FilterConfig::topk_fraction(65536 / 4), LlmMode::prefill, 10), m);
+      run_bit_exact(config(m, FilterConfig::topk_fraction(kFractionOne / 4), LlmMode::prefill, 10), m);
   CHECK(run.app.records.front().kv_head == kAllKvHeads);  // the prompt as one job per layer
   CHECK(run.app.records.back().kv_head != kAllKvHeads);   // then per-kv-head descriptors
   CHECK(run.app.cache.rows_appended == (5 + 9) * 5 * 4);  // prompt rows synced into the cache

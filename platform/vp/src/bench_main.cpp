@@ -59,7 +59,7 @@ int sc_main(int argc, char* argv[]) {
     return 2;
   }
   const FilterConfig filter = policy == Policy::dense  ? FilterConfig::dense()
-                              : policy == Policy::topk ? FilterConfig::topk_fraction(65536 / 16)
+                              : policy == Policy::topk ? FilterConfig::topk_fraction(kFractionOne / 16)
                                                        : FilterConfig::energon_default();
   const FloatLayer layer = workload::make_layer(w, 0);
 

@@ -20,7 +20,8 @@ namespace po = boost::program_options;
 ParseOutcome parse_options(int argc, char** argv) {
   VpOptions o;
   std::string policy = "mpmrf", timing = "lt";
-  double alpha = 0, topk_fraction = 0;
+  double alpha = 0;
+  std::string topk_fraction;
   po::options_description desc(
       "energon-vp: runs a workload's attention layers through the Energon virtual platform\n"
       "(host CPU + firmware driver, router, DRAM, controller, datapath) and reports cycles,\n"
@@ -109,14 +110,16 @@ ParseOutcome parse_options(int argc, char** argv) {
     o.alpha = alpha;
   }
   if (vm.count("topk-fraction")) {
-    if (!(topk_fraction > 0.0 && topk_fraction <= 1.0)) return bad("--topk-fraction must be in (0, 1]");
-    o.topk_fraction = topk_fraction;
+    uint32_t ppm = 0;
+    if (const std::string e = parse_fraction_ppm(topk_fraction, 6, ppm); !e.empty())
+      return bad("--topk-fraction '" + topk_fraction + "': " + e + "; expected a fraction in (0, 1], at most 6 decimals");
+    o.topk_fraction_ppm = ppm;
   }
   if (!o.rounds.empty()) {
     std::vector<FilterRound> r;
     const std::string err = parse_rounds(o.rounds, r);
     if (!err.empty()) return bad("--rounds '" + o.rounds + "': " + err);
-    if (const std::string e = validate(filter_for(o, Policy::mpmrf, 0.25)); !e.empty())
+    if (const std::string e = validate(filter_for(o, Policy::mpmrf, kFractionOne / 4)); !e.empty())
       return bad("--rounds '" + o.rounds + "': " + e);
   }
   if (o.queue_depth == 0 || o.queue_depth >= ENERGON_QUEUE_MAX_ENTRIES)
@@ -140,16 +143,12 @@ ParseOutcome parse_options(int argc, char** argv) {
   return {o, 0};
 }
 
-FilterConfig filter_for(const VpOptions& o, Policy policy, double topk_fraction) {
+FilterConfig filter_for(const VpOptions& o, Policy policy, uint32_t topk_fraction_ppm) {
   switch (policy) {
     case Policy::dense:
       return FilterConfig::dense();
-    case Policy::topk: {
-      long q16 = std::lround(topk_fraction * 65536.0);
-      if (q16 < 1) q16 = 1;
-      if (q16 > 65536) q16 = 65536;
-      return FilterConfig::topk_fraction(uint32_t(q16));
-    }
+    case Policy::topk:
+      return FilterConfig::topk_fraction(topk_fraction_ppm);
     case Policy::mpmrf:
       break;
   }
@@ -183,7 +182,7 @@ std::string dump_config(const VpOptions& o, const platform::PlatformConfig& hw, 
       "\n# Reproduce the run: energon-vp --hw FILE --workload FILE with the options under run.\n";
   s += "run:\n  policy: " + std::string(to_string(o.policy)) + "\n  rounds: \"" + o.rounds + "\"\n";
   if (o.alpha) s += "  alpha: " + std::to_string(*o.alpha) + "\n";
-  if (o.topk_fraction) s += "  topk_fraction: " + std::to_string(*o.topk_fraction) + "\n";
+  if (o.topk_fraction_ppm) s += "  topk_fraction: " + format_ppm(*o.topk_fraction_ppm, 6) + "\n";
   s += "  layers: " + std::to_string(layers) + "\n  timing: " +
        std::string(o.timing == platform::PlatformTiming::lt ? "lt" : "at") + "\n  queue_depth: " +
        std::to_string(o.queue_depth) + "\n  compare: " + (o.compare ? "true" : "false") +

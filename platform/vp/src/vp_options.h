@@ -19,7 +19,7 @@ struct VpOptions {
   Policy policy = Policy::mpmrf;
   std::string rounds;                   ///< "" = Energon default rounds
   std::optional<double> alpha;          ///< overrides every threshold round's α
-  std::optional<double> topk_fraction;  ///< topk policy: kept fraction (default: mpmrf's, else 0.25)
+  std::optional<uint32_t> topk_fraction_ppm;  ///< topk policy: kept fraction in ppm (default: mpmrf's, else 1/4)
   uint32_t layers = 0;                  ///< 0 = all layers of the workload
   uint32_t seq_len = 0;                 ///< 0 = the workload's own n
   platform::PlatformTiming timing = platform::PlatformTiming::lt;
@@ -47,7 +47,7 @@ struct ParseOutcome {
 ParseOutcome parse_options(int argc, char** argv);
 
 /// The filter configuration `policy` runs with under these options.
-FilterConfig filter_for(const VpOptions& o, Policy policy, double topk_fraction);
+FilterConfig filter_for(const VpOptions& o, Policy policy, uint32_t topk_fraction_ppm);
 
 }  // namespace energon::vp
 

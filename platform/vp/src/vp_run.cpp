@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "energon/filter_spec.h"
 #include "energon/stats/progress.h"
 #include "vp_tracing.h"
 #include "energon/platform/platform.h"
@@ -43,7 +44,9 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
   top.cpu.load_program([&](platform::HostCpu& cpu) {
     double mpmrf_kept = -1;
     for (Policy p : order) {
-      const double frac = o.topk_fraction ? *o.topk_fraction : (mpmrf_kept > 0 ? mpmrf_kept : 0.25);
+      const uint32_t frac = o.topk_fraction_ppm ? *o.topk_fraction_ppm
+                            : mpmrf_kept > 0      ? fraction_to_ppm(mpmrf_kept)
+                                                  : kFractionOne / 4;
       PassResult pass;
       pass.filter = filter_for(o, p, frac);
       checks::AppConfig cfg;

@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
     std::printf("golden model throughput, %s layer 0: heads %u, n_q %u, n_k %u, d %u (best of %d runs)\n", w.name.c_str(),
                 s.heads, s.n_q, s.n_k, s.d, repeats);
     std::printf("%-8s %10s %12s %14s %14s\n", "policy", "ms/layer", "rows/s", "dense-eq GMAC/s", "kept fraction");
-    for (const FilterConfig& f : {FilterConfig::dense(), FilterConfig::topk_fraction(65536 / 4), FilterConfig::energon_default()}) {
+    for (const FilterConfig& f : {FilterConfig::dense(), FilterConfig::topk_fraction(kFractionOne / 4), FilterConfig::energon_default()}) {
       double best = 1e30;
       golden::GoldenStats st;
       for (int r = 0; r < repeats; ++r) {

@@ -73,7 +73,7 @@ TEST_CASE("golden mpmrf keeping every key equals dense bit for bit", "[golden][p
     const QuantizedLayer L = quantize_layer(random_layer(s, 13));
     const auto dense = run_attention(L, FilterConfig::dense());
     CHECK(run_attention(L, rounds({-256, -256})) == dense);
-    FilterConfig topk_all = FilterConfig::topk_fraction(65536);
+    FilterConfig topk_all = FilterConfig::topk_fraction(kFractionOne);
     CHECK(run_attention(L, topk_all) == dense);
   }
 }

@@ -1,7 +1,11 @@
 // Hand-computed cases for every rule of spec §1.2 and the masks of §1.1.
 #include <catch2/catch.hpp>
 
+#include "energon/filter_spec.h"
 #include "energon/golden/golden.h"
+
+#include <algorithm>
+#include <tuple>
 
 using namespace energon;
 using namespace energon::golden;
@@ -81,14 +85,67 @@ TEST_CASE("golden top-k count from an absolute k or a fraction rounded up", "[go
   SelectConfig abs{SelectRule::topk, 0, 4, 0};
   CHECK(abs.topk_count(10) == 4);
   CHECK(abs.topk_count(3) == 3);
-  SelectConfig frac{SelectRule::topk, 0, 0, 32768};  // 0.5
+  SelectConfig frac{SelectRule::topk, 0, 0, kFractionOne / 2};  // 0.5
   CHECK(frac.topk_count(5) == 3);
   CHECK(frac.topk_count(4) == 2);
   CHECK(frac.topk_count(1) == 1);
   SelectConfig tiny{SelectRule::topk, 0, 0, 1};
   CHECK(tiny.topk_count(100) == 1);  // never empties a row
-  SelectConfig all{SelectRule::topk, 0, 0, 65536};
+  SelectConfig all{SelectRule::topk, 0, 0, kFractionOne};
   CHECK(all.topk_count(77) == 77);
+}
+
+TEST_CASE("golden top-k fraction is k = ceil(p·N) exactly, p in ppm", "[golden][select]") {
+  // 10 % of 10 keys is exactly 1 key (a Q0.16 fraction, 6554/65536 > 0.1, kept 2).
+  const SelectConfig ten{SelectRule::topk, 0, 0, kFractionOne / 10};
+  CHECK(ten.topk_count(10) == 1);
+  CHECK(ten.topk_count(11) == 2);
+  CHECK(ten.topk_count(20) == 2);
+  CHECK(ten.topk_count(65536) == 6554);  // ceil(6553.6)
+  // Every N up to the key limit against ceil(p·N) in exact rational arithmetic on p = num/den.
+  for (const auto& [ppm, num, den] : {std::tuple<uint32_t, uint64_t, uint64_t>{100000, 1, 10},
+                                      {125000, 1, 8}, {333333, 333333, 1000000}, {250000, 1, 4}}) {
+    const SelectConfig f{SelectRule::topk, 0, 0, ppm};
+    uint32_t wrong = 0;
+    for (uint32_t n = 1; n <= kMaxKeys; ++n) {
+      const uint64_t want = std::max<uint64_t>(1, (num * n + den - 1) / den);
+      wrong += f.topk_count(n) != want;
+    }
+    CHECK(wrong == 0);
+  }
+}
+
+TEST_CASE("top-k percentages and fractions parse exactly into ppm", "[golden][select]") {
+  SelectConfig s;
+  CHECK(parse_select("top=10%", s).empty());
+  CHECK(s.k_fraction_ppm == 100000);
+  CHECK(parse_select("top=12.5%", s).empty());
+  CHECK(s.k_fraction_ppm == 125000);
+  CHECK(parse_select("top=0.0001%", s).empty());
+  CHECK(s.k_fraction_ppm == 1);
+  CHECK(parse_select("top=100%", s).empty());
+  CHECK(s.k_fraction_ppm == kFractionOne);
+  CHECK(format_select(s) == "top=100%");
+  CHECK(parse_select("top=33.3333%", s).empty());
+  CHECK(format_select(s) == "top=33.3333%");
+  for (const char* bad : {"top=0%", "top=100.0001%", "top=0.00001%", "top=-5%", "top=%", "top=1e1%", "top=.%",
+                          "top=5.%", "top=nan%", "top=101%"})
+    CHECK_FALSE(parse_select(bad, s).empty());
+  uint32_t ppm = 0;
+  CHECK(parse_fraction_ppm("0.25", 6, ppm).empty());
+  CHECK(ppm == 250000);
+  CHECK(parse_fraction_ppm("1", 6, ppm).empty());
+  CHECK(ppm == kFractionOne);
+  CHECK(parse_fraction_ppm(".5", 6, ppm).empty());
+  CHECK(ppm == 500000);
+  CHECK(parse_fraction_ppm("0.1000000", 6, ppm).empty());  // trailing zeros beyond ppm are exact
+  CHECK(ppm == 100000);
+  CHECK_FALSE(parse_fraction_ppm("0.0000001", 6, ppm).empty());
+  CHECK_FALSE(parse_fraction_ppm("1.000001", 6, ppm).empty());
+  CHECK_FALSE(parse_fraction_ppm("99999999999999999999", 6, ppm).empty());
+  CHECK(fraction_to_ppm(0.3621) == 362100);
+  CHECK(fraction_to_ppm(0.0) == 1);
+  CHECK(fraction_to_ppm(2.0) == kFractionOne);
 }
 
 TEST_CASE("golden MSB slicing is an arithmetic shift (floor)", "[golden][quant]") {

@@ -68,7 +68,7 @@ llama::QualityFigures compare(const std::vector<llama::EvalText>& texts, const s
 std::vector<Point> sweep_points() {
   std::vector<Point> pts{{"dense", FilterConfig::dense()}};
   for (uint32_t pct : {50u, 25u, 12u})
-    pts.push_back({"topk top=" + std::to_string(pct) + "%", FilterConfig::topk_fraction(pct * 65536 / 100)});
+    pts.push_back({"topk top=" + std::to_string(pct) + "%", FilterConfig::topk_fraction(pct * (kFractionOne / 100))});
   for (double a1 : {-0.5, -0.25, 0.0, 0.25})
     for (double a2 : {-0.25, 0.0, 0.25, 0.5}) {
       FilterConfig f = FilterConfig::energon_default();

@@ -130,7 +130,7 @@ DescStore desc_field(const std::string& key, uint64_t value, const LineParser& p
     if (is_select) {
       if (sub.empty())
         p.fail("'" + key + "' is a selection rule: write " + key +
-               ".<rule|q_bits|k_bits|alpha_q8|k|k_fraction_q16>");
+               ".<rule|q_bits|k_bits|alpha_q8|k|k_fraction_ppm>");
       const hw::FieldSpec* s = nullptr;
       for (const hw::FieldSpec& sf : hw::kSelectFields)
         if (sub == sf.name) s = &sf;

@@ -12,6 +12,9 @@ namespace energon {
 enum class Policy : uint8_t { dense = 0, topk = 1, mpmrf = 2 };
 enum class SelectRule : uint8_t { threshold = 0, topk = 1 };
 
+/// A top-k fraction of 1 in parts per million (the descriptor's ENERGON_FRACTION_ONE).
+constexpr uint32_t kFractionOne = 1000000;
+
 const char* to_string(Policy p);
 const char* to_string(SelectRule r);
 /// Parses "dense", "topk" or "mpmrf"; returns false on anything else.
@@ -21,8 +24,8 @@ bool parse_policy(const std::string& text, Policy& out);
 struct SelectConfig {
   SelectRule rule = SelectRule::threshold;
   int32_t alpha_q8 = 0;        ///< threshold: a = round(256·α), −256..256
-  uint32_t k = 0;              ///< topk: absolute k (used when k_fraction_q16 == 0)
-  uint32_t k_fraction_q16 = 0; ///< topk: k = ceil(frac·N), frac in Q0.16, 1..65536
+  uint32_t k = 0;              ///< topk: absolute k (used when k_fraction_ppm == 0)
+  uint32_t k_fraction_ppm = 0; ///< topk: k = ceil(ppm·N / 10^6) exactly, ppm in 1..kFractionOne
 
   /// Number of keys the top-k rule keeps out of n candidates (≥ 1 when n ≥ 1, ≤ n).
   uint32_t topk_count(uint32_t n) const;
@@ -46,7 +49,7 @@ struct FilterConfig {
   static FilterConfig energon_default();
   static FilterConfig dense();
   /// SpAtten-like: keep ceil(fraction·N) keys by full-precision score.
-  static FilterConfig topk_fraction(uint32_t fraction_q16);
+  static FilterConfig topk_fraction(uint32_t fraction_ppm);
 };
 
 struct AttentionShape {

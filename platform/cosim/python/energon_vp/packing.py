@@ -23,10 +23,19 @@ def quantize_heads(x):
 
 def select_rule(rule="threshold", q_bits=0, k_bits=0, alpha=0.0, k=0, fraction=None):
     """An energon_select_t as a dict: threshold with α (stored as round(256·α)), or top-k with k keys or a
-    fraction of the candidates (stored as Q0.16)."""
+    fraction of the candidates (stored exactly in parts per million: k = ceil(ppm·N / 10^6); a fraction
+    given as a float is rounded to the nearest ppm)."""
     return {"rule": regmap.RULE_TOPK if rule == "topk" else regmap.RULE_THRESHOLD, "q_bits": q_bits,
             "k_bits": k_bits, "reserved": 0, "alpha_q8": int(round(256 * alpha)) if rule != "topk" else 0,
-            "k": int(k), "k_fraction_q16": int(round(fraction * 65536)) if fraction is not None else 0}
+            "k": int(k), "k_fraction_ppm": fraction_ppm(fraction) if fraction is not None else 0}
+
+
+def fraction_ppm(fraction):
+    """A top-k fraction in (0, 1] as parts per million (the descriptor's k_fraction_ppm)."""
+    ppm = int(round(fraction * regmap.FRACTION_ONE))
+    if not 1 <= ppm <= regmap.FRACTION_ONE:
+        raise ValueError(f"top-k fraction {fraction}: expected (0, 1] in steps of 1 ppm")
+    return ppm
 
 
 ENERGON_ROUNDS = [select_rule("threshold", 4, 2, alpha=-0.25), select_rule("threshold", 4, 4, alpha=0.0)]

@@ -108,6 +108,7 @@ MIN_HEAD_DIM = 0x8
 MAX_HEAD_DIM = 0x100
 HEAD_DIM_STEP = 0x8
 MAX_FILTER_BITS = 0x8
+FRACTION_ONE = 0xF4240
 POLICY_DENSE = 0x0
 POLICY_TOPK = 0x1
 POLICY_MPMRF = 0x2
@@ -154,7 +155,7 @@ SELECT_FIELDS = {
     "reserved": (0x03, 1, 1),
     "alpha_q8": (0x04, 4, 1),
     "k": (0x08, 4, 1),
-    "k_fraction_q16": (0x0C, 4, 1),
+    "k_fraction_ppm": (0x0C, 4, 1),
 }
 DESC_BYTES_TOTAL = 256
 SELECT_BYTES = 16

@@ -112,8 +112,8 @@ inline const FieldSpec kSelectFields[] = {
     ENERGON_SELECT_FIELD(k_bits, "uint8", "mpmrf: K operand width (MSBs)"),
     ENERGON_SELECT_FIELD(reserved, "uint8", "0"),
     ENERGON_SELECT_FIELD(alpha_q8, "int32", "threshold: round(256·α), −256..256"),
-    ENERGON_SELECT_FIELD(k, "uint32", "top-k: keys kept (when k_fraction_q16 is 0)"),
-    ENERGON_SELECT_FIELD(k_fraction_q16, "uint32", "top-k: fraction of the candidates, Q0.16"),
+    ENERGON_SELECT_FIELD(k, "uint32", "top-k: keys kept (when k_fraction_ppm is 0)"),
+    ENERGON_SELECT_FIELD(k_fraction_ppm, "uint32", "top-k: fraction of the candidates in ppm, 1..1000000: k = ceil(ppm·N / 10^6)"),
 };
 #undef ENERGON_SELECT_FIELD
 
@@ -151,6 +151,7 @@ inline constexpr NamedConstant kConstants[] = {
     ENERGON_CONSTANT(ENERGON_MAX_KEYS),         ENERGON_CONSTANT(ENERGON_MAX_QUERIES),
     ENERGON_CONSTANT(ENERGON_MIN_HEAD_DIM),     ENERGON_CONSTANT(ENERGON_MAX_HEAD_DIM),
     ENERGON_CONSTANT(ENERGON_HEAD_DIM_STEP),    ENERGON_CONSTANT(ENERGON_MAX_FILTER_BITS),
+    ENERGON_CONSTANT(ENERGON_FRACTION_ONE),
     ENERGON_CONSTANT(ENERGON_POLICY_DENSE),     ENERGON_CONSTANT(ENERGON_POLICY_TOPK),
     ENERGON_CONSTANT(ENERGON_POLICY_MPMRF),     ENERGON_CONSTANT(ENERGON_RULE_THRESHOLD),
     ENERGON_CONSTANT(ENERGON_RULE_TOPK),        ENERGON_CONSTANT(ENERGON_DESC_FLAG_CAUSAL),

@@ -36,7 +36,7 @@ static inline void energon_select_encode(const energon_select_t* s, uint8_t* b) 
   b[3] = s->reserved;
   energon_le_put(b + 4, (uint32_t)s->alpha_q8, 4);
   energon_le_put(b + 8, s->k, 4);
-  energon_le_put(b + 12, s->k_fraction_q16, 4);
+  energon_le_put(b + 12, s->k_fraction_ppm, 4);
 }
 static inline void energon_select_decode(const uint8_t* b, energon_select_t* s) {
   s->rule = b[0];
@@ -45,7 +45,7 @@ static inline void energon_select_decode(const uint8_t* b, energon_select_t* s) 
   s->reserved = b[3];
   s->alpha_q8 = (int32_t)(uint32_t)energon_le_get(b + 4, 4);
   s->k = (uint32_t)energon_le_get(b + 8, 4);
-  s->k_fraction_q16 = (uint32_t)energon_le_get(b + 12, 4);
+  s->k_fraction_ppm = (uint32_t)energon_le_get(b + 12, 4);
 }
 
 /* Offset of field f inside the result block. */

@@ -127,12 +127,13 @@ enum energon_error { ENERGON_ERRORS(ENERGON_ERROR_ENUM) };
 #define ENERGON_MAX_HEAD_DIM 256u
 #define ENERGON_HEAD_DIM_STEP 8u        /* d multiple of 8: every K plane row is whole bytes */
 #define ENERGON_MAX_FILTER_BITS 8u      /* q_bits, k_bits of an mpmrf round */
+#define ENERGON_FRACTION_ONE 1000000u   /* k_fraction_ppm of all candidates: fractions in parts per million */
 
 enum energon_policy { ENERGON_POLICY_DENSE = 0, ENERGON_POLICY_TOPK = 1, ENERGON_POLICY_MPMRF = 2 };
 enum energon_rule { ENERGON_RULE_THRESHOLD = 0, ENERGON_RULE_TOPK = 1 };
 #define ENERGON_DESC_FLAG_CAUSAL (1u << 0)
 
-/* One selection rule: threshold (alpha_q8) or top-k (k, or k_fraction_q16 when non-zero). */
+/* One selection rule: threshold (alpha_q8) or top-k (k, or k_fraction_ppm when non-zero). */
 typedef struct energon_select {
   uint8_t rule; /* enum energon_rule */
   uint8_t q_bits; /* mpmrf rounds: Q operand width; unused for the topk policy */
@@ -140,7 +141,7 @@ typedef struct energon_select {
   uint8_t reserved;
   int32_t alpha_q8;
   uint32_t k;
-  uint32_t k_fraction_q16;
+  uint32_t k_fraction_ppm;
 } energon_select_t;
 
 /* Written by firmware, read by the hardware; the result block is written back. Buffers:
