@@ -6,6 +6,9 @@ import subprocess
 import sys
 
 vp, trace, work = sys.argv[1], sys.argv[2], sys.argv[3]
+llm_eval = os.path.join(os.path.dirname(os.path.abspath(vp)), "energon-llm-eval")
+models = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "models")
+tok = os.path.join(models, "tok512.bin")
 os.makedirs(work, exist_ok=True)
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.abspath(os.path.join(here, "..", ".."))
@@ -60,7 +63,26 @@ cases = [
     ([vp, "--hw", write("hw_sz.yaml", f"accelerator: {{preset: energon-edge}}\ndram: {write('sz.yaml', lpddr4.replace('organization:', 'size_bytes: 1e30' + chr(10) + 'organization:'))}\n")],
      "size_bytes"),
     ([trace, empty_trace], "no commands"),
+    ([vp, "--topk-fraction", "0.0000001", *small], "--topk-fraction '0.0000001': finer than 1 ppm"),
+    ([vp, "--topk-fraction", "1.5", *small], "--topk-fraction '1.5': above 1"),
+    ([vp, "--topk-fraction", "nan", *small], "--topk-fraction 'nan': expected a decimal number"),
+    ([vp, "--rounds", "4x4:top=10.00001%", *small], "finer than 1 ppm"),
+    ([vp, "--rounds", "4x4:top=0%", *small], "must be above 0"),
+    # Model and tokenizer files: the kind of file is checked before a byte is read.
+    ([vp, "--model", "/dev/zero", "--tokenizer", tok, "--prompt", "a"], "/dev/zero: not a regular file"),
+    ([vp, "--model", work, "--tokenizer", tok, "--prompt", "a"], "is a folder, expected a model"),
+    ([vp, "--model", write("empty.gguf", ""), "--tokenizer", tok, "--prompt", "a"], "truncated"),
+    ([llm_eval, "--model", work, "--tokenizer", tok], "is a folder"),
+    ([llm_eval, "--texts", "-1"], "--texts"),
 ]
+# A bad tokenizer beside a good model (the model files of ../shared; skipped where a clone has none).
+if os.path.isfile(os.path.join(models, "stories260K.bin")):
+    cases += [([vp, "--model", os.path.join(models, "stories260K.bin"), "--tokenizer", "/dev/zero", "--prompt", "a"],
+               "/dev/zero: not a regular file"),
+              ([vp, "--model", os.path.join(models, "stories260K.bin"), "--tokenizer", work, "--prompt", "a"],
+               "is a folder, expected a model or tokenizer file")]
+else:
+    print("check_bad_inputs: ../shared/models absent: the two bad-tokenizer cases are skipped")
 failed = 0
 for args, expect in cases:
     try:
@@ -70,7 +92,7 @@ for args, expect in cases:
         failed += 1
         continue
     out = r.stdout + r.stderr
-    if r.returncode not in (1, 2) or expect not in out or (args[0] == vp and r.returncode != 2):
+    if r.returncode not in (1, 2) or expect not in out or (args[0] in (vp, llm_eval) and r.returncode != 2):
         print(f"FAIL: {' '.join(args)}: exit {r.returncode}, expected 2 and '{expect}' in:\n{out[-800:]}")
         failed += 1
 

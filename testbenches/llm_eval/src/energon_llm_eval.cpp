@@ -138,8 +138,14 @@ int main(int argc, char** argv) {
     std::cerr << "energon-llm-eval: " << e.what() << "\n" << desc << "\n";
     return 2;
   }
+  llama::LoadedModel lm;
   try {
-    const llama::LoadedModel lm = llama::load_model_files(o.model, o.tokenizer);
+    lm = llama::load_model_files(o.model, o.tokenizer);
+  } catch (const std::exception& e) {  // a model or tokenizer that cannot be used is bad input
+    std::cerr << "energon-llm-eval: " << e.what() << "\n";
+    return 2;
+  }
+  try {
     const uint32_t vocab = lm.model.config.vocab_size;
     const std::vector<Point> points = o.sweep ? sweep_points() : std::vector<Point>{single_point(o)};
     const auto texts = llama::sample_eval_set(lm.model, o.texts, o.length, 1.0f, o.seed);

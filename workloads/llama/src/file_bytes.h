@@ -11,8 +11,15 @@
 
 namespace energon::llama::detail {
 
-/// Reads the whole file; ModelError when it cannot be opened or read.
-std::vector<uint8_t> read_file_bytes(const std::string& path);
+/// Size limits per file kind (docs/real-model.md): a model file holds its weights as float32 or
+/// float16 and is read whole; 16 GiB is a 4-billion-parameter float32 model. A tokenizer of the
+/// largest vocabularies is a few MB.
+constexpr uint64_t kMaxModelFileBytes = uint64_t(16) << 30;
+constexpr uint64_t kMaxTokenizerFileBytes = uint64_t(256) << 20;
+
+/// Reads the whole regular file of at most max_bytes; ModelError naming the file when it is not a
+/// regular file, is larger, or cannot be opened or read.
+std::vector<uint8_t> read_file_bytes(const std::string& path, uint64_t max_bytes);
 
 /// Little-endian reader; every read past the end throws ModelError naming the file and `what`.
 class ByteCursor {

@@ -235,7 +235,7 @@ float half_to_float(uint16_t h) {
 GgufFile GgufFile::read(const std::string& path) {
   GgufFile g;
   g.path_ = path;
-  g.bytes_ = detail::read_file_bytes(path);
+  g.bytes_ = detail::read_file_bytes(path, detail::kMaxModelFileBytes);
   Parser p(path, g.bytes_);
   auto& in = p.in();
 

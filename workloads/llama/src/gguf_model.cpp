@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include "energon/llama/model_error.h"
 #include "energon/llama/model_loader.h"
 
@@ -32,6 +34,19 @@ Model load_gguf_model(const GgufFile& f) {
   c.seq_len = get_u32(f, "llama.context_length");
   c.norm_eps = static_cast<float>(f.get_float("llama.attention.layer_norm_rms_epsilon", 1e-5));
   c.rope_theta = static_cast<float>(f.get_float("llama.rope.freq_base", 10000.0));
+  if (!(c.norm_eps > 0.0f) || !std::isfinite(c.norm_eps))
+    throw ModelError(path, "metadata 'llama.attention.layer_norm_rms_epsilon' is " + std::to_string(c.norm_eps) +
+                               " (expected a finite number above 0)");
+  if (!(c.rope_theta > 0.0f) || !std::isfinite(c.rope_theta))
+    throw ModelError(path, "metadata 'llama.rope.freq_base' is " + std::to_string(c.rope_theta) +
+                               " (expected a finite number above 0)");
+  // Every block needs its 9 tensors: a block_count beyond the file's tensors is refused before
+  // anything is allocated for it.
+  if (uint64_t(c.n_layers) * 9 > f.tensors().size() ||
+      !f.find_tensor("blk." + std::to_string(c.n_layers - 1) + ".attn_q.weight"))
+    throw ModelError(path, "metadata 'llama.block_count' is " + std::to_string(c.n_layers) + " but the file holds " +
+                               std::to_string(f.tensors().size()) + " tensors (9 per block) and no 'blk." +
+                               std::to_string(c.n_layers - 1) + ".attn_q.weight'");
   if (c.dim % c.n_heads != 0 || c.n_heads % c.n_kv_heads != 0 || c.head_dim() % 2 != 0)
     throw ModelError(path, "inconsistent metadata: embedding_length " + std::to_string(c.dim) +
                                ", head_count " + std::to_string(c.n_heads) + ", head_count_kv " +

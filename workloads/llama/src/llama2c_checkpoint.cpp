@@ -34,7 +34,7 @@ std::vector<float> take_floats(detail::ByteCursor& in, uint64_t n, const std::st
 }  // namespace
 
 Model load_llama2c_checkpoint(const std::string& path) {
-  const std::vector<uint8_t> bytes = detail::read_file_bytes(path);
+  const std::vector<uint8_t> bytes = detail::read_file_bytes(path, detail::kMaxModelFileBytes);
   detail::ByteCursor in(path, bytes);
   if (bytes.size() >= 4) {
     uint32_t magic;

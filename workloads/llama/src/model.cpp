@@ -1,5 +1,7 @@
 #include "energon/llama/model.h"
 
+#include <cmath>
+
 namespace energon::llama {
 namespace {
 
@@ -22,7 +24,9 @@ std::string check_consistency(const Model& m) {
            std::to_string(c.n_kv_heads);
   if (c.head_dim() % 2 != 0)
     return "head dimension " + std::to_string(c.head_dim()) + " is odd (rotary needs pairs)";
-  if (!(c.norm_eps > 0.0f) || !(c.rope_theta > 0.0f)) return "norm_eps and rope_theta must be positive";
+  if (!(c.norm_eps > 0.0f) || !std::isfinite(c.norm_eps) || !(c.rope_theta > 0.0f) || !std::isfinite(c.rope_theta))
+    return "norm_eps (" + std::to_string(c.norm_eps) + ") and rope_theta (" + std::to_string(c.rope_theta) +
+           ") must be finite positive numbers";
   const uint64_t dim = c.dim, kv = c.kv_dim(), hid = c.hidden_dim, voc = c.vocab_size;
   if (m.token_embedding.size() != voc * dim)
     return size_mismatch("token embedding", m.token_embedding.size(), voc * dim);

@@ -50,7 +50,7 @@ Tokenizer::Tokenizer(std::vector<std::string> pieces, std::vector<float> scores,
 }
 
 Tokenizer Tokenizer::from_llama2c(const std::string& path, uint32_t vocab_size) {
-  const std::vector<uint8_t> bytes = detail::read_file_bytes(path);
+  const std::vector<uint8_t> bytes = detail::read_file_bytes(path, detail::kMaxTokenizerFileBytes);
   detail::ByteCursor in(path, bytes);
   const int32_t max_len = in.read<int32_t>("max token length");
   if (max_len < 0) throw ModelError(path, "corrupted header: max token length is " + std::to_string(max_len));

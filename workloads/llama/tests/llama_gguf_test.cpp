@@ -317,6 +317,23 @@ TEST_CASE("llama gguf rejects inconsistent llama metadata", "[llama]") {
     const test::TempFile f("rope.gguf", w.bytes());
     CHECK_THROWS_WITH(load_gguf_model(f.path()), Catch::Contains("partial rotary"));
   }
+  SECTION("block count beyond the file's tensors: refused before allocating") {
+    std::vector<uint8_t> b = tiny_llama(false).bytes();
+    test::poke<uint32_t>(b, offset_after(b, "llama.block_count") + 4, 20000000);
+    const test::TempFile f("blocks.gguf", b);
+    CHECK_THROWS_WITH(load_gguf_model(f.path()),
+                      Catch::Contains(f.path()) && Catch::Contains("'llama.block_count' is 20000000"));
+  }
+  SECTION("non-finite RMS epsilon and RoPE base") {
+    for (const char* key : {"llama.attention.layer_norm_rms_epsilon", "llama.rope.freq_base"})
+      for (float v : {std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN(), 0.0f, -1.0f}) {
+        std::vector<uint8_t> b = tiny_llama(false).bytes();
+        test::poke<float>(b, offset_after(b, key) + 4, v);
+        const test::TempFile f("eps.gguf", b);
+        CHECK_THROWS_WITH(load_gguf_model(f.path()), Catch::Contains(std::string("'") + key + "' is") &&
+                                                         Catch::Contains("expected a finite number above 0"));
+      }
+  }
   SECTION("vocabulary of another tokenizer model") {
     const test::TempFile f("gpt2.gguf", tiny_llama(false, 2, "gpt2").bytes());
     CHECK_NOTHROW(load_gguf_model(f.path()));
