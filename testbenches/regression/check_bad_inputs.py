@@ -74,6 +74,14 @@ cases = [
     ([vp, "--model", write("empty.gguf", ""), "--tokenizer", tok, "--prompt", "a"], "truncated"),
     ([llm_eval, "--model", work, "--tokenizer", tok], "is a folder"),
     ([llm_eval, "--texts", "-1"], "--texts"),
+    # Memory: estimated before anything is allocated, host memory and the preset's shared DRAM.
+    ([vp, "--workload", write("huge.yaml", "name: huge\nlayers: 1\nheads: 4096\nkv_heads: 4096\nd: 256\nseq_len: 65536\n")],
+     "needs about 2.25 TiB of host memory"),
+    ([vp, *small, "--max-memory", "1MiB"], "more than --max-memory 1.00 MiB"),
+    ([vp, *small, "--max-memory", "12x"], "--max-memory '12x': expected a size"),
+    ([vp, *small, "--max-memory", "0"], "--max-memory '0': expected a size above 0"),
+    ([vp, "--workload", write("dram.yaml", "name: big\nlayers: 1\nheads: 64\nkv_heads: 64\nd: 256\nseq_len: 32768\n"),
+      "--no-check", "--max-memory", "1TiB"], "need 4.00 GiB of shared DRAM"),
 ]
 # A bad tokenizer beside a good model (the model files of ../shared; skipped where a clone has none).
 if os.path.isfile(os.path.join(models, "stories260K.bin")):

@@ -13,10 +13,14 @@ static uint64_t window_of(const PlatformConfig& c) {
   return std::min<uint64_t>(c.dram.size_bytes, kDramWindowMax);
 }
 
+uint64_t Platform::shared_dram_size(const PlatformConfig& c) {
+  return window_of(c) - kSharedBase;
+}
+
 HostCpuConfig Platform::host_config(const PlatformConfig& c, PlatformTiming t) {
   HostCpuConfig h;
   h.shared_base = kSharedBase;
-  h.shared_size = window_of(c) - kSharedBase;
+  h.shared_size = shared_dram_size(c);
   h.timing = t == PlatformTiming::lt ? HostTiming::lt : HostTiming::accurate;
   h.cost = c.host_cost;
   return h;

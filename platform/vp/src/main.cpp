@@ -1,6 +1,7 @@
 // energon-vp: the virtual platform's command line (docs/architecture.md).
 #include <systemc>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
@@ -10,6 +11,7 @@
 #include "energon/platform/platform_config.h"
 #include "energon/stats/stats_json.h"
 #include "energon/workload/workload.h"
+#include "vp_memory.h"
 #include "vp_options.h"
 #include "vp_report.h"
 #include "vp_run.h"
@@ -95,6 +97,24 @@ int sc_main(int argc, char* argv[]) {
   }
   if (const std::string err = validate(w.shape); !err.empty()) {
     std::cerr << "energon-vp: workload " << w.name << ": " << err << "\n";
+    return 2;
+  }
+  if (const vp::MemoryEstimate need = vp::estimate_run_memory(w.shape, std::min(o.queue_depth, layers), o.check);
+      need.total() > o.max_memory) {
+    std::cerr << "energon-vp: workload " << w.name << " (heads " << w.shape.heads << ", n_q " << w.shape.n_q
+              << ", n_k " << w.shape.n_k << ", d " << w.shape.d << ", " << std::min(o.queue_depth, layers)
+              << " layers in flight) needs about " << vp::format_bytes(need.total()) << " of host memory ("
+              << need.breakdown() << "), more than --max-memory " << vp::format_bytes(o.max_memory)
+              << "; lower --seq-len or --queue-depth, run with --no-check, or raise --max-memory\n";
+    return 2;
+  }
+  if (const uint64_t need = vp::shared_dram_bytes(w.shape, std::min(o.queue_depth, layers)),
+      have = platform::Platform::shared_dram_size(hw);
+      need > have) {
+    std::cerr << "energon-vp: workload " << w.name << ": " << std::min(o.queue_depth, layers)
+              << " layers in flight need " << vp::format_bytes(need) << " of shared DRAM (Q, K planes, V, scales, "
+              << "output, ring), the preset's DRAM " << hw.dram.name << " gives the host " << vp::format_bytes(have)
+              << "; lower --seq-len or --queue-depth, or use a DRAM preset with more capacity\n";
     return 2;
   }
 

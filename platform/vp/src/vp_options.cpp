@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "energon/filter_spec.h"
+#include "vp_memory.h"
 #include "energon/workload/workload.h"
 
 namespace energon::vp {
@@ -21,7 +22,7 @@ ParseOutcome parse_options(int argc, char** argv) {
   VpOptions o;
   std::string policy = "mpmrf", timing = "lt";
   double alpha = 0;
-  std::string topk_fraction;
+  std::string topk_fraction, max_memory;
   po::options_description desc(
       "energon-vp: runs a workload's attention layers through the Energon virtual platform\n"
       "(host CPU + firmware driver, router, DRAM, controller, datapath) and reports cycles,\n"
@@ -56,6 +57,9 @@ ParseOutcome parse_options(int argc, char** argv) {
       "model log: LEVEL or LEVEL,MODULE=LEVEL,... (error|warning|info|debug|trace; modules controller, "
       "bus_interface; default warning; debug: every register access and descriptor, trace: every bus transaction)")(
       "log", po::value(&o.log_file), "write the model log to this file instead of stderr")(
+      "max-memory", po::value(&max_memory),
+      "refuse a run whose estimated host memory exceeds this size, e.g. 8GiB (default: 7/8 of this machine's "
+      "memory or of the cgroup limit)")(
       "set", po::value(&o.sets)->composing(),
       "override a preset key, e.g. --set accelerator.fu_lanes=16 --set dram.timing.tRCD=20ns (repeatable)")(
       "dump-config",
@@ -109,6 +113,9 @@ ParseOutcome parse_options(int argc, char** argv) {
     if (!(alpha >= -1.0 && alpha <= 1.0)) return bad("--alpha must be in [-1, 1]");
     o.alpha = alpha;
   }
+  o.max_memory = default_max_memory();
+  if (vm.count("max-memory") && (!parse_memory_size(max_memory, o.max_memory) || o.max_memory == 0))
+    return bad("--max-memory '" + max_memory + "': expected a size above 0 in bytes or with a unit: KiB, MiB, GiB, TiB");
   if (vm.count("topk-fraction")) {
     uint32_t ppm = 0;
     if (const std::string e = parse_fraction_ppm(topk_fraction, 6, ppm); !e.empty())

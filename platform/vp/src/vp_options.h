@@ -36,6 +36,7 @@ struct VpOptions {
   std::string command_line;  ///< the whole command, for the report's provenance
   std::vector<std::string> sets;  ///< --set KEY=VALUE preset overrides
   bool dump_config = false;       ///< print the resolved configuration as YAML and stop
+  uint64_t max_memory = 0;        ///< refuse a run estimated to need more host memory (bytes)
 };
 
 /// Parsed options, or the exit code to return (0 after --help / --list, 2 after a bad option).

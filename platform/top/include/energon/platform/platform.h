@@ -29,6 +29,8 @@ class Platform : public sc_core::sc_module {
   const PlatformConfig& config() const { return config_; }
   PlatformTiming timing() const { return timing_; }
   uint64_t dram_window() const;
+  /// Bytes of shared DRAM the host program may allocate on a platform of this configuration.
+  static uint64_t shared_dram_size(const PlatformConfig& c);
   /// Every job the accelerator ran, in order (its on_job records).
   const std::vector<hw::JobRecord>& jobs() const { return jobs_; }
   /// The accelerator's, the DRAM's and the host CPU's activity go to `trace` (nullptr: off).
