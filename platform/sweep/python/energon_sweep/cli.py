@@ -137,6 +137,11 @@ def cmd_task(args):
 def cmd_status(args):
     out_dir = os.path.abspath(args.out_dir)
     manifest = execute.read_manifest(out_dir)
+    if args.wait:
+        if not slurm.wait(out_dir, args.wait):
+            cmd_status(argparse.Namespace(out_dir=out_dir, wait=None))
+            print(f"energon-sweep status: jobs still queued or running after {args.wait:g} s", file=sys.stderr)
+            return 1
     rows, counts = collect_mod.gather(out_dir, manifest)
     running = sum(1 for d in os.listdir(os.path.join(out_dir, "tmp"))) if os.path.isdir(os.path.join(out_dir, "tmp")) else 0
     n = len(rows)
@@ -151,11 +156,6 @@ def cmd_status(args):
         print(ln)
     for ln in notes:
         print(f"  ({ln})")
-    if args.wait:
-        if not slurm.wait(out_dir, args.wait):
-            print(f"energon-sweep status: jobs still queued or running after {args.wait} s", file=sys.stderr)
-            return 1
-        return cmd_status(argparse.Namespace(out_dir=out_dir, wait=None))
     return 0
 
 

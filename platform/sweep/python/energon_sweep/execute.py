@@ -57,7 +57,10 @@ def atomic_write_text(path, text):
     readers see the old file or the whole new one, never a part."""
     d = os.path.dirname(path) or "."
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=d)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.fchmod(fd, 0o666 & ~umask)  # like a file written with open(): readable on a shared folder
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()

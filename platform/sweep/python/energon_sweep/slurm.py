@@ -167,7 +167,7 @@ def scheduler_states(out_dir):
                                stderr=subprocess.PIPE, text=True)
             for ln in r.stdout.split("\n"):
                 f = dict(kv.split("=", 1) for kv in ln.split() if "=" in kv)
-                if "ArrayJobId" in f and "ArrayTaskId" in f and "JobState" in f:
+                if "ArrayJobId" in f and f.get("ArrayTaskId", "").isdigit() and "JobState" in f:
                     finished[f"{f['ArrayJobId']}_{f['ArrayTaskId']}"] = f["JobState"]
     for j in jobs:
         per = {}
@@ -197,5 +197,7 @@ def wait(out_dir, timeout, poll=1.0):
                            stderr=subprocess.PIPE, text=True)
         if r.returncode == 0 and not r.stdout.strip():
             return True
+        if r.returncode != 0 and "Invalid job id" in r.stderr:
+            return True  # already purged from the controller: finished
         time.sleep(poll)
     return False

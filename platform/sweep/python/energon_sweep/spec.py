@@ -278,9 +278,18 @@ def _flatten_params(ctx, where, mapping, allow_name=False):
     return out
 
 
+def _check_base(ctx, where, base, base_dir):
+    for k, v in base.items():
+        if k == "rounds" and isinstance(v, list):
+            ctx.fail(f"{where}.rounds", v, "a rounds string in base (templates belong in axes)")
+        base[k] = _check_scalar(ctx, f"{where}.{k}", k, v, base_dir)
+    return base
+
+
 def _group_points(ctx, where, group, top_base, base_dir):
     base = dict(top_base)
-    base.update(_flatten_params(ctx, f"{where}base" if where else "base", group.get("base")))
+    if where:
+        base.update(_check_base(ctx, f"{where}base", _flatten_params(ctx, f"{where}base", group.get("base")), base_dir))
     axes_raw = group.get("axes") or {}
     if not isinstance(axes_raw, dict):
         ctx.fail(f"{where}axes", axes_raw, "a mapping axis → list of values")
@@ -349,11 +358,11 @@ def _resolve_point(ctx, where, params, base_dir):
 
 
 def _sanitize(text):
-    text = str(text).replace(":", "-").replace(",", "+").replace("/", "_")
+    text = str(text).replace(":", "-").replace(",", "+").replace("/", "_").replace("%", "pct")
     return re.sub(r"[^A-Za-z0-9._+=-]", "_", text)
 
 
-SELF_NAMED = ("tool", "hw", "workload", "policy", "rounds")
+SELF_NAMED = ("tool", "hw", "workload", "policy", "rounds", "topk")
 
 
 def _auto_name(params, keys, label=None):
@@ -408,9 +417,9 @@ def load(path, overrides=()):
     if not isinstance(name, str) or not NAME_RE.match(name):
         ctx.fail("sweep", name, "a sweep name of letters, digits and . _ + = -")
     base_dir = os.path.dirname(os.path.abspath(path))
-    top_base = _flatten_params(ctx, "base", doc.get("base"))
+    top_base = _check_base(ctx, "base", _flatten_params(ctx, "base", doc.get("base")), base_dir)
     for k, v in _parse_overrides(ctx, overrides).items():
-        top_base[k] = v
+        top_base[k] = _check_scalar(ctx, f"-D {k}", k, v, os.getcwd())
     override_keys = set(_parse_overrides(ctx, overrides))
     if "groups" in doc:
         if "axes" in doc or "points" in doc:
