@@ -389,6 +389,8 @@ def answer(rows, q):
 
 
 def _num(v):
+    if v is None or v == "":
+        return "—"
     if isinstance(v, float):
         return f"{v:.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
     return str(v)
