@@ -51,3 +51,8 @@ install(TARGETS energon-vp energon-vp-llm energon-golden energon-llm-eval energo
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/platform/cosim/python/energon_vp DESTINATION ${ENERGON_DATA_SUBDIR}/python
   PATTERN "__pycache__" EXCLUDE)
 install(TARGETS energon-fw-client RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# energon-sweep (docs/sweeps.md): the launcher beside the commands it runs, its Python package
+# beside the co-simulation client's.
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/platform/sweep/energon-sweep DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/platform/sweep/python/energon_sweep DESTINATION ${ENERGON_DATA_SUBDIR}/python
+  PATTERN "__pycache__" EXCLUDE)

@@ -1,31 +1,54 @@
 #!/usr/bin/python3
 """Calibrates the default α of the MP-MRF rounds on a synthetic workload.
 
-Sweeps the two threshold rounds (Q4×K2, Q4×K4) of Energon's default filter over a grid of α,
-runs energon-golden for each point, and writes a CSV, a plot of kept fraction against relative
-L2 error and attention-mass recall, and a Markdown table. The recommended default is the point
-with the smallest kept fraction whose attention-mass recall stays at or above --min-recall.
+A thin wrapper around the sweep sweeps/calibrate-alpha.yaml (docs/sweeps.md): energon-sweep runs
+energon-golden on the two threshold rounds (Q4×K2, Q4×K4) of Energon's default filter over a
+7 × 7 grid of α (in parallel, resumable, each point its own result file), plus the keep-all
+baseline; this script writes a CSV, a plot of kept fraction against relative L2 error and
+attention-mass recall, and a Markdown table. The recommended default is the point with the
+smallest kept fraction whose attention-mass recall stays at or above --min-recall.
 
 usage: scripts/calibrate_alpha.py [--build build] [--workload bert-base-512] [--layers 2]
-                                  [--out out/calibration] [--min-recall 0.97]
+                                  [--out out/calibration] [--min-recall 0.97] [-j N]
 """
 import argparse
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 
-ALPHA1 = [-0.5, -0.375, -0.25, -0.125, 0.0, 0.25, 0.5]
-ALPHA2 = [-0.25, -0.125, 0.0, 0.125, 0.25, 0.5, 0.75]
+HERE = os.path.dirname(os.path.abspath(__file__))
+SPEC = os.path.join(HERE, os.pardir, "sweeps", "calibrate-alpha.yaml")
 
 
-def run(golden, workload, layers, rounds, out_json):
-    cmd = [golden, "--workload", workload, "--layers", str(layers), "--policy", "mpmrf",
-           "--rounds", rounds, "--json", out_json, "--quiet"]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    with open(out_json) as f:
-        return json.load(f)["total"]
+def run_sweep(a):
+    """Runs the sweep; returns (grid rows, keep-all totals)."""
+    sweep = os.path.join(a.build, "bin", "energon-sweep")
+    if not os.access(sweep, os.X_OK):
+        sys.exit(f"calibrate_alpha: {sweep} not built (run scripts/bootstrap.sh first)")
+    cmd = ["/usr/bin/python3", sweep, "run", SPEC, "-o", a.out, "-D", f"workload={a.workload}",
+           "-D", f"layers={a.layers}"] + (["-j", str(a.jobs)] if a.jobs else [])
+    rc = subprocess.run(cmd).returncode
+    if rc != 0:
+        sys.exit(f"calibrate_alpha: the sweep failed (exit code {rc}); `energon-sweep status {a.out}` lists the failed points")
+    with open(os.path.join(a.out, "sweep.json")) as f:
+        manifest = json.load(f)
+    rows, dense = [], None
+    for p in manifest["points"]:
+        with open(os.path.join(a.out, "points", p["name"] + ".json")) as f:
+            t = json.load(f)["report"]["total"]
+        alphas = [float(x) for x in re.findall(r"alpha=([-0-9.]+)", p["params"]["rounds"])]
+        if len(alphas) == 1:
+            dense = t
+            continue
+        rows.append({"alpha1": alphas[0], "alpha2": alphas[1], "kept_r1": t["rounds"][0]["kept_fraction"],
+                     "kept_fraction": t["kept_fraction"], "rel_l2_error": t["rel_l2_error_rms"],
+                     "mass_recall": t["mass_recall"], "min_cosine": t["min_cosine"]})
+        print(f"{p['params']['rounds']:32s} kept {t['kept_fraction']:.4f}  rel-L2 {t['rel_l2_error_rms']:.4f}  "
+              f"recall {t['mass_recall']:.4f}", flush=True)
+    return rows, dense
 
 
 def main():
@@ -35,23 +58,11 @@ def main():
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--out", default="out/calibration")
     ap.add_argument("--min-recall", type=float, default=0.97)
+    ap.add_argument("-j", "--jobs", type=int, help="worker processes (default: the cores)")
     a = ap.parse_args()
-    golden = os.path.join(a.build, "bin/energon-golden")
-    if not os.access(golden, os.X_OK):
-        sys.exit(f"calibrate_alpha: {golden} not built (run scripts/bootstrap.sh first)")
-    os.makedirs(a.out, exist_ok=True)
-
-    rows = []
-    for a1 in ALPHA1:
-        for a2 in ALPHA2:
-            rounds = f"4x2:alpha={a1},4x4:alpha={a2}"
-            t = run(golden, a.workload, a.layers, rounds, os.path.join(a.out, "point.json"))
-            rows.append({"alpha1": a1, "alpha2": a2, "kept_r1": t["rounds"][0]["kept_fraction"],
-                         "kept_fraction": t["kept_fraction"], "rel_l2_error": t["rel_l2_error_rms"],
-                         "mass_recall": t["mass_recall"], "min_cosine": t["min_cosine"]})
-            print(f"{rounds:32s} kept {t['kept_fraction']:.4f}  rel-L2 {t['rel_l2_error_rms']:.4f}  "
-                  f"recall {t['mass_recall']:.4f}", flush=True)
-    dense = run(golden, a.workload, a.layers, "4x2:alpha=-1", os.path.join(a.out, "point.json"))
+    rows, dense = run_sweep(a)
+    ALPHA1 = sorted({r["alpha1"] for r in rows})
+    ALPHA2 = sorted({r["alpha2"] for r in rows})
 
     with open(os.path.join(a.out, "alpha_sweep.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))

@@ -1,15 +1,16 @@
 #!/usr/bin/python3
 """The comparison of issue 4: dense, topk and mpmrf on the Energon presets.
 
-Runs energon-vp --compare on BERT-base, BERT-large, GPT-2 and ViT-B/16 (synthetic data) on
-energon-edge and energon-server, and writes
-  <out>/results.csv     one row per preset × workload × policy
-  <out>/results.png     latency and energy per policy, normalised to dense
+A thin wrapper around the sweep sweeps/experiments.yaml (docs/sweeps.md): it runs it with
+energon-sweep (energon-vp --compare on BERT-base, BERT-large, GPT-2 and ViT-B/16, synthetic data,
+on energon-edge and energon-server; parallel, resumable) and writes
+  <out>/comparison.csv  one row per preset × workload × policy
+  <out>/comparison.png  latency and energy per policy, normalised to dense
   docs/results.md       the table between the GENERATED markers (with --update-docs)
 Per-model figures are one simulated layer times the model's layer count (the synthetic
 layers are statistically identical); --layers simulates more of them.
 
-usage: scripts/experiments.py [--build build] [--out out/experiments] [--layers 1] [--update-docs]
+usage: scripts/experiments.py [--build build] [--out out/experiments] [--layers 1] [-j N] [--update-docs]
 """
 import argparse
 import csv
@@ -17,8 +18,9 @@ import json
 import os
 import subprocess
 import sys
-import time
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+SPEC = os.path.join(HERE, os.pardir, "sweeps", "experiments.yaml")
 WORKLOADS = [("bert-base-512", 12), ("bert-large-512", 24), ("gpt2-small-1024", 12), ("vit-b16-197", 12)]
 PRESETS = ["energon-edge", "energon-server"]
 POLICIES = ["dense", "topk", "mpmrf"]
@@ -33,14 +35,24 @@ def value(node, *path, default=None):
     return node.get("value", default) if isinstance(node, dict) else node
 
 
-def run_vp(vp, preset, workload, layers, out_json):
-    cmd = [vp, "--hw", preset, "--workload", workload, "--policy", "mpmrf", "--compare",
-           "--layers", str(layers), "--json", out_json, "--quiet"]
-    env = dict(os.environ, SYSTEMC_DISABLE_COPYRIGHT_MESSAGE="1")
-    t0 = time.time()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
-    with open(out_json) as f:
-        return json.load(f), time.time() - t0
+def run_sweep(build, out, layers, jobs):
+    """Runs sweeps/experiments.yaml into out; returns {(preset, workload): report}."""
+    sweep = os.path.join(build, "bin", "energon-sweep")
+    if not os.access(sweep, os.X_OK):
+        sys.exit(f"experiments: {sweep} not built (run scripts/bootstrap.sh first)")
+    cmd = ["/usr/bin/python3", sweep, "run", SPEC, "-o", out, "-D", f"layers={layers}"]
+    if jobs:
+        cmd += ["-j", str(jobs)]
+    rc = subprocess.run(cmd).returncode
+    if rc != 0:
+        sys.exit(f"experiments: the sweep failed (exit code {rc}); `energon-sweep status {out}` lists the failed points")
+    with open(os.path.join(out, "sweep.json")) as f:
+        manifest = json.load(f)
+    reports = {}
+    for p in manifest["points"]:
+        with open(os.path.join(out, "points", p["name"] + ".json")) as f:
+            reports[(p["params"]["hw"], p["params"]["workload"])] = json.load(f)["report"]
+    return reports
 
 
 def main():
@@ -48,17 +60,15 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--out", default="out/experiments")
     ap.add_argument("--layers", type=int, default=1)
+    ap.add_argument("-j", "--jobs", type=int, help="worker processes (default: the cores)")
     ap.add_argument("--update-docs", action="store_true")
     a = ap.parse_args()
-    vp = os.path.join(a.build, "bin/energon-vp")
-    if not os.access(vp, os.X_OK):
-        sys.exit(f"experiments: {vp} not built (run scripts/bootstrap.sh first)")
-    os.makedirs(a.out, exist_ok=True)
+    reports = run_sweep(a.build, a.out, a.layers, a.jobs)
 
     rows = []
     for preset in PRESETS:
         for workload, model_layers in WORKLOADS:
-            report, wall = run_vp(vp, preset, workload, a.layers, os.path.join(a.out, f"{preset}-{workload}.json"))
+            report = reports[(preset, workload)]
             scale = model_layers / a.layers
             for pol in POLICIES:
                 r = report.get(pol)
@@ -80,10 +90,10 @@ def main():
                 r["speedup_vs_dense"] = dense["latency_ms"] / r["latency_ms"]
                 r["energy_saving_vs_dense"] = dense["energy_mj"] / r["energy_mj"]
             print(f"{preset:15s} {workload:16s} " + "  ".join(
-                f"{r['policy']} {r['latency_ms']:.3f} ms" for r in rows[-3:]) + f"   ({wall:.0f} s)", flush=True)
+                f"{r['policy']} {r['latency_ms']:.3f} ms" for r in rows[-3:]), flush=True)
 
     fields = list(rows[0].keys())
-    with open(os.path.join(a.out, "results.csv"), "w", newline="") as f:
+    with open(os.path.join(a.out, "comparison.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields)
         w.writeheader()
         w.writerows(rows)
@@ -97,7 +107,7 @@ def main():
                      f"{r['dram_mb']:.2f} | {r['kept_fraction']:.3f} | {r['rel_l2_error']:.4f} | "
                      f"{r['mass_recall']:.4f} | {r['bit_exact']} |")
     md = "\n".join(table) + "\n"
-    with open(os.path.join(a.out, "results.md"), "w") as f:
+    with open(os.path.join(a.out, "comparison.md"), "w") as f:
         f.write(md)
     print(md)
 
@@ -131,7 +141,7 @@ def main():
         ax.grid(True, axis="y", alpha=0.3)
     axes[0].legend()
     fig.tight_layout()
-    fig.savefig(os.path.join(a.out, "results.png"), dpi=110)
+    fig.savefig(os.path.join(a.out, "comparison.png"), dpi=110)
 
 
 if __name__ == "__main__":

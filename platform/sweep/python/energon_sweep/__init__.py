@@ -1,0 +1,2 @@
+"""energon-sweep: design-space sweeps over the Energon virtual platform (docs/sweeps.md)."""
+FORMAT = "energon-sweep/1"
