@@ -74,6 +74,13 @@ cases = [
     ([vp, "--model", write("empty.gguf", ""), "--tokenizer", tok, "--prompt", "a"], "truncated"),
     ([llm_eval, "--model", work, "--tokenizer", tok], "is a folder"),
     ([llm_eval, "--texts", "-1"], "--texts"),
+    # Lists or mappings where a single value or a plain key is expected: the file's name, not yaml-cpp's.
+    ([vp, "--hw", write("listkey.yaml", "[a]: 1\naccelerator: {preset: energon-edge}\ndram: lpddr4-4266\n"), *small],
+     "listkey.yaml:1: a key under the top level: expected a single value, got a list"),
+    ([vp, "--hw", write("listname.yaml", "name: [a]\naccelerator: {preset: energon-edge}\ndram: lpddr4-4266\n"), *small],
+     "listname.yaml:1: name: expected a single value, got a list"),
+    ([vp, "--hw", write("hostkey.yaml", "accelerator: {preset: energon-edge}\ndram: lpddr4-4266\nhost: {{a: 1}: 2}\n"), *small],
+     "a key under host: expected a single value, got a mapping"),
     # Memory: estimated before anything is allocated, host memory and the preset's shared DRAM.
     ([vp, "--workload", write("huge.yaml", "name: huge\nlayers: 1\nheads: 4096\nkv_heads: 4096\nd: 256\nseq_len: 65536\n")],
      "needs about 2.25 TiB of host memory"),

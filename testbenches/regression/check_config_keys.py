@@ -27,7 +27,7 @@ lines = dump.splitlines()
 NUMBER_BAD = ["abc", "[1, 2]", "{a: 1}", ".nan", ".inf", "-.inf", "-1", "1e30", "4294967297", ""]
 BOOL_BAD = ["abc", "[true]", "{a: 1}", "2", ""]
 WORD_BAD = ["no-such-value", "[a]", "{a: 1}", ""]
-# Keys whose value is free text (names, citations) and accept any string.
+# Keys whose value is free text (names, citations): any string, but not a list or a mapping.
 FREE_TEXT = {"name", "description", "source"}
 # Keys that are a choice among words (checked with a word that is not one of them).
 WORDS = {"timing", "data.source"}
@@ -55,7 +55,7 @@ def key_paths():
 def bad_values(path, value):
     leaf = path.split(".")[-1]
     if leaf in FREE_TEXT and path != "data.source":
-        return []
+        return ["[a, b]", "{a: 1}"]  # any text, but one text
     if path in WORDS or path.endswith(".timing") and not re.match(r"^-?[0-9.]", value):
         return WORD_BAD
     if value in ("true", "false"):

@@ -3,6 +3,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "energon/config/yaml_scalar.h"
+
 #include <functional>
 #include <limits>
 #include <map>
@@ -83,7 +85,7 @@ AccelConfig parse_accel_config(const YAML::Node& node, const std::string& file) 
        }},
   };
   for (const auto& kv : node) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = config::key_text<ConfigError>(kv.first, file, "accelerator");
     const auto it = keys.find(key);
     if (it == keys.end()) {
       std::string known;

@@ -1,6 +1,7 @@
 // YAML → parse structs (optional fields, unknown keys rejected) → validated DramConfig.
 #include "energon/config/dram_yaml.h"
 #include "energon/config/named_config.h"
+#include "energon/config/yaml_scalar.h"
 #include "yaml_file.h"
 
 #include <yaml-cpp/yaml.h>
@@ -75,7 +76,7 @@ class Parser {
                   const std::vector<std::string>& allowed) const {
     if (!map.IsMap()) fail(path.empty() ? "<top>" : path, map, "expected a mapping of keys");
     for (const auto& kv : map) {
-      const std::string k = kv.first.as<std::string>();
+      const std::string k = config::key_text<DramConfigError>(kv.first, origin_, path);
       if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;

@@ -1,6 +1,7 @@
 // YAML → parse structs (optional fields, unknown keys rejected) → validated EnergyTable.
 #include "energon/config/energy_yaml.h"
 #include "energon/config/named_config.h"
+#include "energon/config/yaml_scalar.h"
 #include "yaml_file.h"
 
 #include <yaml-cpp/yaml.h>
@@ -68,7 +69,7 @@ class Parser {
                   const std::vector<std::string>& allowed) const {
     if (!map.IsMap()) fail(path.empty() ? "<top>" : path, map, "expected a mapping of keys");
     for (const auto& kv : map) {
-      const std::string k = kv.first.as<std::string>();
+      const std::string k = config::key_text<EnergyConfigError>(kv.first, origin_, path);
       if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
@@ -121,7 +122,7 @@ class Parser {
   std::vector<ValueFile> named_values(const YAML::Node& map, const std::string& key) const {
     std::vector<ValueFile> out;
     if (!map.IsMap()) fail(key, map, "expected a mapping of names to {value, source}");
-    for (const auto& kv : map) out.push_back(value(kv.second, join(key, kv.first.as<std::string>())));
+    for (const auto& kv : map) out.push_back(value(kv.second, join(key, config::key_text<EnergyConfigError>(kv.first, origin_, key))));
     return out;
   }
 

@@ -182,6 +182,20 @@ TEST_CASE("check: the output must not overlap an input, the scale table or the r
   CHECK(check_descriptor(d) == ENERGON_ERR_NONE);
 }
 
+TEST_CASE("check: a buffer ending exactly at 2^64 is legal and overlaps are still seen there") {
+  // Found by fuzz_descriptor: the overlap test compared one-past-the-end addresses, which are 0
+  // for a buffer whose last byte is 2^64 - 1, so an output there overlapping the scale table passed.
+  energon_desc_t d = dense();
+  d.out_addr = 0 - uint64_t(0x20000);  // 128 KiB of output: last byte 2^64 - 1
+  CHECK(check_descriptor(d) == ENERGON_ERR_NONE);
+  d.scale_addr = 0 - uint64_t(64);  // 40 bytes inside the output's last 64
+  CHECK(check_descriptor(d) == ENERGON_ERR_OVERLAP);
+  d = dense();
+  d.out_addr = 0 - uint64_t(0x20000);
+  CHECK(check_descriptor(d, 0 - uint64_t(0x1000), 0x1000) == ENERGON_ERR_OVERLAP);  // both end at 2^64
+  CHECK(check_descriptor(dense(), 0 - uint64_t(0x1000), 0x1000) == ENERGON_ERR_NONE);  // ring alone at the top
+}
+
 TEST_CASE("check: reserved fields and flag bits must be zero") {
   energon_desc_t d = dense();
   d.flags = ENERGON_DESC_FLAG_CAUSAL;

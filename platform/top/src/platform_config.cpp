@@ -2,6 +2,7 @@
 #include "energon/config/named_config.h"
 #include "energon/config/accel_yaml.h"
 #include "energon/config/dram_yaml.h"
+#include "energon/config/yaml_scalar.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -98,7 +99,7 @@ void apply_override(YAML::Node& root, const std::string& text, const std::string
     throw ConfigError("--set '" + text + "': key '" + path[0] +
                       "' is not a preset section (expected accelerator, dram, host, name or description)");
   if (path[0] == "dram" && path.size() > 1 && root["dram"] && root["dram"].IsScalar()) {
-    std::string ref = root["dram"].as<std::string>();
+    std::string ref = root["dram"].Scalar();
     if (ref.find('/') != std::string::npos && fs::path(ref).is_relative())
       ref = (fs::path(origin).parent_path() / ref).string();
     root["dram"] = dram_node(hw::load_dram_config(ref));  // inline the preset so that its keys can change
@@ -170,7 +171,7 @@ static HostCpuCost parse_host(const YAML::Node& node, const std::string& origin)
       {"desc_build_ns", &HostCpuCost::desc_build_ns},
       {"irq_entry_ns", &HostCpuCost::irq_entry_ns}};
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const std::string key = it->first.as<std::string>();
+    const std::string key = config::key_text<ConfigError>(it->first, origin, "host");
     auto f = std::find_if(std::begin(fields), std::end(fields), [&](auto& p) { return key == p.first; });
     if (f == std::end(fields))
       throw ConfigError(origin + ": host." + key +
@@ -184,7 +185,7 @@ static HostCpuCost parse_host(const YAML::Node& node, const std::string& origin)
 static hw::DramConfig parse_dram(const YAML::Node& node, const std::string& origin) {
   try {
     if (node.IsScalar()) {
-      std::string ref = node.as<std::string>();
+      std::string ref = node.Scalar();
       // A relative path resolves against the preset file's folder.
       if (ref.find('/') != std::string::npos && fs::path(ref).is_relative())
         ref = (fs::path(origin).parent_path() / ref).string();
@@ -225,12 +226,12 @@ PlatformConfig parse_platform_config(const std::string& yaml_text, const std::st
   c.name = fs::path(file).stem().string();
   bool have_accel = false, have_dram = false;
   for (auto it = root.begin(); it != root.end(); ++it) {
-    const std::string key = it->first.as<std::string>();
+    const std::string key = config::key_text<ConfigError>(it->first, origin, "");
     const YAML::Node v = it->second;  // a copy: GCC 12 flags a reference into the iterator as dangling
     if (key == "name") {
-      c.name = v.as<std::string>();
+      c.name = config::scalar_text<ConfigError>(v, origin, "name");
     } else if (key == "description") {
-      c.description = v.as<std::string>();
+      c.description = config::scalar_text<ConfigError>(v, origin, "description");
     } else if (key == "accelerator") {
       c.accel = hw::parse_accel_config(v, origin);
       have_accel = true;
