@@ -63,8 +63,10 @@ bool aligned(uint64_t a) {
 struct Extent {
   uint64_t begin, bytes;
   bool wraps() const { return bytes > 0 && begin + bytes - 1 < begin; }
+  uint64_t last() const { return begin + (bytes - 1); }
+  // Inclusive ends: an extent may end at the top of the address space, where begin + bytes is 0.
   bool overlaps(const Extent& o) const {
-    return bytes > 0 && o.bytes > 0 && begin < o.begin + o.bytes && o.begin < begin + bytes;
+    return bytes > 0 && o.bytes > 0 && begin <= o.last() && o.begin <= last();
   }
 };
 
