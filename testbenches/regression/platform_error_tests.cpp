@@ -17,9 +17,9 @@ struct Corruption {
   uint32_t expected;  ///< enum energon_error
 };
 
-void run_bad_jobs(const std::vector<Corruption>& bad) {
+void run_bad_jobs(const std::vector<Corruption>& bad, const AttentionShape& shape = test::small_shape(2, 2, 32, 64)) {
   test::PlatformBench bench;
-  const FloatLayer layer = test::small_layer(test::small_shape(2, 2, 32, 64));
+  const FloatLayer layer = test::small_layer(shape);
   std::vector<test::JobReport> reports;
   test::JobReport good;
   int rc = -100;
@@ -58,6 +58,26 @@ TEST_CASE("platform: a descriptor with a buffer outside DRAM fails with ADDRESS"
   run_bad_jobs({{[](energon_desc_t& d) { d.v_addr = 0x80000000u; }, ENERGON_ERR_ADDRESS},
                 {[](energon_desc_t& d) { d.out_addr = 0xE0000000u; }, ENERGON_ERR_ADDRESS},
                 {[](energon_desc_t& d) { d.k_plane_addr[0] = 0x3FFFFFC0u; }, ENERGON_ERR_ADDRESS}});
+}
+
+// Found by energon-fuzz-loop: buffers whose last byte is 2^64 − 1 pass the wrap check; a K plane there
+// was answered from the fetch unit's on-chip buffer (no error), and an output over an input there was
+// not OVERLAP. The job's buffers are 2·32·64·2 = 8192 bytes; with 4 query heads on 1 kv head the K rows
+// go through the on-chip buffer.
+TEST_CASE("platform: K and V ending at the top of the address space fail with ADDRESS") {
+  run_bad_jobs({{[](energon_desc_t& d) { d.k_plane_addr[0] = 0 - uint64_t(4096); }, ENERGON_ERR_ADDRESS},
+                {[](energon_desc_t& d) { d.v_addr = 0 - uint64_t(4096); }, ENERGON_ERR_ADDRESS}},
+               test::small_shape(4, 1, 32, 64));
+}
+
+TEST_CASE("platform: an output over an input at the top of the address space fails with OVERLAP") {
+  run_bad_jobs({{[](energon_desc_t& d) { d.k_plane_addr[0] = 0 - uint64_t(8192); }, ENERGON_ERR_ADDRESS},
+                {[](energon_desc_t& d) { d.v_addr = 0 - uint64_t(8192); }, ENERGON_ERR_ADDRESS},
+                {[](energon_desc_t& d) {
+                   d.out_addr = 0 - uint64_t(8192);
+                   d.v_addr = 0 - uint64_t(8192);
+                 },
+                 ENERGON_ERR_OVERLAP}});
 }
 
 TEST_CASE("platform: a misaligned buffer fails with MISALIGNED") {

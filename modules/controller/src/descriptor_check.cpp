@@ -63,10 +63,10 @@ bool aligned(uint64_t a) {
 struct Extent {
   uint64_t begin, bytes;
   bool wraps() const { return bytes > 0 && begin + bytes - 1 < begin; }
-  /// On extents that do not wrap: compared by last byte, so a buffer ending exactly at 2^64
-  /// (last byte 2^64 − 1, a legal place) is compared right too.
+  uint64_t last() const { return begin + (bytes - 1); }
+  // Inclusive ends: an extent may end at the top of the address space, where begin + bytes is 0.
   bool overlaps(const Extent& o) const {
-    return bytes > 0 && o.bytes > 0 && begin <= o.begin + (o.bytes - 1) && o.begin <= begin + (bytes - 1);
+    return bytes > 0 && o.bytes > 0 && begin <= o.last() && o.begin <= last();
   }
 };
 

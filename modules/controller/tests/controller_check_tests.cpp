@@ -213,3 +213,25 @@ TEST_CASE("check: reserved fields and flag bits must be zero") {
   CHECK(std::string(error_name(ENERGON_ERR_OVERLAP)) == "OVERLAP");
   CHECK(std::string(error_name(ENERGON_ERR_RESERVED)) == "RESERVED");
 }
+
+// Found while writing energon-fuzz-loop's oracle: extents that end exactly at 2^64 (allowed: their last
+// byte does not pass it) were compared with begin + bytes, which is 0 there, so an output overlapping
+// an input at the top of the address space was not OVERLAP.
+TEST_CASE("controller check overlap of buffers that end at the top of the address space") {
+  const energon_desc_t d = dense();
+  const uint64_t q_bytes = uint64_t(d.heads) * d.n_q * d.d * 2;
+  const uint64_t v_bytes = uint64_t(d.kv_heads) * d.n_k * d.d * 2;
+  CHECK(check_with(d, [&](energon_desc_t& x) {
+          x.out_addr = 0 - q_bytes;
+          x.v_addr = 0 - v_bytes;
+        }) == ENERGON_ERR_OVERLAP);
+  CHECK(check_with(d, [&](energon_desc_t& x) {
+          x.out_addr = 0 - q_bytes;
+          x.scale_addr = 0 - 64;
+        }) == ENERGON_ERR_OVERLAP);
+  CHECK(check_with(d, [&](energon_desc_t& x) { x.out_addr = 0 - q_bytes; }) == ENERGON_ERR_NONE);
+  CHECK(check_descriptor(d, 0 - 4 * uint64_t(ENERGON_DESC_BYTES), 4 * ENERGON_DESC_BYTES) == ENERGON_ERR_NONE);
+  energon_desc_t on_ring = d;
+  on_ring.out_addr = 0 - q_bytes;
+  CHECK(check_descriptor(on_ring, 0 - 4 * uint64_t(ENERGON_DESC_BYTES), 4 * ENERGON_DESC_BYTES) == ENERGON_ERR_OVERLAP);
+}

@@ -27,21 +27,26 @@ void OnChipBuffer::clear() {
 
 void OnChipBuffer::read(uint64_t addr, uint32_t len, uint8_t* dst, std::vector<Span>& missing) const {
   missing.clear();
-  const uint64_t end = addr + len;
-  uint64_t pos = addr;
+  // Offsets relative to `addr`, never addr + len: a request may end at the top of the address space
+  // (its last byte 2^64 − 1, which the field checks allow), where addr + len wraps to 0.
+  uint64_t covered = 0;  // bytes [0, covered) of the request are accounted for
   auto it = chunks_.upper_bound(addr);
   if (it != chunks_.begin()) {
-    auto prev = std::prev(it);
-    if (prev->first + prev->second.size() > addr) it = prev;
+    auto prev = std::prev(it);  // prev->first <= addr
+    if (prev->second.size() > addr - prev->first) it = prev;
   }
-  for (; it != chunks_.end() && it->first < end; ++it) {
-    const uint64_t c0 = it->first, c1 = c0 + it->second.size();
-    if (c0 > pos) missing.push_back({pos, uint32_t(c0 - pos)});
-    const uint64_t s0 = std::max(pos, c0), s1 = std::min(end, c1);
-    if (s1 > s0 && dst) std::memcpy(dst + (s0 - addr), it->second.data() + (s0 - c0), s1 - s0);
-    pos = std::max(pos, s1);
+  for (; it != chunks_.end(); ++it) {
+    const uint64_t c0 = it->first;
+    const uint64_t skip = c0 < addr ? addr - c0 : 0;  // chunk bytes before the request
+    const uint64_t rel0 = c0 < addr ? 0 : c0 - addr;  // where the chunk starts in the request
+    if (rel0 >= len) break;
+    const uint64_t rel1 = std::min<uint64_t>(len, rel0 + (it->second.size() - skip));
+    if (rel0 > covered) missing.push_back({addr + covered, uint32_t(rel0 - covered)});
+    const uint64_t s0 = std::max(covered, rel0);
+    if (rel1 > s0 && dst) std::memcpy(dst + s0, it->second.data() + skip + (s0 - rel0), rel1 - s0);
+    covered = std::max(covered, rel1);
   }
-  if (pos < end) missing.push_back({pos, uint32_t(end - pos)});
+  if (covered < len) missing.push_back({addr + covered, uint32_t(len - covered)});
 }
 
 void OnChipBuffer::fill(uint64_t addr, uint32_t len, const uint8_t* src) {

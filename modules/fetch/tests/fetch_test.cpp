@@ -219,3 +219,30 @@ TEST_CASE("fetch: base-protocol answers for byte enables, streaming width, ignor
   CHECK(got[4] == tlm::TLM_GENERIC_ERROR_RESPONSE);
   CHECK(b.memory.reads == 1);  // only the wide-burst read reached memory
 }
+
+// Found by energon-fuzz-loop (seed 5, iteration 27180): a K plane whose last byte is 2^64 − 1 passes
+// the field checks (it does not pass 2^64); the on-chip buffer computed its end as addr + len, which
+// wrapped to 0, found nothing missing and answered the read from its own (stale) bytes: the job
+// completed with no error instead of ADDRESS from the bus.
+TEST_CASE("fetch: on-chip buffer lookups of a range ending at the top of the address space", "[fetch]") {
+  OnChipBuffer buf(4096);
+  std::vector<OnChipBuffer::Span> missing;
+  const uint64_t top = 0 - uint64_t(256);  // [2^64 − 256, 2^64)
+  buf.read(top, 256, nullptr, missing);
+  REQUIRE(missing.size() == 1);
+  CHECK(missing[0].addr == top);
+  CHECK(missing[0].len == 256);
+  std::vector<uint8_t> bytes(128, 0xA5), got(256, 0);
+  buf.fill(top + 64, 128, bytes.data());
+  buf.read(top, 256, got.data(), missing);
+  REQUIRE(missing.size() == 2);
+  CHECK(missing[0].addr == top);
+  CHECK(missing[0].len == 64);
+  CHECK(missing[1].addr == top + 192);
+  CHECK(missing[1].len == 64);
+  CHECK(got[64] == 0xA5);
+  CHECK(got[191] == 0xA5);
+  CHECK(got[63] == 0);
+  buf.read(top + 64, 64, got.data(), missing);  // entirely resident, starting inside a chunk
+  CHECK(missing.empty());
+}
