@@ -74,6 +74,13 @@ cases = [
     ([vp, "--model", write("empty.gguf", ""), "--tokenizer", tok, "--prompt", "a"], "truncated"),
     ([llm_eval, "--model", work, "--tokenizer", tok], "is a folder"),
     ([llm_eval, "--texts", "-1"], "--texts"),
+    # Output files are checked before the run.
+    ([vp, *small, "--json", work], "--json '" + work + "': is a folder, expected a file to write"),
+    ([vp, *small, "--vcd", work], "--vcd '" + work + "': is a folder"),
+    ([vp, *small, "--timeline", os.path.join(work, "no-dir", "t.json")], "no-dir does not exist"),
+    ([vp, "--workload", write("npyzero.yaml", "name: m\nlayers: 1\nheads: 1\nkv_heads: 1\nd: 8\nseq_len: 8\ndata:\n"
+                                              "  source: npy\n  files:\n    - {q: /dev/zero, k: /dev/zero, v: /dev/zero}\n")],
+     "'/dev/zero' is not a regular file, expected an .npy file"),
     # Lists or mappings where a single value or a plain key is expected: the file's name, not yaml-cpp's.
     ([vp, "--hw", write("listkey.yaml", "[a]: 1\naccelerator: {preset: energon-edge}\ndram: lpddr4-4266\n"), *small],
      "listkey.yaml:1: a key under the top level: expected a single value, got a list"),

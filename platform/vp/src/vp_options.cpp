@@ -7,6 +7,8 @@
 #include <boost/program_options.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -17,6 +19,19 @@
 namespace energon::vp {
 
 namespace po = boost::program_options;
+
+/// "" when `path` can be written as a file, else why not (a folder, a missing folder, no permission).
+static std::string writable_file_problem(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return "is a folder, expected a file to write";
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec)) return "folder " + parent.string() + " does not exist";
+  const bool existed = fs::exists(path, ec);
+  { std::ofstream probe(path, std::ios::app); if (!probe) return "cannot write the file"; }
+  if (!existed) fs::remove(path, ec);  // nothing is left behind by the check itself
+  return {};
+}
 
 ParseOutcome parse_options(int argc, char** argv) {
   VpOptions o;
@@ -113,6 +128,11 @@ ParseOutcome parse_options(int argc, char** argv) {
     if (!(alpha >= -1.0 && alpha <= 1.0)) return bad("--alpha must be in [-1, 1]");
     o.alpha = alpha;
   }
+  // Output files are checked before the run, not after minutes of simulation.
+  for (const auto& [option, path] : {std::pair<const char*, const std::string*>{"--json", &o.json_path},
+                                     {"--vcd", &o.vcd}, {"--timeline", &o.timeline}})
+    if (const std::string e = writable_file_problem(*path); !path->empty() && !e.empty())
+      return bad(std::string(option) + " '" + *path + "': " + e);
   o.max_memory = default_max_memory();
   if (vm.count("max-memory") && (!parse_memory_size(max_memory, o.max_memory) || o.max_memory == 0))
     return bad("--max-memory '" + max_memory + "': expected a size above 0 in bytes or with a unit: KiB, MiB, GiB, TiB");

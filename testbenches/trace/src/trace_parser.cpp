@@ -17,6 +17,10 @@ struct OpInfo {
   const char* usage;
 };
 
+/// The longest fill a trace may ask for (the DRAM presets hold 1 GiB; the router maps at most
+/// 3.75 GiB): longer ones are a typo, refused at parse time.
+constexpr uint64_t kMaxFillBytes = uint64_t(1) << 30;
+
 const OpInfo kOps[] = {
     {"load", Op::load, "load <addr> <file>"},
     {"fill", Op::fill, "fill <addr> <length> <byte>"},
@@ -114,9 +118,10 @@ DescStore desc_field(const std::string& key, uint64_t value, const LineParser& p
   if (br != std::string::npos) {
     if (head.back() != ']') p.fail("malformed field '" + key + "'");
     const std::string idx = head.substr(br + 1, head.size() - br - 2);
-    char* end = nullptr;
-    index = uint32_t(std::strtoul(idx.c_str(), &end, 10));
-    if (idx.empty() || *end != '\0') p.fail("malformed index in '" + key + "'");
+    // Digits only and range-checked before narrowing: plane_bits[4294967296] must not become [0].
+    if (idx.empty() || idx.size() > 9 || idx.find_first_not_of("0123456789") != std::string::npos)
+      p.fail("malformed index in '" + key + "' (expected a small whole number)");
+    index = uint32_t(std::stoul(idx));
     head = head.substr(0, br);
     indexed = true;
   }
@@ -204,6 +209,11 @@ std::vector<Command> parse_trace(std::istream& in, const std::string& name, cons
         c.length = p.eval(w[2]);
         c.value = p.eval(w[3]);
         if (c.value > 0xFF) p.fail("fill byte " + w[3] + " does not fit in 8 bits");
+        if (c.length > 0 && c.addr > UINT64_MAX - (c.length - 1))
+          p.fail("fill of " + std::to_string(c.length) + " bytes at " + w[1] + " passes the end of the address space");
+        if (c.length > kMaxFillBytes)
+          p.fail("fill length " + std::to_string(c.length) + " above the " + std::to_string(kMaxFillBytes) +
+                 "-byte limit (the platform's largest DRAM window)");
         break;
       case Op::desc:
         if (w.size() < 2) p.fail("'desc' needs an address: " + std::string(info->usage));

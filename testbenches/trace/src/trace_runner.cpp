@@ -92,9 +92,11 @@ void TraceRunner::execute(const Command& c) {
       debug_access(c, tlm::TLM_WRITE_COMMAND, c.addr, data.data(), data.size());
       break;
     }
-    case Op::fill: {
-      std::vector<uint8_t> data(c.length, uint8_t(c.value));
-      debug_access(c, tlm::TLM_WRITE_COMMAND, c.addr, data.data(), data.size());
+    case Op::fill: {  // in pieces: a long fill allocates no more than one piece
+      const std::vector<uint8_t> piece(std::min<uint64_t>(c.length, 1 << 16), uint8_t(c.value));
+      for (uint64_t done = 0; done < c.length; done += piece.size())
+        debug_access(c, tlm::TLM_WRITE_COMMAND, c.addr + done, const_cast<uint8_t*>(piece.data()),
+                     std::min<uint64_t>(piece.size(), c.length - done));
       break;
     }
     case Op::desc: {

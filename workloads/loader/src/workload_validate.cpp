@@ -94,10 +94,15 @@ std::string checked_npy_path(const std::string& given, const fs::path& base, con
   const fs::path p = fs::path(given).is_absolute() ? fs::path(given) : base / given;
   const std::string resolved = p.lexically_normal().string();
   std::error_code ec;
-  if (!fs::is_regular_file(p, ec))
+  const fs::file_status st = fs::status(p, ec);
+  if (!fs::exists(st))
     throw WorkloadError(
         key_error(file, key,
                   "expected an existing .npy file, '" + given + "' not found (looked for " + resolved + ")"));
+  if (!fs::is_regular_file(st))
+    throw WorkloadError(key_error(file, key,
+                                  "'" + resolved + "' is " + (fs::is_directory(st) ? "a folder" : "not a regular file") +
+                                      ", expected an .npy file"));
   NpyHeader h;
   try {
     h = read_npy_header(resolved);
