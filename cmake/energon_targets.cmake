@@ -23,7 +23,9 @@ function(energon_apply_target_flags dir)
     if(ENERGON_SANITIZE)
       target_compile_options(${t} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
         -fno-sanitize-recover=undefined)
-      target_link_options(${t} PRIVATE -fsanitize=address,undefined)
+      # GCC's sanitizer link line turns --as-needed off; back on, a test that uses no SystemC
+      # symbol does not get libsystemc (whose main() wants an sc_main), as in the normal build.
+      target_link_options(${t} PRIVATE -fsanitize=address,undefined -Wl,--as-needed)
     endif()
   endforeach()
   get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)

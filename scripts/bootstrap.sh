@@ -10,7 +10,8 @@ for t in "$@"; do targets+=(--target "$t"); done
 
 packages=(build-essential cmake pkg-config libsystemc-dev libboost-dev libboost-program-options-dev
           libyaml-cpp-dev catch2 nlohmann-json3-dev python3-numpy python3-matplotlib python3-pytest
-          python3-yaml slurm-wlm munge)  # energon-sweep and its Slurm test (docs/sweeps.md)
+          python3-yaml slurm-wlm munge  # energon-sweep and its Slurm test (docs/sweeps.md)
+          clang-format clang-tidy)      # the static checks (docs/hardening.md)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,7 +14,10 @@
 namespace {
 
 bool same_bits(float a, float b) {
-  return std::memcmp(&a, &b, sizeof a) == 0;
+  uint32_t x, y;
+  std::memcpy(&x, &a, sizeof x);
+  std::memcpy(&y, &b, sizeof y);
+  return x == y;
 }
 
 std::vector<float> random_floats(size_t n, float magnitude, uint32_t seed) {
@@ -87,6 +90,8 @@ TEST_CASE("firmware: K bit planes pack and unpack round trip") {
   for (const auto& bits : layouts) {
     std::vector<std::vector<uint8_t>> planes;
     std::vector<uint8_t*> ptrs;
+    planes.reserve(bits.size());
+    ptrs.reserve(bits.size());
     for (uint8_t b : bits) planes.emplace_back(energon_plane_bytes(rows, d, b), 0xA5);
     for (auto& p : planes) ptrs.push_back(p.data());
     REQUIRE(energon_pack_k_planes(k.data(), rows, d, bits.data(), uint32_t(bits.size()), ptrs.data()) == 0);
@@ -178,13 +183,13 @@ TEST_CASE("firmware: descriptor builder fills every field") {
 
 TEST_CASE("firmware: strerror names every hardware error and driver status") {
 #define CHECK_HW(name, value, desc)                      \
-  REQUIRE(std::string(energon_strerror(value)) == desc); \
+  REQUIRE(std::string(energon_strerror(value)) == (desc)); \
   REQUIRE(std::string(energon_error_name(value)) == #name);
   ENERGON_ERRORS(CHECK_HW)
 #undef CHECK_HW
 // 0 is both ENERGON_FW_OK and ENERGON_ERR_NONE: the hardware table names it.
 #define CHECK_FW(name, value, desc) \
-  if ((value) != 0) REQUIRE(std::string(energon_strerror(value)) == desc);
+  if ((value) != 0) REQUIRE(std::string(energon_strerror(value)) == (desc));
   ENERGON_FW_ERRORS(CHECK_FW)
 #undef CHECK_FW
   REQUIRE(std::string(energon_strerror(200)) == "Unknown hardware error code");

@@ -1,5 +1,6 @@
 #include "energon/cosim/cosim_server.h"
 
+#include <cmath>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -34,7 +35,7 @@ std::string sys_error(const std::string& what) {
   return what + ": " + std::strerror(errno);
 }
 uint64_t to_ps(const sc_core::sc_time& t) {
-  return uint64_t(t.to_seconds() * 1e12 + 0.5);
+  return uint64_t(std::llround(t.to_seconds() * 1e12));
 }
 
 /// Sends everything or gives up (the peer has gone); never raises SIGPIPE.

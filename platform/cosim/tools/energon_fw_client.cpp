@@ -1,6 +1,7 @@
 // energon-fw-client: the unmodified C driver and packing code in their own process, driving
 // `energon-vp --serve` through energon_hal_remote (docs/cosim.md). Runs a workload's layers one
 // job each and checks every output against the golden model. No SystemC here.
+#include <cmath>
 #include <boost/program_options.hpp>
 
 #include <cstdio>
@@ -32,7 +33,7 @@ struct Options {
 };
 
 void charge(energon_remote_t* r, const Options& o, double ns) {
-  if (o.charge_host && ns > 0) energon_remote_advance(r, uint64_t(ns * 1000.0 + 0.5));
+  if (o.charge_host && ns > 0) energon_remote_advance(r, uint64_t(std::llround(ns * 1000.0)));
 }
 
 int fail(const std::string& what) {

@@ -53,7 +53,7 @@ LlmAppConfig config(const llama::LoadedModel& m, const FilterConfig& f, LlmMode 
 
 /// Runs the configuration and checks the platform logits against the golden shadow network.
 LlmRun run_bit_exact(const LlmAppConfig& c, const llama::LoadedModel& m) {
-  const LlmRun run = run_llm(m, load_platform_config("energon-edge"), PlatformTiming::lt, c);
+  LlmRun run = run_llm(m, load_platform_config("energon-edge"), PlatformTiming::lt, c);
   REQUIRE(run.error.empty());
   INFO("max |logit difference| " << run.app.check.max_abs_diff);
   CHECK(run.app.check.rows > 0);

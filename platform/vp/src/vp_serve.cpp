@@ -1,5 +1,6 @@
 #include "vp_serve.h"
 
+#include <cmath>
 #include <iostream>
 #include <memory>
 
@@ -27,7 +28,7 @@ int run_server(const VpOptions& o, const platform::PlatformConfig& hw) {
   info.dram_size = top.dram_window();
   info.shared_base = platform::kSharedBase;
   info.shared_size = top.dram_window() - platform::kSharedBase;
-  info.clock_period_ps = uint64_t(hw.accel.period_ps() + 0.5);
+  info.clock_period_ps = uint64_t(std::llround(hw.accel.period_ps()));
   std::unique_ptr<cosim::Server> server;
   try {
     server = std::make_unique<cosim::Server>(endpoint, info, std::cerr);

@@ -22,7 +22,7 @@ struct Recorder : RowObserver {
   }
 };
 
-FilterConfig rounds(std::vector<int32_t> alphas) {
+FilterConfig rounds(const std::vector<int32_t>& alphas) {
   FilterConfig f = FilterConfig::energon_default();
   f.rounds.clear();
   uint8_t kb = 2;

@@ -95,7 +95,7 @@ std::string resolve(const std::string& file, const std::string& base_dir,
   std::vector<std::string> search = {base_dir.empty() ? "." : base_dir};
   search.insert(search.end(), dirs.begin(), dirs.end());
   for (const std::string& dir : search) {
-    const std::string path = dir + "/" + file;
+    std::string path = dir + "/" + file;
     if (file_exists(path)) return path;
     tried.push_back(dir);
   }

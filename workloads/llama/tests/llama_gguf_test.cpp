@@ -47,10 +47,8 @@ GgufWriter tiny_llama(bool f16 = true, uint32_t heads = 2, const std::string& vo
   w.kv_f32("llama.attention.layer_norm_rms_epsilon", 1e-6f);
   w.kv_f32("llama.rope.freq_base", 500000.0f);
   w.kv_string("tokenizer.ggml.model", vocab);
-  w.kv_strings("tokenizer.ggml.tokens", {"<unk>", "<s>", "</s>", "\xE2\x96\x81", "a", "b",
-                                         "\xE2\x96\x81"
-                                         "a",
-                                         "ab"});
+  const std::string space = "\xE2\x96\x81";  // sentencepiece's word-start mark U+2581
+  w.kv_strings("tokenizer.ggml.tokens", {"<unk>", "<s>", "</s>", space, "a", "b", space + "a", "ab"});
   w.kv_f32s("tokenizer.ggml.scores", {0, 0, 0, -1, -2, -3, -4, -5});
   uint32_t salt = 0;
   auto t = [&](const std::string& name, std::vector<uint64_t> dims) {

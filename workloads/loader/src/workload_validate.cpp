@@ -92,7 +92,7 @@ std::string checked_npy_path(const std::string& given, const fs::path& base, con
                              uint32_t heads, uint32_t n, uint32_t d, double int16_scale,
                              const std::string& file) {
   const fs::path p = fs::path(given).is_absolute() ? fs::path(given) : base / given;
-  const std::string resolved = p.lexically_normal().string();
+  std::string resolved = p.lexically_normal().string();
   std::error_code ec;
   const fs::file_status st = fs::status(p, ec);
   if (!fs::exists(st))

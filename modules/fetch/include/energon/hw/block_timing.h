@@ -2,6 +2,8 @@
 // per-mode rule for consuming an annotated delay (accurate mode waits at once, lt keeps it).
 #pragma once
 
+#include <cmath>
+
 #include <systemc>
 
 #include <cstdint>
@@ -18,7 +20,7 @@ class BlockClock {
  public:
   explicit BlockClock(const AccelConfig& c) : period_(c.period_ps(), sc_core::SC_PS), mode_(c.timing) {}
   sc_core::sc_time cycles(uint64_t n) const { return period_ * double(n); }
-  uint64_t to_cycles(const sc_core::sc_time& t) const { return uint64_t(t / period_ + 0.5); }
+  uint64_t to_cycles(const sc_core::sc_time& t) const { return uint64_t(std::llround(t / period_)); }
   const sc_core::sc_time& period() const { return period_; }
   /// Adds `n` busy cycles to the annotated delay; in accurate mode waits them out now.
   void spend(uint64_t n, sc_core::sc_time& delay) const {
