@@ -1,5 +1,6 @@
 #include "energon/hw/fetch_unit.h"
 
+#include <cmath>
 #include <algorithm>
 #include <cstring>
 #include <sstream>
@@ -168,7 +169,7 @@ bool FetchUnit::memory_access(tlm::tlm_generic_payload& orig, uint64_t addr, uin
   ++stats_.dram_transactions;
   const sc_time from = std::max(start, busy_until_);
   if (end > from) {
-    const uint64_t cycles = uint64_t((end - from) / period_ + 0.5);
+    const uint64_t cycles = uint64_t(std::llround((end - from) / period_));
     stats_.busy_cycles += cycles;
     if (trace_) trace_->span(TraceTrack::fetch, "dram access", from, end, cycles);
   }
