@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "energon/golden/golden.h"
+#include "energon/golden/kernels.h"
 
 namespace energon::golden {
 
@@ -34,21 +35,22 @@ void softmax_q16(const int64_t* acc, uint32_t n, float c, uint16_t* p16) {
   }
 }
 
-void weighted_sum(const uint16_t* p16, const uint32_t* kept, uint32_t n, const int16_t* v_head, uint32_t d,
-                  int16_t* out) {
+void weighted_sum(const kernels::KernelSet& kern, const uint16_t* p16, const uint32_t* kept, uint32_t n,
+                  const int16_t* v_head, uint32_t d, int16_t* out) {
   thread_local std::vector<int64_t> sum;
-  sum.assign(d, 0);
-  for (uint32_t j = 0; j < n; ++j) {
-    const int16_t* v = v_head + size_t(kept[j]) * d;
-    const int32_t p = p16[j];
-    for (uint32_t t = 0; t < d; ++t) sum[t] += int64_t(p * int32_t(v[t]));  // |p·v| < 2^31
-  }
+  sum.resize(d);
+  kern.weighted_sum(p16, kept, n, v_head, d, sum.data());  // Σ p16·v, exact 64-bit (scalar: |p·v| < 2^31 per term)
   for (uint32_t t = 0; t < d; ++t) {
     const int64_t s = sum[t];
     int64_t o = s >= 0 ? (s + 32768) >> 16 : -((-s + 32768) >> 16);  // round half away from zero
     o = o > 32767 ? 32767 : (o < -32768 ? -32768 : o);
     out[t] = static_cast<int16_t>(o);
   }
+}
+
+void weighted_sum(const uint16_t* p16, const uint32_t* kept, uint32_t n, const int16_t* v_head, uint32_t d,
+                  int16_t* out) {
+  weighted_sum(kernels::active(), p16, kept, n, v_head, d, out);
 }
 
 }  // namespace energon::golden
