@@ -3,6 +3,7 @@
 #include "energon/golden/kernels.h"
 
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -44,7 +45,22 @@ void weighted_sum_scalar(const uint16_t* p16, const uint32_t* rows, uint32_t n, 
   }
 }
 
-const KernelSet kScalar{"scalar", scores_int16_scalar, scores_int8_scalar, weighted_sum_scalar};
+bool softmax_shift_scalar(const int64_t* acc, uint32_t n, float c, float* xm) {
+  float m = static_cast<float>(acc[0]) * c;
+  for (uint32_t j = 1; j < n; ++j) m = std::fmax(m, static_cast<float>(acc[j]) * c);
+  for (uint32_t j = 0; j < n; ++j) xm[j] = static_cast<float>(acc[j]) * c - m;
+  return true;
+}
+
+void softmax_q16_out_scalar(const float* e, uint32_t n, float z, uint16_t* p16) {
+  for (uint32_t j = 0; j < n; ++j) {
+    const long q = std::lrint((e[j] / z) * 65536.0f);
+    p16[j] = static_cast<uint16_t>(q > 65535 ? 65535 : q);
+  }
+}
+
+const KernelSet kScalar{"scalar", scores_int16_scalar, scores_int8_scalar, weighted_sum_scalar,
+                        softmax_shift_scalar, softmax_q16_out_scalar};
 
 struct Registry {
   std::vector<const KernelSet*> sets;
@@ -91,41 +107,42 @@ const KernelSet* find(const char* name) {
 }
 
 void WsumPlan::build(const uint16_t* p16, const uint32_t* rows, uint32_t n) {
-  weight.clear();
-  row_a.clear();
-  row_b.clear();
+  // Parts in key order: p = 32767 + 32767 + 1 at most (p ≤ 65535), each part a signed int16 ≥ 0;
+  // at most 3n parts, so at most (3n + 1) / 2 pairs.
+  const size_t most = (size_t(3) * n + 1) / 2 + 1;
+  if (pairs.size() < most) pairs.resize(most);
   block_end.clear();
-  // Parts in key order: p = 32767 + 32767 + 1 at most (p ≤ 65535), each part a signed int16 ≥ 0.
-  uint32_t pending_w = 0, pending_row = 0, block_weight = 0;
+  Pair* out = pairs.data();
+  uint32_t count = 0, block_weight = 0, pending_w = 0, pending_row = 0;
   bool have_pending = false;
-  auto emit_pair = [&](uint32_t wa, uint32_t ra, uint32_t wb, uint32_t rb) {
-    if (block_weight + wa + wb > 65535) {  // wa + wb ≤ 65534 always fits a new block
-      block_end.push_back(uint32_t(weight.size()));
+  const auto part = [&](uint32_t w, uint32_t row) {
+    if (!have_pending) {
+      pending_w = w;
+      pending_row = row;
+      have_pending = true;
+      return;
+    }
+    have_pending = false;
+    const uint32_t pair_weight = pending_w + w;  // ≤ 65534: always fits an empty block
+    if (block_weight + pair_weight > 65535) {
+      block_end.push_back(count);
       block_weight = 0;
     }
-    block_weight += wa + wb;
-    weight.push_back(wa | (wb << 16));
-    row_a.push_back(ra);
-    row_b.push_back(rb);
+    block_weight += pair_weight;
+    out[count++] = Pair{pending_w | (w << 16), pending_row, row};
   };
   for (uint32_t j = 0; j < n; ++j) {
     uint32_t p = p16[j];
     if (p == 0) continue;  // contributes nothing
-    while (p > 0) {
-      const uint32_t w = p > 32767 ? 32767 : p;
-      p -= w;
-      if (have_pending) {
-        emit_pair(pending_w, pending_row, w, rows[j]);
-        have_pending = false;
-      } else {
-        pending_w = w;
-        pending_row = rows[j];
-        have_pending = true;
-      }
+    while (p > 32767) {
+      part(32767, rows[j]);
+      p -= 32767;
     }
+    part(p, rows[j]);
   }
-  if (have_pending) emit_pair(pending_w, pending_row, 0, pending_row);
-  if (!weight.empty()) block_end.push_back(uint32_t(weight.size()));
+  if (have_pending) part(0, pending_row);
+  n_pairs = count;
+  if (count) block_end.push_back(count);
 }
 
 }  // namespace energon::golden::kernels

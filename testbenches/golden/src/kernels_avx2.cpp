@@ -4,6 +4,7 @@
 // AVX2 has no 16-bit masked loads: the last d mod 16 columns are done one term at a time.
 #include <immintrin.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "energon/golden/kernels.h"
@@ -146,14 +147,15 @@ ENERGON_AVX2 void scores_int8(const int8_t* q, const int8_t* k, const uint32_t* 
 // registers); the tail columns (d mod 16) one term at a time, in the same 32-bit blocks.
 template <int G>
 ENERGON_AVX2 void wsum_columns(const WsumPlan& plan, const int16_t* v, uint32_t d, uint32_t col, int64_t* acc64) {
+  const WsumPlan::Pair* pr = plan.pairs.data();
   uint32_t p = 0;
   for (const uint32_t end : plan.block_end) {
     __m256i lo[G], hi[G];
     for (int c = 0; c < G; ++c) lo[c] = hi[c] = _mm256_setzero_si256();
     for (; p < end; ++p) {
-      const __m256i w = _mm256_set1_epi32(int32_t(plan.weight[p]));
-      const int16_t* va = v + size_t(plan.row_a[p]) * d + col;
-      const int16_t* vb = v + size_t(plan.row_b[p]) * d + col;
+      const __m256i w = _mm256_set1_epi32(int32_t(pr[p].weight));
+      const int16_t* va = v + size_t(pr[p].row_a) * d + col;
+      const int16_t* vb = v + size_t(pr[p].row_b) * d + col;
       for (int c = 0; c < G; ++c) {
         const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(va + 16 * c));
         const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(vb + 16 * c));
@@ -188,19 +190,84 @@ ENERGON_AVX2 void weighted_sum(const uint16_t* p16, const uint32_t* rows, uint32
     default: break;
   }
   for (uint32_t t = 16 * full; t < d; ++t) {  // tail columns, the same 32-bit blocks
+    const WsumPlan::Pair* pr = plan.pairs.data();
     uint32_t p = 0;
     for (const uint32_t end : plan.block_end) {
       int32_t s = 0;
       for (; p < end; ++p) {
-        const int32_t wa = int32_t(plan.weight[p] & 0xffff), wb = int32_t(plan.weight[p] >> 16);
-        s += wa * v[size_t(plan.row_a[p]) * d + t] + wb * v[size_t(plan.row_b[p]) * d + t];
+        const int32_t wa = int32_t(pr[p].weight & 0xffff), wb = int32_t(pr[p].weight >> 16);
+        s += wa * v[size_t(pr[p].row_a) * d + t] + wb * v[size_t(pr[p].row_b) * d + t];
       }
       sum[t] += s;
     }
   }
 }
 
-const KernelSet kAvx2{"avx2", scores_int16, scores_int8, weighted_sum};
+// ---- softmax passes: the AVX-512 arguments (kernels_avx512.cpp), 4 scores at a time ----
+ENERGON_AVX2 inline __m128 to_float(__m256i a) {  // exact double for |a| < 2^51, one rounding
+  const __m256i magic = _mm256_set1_epi64x(0x4338000000000000LL);
+  return _mm256_cvtpd_ps(
+      _mm256_sub_pd(_mm256_castsi256_pd(_mm256_add_epi64(a, magic)), _mm256_castsi256_pd(magic)));
+}
+
+ENERGON_AVX2 bool softmax_shift(const int64_t* acc, uint32_t n, float c, float* xm) {
+  const __m256i lo = _mm256_set1_epi64x(-(int64_t(1) << 51)), hi = _mm256_set1_epi64x(int64_t(1) << 51);
+  const __m128 cv = _mm_set1_ps(c);
+  __m128 m = _mm_set1_ps(-INFINITY);
+  __m256i out_of_range = _mm256_setzero_si256();
+  __m128 unordered = _mm_setzero_ps();
+  const uint32_t n4 = n & ~3u;
+  for (uint32_t j = 0; j < n4; j += 4) {
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + j));
+    out_of_range = _mm256_or_si256(out_of_range, _mm256_or_si256(_mm256_cmpgt_epi64(lo, a), _mm256_cmpgt_epi64(a, hi)));
+    const __m128 x = _mm_mul_ps(to_float(a), cv);
+    unordered = _mm_or_ps(unordered, _mm_cmpunord_ps(x, x));
+    m = _mm_max_ps(m, x);
+    _mm_storeu_ps(xm + j, x);
+  }
+  if (!_mm256_testz_si256(out_of_range, out_of_range) || _mm_movemask_ps(unordered)) return false;
+  alignas(16) float lanes[4];
+  _mm_store_ps(lanes, m);
+  float mx = lanes[0];
+  for (int i = 1; i < 4; ++i) mx = lanes[i] > mx ? lanes[i] : mx;
+  for (uint32_t j = n4; j < n; ++j) {  // tail: the scalar expression
+    const float x = static_cast<float>(acc[j]) * c;
+    if (x != x) return false;
+    xm[j] = x;
+    mx = x > mx ? x : mx;
+  }
+  const __m128 mv = _mm_set1_ps(mx);
+  for (uint32_t j = 0; j < n4; j += 4) _mm_storeu_ps(xm + j, _mm_sub_ps(_mm_loadu_ps(xm + j), mv));
+  for (uint32_t j = n4; j < n; ++j) xm[j] -= mx;
+  return true;
+}
+
+ENERGON_AVX2 void softmax_q16_out(const float* e, uint32_t n, float z, uint16_t* p16) {
+  const __m256 zv = _mm256_set1_ps(z), scale = _mm256_set1_ps(65536.0f);
+  const __m256 lo = _mm256_set1_ps(-2147483648.0f), hi = _mm256_set1_ps(2147483648.0f);
+  const __m256i cap = _mm256_set1_epi32(65535), low16 = _mm256_set1_epi32(0xffff);
+  const uint32_t n8 = n & ~7u;
+  for (uint32_t j = 0; j < n8; j += 8) {
+    const __m256 r = _mm256_mul_ps(_mm256_div_ps(_mm256_loadu_ps(e + j), zv), scale);
+    const __m256 ok = _mm256_and_ps(_mm256_cmp_ps(r, lo, _CMP_GE_OQ), _mm256_cmp_ps(r, hi, _CMP_LT_OQ));
+    if (_mm256_movemask_ps(ok) != 0xff) {  // outside int32 or NaN: the scalar expression
+      for (uint32_t i = j; i < j + 8; ++i) {
+        const long q = std::lrint((e[i] / z) * 65536.0f);
+        p16[i] = static_cast<uint16_t>(q > 65535 ? 65535 : q);
+      }
+      continue;
+    }
+    const __m256i q = _mm256_and_si256(_mm256_min_epi32(_mm256_cvtps_epi32(r), cap), low16);  // truncation
+    const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi32(q, q), 0x08);  // values ≤ 65535: exact
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p16 + j), _mm256_castsi256_si128(packed));
+  }
+  for (uint32_t j = n8; j < n; ++j) {
+    const long q = std::lrint((e[j] / z) * 65536.0f);
+    p16[j] = static_cast<uint16_t>(q > 65535 ? 65535 : q);
+  }
+}
+
+const KernelSet kAvx2{"avx2", scores_int16, scores_int8, weighted_sum, softmax_shift, softmax_q16_out};
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "energon/golden/kernels.h"
@@ -160,14 +161,15 @@ ENERGON_AVX512 void wsum(const WsumPlan& plan, const int16_t* v, uint32_t d, int
   for (int i = 0; i < 32 * C; ++i) acc64[i] = 0;
   const __m512i order_lo = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
   const __m512i order_hi = _mm512_setr_epi32(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+  const WsumPlan::Pair* pr = plan.pairs.data();
   uint32_t p = 0;
   for (const uint32_t end : plan.block_end) {
     __m512i lo[C], hi[C];
     for (int c = 0; c < C; ++c) lo[c] = hi[c] = _mm512_setzero_si512();
     for (; p < end; ++p) {
-      const __m512i w = _mm512_set1_epi32(int32_t(plan.weight[p]));
-      const int16_t* va = v + size_t(plan.row_a[p]) * d;
-      const int16_t* vb = v + size_t(plan.row_b[p]) * d;
+      const __m512i w = _mm512_set1_epi32(int32_t(pr[p].weight));
+      const int16_t* va = v + size_t(pr[p].row_a) * d;
+      const int16_t* vb = v + size_t(pr[p].row_b) * d;
       for (int c = 0; c < C; ++c) {
         __m512i a, b;
         if (c == C - 1) {
@@ -214,7 +216,70 @@ ENERGON_AVX512 void weighted_sum(const uint16_t* p16, const uint32_t* rows, uint
   }
 }
 
-const KernelSet kAvx512{"avx512", scores_int16, scores_int8, weighted_sum};
+// ---- softmax passes (the float operations of the scalar code, lane by lane) ----
+// float(acc): |acc| < 2^51 is made an exact double by the 2^52 + 2^51 bias trick, then rounded
+// once to float (vcvtpd2ps, to nearest like the scalar cvtsi2ss): the same single rounding.
+// x·c is the same IEEE multiply. Without NaN the maximum is unique up to the sign of a zero, and
+// x − (±0) feeds expf, where ±0 give the same e. Any NaN or |acc| ≥ 2^51: return false (scalar).
+ENERGON_AVX512 inline __m256 to_float(__m512i a) {
+  const __m512i magic = _mm512_set1_epi64(0x4338000000000000LL);  // bits of 2^52 + 2^51
+  const __m512d x = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_add_epi64(a, magic)), _mm512_castsi512_pd(magic));
+  return _mm512_cvtpd_ps(x);
+}
+
+ENERGON_AVX512 bool softmax_shift(const int64_t* acc, uint32_t n, float c, float* xm) {
+  const __m512i bias = _mm512_set1_epi64(int64_t(1) << 51);
+  const __m512i limit = _mm512_set1_epi64(int64_t(1) << 52);
+  const __m512 cv = _mm512_set1_ps(c);
+  __m512 m = _mm512_set1_ps(-INFINITY);
+  bool bad = false;
+  for (uint32_t j = 0; j < n; j += 16) {
+    const __mmask16 live = n - j >= 16 ? __mmask16(0xffff) : __mmask16((1u << (n - j)) - 1);
+    const __m512i a0 = _mm512_maskz_loadu_epi64(__mmask8(live), acc + j);
+    const __m512i a1 = _mm512_maskz_loadu_epi64(__mmask8(live >> 8), acc + j + 8);
+    bad |= (_mm512_cmpge_epu64_mask(_mm512_add_epi64(a0, bias), limit) |
+            _mm512_cmpge_epu64_mask(_mm512_add_epi64(a1, bias), limit)) != 0;  // |a| ≥ 2^51 (0 is fine)
+    const __m512 f = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(to_float(a0))),
+                                                         _mm256_castps_pd(to_float(a1)), 1));
+    const __m512 x = _mm512_mul_ps(f, cv);
+    bad |= _mm512_mask_cmp_ps_mask(live, x, x, _CMP_UNORD_Q) != 0;
+    m = _mm512_mask_max_ps(m, live, m, x);
+    _mm512_mask_storeu_ps(xm + j, live, x);
+  }
+  if (bad) return false;
+  const __m512 mv = _mm512_set1_ps(_mm512_reduce_max_ps(m));
+  for (uint32_t j = 0; j < n; j += 16) {
+    const __mmask16 live = n - j >= 16 ? __mmask16(0xffff) : __mmask16((1u << (n - j)) - 1);
+    _mm512_mask_storeu_ps(xm + j, live, _mm512_sub_ps(_mm512_maskz_loadu_ps(live, xm + j), mv));
+  }
+  return true;
+}
+
+// (e/z)·65536 is the same IEEE divide and multiply; vcvtps2dq rounds like lrintf (MXCSR, to
+// nearest even) wherever the value is in int32 range, and min(65535, ·) then the truncation to 16
+// bits is the scalar cast. Lanes outside that range (or NaN: never in softmax_q16, where
+// 0 ≤ e ≤ z) make their group of 16 run the scalar expression.
+ENERGON_AVX512 void softmax_q16_out(const float* e, uint32_t n, float z, uint16_t* p16) {
+  const __m512 zv = _mm512_set1_ps(z), scale = _mm512_set1_ps(65536.0f);
+  const __m512 lo = _mm512_set1_ps(-2147483648.0f), hi = _mm512_set1_ps(2147483648.0f);
+  const __m512i cap = _mm512_set1_epi32(65535);
+  for (uint32_t j = 0; j < n; j += 16) {
+    const __mmask16 live = n - j >= 16 ? __mmask16(0xffff) : __mmask16((1u << (n - j)) - 1);
+    const __m512 r = _mm512_mul_ps(_mm512_div_ps(_mm512_maskz_loadu_ps(live, e + j), zv), scale);
+    const __mmask16 ok = _mm512_cmp_ps_mask(r, lo, _CMP_GE_OQ) & _mm512_cmp_ps_mask(r, hi, _CMP_LT_OQ);
+    if ((ok & live) != live) {
+      for (uint32_t i = j; i < n && i < j + 16; ++i) {
+        const long q = std::lrint((e[i] / z) * 65536.0f);
+        p16[i] = static_cast<uint16_t>(q > 65535 ? 65535 : q);
+      }
+      continue;
+    }
+    const __m512i q = _mm512_min_epi32(_mm512_cvtps_epi32(r), cap);
+    _mm512_mask_cvtepi32_storeu_epi16(p16 + j, live, q);  // truncation to 16 bits, as the cast
+  }
+}
+
+const KernelSet kAvx512{"avx512", scores_int16, scores_int8, weighted_sum, softmax_shift, softmax_q16_out};
 
 }  // namespace
 

@@ -2,7 +2,9 @@
 // extreme data (docs/numerics.md "Kernels"). Sets the CPU lacks are skipped and named.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <string>
 
@@ -162,4 +164,52 @@ TEST_CASE("golden model output is the same with every kernel set", "[golden][ker
     }
   }
   kernels::set_active(before);
+}
+
+TEST_CASE("golden softmax passes of every kernel set equal the scalar ones", "[golden][kernels]") {
+  std::mt19937_64 rng(99);
+  const float cs[] = {1.0f / 8.0f, 3.1e-9f, 1e-3f, 7.5f, 0.0f, INFINITY, NAN, -0.5f};
+  const kernels::KernelSet& ref = kernels::scalar();
+  for (const kernels::KernelSet* ks : vector_sets()) {
+    for (uint32_t n : {1u, 2u, 3u, 4u, 5u, 7u, 8u, 9u, 15u, 16u, 17u, 31u, 33u, 100u, 512u, 1027u}) {
+      for (int kind = 0; kind < 5; ++kind) {
+        std::vector<int64_t> acc(n);
+        for (uint32_t j = 0; j < n; ++j) {
+          switch (kind) {
+            case 0: acc[j] = int64_t(rng() % (uint64_t(1) << 39)) - (int64_t(1) << 38); break;  // d = 256 range
+            case 1: acc[j] = int64_t(rng() % 2001) - 1000; break;
+            case 2: acc[j] = j == n / 2 ? (int64_t(1) << 51) : 5; break;  // beyond the exact-double range
+            case 3: acc[j] = int64_t(rng()); break;                         // anything
+            default: acc[j] = 0;
+          }
+        }
+        for (float c : cs) {
+          std::vector<float> want(n), got(n);
+          ref.softmax_shift(acc.data(), n, c, want.data());
+          if (!ks->softmax_shift(acc.data(), n, c, got.data())) continue;  // the caller falls back to scalar
+          for (uint32_t j = 0; j < n; ++j) {
+            const bool same = std::memcmp(&want[j], &got[j], sizeof(float)) == 0 ||
+                              (want[j] == 0.0f && got[j] == 0.0f);  // ±0: expf gives the same e
+            if (!same) FAIL_CHECK(ks->name << " softmax_shift differs: n " << n << ", kind " << kind << ", c " << c);
+          }
+          std::vector<float> e(n);
+          float z = 0.0f;
+          for (uint32_t j = 0; j < n; ++j) z += (e[j] = std::exp(want[j]));
+          std::vector<uint16_t> pw(n), pg(n);
+          ref.softmax_q16_out(e.data(), n, z, pw.data());
+          ks->softmax_q16_out(e.data(), n, z, pg.data());
+          CHECK(pg == pw);
+        }
+      }
+      // q16 output on arbitrary e and z, NaN and infinities included
+      std::vector<float> e(n);
+      for (uint32_t j = 0; j < n; ++j) e[j] = float(rng() % 100000) / 100000.0f;
+      for (float z : {1.0f, 0.75f, 3.0f, 1e-30f, INFINITY, NAN}) {
+        std::vector<uint16_t> pw(n), pg(n);
+        ref.softmax_q16_out(e.data(), n, z, pw.data());
+        ks->softmax_q16_out(e.data(), n, z, pg.data());
+        CHECK(pg == pw);
+      }
+    }
+  }
 }

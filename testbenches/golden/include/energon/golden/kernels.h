@@ -20,6 +20,12 @@ struct KernelSet {
   /// sum[t] = Σ_j p16[j]·v[rows[j]·d + t] for t < d, exact 64-bit (sum is overwritten; n ≤ 65536).
   void (*weighted_sum)(const uint16_t* p16, const uint32_t* rows, uint32_t n, const int16_t* v, uint32_t d,
                        int64_t* sum);
+  /// Softmax, first pass: xm[j] = float(acc[j])·c − m with m = max_j float(acc[j])·c (n ≥ 1).
+  /// A vector set returns false, writing nothing the caller uses, when it cannot promise the
+  /// scalar bits (a NaN among the x_j, or |acc| ≥ 2^51); the caller then runs the scalar one.
+  bool (*softmax_shift)(const int64_t* acc, uint32_t n, float c, float* xm);
+  /// Softmax, last pass: p16[j] = min(65535, lrintf((e[j] / z) · 65536)).
+  void (*softmax_q16_out)(const float* e, uint32_t n, float z, uint16_t* p16);
 };
 
 /// The portable reference kernels (the definitions of spec §1.3, one term at a time).
@@ -40,8 +46,12 @@ const KernelSet* find(const char* name);
 /// 16-bit multipliers), the parts paired (pmaddwd takes two), the pairs cut into blocks whose
 /// weights sum to at most 65535, so that a block's 32-bit partial sums cannot overflow.
 struct WsumPlan {
-  std::vector<uint32_t> weight;  ///< per pair: w_a | w_b << 16, each w ≤ 32767
-  std::vector<uint32_t> row_a, row_b;
+  struct Pair {
+    uint32_t weight;  ///< w_a | w_b << 16, each w ≤ 32767
+    uint32_t row_a, row_b;
+  };
+  std::vector<Pair> pairs;          ///< the first n_pairs are valid (storage is reused)
+  uint32_t n_pairs = 0;
   std::vector<uint32_t> block_end;  ///< one past the last pair of each block, ascending
   void build(const uint16_t* p16, const uint32_t* rows, uint32_t n);
 };
