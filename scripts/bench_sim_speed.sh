@@ -1,20 +1,58 @@
 #!/bin/bash
-# Simulation speed: wall time of the virtual platform vs the golden model alone on the same
-# job (one BERT-base layer from float tensors to INT16 output), for dense and mpmrf, and how it
-# grows with the sequence length. Usage: scripts/bench_sim_speed.sh [build dir] [lt|at]
+# Simulation speed, in one run: the golden model (int16 peak probe, GMAC/s per kernel set, real
+# model vs the float path: energon-golden-bench), then the platform vs the golden model alone on
+# the same job (one BERT-base layer from float tensors to INT16 output: energon-vp-bench) for dense
+# and mpmrf, n = 128 … 4096, lt and at timing: CPU-time ratios, and callgrind instruction ratios
+# (repeatable on a shared machine) when valgrind is installed, for n ≤ CALLGRIND_MAX_N.
+# Numbers only, no pass/fail on speed (a bit-exact mismatch still fails).
+#   scripts/bench_sim_speed.sh [build dir]
+#   env: NS="128 512 1024 2048 4096"  TIMINGS="lt at"  POLICIES="dense mpmrf"  CALLGRIND_MAX_N=512
 set -euo pipefail
 build=${1:-build}
-timing=${2:-lt}
+NS=${NS:-"128 512 1024 2048 4096"}
+TIMINGS=${TIMINGS:-"lt at"}
+POLICIES=${POLICIES:-"dense mpmrf"}
+CALLGRIND_MAX_N=${CALLGRIND_MAX_N:-512}
 bench="$build/bin/energon-vp-bench"
-if [ ! -x "$bench" ]; then
-  echo "bench_sim_speed: $bench not built (cmake --build $build --target energon-vp-bench)" >&2
-  exit 2
-fi
+gbench="$build/bin/energon-golden-bench"
+for b in "$bench" "$gbench"; do
+  if [ ! -x "$b" ]; then
+    echo "bench_sim_speed: $b not built (cmake --build $build --target energon-vp-bench energon-golden-bench)" >&2
+    exit 2
+  fi
+done
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
-first=--header
-for policy in dense mpmrf; do
-  for n in 128 256 512 1024; do
-    "$bench" --workload bert-base-512 --seq-len "$n" --policy "$policy" --timing "$timing" $first
-    first=
+have_valgrind=0
+command -v valgrind >/dev/null 2>&1 && have_valgrind=1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "== golden model =="
+"$gbench" bert-base-512 3
+echo
+echo "== platform vs golden, one BERT-base layer (12 heads, d = 64) =="
+[ $have_valgrind = 1 ] || echo "(valgrind not installed: no instruction counts)"
+printf '%-7s %-6s %5s %12s %12s %9s %14s %14s %8s %14s %6s\n' policy timing n golden_cpu_ms platf_cpu_ms cpu_ratio \
+  golden_Ir platform_Ir Ir_ratio accel_cycles exact
+status=0
+for timing in $TIMINGS; do
+  for policy in $POLICIES; do
+    for n in $NS; do
+      line=$("$bench" --workload bert-base-512 --seq-len "$n" --policy "$policy" --timing "$timing" --repeat 2) || status=1
+      read -r _ _ _ _ _ _ gcpu pcpu cratio cycles exact <<<"$line"
+      gir=—; pir=—; iratio=—
+      if [ $have_valgrind = 1 ] && [ "$n" -le "$CALLGRIND_MAX_N" ]; then
+        rm -f "$tmp"/cg.*
+        valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.%p" "$bench" --workload bert-base-512 --seq-len "$n" \
+          --policy "$policy" --timing "$timing" --repeat 1 >/dev/null 2>&1 || status=1
+        # dumps: <file>.1 after the golden region, <file>.2 after the platform region
+        gir=$(grep -h '^totals:' "$tmp"/cg.*.1 | awk '{print $2}')
+        pir=$(grep -h '^totals:' "$tmp"/cg.*.2 | awk '{print $2}')
+        iratio=$(awk -v a="$pir" -v b="$gir" 'BEGIN { printf "%.2f", a / b }')
+      fi
+      printf '%-7s %-6s %5s %12s %12s %9s %14s %14s %8s %14s %6s\n' "$policy" "$timing" "$n" "$gcpu" "$pcpu" "$cratio" \
+        "$gir" "$pir" "$iratio" "$cycles" "$exact"
+    done
   done
 done
+exit $status

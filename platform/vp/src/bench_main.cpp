@@ -1,7 +1,16 @@
 // energon-vp-bench: simulation speed of the platform against the golden model alone on the same
 // job (one layer, from float tensors to INT16 output). Prints one line; the platform output is
-// compared bit for bit with the golden output outside the timed regions.
+// compared bit for bit with the golden output outside the timed regions. Wall and CPU time of
+// each region; run under callgrind (scripts/bench_sim_speed.sh) it dumps one profile per region
+// ("golden", "platform") so that their instruction counts can be compared.
 #include <systemc>
+#include <time.h>
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define ENERGON_CALLGRIND 1
+#endif
+#endif
 
 #include <boost/program_options.hpp>
 
@@ -17,6 +26,12 @@
 
 namespace po = boost::program_options;
 using namespace energon;
+
+static double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
 
 int sc_main(int argc, char* argv[]) {
   std::string hw_name = "energon-edge", wl = "bert-base-512", policy_text = "dense", timing = "lt";
@@ -64,15 +79,23 @@ int sc_main(int argc, char* argv[]) {
   const FloatLayer layer = workload::make_layer(w, 0);
 
   // Golden model alone: quantize + run, best of `repeat`.
-  double golden_s = 1e30;
+  double golden_s = 1e30, golden_cpu = 1e30;
   std::vector<int16_t> gold;
+#ifdef ENERGON_CALLGRIND
+  CALLGRIND_ZERO_STATS;
+#endif
   for (uint32_t r = 0; r < std::max(1u, repeat); ++r) {
     const auto t0 = std::chrono::steady_clock::now();
+    const double c0 = cpu_seconds();
     const QuantizedLayer q = golden::quantize_layer(layer);
     gold = golden::run_attention(q, filter);
+    golden_cpu = std::min(golden_cpu, cpu_seconds() - c0);
     golden_s =
         std::min(golden_s, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
+#ifdef ENERGON_CALLGRIND
+  CALLGRIND_DUMP_STATS_AT("golden");
+#endif
 
   // The platform: elaboration excluded, sc_start timed (host packing, driver, accelerator).
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
@@ -93,18 +116,27 @@ int sc_main(int argc, char* argv[]) {
     energon_read_result(&dev, index, &result);
     out = platform::read_output(cpu, job);
   });
+#ifdef ENERGON_CALLGRIND
+  CALLGRIND_ZERO_STATS;
+#endif
   const auto t0 = std::chrono::steady_clock::now();
+  const double c0 = cpu_seconds();
   sc_core::sc_start();
+  const double platform_cpu = cpu_seconds() - c0;
   const double platform_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+#ifdef ENERGON_CALLGRIND
+  CALLGRIND_DUMP_STATS_AT("platform");
+#endif
   if (rc != ENERGON_FW_OK) {
     std::cerr << "energon-vp-bench: driver: " << energon_strerror(rc) << "\n";
     return 1;
   }
   if (header)
-    std::printf("%-8s %-6s %6s %12s %12s %8s %14s %9s\n", "policy", "timing", "n", "golden_ms", "platform_ms",
-                "ratio", "accel_cycles", "bit_exact");
-  std::printf("%-8s %-6s %6u %12.1f %12.1f %8.2f %14llu %9s\n", policy_text.c_str(), timing.c_str(),
-              w.shape.n_k, golden_s * 1e3, platform_s * 1e3, platform_s / golden_s,
-              (unsigned long long)result.cycles, out == gold ? "PASS" : "FAIL");
+    std::printf("%-8s %-6s %6s %12s %12s %8s %12s %12s %8s %14s %9s\n", "policy", "timing", "n", "golden_ms",
+                "platform_ms", "ratio", "golden_cpu", "platf_cpu", "cpu_ratio", "accel_cycles", "bit_exact");
+  std::printf("%-8s %-6s %6u %12.1f %12.1f %8.2f %12.1f %12.1f %8.2f %14llu %9s\n", policy_text.c_str(),
+              timing.c_str(), w.shape.n_k, golden_s * 1e3, platform_s * 1e3, platform_s / golden_s,
+              golden_cpu * 1e3, platform_cpu * 1e3, platform_cpu / golden_cpu, (unsigned long long)result.cycles,
+              out == gold ? "PASS" : "FAIL");
   return out == gold ? 0 : 1;
 }

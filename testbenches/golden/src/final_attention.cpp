@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "energon/golden/golden.h"
+#include "energon/golden/kernels.h"
 
 namespace energon::golden {
 
@@ -18,37 +19,36 @@ int64_t dot_int16(const int16_t* q, const int16_t* k, uint32_t d) {
 
 void softmax_q16(const int64_t* acc, uint32_t n, float c, uint16_t* p16) {
   if (n == 0) return;
-  // x_j is recomputed rather than stored: float(acc)·c is deterministic.
-  float m = static_cast<float>(acc[0]) * c;
-  for (uint32_t j = 1; j < n; ++j) m = std::fmax(m, static_cast<float>(acc[j]) * c);
-  float z = 0.0f;
+  // x_j − m with m = max_j x_j, x_j = float(acc_j)·c (vector kernels where they give the same bits),
+  // then e_j = expf(x_j − m) and Z = Σ e_j one at a time in ascending key order, then p16.
+  const kernels::KernelSet& kern = kernels::active();
   thread_local std::vector<float> e;
   e.resize(n);
+  if (!kern.softmax_shift(acc, n, c, e.data())) kernels::scalar().softmax_shift(acc, n, c, e.data());
+  float z = 0.0f;
   for (uint32_t j = 0; j < n; ++j) {
-    e[j] = std::exp(static_cast<float>(acc[j]) * c - m);
+    e[j] = std::exp(e[j]);
     z += e[j];  // ascending key order
   }
-  for (uint32_t j = 0; j < n; ++j) {
-    const long q = std::lrint((e[j] / z) * 65536.0f);
-    p16[j] = static_cast<uint16_t>(q > 65535 ? 65535 : q);
-  }
+  kern.softmax_q16_out(e.data(), n, z, p16);
 }
 
-void weighted_sum(const uint16_t* p16, const uint32_t* kept, uint32_t n, const int16_t* v_head, uint32_t d,
-                  int16_t* out) {
+void weighted_sum(const kernels::KernelSet& kern, const uint16_t* p16, const uint32_t* kept, uint32_t n,
+                  const int16_t* v_head, uint32_t d, int16_t* out) {
   thread_local std::vector<int64_t> sum;
-  sum.assign(d, 0);
-  for (uint32_t j = 0; j < n; ++j) {
-    const int16_t* v = v_head + size_t(kept[j]) * d;
-    const int32_t p = p16[j];
-    for (uint32_t t = 0; t < d; ++t) sum[t] += int64_t(p * int32_t(v[t]));  // |p·v| < 2^31
-  }
+  sum.resize(d);
+  kern.weighted_sum(p16, kept, n, v_head, d, sum.data());  // Σ p16·v, exact 64-bit (scalar: |p·v| < 2^31 per term)
   for (uint32_t t = 0; t < d; ++t) {
     const int64_t s = sum[t];
     int64_t o = s >= 0 ? (s + 32768) >> 16 : -((-s + 32768) >> 16);  // round half away from zero
     o = o > 32767 ? 32767 : (o < -32768 ? -32768 : o);
     out[t] = static_cast<int16_t>(o);
   }
+}
+
+void weighted_sum(const uint16_t* p16, const uint32_t* kept, uint32_t n, const int16_t* v_head, uint32_t d,
+                  int16_t* out) {
+  weighted_sum(kernels::active(), p16, kept, n, v_head, d, out);
 }
 
 }  // namespace energon::golden

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "energon/golden/golden.h"
+#include "energon/golden/kernels.h"
 
 namespace energon::golden {
 namespace {
@@ -20,12 +21,6 @@ struct LowBitKeys {
     }
   }
 };
-
-int32_t dot_int8(const int8_t* a, const int8_t* b, uint32_t d) {
-  int32_t acc = 0;
-  for (uint32_t t = 0; t < d; ++t) acc += int32_t(a[t]) * int32_t(b[t]);
-  return acc;
-}
 
 /// Per-job scratch reused by every row: no allocation per element.
 struct RowScratch {
@@ -50,6 +45,7 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
   const bool mpmrf = filter.policy == Policy::mpmrf;
   const size_t n_rounds = mpmrf ? filter.rounds.size() : (filter.policy == Policy::topk ? 1 : 0);
 
+  const kernels::KernelSet& kern = kernels::active();  // exact: every set gives the same scores
   GoldenStats local;
   local.rounds.assign(n_rounds, {});
   RowScratch row;
@@ -82,8 +78,7 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
           const uint32_t n = static_cast<uint32_t>(row.candidates.size());
           row.scores.resize(n);
           const int8_t* kb = low_keys.round_keys[r].data();
-          for (uint32_t j = 0; j < n; ++j)
-            row.scores[j] = dot_int8(row.q_low.data(), kb + size_t(row.candidates[j]) * d, d);
+          kern.scores_int8(row.q_low.data(), kb, row.candidates.data(), n, d, row.scores.data());
           row.kept.clear();
           select(fr.select, row.scores.data(), row.candidates.data(), n, row.kept);
           local.rounds[r].candidates += n;
@@ -96,7 +91,7 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
       // Full-precision scores of the surviving keys (the topk policy selects on them).
       uint32_t n = static_cast<uint32_t>(row.candidates.size());
       row.scores.resize(n);
-      for (uint32_t j = 0; j < n; ++j) row.scores[j] = dot_int16(q, k_head + size_t(row.candidates[j]) * d, d);
+      kern.scores_int16(q, k_head, row.candidates.data(), n, d, row.scores.data());
       if (filter.policy == Policy::topk && n > 0) {
         row.kept.clear();
         select(filter.topk, row.scores.data(), row.candidates.data(), n, row.kept);
@@ -115,7 +110,7 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
 
       row.p16.resize(n);
       softmax_q16(row.scores.data(), n, c, row.p16.data());
-      weighted_sum(row.p16.data(), row.candidates.data(), n, v_head, d, out.data() + (size_t(h) * s.n_q + i) * d);
+      weighted_sum(kern, row.p16.data(), row.candidates.data(), n, v_head, d, out.data() + (size_t(h) * s.n_q + i) * d);
     }
   }
   if (stats) *stats = std::move(local);

@@ -9,6 +9,10 @@
 
 namespace energon::golden {
 
+namespace kernels {
+struct KernelSet;
+}
+
 // ---- §1.1 quantization and MSB slicing ----
 
 /// Per-tensor-per-head scale: max|x| / 32767 (1.0 for an all-zero head).
@@ -41,9 +45,13 @@ float softmax_scale(float scale_q, float scale_k, uint32_t d);
 int64_t dot_int16(const int16_t* q, const int16_t* k, uint32_t d);
 /// Softmax over `n` scores in ascending key order, to Q0.16 probabilities.
 void softmax_q16(const int64_t* acc, uint32_t n, float c, uint16_t* p16);
-/// o[t] = round_half_away(Σ p16_j · v[kept_j][t] / 65536), saturated to INT16.
+/// o[t] = round_half_away(Σ p16_j · v[kept_j][t] / 65536), saturated to INT16 (n ≤ 65536).
+/// The sum is computed by the active kernel set (kernels.h); every set gives the same bits.
 void weighted_sum(const uint16_t* p16, const uint32_t* kept, uint32_t n, const int16_t* v_head,
                   uint32_t d, int16_t* out);
+/// The same with an explicit kernel set.
+void weighted_sum(const kernels::KernelSet& kern, const uint16_t* p16, const uint32_t* kept, uint32_t n,
+                  const int16_t* v_head, uint32_t d, int16_t* out);
 
 // ---- whole job ----
 

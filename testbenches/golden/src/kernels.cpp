@@ -1,0 +1,148 @@
+// Scalar reference kernels, the ×V plan shared by the vector kernels, and the run-time choice of
+// kernel set (CPU features via __builtin_cpu_supports; no -march flag anywhere in the build).
+#include "energon/golden/kernels.h"
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "energon/golden/golden.h"
+
+namespace energon::golden::kernels {
+
+#if defined(__x86_64__) || defined(__i386__)
+// Defined in kernels_avx2.cpp and kernels_avx512.cpp (compiled for x86 only).
+const KernelSet& avx2_set();
+const KernelSet& avx512_set();
+#endif
+
+namespace {
+
+void scores_int16_scalar(const int16_t* q, const int16_t* k, const uint32_t* rows, uint32_t n, uint32_t d,
+                         int64_t* out) {
+  for (uint32_t j = 0; j < n; ++j) out[j] = dot_int16(q, k + size_t(rows[j]) * d, d);
+}
+
+void scores_int8_scalar(const int8_t* q, const int8_t* k, const uint32_t* rows, uint32_t n, uint32_t d,
+                        int64_t* out) {
+  for (uint32_t j = 0; j < n; ++j) {
+    const int8_t* kr = k + size_t(rows[j]) * d;
+    int32_t acc = 0;  // |q_b·k_b| ≤ 2^14, d ≤ 256: |Σ| ≤ 2^22
+    for (uint32_t t = 0; t < d; ++t) acc += int32_t(q[t]) * int32_t(kr[t]);
+    out[j] = acc;
+  }
+}
+
+void weighted_sum_scalar(const uint16_t* p16, const uint32_t* rows, uint32_t n, const int16_t* v, uint32_t d,
+                         int64_t* sum) {
+  for (uint32_t t = 0; t < d; ++t) sum[t] = 0;
+  for (uint32_t j = 0; j < n; ++j) {
+    const int16_t* vr = v + size_t(rows[j]) * d;
+    const int32_t p = p16[j];
+    for (uint32_t t = 0; t < d; ++t) sum[t] += int64_t(p * int32_t(vr[t]));  // |p·v| < 2^31
+  }
+}
+
+bool softmax_shift_scalar(const int64_t* acc, uint32_t n, float c, float* xm) {
+  float m = static_cast<float>(acc[0]) * c;
+  for (uint32_t j = 1; j < n; ++j) m = std::fmax(m, static_cast<float>(acc[j]) * c);
+  for (uint32_t j = 0; j < n; ++j) xm[j] = static_cast<float>(acc[j]) * c - m;
+  return true;
+}
+
+void softmax_q16_out_scalar(const float* e, uint32_t n, float z, uint16_t* p16) {
+  for (uint32_t j = 0; j < n; ++j) {
+    const long q = std::lrint((e[j] / z) * 65536.0f);
+    p16[j] = static_cast<uint16_t>(q > 65535 ? 65535 : q);
+  }
+}
+
+const KernelSet kScalar{"scalar", scores_int16_scalar, scores_int8_scalar, weighted_sum_scalar,
+                        softmax_shift_scalar, softmax_q16_out_scalar};
+
+struct Registry {
+  std::vector<const KernelSet*> sets;
+  std::atomic<const KernelSet*> current{&kScalar};
+
+  Registry() {
+    sets.push_back(&kScalar);
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) sets.push_back(&avx2_set());
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) sets.push_back(&avx512_set());
+#endif
+    const KernelSet* choice = sets.back();
+    if (const char* want = std::getenv("ENERGON_GOLDEN_KERNELS"); want && *want) {
+      const KernelSet* named = nullptr;
+      for (const KernelSet* s : sets)
+        if (std::strcmp(s->name, want) == 0) named = s;
+      if (named)
+        choice = named;
+      else
+        std::fprintf(stderr, "energon golden: ENERGON_GOLDEN_KERNELS=%s not available here; using %s\n", want,
+                     choice->name);
+    }
+    current.store(choice);
+  }
+};
+
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+
+}  // namespace
+
+const KernelSet& scalar() { return kScalar; }
+std::vector<const KernelSet*> available() { return registry().sets; }
+const KernelSet& active() { return *registry().current.load(std::memory_order_relaxed); }
+void set_active(const KernelSet& set) { registry().current.store(&set); }
+
+const KernelSet* find(const char* name) {
+  for (const KernelSet* s : registry().sets)
+    if (std::strcmp(s->name, name) == 0) return s;
+  return nullptr;
+}
+
+void WsumPlan::build(const uint16_t* p16, const uint32_t* rows, uint32_t n) {
+  // Parts in key order: p = 32767 + 32767 + 1 at most (p ≤ 65535), each part a signed int16 ≥ 0;
+  // at most 3n parts, so at most (3n + 1) / 2 pairs.
+  const size_t most = (size_t(3) * n + 1) / 2 + 1;
+  if (pairs.size() < most) pairs.resize(most);
+  block_end.clear();
+  Pair* out = pairs.data();
+  uint32_t count = 0, block_weight = 0, pending_w = 0, pending_row = 0;
+  bool have_pending = false;
+  const auto part = [&](uint32_t w, uint32_t row) {
+    if (!have_pending) {
+      pending_w = w;
+      pending_row = row;
+      have_pending = true;
+      return;
+    }
+    have_pending = false;
+    const uint32_t pair_weight = pending_w + w;  // ≤ 65534: always fits an empty block
+    if (block_weight + pair_weight > 65535) {
+      block_end.push_back(count);
+      block_weight = 0;
+    }
+    block_weight += pair_weight;
+    out[count++] = Pair{pending_w | (w << 16), pending_row, row};
+  };
+  for (uint32_t j = 0; j < n; ++j) {
+    uint32_t p = p16[j];
+    if (p == 0) continue;  // contributes nothing
+    while (p > 32767) {
+      part(32767, rows[j]);
+      p -= 32767;
+    }
+    part(p, rows[j]);
+  }
+  if (have_pending) part(0, pending_row);
+  n_pairs = count;
+  if (count) block_end.push_back(count);
+}
+
+}  // namespace energon::golden::kernels
