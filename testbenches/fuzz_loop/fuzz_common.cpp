@@ -49,8 +49,10 @@ int parse_options(int argc, char** argv, const char* program, const char* what, 
     std::fprintf(f,
                  "%s: %s\n"
                  "options:\n"
-                 "  --seed N            random seed (default %" PRIu64 ")\n"
-                 "  --iterations N      iterations to run, 0 = no bound (default %" PRIu64 ")\n"
+                 "  --seed N            random seed (default %" PRIu64
+                 ")\n"
+                 "  --iterations N      iterations to run, 0 = no bound (default %" PRIu64
+                 ")\n"
                  "  --first N           number of the first iteration (default 0); iteration I draws from\n"
                  "                      seed and I alone, so --first I --iterations 1 replays it\n"
                  "  --minutes M         stop after M minutes of wall time, 0 = no bound (default 0)\n"
@@ -77,8 +79,7 @@ int parse_options(int argc, char** argv, const char* program, const char* what, 
       continue;
     }
     const bool takes_value = a == "--seed" || a == "--iterations" || a == "--first" || a == "--minutes" ||
-                             a == "--timing" || a == "--hw" || a == "--iteration-timeout" ||
-                             a == "--report-every";
+                             a == "--timing" || a == "--hw" || a == "--iteration-timeout" || a == "--report-every";
     if (!takes_value) {
       std::fprintf(stderr, "%s: unknown option '%s' (--help lists them)\n", program, a.c_str());
       return 2;
@@ -185,9 +186,15 @@ SelectConfig random_topk_rule(std::mt19937_64& rng, uint32_t n) {
   SelectConfig c;
   c.rule = SelectRule::topk;
   switch (uni(rng, 0, 3)) {
-    case 0: c.k = uint32_t(uni(rng, 1, n + 3)); break;
-    case 1: c.k_fraction_ppm = chance(rng, 0.5) ? 1u : kFractionOne; break;
-    case 2: c.k_fraction_ppm = uint32_t(uni(rng, 1, kFractionOne)); break;
+    case 0:
+      c.k = uint32_t(uni(rng, 1, n + 3));
+      break;
+    case 1:
+      c.k_fraction_ppm = chance(rng, 0.5) ? 1u : kFractionOne;
+      break;
+    case 2:
+      c.k_fraction_ppm = uint32_t(uni(rng, 1, kFractionOne));
+      break;
     default:
       c.k = uint32_t(uni(rng, 1, 1000));  // both set: the fraction counts
       c.k_fraction_ppm = uint32_t(uni(rng, 1, kFractionOne));
@@ -222,7 +229,9 @@ JobSpec random_job(std::mt19937_64& rng, const JobBounds& b) {
 
     FilterConfig& f = j.filter;
     switch (uni(rng, 0, 2)) {
-      case 0: f = FilterConfig::dense(); break;
+      case 0:
+        f = FilterConfig::dense();
+        break;
       case 1:
         f.policy = Policy::topk;
         f.topk = random_topk_rule(rng, s.n_k);
@@ -261,9 +270,15 @@ JobSpec random_job(std::mt19937_64& rng, const JobBounds& b) {
 DescFilter desc_filter(const FilterConfig& f) {
   DescFilter d;
   switch (f.policy) {
-    case Policy::dense: d.policy = ENERGON_POLICY_DENSE; break;
-    case Policy::topk: d.policy = ENERGON_POLICY_TOPK; break;
-    case Policy::mpmrf: d.policy = ENERGON_POLICY_MPMRF; break;
+    case Policy::dense:
+      d.policy = ENERGON_POLICY_DENSE;
+      break;
+    case Policy::topk:
+      d.policy = ENERGON_POLICY_TOPK;
+      break;
+    case Policy::mpmrf:
+      d.policy = ENERGON_POLICY_MPMRF;
+      break;
   }
   auto sel = [](const SelectConfig& c, uint8_t qb, uint8_t kb) {
     energon_select_t s{};
@@ -304,8 +319,7 @@ FilterConfig filter_of(const energon_desc_t& d) {
 Placed place(platform::HostCpu& cpu, const JobSpec& job) {
   const AttentionShape& s = job.shape;
   const energon_job_shape_t shape = {s.heads, s.kv_heads, s.n_q, s.n_k, s.d, s.valid_len, s.causal ? 1 : 0};
-  const energon_job_tensors_t t = {job.q.data(), job.k.data(), job.v.data(), job.q_scales.data(),
-                                   job.k_scales.data()};
+  const energon_job_tensors_t t = {job.q.data(), job.k.data(), job.v.data(), job.q_scales.data(), job.k_scales.data()};
   const DescFilter df = desc_filter(job.filter);
   Placed p;
   p.rc = energon_job_place(cpu.hal(), &shape, &t, df.policy, df.rounds.data(), uint32_t(df.rounds.size()), &df.topk,
@@ -381,12 +395,13 @@ std::string compare_with_golden(const energon_desc_t& d, const energon_result_t&
     if (out[i] != g.out[i]) {
       size_t n = 0;
       for (size_t k = i; k < out.size(); ++k) n += out[k] != g.out[k];
-      e << "output differs from golden at element " << i << " (hardware " << out[i] << ", golden " << g.out[i]
-        << "), " << n << " elements differ";
+      e << "output differs from golden at element " << i << " (hardware " << out[i] << ", golden " << g.out[i] << "), "
+        << n << " elements differ";
       return e.str();
     }
   if (r.allowed != g.stats.allowed) e << "allowed " << r.allowed << " vs golden " << g.stats.allowed << "; ";
-  if (r.final_kept != g.stats.final_kept) e << "final kept " << r.final_kept << " vs golden " << g.stats.final_kept << "; ";
+  if (r.final_kept != g.stats.final_kept)
+    e << "final kept " << r.final_kept << " vs golden " << g.stats.final_kept << "; ";
   const unsigned rounds = d.policy == ENERGON_POLICY_MPMRF ? d.n_rounds : d.policy == ENERGON_POLICY_TOPK ? 1 : 0;
   for (unsigned k = 0; k < ENERGON_MAX_ROUNDS; ++k) {
     const uint64_t want = k < rounds && k < g.stats.rounds.size() ? g.stats.rounds[k].kept : 0;
@@ -618,7 +633,8 @@ void Watchdog::loop() {
     if (started != 0 && double(now_ms() - started) > limit_s_ * 1000.0) {
       std::lock_guard<std::mutex> lock(g_repro_mutex);
       std::fprintf(stderr,
-                   "%s: FAIL: iteration %" PRIu64 " still running after %.0f s of wall time (phase: %s): a hang\n"
+                   "%s: FAIL: iteration %" PRIu64
+                   " still running after %.0f s of wall time (phase: %s): a hang\n"
                    "reproduce: %s\n",
                    what_.c_str(), iteration_.load(), limit_s_, phase_.load(), reproduce_.c_str());
       std::fflush(stderr);

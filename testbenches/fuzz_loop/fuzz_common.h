@@ -60,8 +60,8 @@ struct JobSpec {
 
 struct JobBounds {
   uint32_t max_heads = 4;
-  uint32_t max_n = 24;   ///< n_q and n_k up to this
-  uint32_t max_d = 64;   ///< d a multiple of 8 up to this
+  uint32_t max_n = 24;  ///< n_q and n_k up to this
+  uint32_t max_d = 64;  ///< d a multiple of 8 up to this
 };
 
 /// A valid job: random shape within `b`, random policy (dense, topk, mpmrf with 1..4 rounds), random
@@ -129,8 +129,8 @@ struct Expectation {
   uint8_t error = ENERGON_ERR_NONE;
   bool ambiguous = false;  ///< outcome depends on which bytes the datapath happens to touch: not submitted
   std::string why;
-  uint64_t work = 0;       ///< heads·n_q·n_k·d of a job that reaches the datapath
-  uint64_t bytes = 0;      ///< bytes of its buffers
+  uint64_t work = 0;   ///< heads·n_q·n_k·d of a job that reaches the datapath
+  uint64_t bytes = 0;  ///< bytes of its buffers
 };
 Expectation expect(platform::HostCpu& cpu, const MemoryMap& map, const energon_desc_t& d, uint64_t ring_base,
                    uint64_t ring_bytes);
@@ -165,6 +165,7 @@ class Watchdog {
   ~Watchdog();
   void start_iteration(uint64_t iteration, const std::string& reproduce);
   void set_phase(const char* phase) { phase_.store(phase); }
+
  private:
   void loop();
   double limit_s_;

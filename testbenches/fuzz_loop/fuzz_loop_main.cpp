@@ -36,24 +36,37 @@ namespace {
 
 constexpr const char* kProgram = "energon-fuzz-loop";
 constexpr uint32_t kRingEntries = 4;
-constexpr uint32_t kWaitUs = 200000;          // simulated µs one energon_wait may sleep between interrupts
+constexpr uint32_t kWaitUs = 200000;           // simulated µs one energon_wait may sleep between interrupts
 constexpr uint64_t kWorkBudget = 1ull << 20;   // heads·n_q·n_k·d of a mutated job that reaches the datapath
 constexpr uint64_t kBytesBudget = 2ull << 20;  // bytes of its buffers
 const JobBounds kJobBounds{4, 16, 32};
 const JobBounds kRecoveryBounds{2, 8, 16};
 
 enum class Mut { bitflip, byteset, field, reserved, magic, planes, address, rules, policy, scale, multi, count };
-const char* const kMutName[] = {"bitflip", "byteset", "field", "reserved", "magic",  "planes",
-                                "address", "rules",   "policy", "scale",   "multi"};
+const char* const kMutName[] = {"bitflip", "byteset", "field",  "reserved", "magic", "planes",
+                                "address", "rules",   "policy", "scale",    "multi"};
 
 enum class Reg {
-  hole, misaligned, odd_size, byte_enable, streaming, ro_write, doorbell_tail, doorbell_size, ring_misaligned,
-  ring_unmapped, busy_benign, busy_reset, busy_disable, rw_write, count
+  hole,
+  misaligned,
+  odd_size,
+  byte_enable,
+  streaming,
+  ro_write,
+  doorbell_tail,
+  doorbell_size,
+  ring_misaligned,
+  ring_unmapped,
+  busy_benign,
+  busy_reset,
+  busy_disable,
+  rw_write,
+  count
 };
-const char* const kRegName[] = {"reg_hole",          "reg_misaligned",    "reg_odd_size",     "reg_byte_enable",
-                                "reg_streaming",     "reg_ro_write",      "reg_doorbell_tail", "reg_doorbell_size",
-                                "reg_ring_misaligned", "reg_ring_unmapped", "reg_busy_benign",  "reg_busy_reset",
-                                "reg_busy_disable",  "reg_rw_write"};
+const char* const kRegName[] = {
+    "reg_hole",        "reg_misaligned",    "reg_odd_size",      "reg_byte_enable",     "reg_streaming",
+    "reg_ro_write",    "reg_doorbell_tail", "reg_doorbell_size", "reg_ring_misaligned", "reg_ring_unmapped",
+    "reg_busy_benign", "reg_busy_reset",    "reg_busy_disable",  "reg_rw_write"};
 
 struct RegInfo {
   uint32_t offset;
@@ -80,13 +93,20 @@ T pick(std::mt19937_64& rng, const T (&v)[N]) {
 
 const char* response_name(tlm::tlm_response_status s) {
   switch (s) {
-    case tlm::TLM_OK_RESPONSE: return "OK";
-    case tlm::TLM_INCOMPLETE_RESPONSE: return "INCOMPLETE";
-    case tlm::TLM_GENERIC_ERROR_RESPONSE: return "GENERIC_ERROR";
-    case tlm::TLM_ADDRESS_ERROR_RESPONSE: return "ADDRESS_ERROR";
-    case tlm::TLM_COMMAND_ERROR_RESPONSE: return "COMMAND_ERROR";
-    case tlm::TLM_BURST_ERROR_RESPONSE: return "BURST_ERROR";
-    case tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE: return "BYTE_ENABLE_ERROR";
+    case tlm::TLM_OK_RESPONSE:
+      return "OK";
+    case tlm::TLM_INCOMPLETE_RESPONSE:
+      return "INCOMPLETE";
+    case tlm::TLM_GENERIC_ERROR_RESPONSE:
+      return "GENERIC_ERROR";
+    case tlm::TLM_ADDRESS_ERROR_RESPONSE:
+      return "ADDRESS_ERROR";
+    case tlm::TLM_COMMAND_ERROR_RESPONSE:
+      return "COMMAND_ERROR";
+    case tlm::TLM_BURST_ERROR_RESPONSE:
+      return "BURST_ERROR";
+    case tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE:
+      return "BYTE_ENABLE_ERROR";
   }
   return "?";
 }
@@ -189,7 +209,8 @@ Fuzzer::Outcome Fuzzer::submit(const energon_desc_t* descs, uint32_t count, bool
 
 bool Fuzzer::check_good(const char* what, const energon_desc_t& d, const Outcome& o, const GoldenResult& g) {
   std::ostringstream e;
-  if (o.submit_rc != ENERGON_FW_OK) e << "energon_submit: " << energon_error_name(o.submit_rc);
+  if (o.submit_rc != ENERGON_FW_OK)
+    e << "energon_submit: " << energon_error_name(o.submit_rc);
   else if (o.wait_rc != ENERGON_FW_OK)
     e << "energon_wait: " << energon_error_name(o.wait_rc) << " (STATUS.ERR_CODE "
       << error_name(uint8_t(o.info.last_error)) << ", result error " << error_name(uint8_t(o.result.error)) << ")";
@@ -222,7 +243,8 @@ void Fuzzer::mutate(Mut m, uint8_t* b, std::mt19937_64& rng, const Placed& p) {
 #define F(field) offsetof(energon_desc_t, field), sizeof(((energon_desc_t*)nullptr)->field)
   switch (m) {
     case Mut::bitflip:
-      for (uint64_t n = uni(rng, 1, 3); n > 0; --n) b[uni(rng, 0, ENERGON_RESULT_OFFSET - 1)] ^= uint8_t(1u << uni(rng, 0, 7));
+      for (uint64_t n = uni(rng, 1, 3); n > 0; --n)
+        b[uni(rng, 0, ENERGON_RESULT_OFFSET - 1)] ^= uint8_t(1u << uni(rng, 0, 7));
       break;
     case Mut::byteset: {
       const uint8_t values[] = {0x00, 0xFF, 0x80, 0x7F, 0x01, uint8_t(uni(rng, 0, 255))};
@@ -231,26 +253,76 @@ void Fuzzer::mutate(Mut m, uint8_t* b, std::mt19937_64& rng, const Placed& p) {
     }
     case Mut::field: {
       switch (uni(rng, 0, 10)) {
-        case 0: { const uint64_t v[] = {0, 1, 2, 3, d.heads + 1u, d.heads * 2u, 65535}; set(F(heads), pick(rng, v)); break; }
-        case 1: { const uint64_t v[] = {0, 1, 3, d.heads, d.heads + 1u, 65535}; set(F(kv_heads), pick(rng, v)); break; }
-        case 2: { const uint64_t v[] = {0, 1, d.n_q + 1u, d.n_q - 1u, 65536, 65537, 0xFFFFFFFF}; set(F(n_q), pick(rng, v)); break; }
-        case 3: { const uint64_t v[] = {0, 1, d.valid_len - 1u, d.n_k + 1u, 65536, 65537, 0xFFFFFFFF}; set(F(n_k), pick(rng, v)); break; }
-        case 4: { const uint64_t v[] = {0, 1, d.n_k, d.n_k + 1u, 65537, 0xFFFFFFFF}; set(F(valid_len), pick(rng, v)); break; }
-        case 5: { const uint64_t v[] = {0, 7, 8, 9, 16, 255, 256, 257, 264, 65535, d.d + 8u, d.d - 8u}; set(F(d), pick(rng, v)); break; }
-        case 6: { const uint64_t v[] = {0, 1, 2, 3, 0xFF}; set(F(policy), pick(rng, v)); break; }
-        case 7: { const uint64_t v[] = {0, 1, 2, 0x80, 0xFF}; set(F(flags), pick(rng, v)); break; }
-        case 8: { const uint64_t v[] = {0, 1, 4, 5, 0xFF, d.n_rounds + 1u, d.n_rounds - 1u}; set(F(n_rounds), pick(rng, v)); break; }
-        case 9: { const uint64_t v[] = {0, 1, 4, 5, 0xFF}; set(F(n_planes), pick(rng, v)); break; }
-        default: { const uint64_t v[] = {0, 1, 8, 15, 16, 17, 0xFF}; b[offsetof(energon_desc_t, plane_bits) + uni(rng, 0, 3)] = uint8_t(pick(rng, v)); }
+        case 0: {
+          const uint64_t v[] = {0, 1, 2, 3, d.heads + 1u, d.heads * 2u, 65535};
+          set(F(heads), pick(rng, v));
+          break;
+        }
+        case 1: {
+          const uint64_t v[] = {0, 1, 3, d.heads, d.heads + 1u, 65535};
+          set(F(kv_heads), pick(rng, v));
+          break;
+        }
+        case 2: {
+          const uint64_t v[] = {0, 1, d.n_q + 1u, d.n_q - 1u, 65536, 65537, 0xFFFFFFFF};
+          set(F(n_q), pick(rng, v));
+          break;
+        }
+        case 3: {
+          const uint64_t v[] = {0, 1, d.valid_len - 1u, d.n_k + 1u, 65536, 65537, 0xFFFFFFFF};
+          set(F(n_k), pick(rng, v));
+          break;
+        }
+        case 4: {
+          const uint64_t v[] = {0, 1, d.n_k, d.n_k + 1u, 65537, 0xFFFFFFFF};
+          set(F(valid_len), pick(rng, v));
+          break;
+        }
+        case 5: {
+          const uint64_t v[] = {0, 7, 8, 9, 16, 255, 256, 257, 264, 65535, d.d + 8u, d.d - 8u};
+          set(F(d), pick(rng, v));
+          break;
+        }
+        case 6: {
+          const uint64_t v[] = {0, 1, 2, 3, 0xFF};
+          set(F(policy), pick(rng, v));
+          break;
+        }
+        case 7: {
+          const uint64_t v[] = {0, 1, 2, 0x80, 0xFF};
+          set(F(flags), pick(rng, v));
+          break;
+        }
+        case 8: {
+          const uint64_t v[] = {0, 1, 4, 5, 0xFF, d.n_rounds + 1u, d.n_rounds - 1u};
+          set(F(n_rounds), pick(rng, v));
+          break;
+        }
+        case 9: {
+          const uint64_t v[] = {0, 1, 4, 5, 0xFF};
+          set(F(n_planes), pick(rng, v));
+          break;
+        }
+        default: {
+          const uint64_t v[] = {0, 1, 8, 15, 16, 17, 0xFF};
+          b[offsetof(energon_desc_t, plane_bits) + uni(rng, 0, 3)] = uint8_t(pick(rng, v));
+        }
       }
       break;
     }
     case Mut::reserved:
       switch (uni(rng, 0, 3)) {
-        case 0: set(F(flags), d.flags | (1u << uni(rng, 1, 7))); break;
-        case 1: set(F(reserved0), uni(rng, 1, 0xFFFF)); break;
-        case 2: b[offsetof(energon_desc_t, round) + 16 * uni(rng, 0, 3) + 3] = uint8_t(uni(rng, 1, 255)); break;
-        default: b[offsetof(energon_desc_t, topk) + 3] = uint8_t(uni(rng, 1, 255));
+        case 0:
+          set(F(flags), d.flags | (1u << uni(rng, 1, 7)));
+          break;
+        case 1:
+          set(F(reserved0), uni(rng, 1, 0xFFFF));
+          break;
+        case 2:
+          b[offsetof(energon_desc_t, round) + 16 * uni(rng, 0, 3) + 3] = uint8_t(uni(rng, 1, 255));
+          break;
+        default:
+          b[offsetof(energon_desc_t, topk) + 3] = uint8_t(uni(rng, 1, 255));
       }
       break;
     case Mut::magic: {
@@ -260,8 +332,16 @@ void Fuzzer::mutate(Mut m, uint8_t* b, std::mt19937_64& rng, const Placed& p) {
     }
     case Mut::planes:
       switch (uni(rng, 0, 3)) {
-        case 0: { const uint64_t v[] = {0, 1, 2, 3, 4, 5, 255}; set(F(n_planes), pick(rng, v)); break; }
-        case 1: { const uint8_t v[] = {0, 1, 2, 4, 8, 12, 15, 16, 17, 255}; b[offsetof(energon_desc_t, plane_bits) + uni(rng, 0, 3)] = pick(rng, v); break; }
+        case 0: {
+          const uint64_t v[] = {0, 1, 2, 3, 4, 5, 255};
+          set(F(n_planes), pick(rng, v));
+          break;
+        }
+        case 1: {
+          const uint8_t v[] = {0, 1, 2, 4, 8, 12, 15, 16, 17, 255};
+          b[offsetof(energon_desc_t, plane_bits) + uni(rng, 0, 3)] = pick(rng, v);
+          break;
+        }
         case 2:  // the same widths in reverse order
           for (unsigned i = 0, j = d.n_planes ? d.n_planes - 1u : 0u; i < j && j < 4; ++i, --j)
             std::swap(b[offsetof(energon_desc_t, plane_bits) + i], b[offsetof(energon_desc_t, plane_bits) + j]);
@@ -279,26 +359,52 @@ void Fuzzer::mutate(Mut m, uint8_t* b, std::mt19937_64& rng, const Placed& p) {
       }
       break;
     case Mut::address: {
-      const size_t fields[] = {offsetof(energon_desc_t, q_addr),        offsetof(energon_desc_t, k_plane_addr),
-                               offsetof(energon_desc_t, k_plane_addr) + 8, offsetof(energon_desc_t, k_plane_addr) + 16,
-                               offsetof(energon_desc_t, k_plane_addr) + 24, offsetof(energon_desc_t, v_addr),
-                               offsetof(energon_desc_t, scale_addr),    offsetof(energon_desc_t, out_addr)};
+      const size_t fields[] = {offsetof(energon_desc_t, q_addr),
+                               offsetof(energon_desc_t, k_plane_addr),
+                               offsetof(energon_desc_t, k_plane_addr) + 8,
+                               offsetof(energon_desc_t, k_plane_addr) + 16,
+                               offsetof(energon_desc_t, k_plane_addr) + 24,
+                               offsetof(energon_desc_t, v_addr),
+                               offsetof(energon_desc_t, scale_addr),
+                               offsetof(energon_desc_t, out_addr)};
       const size_t at = pick(rng, fields);
       const uint64_t cur = energon_le_get(b + at, 8);
-      const uint64_t others[] = {p.desc.q_addr, p.desc.k_plane_addr[0], p.desc.v_addr, p.desc.scale_addr, p.desc.out_addr};
+      const uint64_t others[] = {p.desc.q_addr, p.desc.k_plane_addr[0], p.desc.v_addr, p.desc.scale_addr,
+                                 p.desc.out_addr};
       uint64_t v = cur;
       switch (uni(rng, 0, 10)) {
-        case 0: v = cur + uni(rng, 1, 63); break;                                                 // misaligned
-        case 1: v = (uni(rng, map_.dram_end, map_.regs_base - 0x100000) & ~63ull); break;          // unmapped hole
-        case 2: v = (uni(rng, 0xF0001000ull, 1ull << 40) & ~63ull); break;                          // above the registers
-        case 3: v = 0 - 64 * uni(rng, 1, 8); break;                                                // wraps past 2^64
-        case 4: v = map_.dram_end - 64 * uni(rng, 1, 4); break;                                    // straddles DRAM's end
-        case 5: v = map_.regs_base + 64 * uni(rng, 0, 63); break;                                  // the register block
-        case 6: v = pick(rng, others) + 64 * (int64_t(uni(rng, 0, 4)) - 2); break;                 // near another buffer
-        case 7: v = ring_ + 64 * uni(rng, 0, kRingEntries * 4 - 1); break;                         // into the ring
-        case 8: v = uni(rng, 0, std::numeric_limits<uint64_t>::max()); break;                      // anything
-        case 9: v = 0; break;                                                                      // address 0 (DRAM)
-        default: v = cur + 64 * (int64_t(uni(rng, 0, 8)) - 4);                                     // a little off
+        case 0:
+          v = cur + uni(rng, 1, 63);
+          break;  // misaligned
+        case 1:
+          v = (uni(rng, map_.dram_end, map_.regs_base - 0x100000) & ~63ull);
+          break;  // unmapped hole
+        case 2:
+          v = (uni(rng, 0xF0001000ull, 1ull << 40) & ~63ull);
+          break;  // above the registers
+        case 3:
+          v = 0 - 64 * uni(rng, 1, 8);
+          break;  // wraps past 2^64
+        case 4:
+          v = map_.dram_end - 64 * uni(rng, 1, 4);
+          break;  // straddles DRAM's end
+        case 5:
+          v = map_.regs_base + 64 * uni(rng, 0, 63);
+          break;  // the register block
+        case 6:
+          v = pick(rng, others) + 64 * (int64_t(uni(rng, 0, 4)) - 2);
+          break;  // near another buffer
+        case 7:
+          v = ring_ + 64 * uni(rng, 0, kRingEntries * 4 - 1);
+          break;  // into the ring
+        case 8:
+          v = uni(rng, 0, std::numeric_limits<uint64_t>::max());
+          break;  // anything
+        case 9:
+          v = 0;
+          break;  // address 0 (DRAM)
+        default:
+          v = cur + 64 * (int64_t(uni(rng, 0, 8)) - 4);  // a little off
       }
       if (uni(rng, 0, 3) == 0) {  // the output onto something
         v = pick(rng, others) + 64 * uni(rng, 0, 2);
@@ -312,12 +418,36 @@ void Fuzzer::mutate(Mut m, uint8_t* b, std::mt19937_64& rng, const Placed& p) {
       const unsigned r = unsigned(uni(rng, 0, 4));  // 4: the top-k rule
       const size_t base = r < 4 ? offsetof(energon_desc_t, round) + 16 * r : offsetof(energon_desc_t, topk);
       switch (uni(rng, 0, 6)) {
-        case 0: { const uint8_t v[] = {0, 1, 2, 0xFF}; b[base + 0] = pick(rng, v); break; }
-        case 1: { const uint8_t v[] = {0, 1, 8, 9, 0xFF}; b[base + 1] = pick(rng, v); break; }
-        case 2: { const uint8_t v[] = {0, 1, 2, 4, 8, 9, 0xFF}; b[base + 2] = pick(rng, v); break; }
-        case 3: { const uint64_t v[] = {uint32_t(-257), uint32_t(-256), 256, 257, 0x80000000u, 0x7FFFFFFFu, 0}; put(base + 4, pick(rng, v), 4); break; }
-        case 4: { const uint64_t v[] = {0, 1, d.n_k, d.n_k + 1u, 0xFFFFFFFF}; put(base + 8, pick(rng, v), 4); break; }
-        case 5: { const uint64_t v[] = {0, 1, 999999, 1000000, 1000001, 0xFFFFFFFF}; put(base + 12, pick(rng, v), 4); break; }
+        case 0: {
+          const uint8_t v[] = {0, 1, 2, 0xFF};
+          b[base + 0] = pick(rng, v);
+          break;
+        }
+        case 1: {
+          const uint8_t v[] = {0, 1, 8, 9, 0xFF};
+          b[base + 1] = pick(rng, v);
+          break;
+        }
+        case 2: {
+          const uint8_t v[] = {0, 1, 2, 4, 8, 9, 0xFF};
+          b[base + 2] = pick(rng, v);
+          break;
+        }
+        case 3: {
+          const uint64_t v[] = {uint32_t(-257), uint32_t(-256), 256, 257, 0x80000000u, 0x7FFFFFFFu, 0};
+          put(base + 4, pick(rng, v), 4);
+          break;
+        }
+        case 4: {
+          const uint64_t v[] = {0, 1, d.n_k, d.n_k + 1u, 0xFFFFFFFF};
+          put(base + 8, pick(rng, v), 4);
+          break;
+        }
+        case 5: {
+          const uint64_t v[] = {0, 1, 999999, 1000000, 1000001, 0xFFFFFFFF};
+          put(base + 12, pick(rng, v), 4);
+          break;
+        }
         default:  // k and fraction both 0
           put(base + 8, 0, 4);
           put(base + 12, 0, 4);
@@ -363,11 +493,18 @@ bool Fuzzer::descriptor_iteration(std::mt19937_64& rng, bool intact) {
     Mut m = Mut(uni(rng, 0, unsigned(Mut::count) - 1));
     cls = kMutName[unsigned(m)];
     if (m == Mut::scale) {  // a bad (or extreme but valid) number in the scale table, the descriptor intact
-      const float values[] = {std::numeric_limits<float>::quiet_NaN(), -std::numeric_limits<float>::quiet_NaN(),
-                              std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
-                              0.0f, -0.0f, -1.0f, -std::numeric_limits<float>::min(),
-                              std::numeric_limits<float>::denorm_min(), std::numeric_limits<float>::max(),
-                              std::numeric_limits<float>::min(), 1e-30f};
+      const float values[] = {std::numeric_limits<float>::quiet_NaN(),
+                              -std::numeric_limits<float>::quiet_NaN(),
+                              std::numeric_limits<float>::infinity(),
+                              -std::numeric_limits<float>::infinity(),
+                              0.0f,
+                              -0.0f,
+                              -1.0f,
+                              -std::numeric_limits<float>::min(),
+                              std::numeric_limits<float>::denorm_min(),
+                              std::numeric_limits<float>::max(),
+                              std::numeric_limits<float>::min(),
+                              1e-30f};
       const uint64_t index = uni(rng, 0, uint64_t(js.shape.heads) + js.shape.kv_heads - 1);
       const float x = pick(rng, values);
       if (!cpu_.write_mem(p.desc.scale_addr + 4 * index, &x, 4)) return fail("writing the scale table");
@@ -416,10 +553,11 @@ bool Fuzzer::descriptor_iteration(std::mt19937_64& rng, bool intact) {
   }
   const Outcome o = submit(&d, 1, false);
   std::ostringstream err;
-  if (o.submit_rc != ENERGON_FW_OK) err << "energon_submit: " << energon_error_name(o.submit_rc);
+  if (o.submit_rc != ENERGON_FW_OK)
+    err << "energon_submit: " << energon_error_name(o.submit_rc);
   else if (o.wait_rc != ENERGON_FW_EJOB)
-    err << "energon_wait returned " << energon_error_name(o.wait_rc) << ", expected EJOB (result done "
-        << o.result.done << ", error " << error_name(uint8_t(o.result.error)) << ")";
+    err << "energon_wait returned " << energon_error_name(o.wait_rc) << ", expected EJOB (result done " << o.result.done
+        << ", error " << error_name(uint8_t(o.result.error)) << ")";
   else if (!o.result.done || o.result.error != e.error)
     err << "result block: done " << o.result.done << ", error " << error_name(uint8_t(o.result.error));
   else if (o.info.last_error != e.error)
@@ -441,8 +579,10 @@ bool Fuzzer::snapshot(std::vector<uint32_t>& v) {
   v.clear();
   for (const RegInfo& r : kRegs) {
     uint32_t x = 0;
-    if (r.offset == ENERGON_REG_PERF_CYCLES_LO || r.offset == ENERGON_REG_PERF_CYCLES_HI) x = 0;  // live clock
-    else if (!raw_.debug_read32(platform::kAccelRegBase + r.offset, x)) return fail(std::string("debug read of ") + r.name);
+    if (r.offset == ENERGON_REG_PERF_CYCLES_LO || r.offset == ENERGON_REG_PERF_CYCLES_HI)
+      x = 0;  // live clock
+    else if (!raw_.debug_read32(platform::kAccelRegBase + r.offset, x))
+      return fail(std::string("debug read of ") + r.name);
     v.push_back(x);
   }
   return true;
@@ -479,12 +619,14 @@ bool Fuzzer::raw_refused(std::mt19937_64& rng, Reg kind) {
       const uint32_t sizes[] = {1, 2, 3, 8, 12, 16, 64};
       len = pick(rng, sizes);
       addr = base + reg.offset;
-      want = reg.offset + len > ENERGON_REG_SPACE_BYTES ? tlm::TLM_ADDRESS_ERROR_RESPONSE : tlm::TLM_BURST_ERROR_RESPONSE;
+      want =
+          reg.offset + len > ENERGON_REG_SPACE_BYTES ? tlm::TLM_ADDRESS_ERROR_RESPONSE : tlm::TLM_BURST_ERROR_RESPONSE;
       break;
     }
     case Reg::byte_enable:
       be_bytes[uni(rng, 0, 3)] = 0;
-      if (uni(rng, 0, 1)) be_bytes[0] = 0xFF, be_bytes[1] = 0xFF, be_bytes[2] = 0xFF, be_bytes[3] = 0xFF;  // all on: still refused
+      if (uni(rng, 0, 1))
+        be_bytes[0] = 0xFF, be_bytes[1] = 0xFF, be_bytes[2] = 0xFF, be_bytes[3] = 0xFF;  // all on: still refused
       be = be_bytes;
       addr = base + reg.offset;
       want = tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
@@ -529,12 +671,18 @@ bool Fuzzer::queue_error_expected(const char* what, uint32_t jobs_before, uint32
   const uint32_t status = rd(ENERGON_REG_STATUS), irq = rd(ENERGON_REG_IRQ_STATUS);
   const uint32_t code = (status & ENERGON_STATUS_ERR_MASK) >> ENERGON_STATUS_ERR_SHIFT;
   std::ostringstream e;
-  if (!(status & ENERGON_STATUS_QUEUE_ERR)) e << "STATUS.QUEUE_ERR not set";
-  else if (code != ENERGON_ERR_QUEUE) e << "STATUS.ERR_CODE " << error_name(uint8_t(code));
-  else if (!(irq & ENERGON_IRQ_ERROR)) e << "IRQ_STATUS.ERROR not set";
-  else if (!line) e << "the interrupt line is low";
-  else if (rd(ENERGON_REG_JOBS_DONE) != jobs_before) e << "JOBS_DONE moved: a descriptor was processed";
-  else if (rd(ENERGON_REG_QUEUE_HEAD) != head_before) e << "QUEUE_HEAD moved";
+  if (!(status & ENERGON_STATUS_QUEUE_ERR))
+    e << "STATUS.QUEUE_ERR not set";
+  else if (code != ENERGON_ERR_QUEUE)
+    e << "STATUS.ERR_CODE " << error_name(uint8_t(code));
+  else if (!(irq & ENERGON_IRQ_ERROR))
+    e << "IRQ_STATUS.ERROR not set";
+  else if (!line)
+    e << "the interrupt line is low";
+  else if (rd(ENERGON_REG_JOBS_DONE) != jobs_before)
+    e << "JOBS_DONE moved: a descriptor was processed";
+  else if (rd(ENERGON_REG_QUEUE_HEAD) != head_before)
+    e << "QUEUE_HEAD moved";
   if (e.str().empty()) {
     ++errors_["QUEUE"];
     return true;
@@ -567,15 +715,16 @@ bool Fuzzer::register_iteration(std::mt19937_64& rng) {
       break;
     case Reg::doorbell_tail: {
       const uint32_t jobs = rd(ENERGON_REG_JOBS_DONE), head = rd(ENERGON_REG_QUEUE_HEAD);
-      const uint32_t tails[] = {kRingEntries, kRingEntries + 1, uint32_t(uni(rng, kRingEntries, 0xFFFFFFFFu)), 0xFFFFFFFFu};
+      const uint32_t tails[] = {kRingEntries, kRingEntries + 1, uint32_t(uni(rng, kRingEntries, 0xFFFFFFFFu)),
+                                0xFFFFFFFFu};
       wr(ENERGON_REG_QUEUE_TAIL, pick(rng, tails));
       if (!queue_error_expected(name, jobs, head)) return false;
       break;
     }
     case Reg::doorbell_size: {
       const uint32_t jobs = rd(ENERGON_REG_JOBS_DONE);
-      const uint32_t sizes[] = {0, ENERGON_QUEUE_MAX_ENTRIES + 1, uint32_t(uni(rng, ENERGON_QUEUE_MAX_ENTRIES + 1, 0xFFFFFFFFu)),
-                                0xFFFFFFFFu};
+      const uint32_t sizes[] = {0, ENERGON_QUEUE_MAX_ENTRIES + 1,
+                                uint32_t(uni(rng, ENERGON_QUEUE_MAX_ENTRIES + 1, 0xFFFFFFFFu)), 0xFFFFFFFFu};
       wr(ENERGON_REG_QUEUE_SIZE, pick(rng, sizes));
       wr(ENERGON_REG_QUEUE_TAIL, uint32_t(uni(rng, 0, 3)));
       if (!queue_error_expected(name, jobs, 0)) return false;
@@ -610,14 +759,20 @@ bool Fuzzer::register_iteration(std::mt19937_64& rng) {
       cpu_.sync();
       const uint32_t status = rd(ENERGON_REG_STATUS);
       std::ostringstream e;
-      if (rd(ENERGON_REG_JOBS_DONE) - jobs != tail) e << "JOBS_DONE advanced by " << rd(ENERGON_REG_JOBS_DONE) - jobs << ", expected " << tail;
-      else if (rd(ENERGON_REG_QUEUE_HEAD) != tail) e << "QUEUE_HEAD " << rd(ENERGON_REG_QUEUE_HEAD) << ", expected " << tail;
+      if (rd(ENERGON_REG_JOBS_DONE) - jobs != tail)
+        e << "JOBS_DONE advanced by " << rd(ENERGON_REG_JOBS_DONE) - jobs << ", expected " << tail;
+      else if (rd(ENERGON_REG_QUEUE_HEAD) != tail)
+        e << "QUEUE_HEAD " << rd(ENERGON_REG_QUEUE_HEAD) << ", expected " << tail;
       else if (((status & ENERGON_STATUS_ERR_MASK) >> ENERGON_STATUS_ERR_SHIFT) != ENERGON_ERR_ADDRESS)
         e << "STATUS.ERR_CODE " << error_name(uint8_t((status & ENERGON_STATUS_ERR_MASK) >> ENERGON_STATUS_ERR_SHIFT));
-      else if (status & ENERGON_STATUS_QUEUE_ERR) e << "STATUS.QUEUE_ERR set on a valid doorbell";
-      else if (rd(ENERGON_REG_ERR_DESC) != tail - 1) e << "ERR_DESC " << rd(ENERGON_REG_ERR_DESC) << ", expected " << tail - 1;
-      else if ((causes & (ENERGON_IRQ_DONE | ENERGON_IRQ_ERROR)) != (ENERGON_IRQ_DONE | ENERGON_IRQ_ERROR)) e << "IRQ causes " << causes;
-      else if (irq_.rises == rises) e << "the interrupt line never rose";
+      else if (status & ENERGON_STATUS_QUEUE_ERR)
+        e << "STATUS.QUEUE_ERR set on a valid doorbell";
+      else if (rd(ENERGON_REG_ERR_DESC) != tail - 1)
+        e << "ERR_DESC " << rd(ENERGON_REG_ERR_DESC) << ", expected " << tail - 1;
+      else if ((causes & (ENERGON_IRQ_DONE | ENERGON_IRQ_ERROR)) != (ENERGON_IRQ_DONE | ENERGON_IRQ_ERROR))
+        e << "IRQ causes " << causes;
+      else if (irq_.rises == rises)
+        e << "the interrupt line never rose";
       if (!e.str().empty()) {
         char m[96];
         std::snprintf(m, sizeof m, "ring at 0x%" PRIx64 ", %u entries, tail %u: ", b, size, tail);
@@ -635,16 +790,31 @@ bool Fuzzer::register_iteration(std::mt19937_64& rng) {
       uint32_t index = 0;
       if (energon_submit(&dev_, &p.desc, 1, &index) != ENERGON_FW_OK) return fail("energon_submit");
       ++jobs_;
-      if (!(rd(ENERGON_REG_STATUS) & ENERGON_STATUS_BUSY)) return fail(std::string(name) + ": STATUS.BUSY clear right after the doorbell");
+      if (!(rd(ENERGON_REG_STATUS) & ENERGON_STATUS_BUSY))
+        return fail(std::string(name) + ": STATUS.BUSY clear right after the doorbell");
       for (uint64_t n = uni(rng, 2, 10); n > 0; --n) {
         switch (uni(rng, 0, 6)) {
-          case 0: if (!raw_refused(rng, Reg::ro_write)) return false; break;
-          case 1: if (!raw_refused(rng, Reg::hole)) return false; break;
-          case 2: if (!raw_refused(rng, Reg::odd_size)) return false; break;
-          case 3: wr(ENERGON_REG_IRQ_MASK, ENERGON_IRQ_DONE | ENERGON_IRQ_ERROR); break;
-          case 4: wr(ENERGON_REG_PERF_CTRL, ENERGON_PERF_CLEAR); break;
-          case 5: wr(ENERGON_REG_QUEUE_TAIL, dev_.tail); break;  // the same doorbell again
-          default: wr(ENERGON_REG_CTRL, ENERGON_CTRL_ENABLE | ENERGON_CTRL_IRQ_EN); break;
+          case 0:
+            if (!raw_refused(rng, Reg::ro_write)) return false;
+            break;
+          case 1:
+            if (!raw_refused(rng, Reg::hole)) return false;
+            break;
+          case 2:
+            if (!raw_refused(rng, Reg::odd_size)) return false;
+            break;
+          case 3:
+            wr(ENERGON_REG_IRQ_MASK, ENERGON_IRQ_DONE | ENERGON_IRQ_ERROR);
+            break;
+          case 4:
+            wr(ENERGON_REG_PERF_CTRL, ENERGON_PERF_CLEAR);
+            break;
+          case 5:
+            wr(ENERGON_REG_QUEUE_TAIL, dev_.tail);
+            break;  // the same doorbell again
+          default:
+            wr(ENERGON_REG_CTRL, ENERGON_CTRL_ENABLE | ENERGON_CTRL_IRQ_EN);
+            break;
         }
       }
       Outcome o;
@@ -668,7 +838,8 @@ bool Fuzzer::register_iteration(std::mt19937_64& rng) {
       uint32_t index = 0;
       if (energon_submit(&dev_, &p.desc, 1, &index) != ENERGON_FW_OK) return fail("energon_submit");
       ++jobs_;
-      if (!(rd(ENERGON_REG_STATUS) & ENERGON_STATUS_BUSY)) return fail(std::string(name) + ": STATUS.BUSY clear right after the doorbell");
+      if (!(rd(ENERGON_REG_STATUS) & ENERGON_STATUS_BUSY))
+        return fail(std::string(name) + ": STATUS.BUSY clear right after the doorbell");
       wr(ENERGON_REG_CTRL, ENERGON_CTRL_SOFT_RESET | ENERGON_CTRL_ENABLE | ENERGON_CTRL_IRQ_EN);
       const uint64_t rises = irq_.rises;
       if (!drain(200000)) return false;
@@ -677,10 +848,14 @@ bool Fuzzer::register_iteration(std::mt19937_64& rng) {
       energon_result_t r{};
       energon_read_result(&dev_, index, &r);
       std::ostringstream e;
-      if (r.done || r.error) e << "the dropped job wrote its result block back (done " << r.done << ", error " << r.error << ")";
-      else if (rd(ENERGON_REG_IRQ_STATUS) != 0) e << "IRQ_STATUS " << rd(ENERGON_REG_IRQ_STATUS) << " after the reset";
-      else if (irq_.rises != rises) e << "the interrupt line rose for a dropped job";
-      else if (rd(ENERGON_REG_JOBS_DONE) != 0) e << "JOBS_DONE " << rd(ENERGON_REG_JOBS_DONE) << " after the reset";
+      if (r.done || r.error)
+        e << "the dropped job wrote its result block back (done " << r.done << ", error " << r.error << ")";
+      else if (rd(ENERGON_REG_IRQ_STATUS) != 0)
+        e << "IRQ_STATUS " << rd(ENERGON_REG_IRQ_STATUS) << " after the reset";
+      else if (irq_.rises != rises)
+        e << "the interrupt line rose for a dropped job";
+      else if (rd(ENERGON_REG_JOBS_DONE) != 0)
+        e << "JOBS_DONE " << rd(ENERGON_REG_JOBS_DONE) << " after the reset";
       if (!e.str().empty()) return fail(std::string(name) + ": " + e.str());
       ++outcomes_["soft reset while busy: dropped"];
       break;
@@ -721,7 +896,7 @@ bool Fuzzer::register_iteration(std::mt19937_64& rng) {
       break;
     }
     case Reg::rw_write: {  // a random value into a read-write register: the documented read-back
-      const uint32_t regs[] = {ENERGON_REG_CTRL,          ENERGON_REG_IRQ_MASK,  ENERGON_REG_IRQ_STATUS,
+      const uint32_t regs[] = {ENERGON_REG_CTRL,          ENERGON_REG_IRQ_MASK,      ENERGON_REG_IRQ_STATUS,
                                ENERGON_REG_QUEUE_BASE_LO, ENERGON_REG_QUEUE_BASE_HI, ENERGON_REG_QUEUE_SIZE,
                                ENERGON_REG_PERF_CTRL};
       const uint32_t r = pick(rng, regs);
@@ -731,14 +906,24 @@ bool Fuzzer::register_iteration(std::mt19937_64& rng) {
       const uint32_t now = rd(r);
       uint32_t want = v;
       switch (r) {
-        case ENERGON_REG_CTRL: want = v & (ENERGON_CTRL_ENABLE | ENERGON_CTRL_IRQ_EN); break;
-        case ENERGON_REG_IRQ_MASK: want = v & (ENERGON_IRQ_DONE | ENERGON_IRQ_ERROR); break;
-        case ENERGON_REG_IRQ_STATUS: want = old & ~v; break;
-        case ENERGON_REG_PERF_CTRL: want = 0; break;
-        default: break;
+        case ENERGON_REG_CTRL:
+          want = v & (ENERGON_CTRL_ENABLE | ENERGON_CTRL_IRQ_EN);
+          break;
+        case ENERGON_REG_IRQ_MASK:
+          want = v & (ENERGON_IRQ_DONE | ENERGON_IRQ_ERROR);
+          break;
+        case ENERGON_REG_IRQ_STATUS:
+          want = old & ~v;
+          break;
+        case ENERGON_REG_PERF_CTRL:
+          want = 0;
+          break;
+        default:
+          break;
       }
       char m[160];
-      std::snprintf(m, sizeof m, "wrote 0x%08x to offset 0x%03x (was 0x%08x), reads 0x%08x, expected 0x%08x", v, r, old, now, want);
+      std::snprintf(m, sizeof m, "wrote 0x%08x to offset 0x%03x (was 0x%08x), reads 0x%08x, expected 0x%08x", v, r, old,
+                    now, want);
       if (now != want) return fail(std::string(name) + ": " + m);
       if ((r == ENERGON_REG_QUEUE_BASE_LO || r == ENERGON_REG_QUEUE_BASE_HI || r == ENERGON_REG_QUEUE_SIZE) &&
           (rd(ENERGON_REG_QUEUE_HEAD) != 0 || rd(ENERGON_REG_QUEUE_TAIL) != 0))
@@ -800,8 +985,8 @@ void Fuzzer::run() {
 int sc_main(int argc, char* argv[]) {
   Options o;
   o.iterations = 300;
-  const int prc = parse_options(argc, argv, kProgram,
-                                "random descriptors and register programming through the platform (docs/hardening.md)", o);
+  const int prc = parse_options(
+      argc, argv, kProgram, "random descriptors and register programming through the platform (docs/hardening.md)", o);
   if (prc >= 0) return prc;
   platform::PlatformConfig cfg;
   try {
@@ -813,7 +998,8 @@ int sc_main(int argc, char* argv[]) {
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   if (!o.verbose) hw::log::set_level(hw::log::Level::error);  // every refused job would log a warning
 
-  platform::Platform top("top", cfg, o.timing == "lt" ? platform::PlatformTiming::lt : platform::PlatformTiming::accurate);
+  platform::Platform top("top", cfg,
+                         o.timing == "lt" ? platform::PlatformTiming::lt : platform::PlatformTiming::accurate);
   RawBus raw("raw_bus");
   raw.socket.bind(top.router.target_socket);
   IrqMonitor irq("irq_monitor");
@@ -826,16 +1012,18 @@ int sc_main(int argc, char* argv[]) {
   sc_core::sc_start();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  std::printf("%s: seed %" PRIu64 ", iterations %" PRIu64 "..%" PRIu64 ", timing %s, hw %s\n", kProgram, o.seed, o.first,
-              o.first + f.iterations(), o.timing.c_str(), o.hw.c_str());
+  std::printf("%s: seed %" PRIu64 ", iterations %" PRIu64 "..%" PRIu64 ", timing %s, hw %s\n", kProgram, o.seed,
+              o.first, o.first + f.iterations(), o.timing.c_str(), o.hw.c_str());
   print_counts("iterations per class (valid: must complete bit-exact; error: must be refused)", f.classes());
   print_counts("error codes reported as expected", f.errors());
   print_counts("refused register accesses (class -> TLM response)", f.responses());
   print_counts("outcomes", f.outcomes());
-  std::printf("%" PRIu64 " iterations in %.2f s: %.1f executions/s; %" PRIu64 " jobs through the platform: %.1f jobs/s\n",
+  std::printf("%" PRIu64 " iterations in %.2f s: %.1f executions/s; %" PRIu64
+              " jobs through the platform: %.1f jobs/s\n",
               f.iterations(), secs, double(f.iterations()) / secs, f.jobs(), double(f.jobs()) / secs);
   std::string error;
-  if (f.failed()) error = f.failure();
+  if (f.failed())
+    error = f.failure();
   else if (!top.cpu.finished())
     error = "FAIL: the simulation ended before the program did (nothing left to run: a hang in simulated time)";
   else if (!top.cpu.program_error().empty())

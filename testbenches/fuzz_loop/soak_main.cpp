@@ -114,8 +114,8 @@ struct Soak {
       if (!diff.empty()) {
         const AttentionShape& s = specs[i].shape;
         e << "job " << i + 1 << " of " << count << " (" << s.heads << "x" << s.kv_heads << " heads, n_q " << s.n_q
-          << ", n_k " << s.n_k << ", valid_len " << s.valid_len << ", d " << s.d << (s.causal ? ", causal" : "")
-          << ", " << to_string(specs[i].filter.policy) << ", data " << specs[i].data_kind << "): " << diff;
+          << ", n_k " << s.n_k << ", valid_len " << s.valid_len << ", d " << s.d << (s.causal ? ", causal" : "") << ", "
+          << to_string(specs[i].filter.policy) << ", data " << specs[i].data_kind << "): " << diff;
       }
       ++policies[to_string(specs[i].filter.policy)];
       std::istringstream kinds(specs[i].data_kind);
@@ -130,7 +130,8 @@ struct Soak {
 int sc_main(int argc, char* argv[]) {
   Options o;
   o.iterations = 100;
-  const int prc = parse_options(argc, argv, kProgram, "random valid jobs through the platform against the golden model", o);
+  const int prc =
+      parse_options(argc, argv, kProgram, "random valid jobs through the platform against the golden model", o);
   if (prc >= 0) return prc;
   platform::PlatformConfig cfg;
   try {
@@ -141,7 +142,8 @@ int sc_main(int argc, char* argv[]) {
   }
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   if (!o.verbose) hw::log::set_level(hw::log::Level::error);
-  platform::Platform top("top", cfg, o.timing == "lt" ? platform::PlatformTiming::lt : platform::PlatformTiming::accurate);
+  platform::Platform top("top", cfg,
+                         o.timing == "lt" ? platform::PlatformTiming::lt : platform::PlatformTiming::accurate);
   IrqMonitor irq("irq_monitor");
   irq.irq.bind(top.irq);
   Watchdog wd(o.iteration_timeout_s, kProgram);
@@ -157,12 +159,12 @@ int sc_main(int argc, char* argv[]) {
   sc_core::sc_start();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  std::printf("%s: seed %" PRIu64 ", iterations %" PRIu64 "..%" PRIu64 ", timing %s, hw %s\n", kProgram, o.seed, o.first,
-              o.first + soak.iterations, o.timing.c_str(), o.hw.c_str());
+  std::printf("%s: seed %" PRIu64 ", iterations %" PRIu64 "..%" PRIu64 ", timing %s, hw %s\n", kProgram, o.seed,
+              o.first, o.first + soak.iterations, o.timing.c_str(), o.hw.c_str());
   print_counts("jobs per policy", soak.policies);
   print_counts("tensors per data kind", soak.data);
-  std::printf("%" PRIu64 " jobs (%" PRIu64 " doorbells) in %.2f s: %.1f jobs/s\n", soak.jobs,
-              soak.iterations, secs, double(soak.jobs) / secs);
+  std::printf("%" PRIu64 " jobs (%" PRIu64 " doorbells) in %.2f s: %.1f jobs/s\n", soak.jobs, soak.iterations, secs,
+              double(soak.jobs) / secs);
   std::string error = soak.failure;
   if (error.empty() && !top.cpu.finished()) error = "FAIL: the simulation ended before the program did (a hang)";
   if (!error.empty()) {

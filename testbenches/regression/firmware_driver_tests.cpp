@@ -26,9 +26,7 @@ struct FakeDevice {
     regs[ENERGON_REG_ID] = ENERGON_ID_VALUE;
     regs[ENERGON_REG_VERSION] = ENERGON_VERSION_VALUE;
     hal.ctx = this;
-    hal.read32 = [](void* c, uint64_t a) {
-      return static_cast<FakeDevice*>(c)->regs[uint32_t(a - kRegBase)];
-    };
+    hal.read32 = [](void* c, uint64_t a) { return static_cast<FakeDevice*>(c)->regs[uint32_t(a - kRegBase)]; };
     hal.write32 = [](void* c, uint64_t a, uint32_t v) {
       static_cast<FakeDevice*>(c)->write(uint32_t(a - kRegBase), v);
     };
@@ -101,8 +99,7 @@ TEST_CASE("firmware: init resets, enables interrupts and probe checks the ID") {
   FakeDevice dev;
   energon_dev_t e;
   REQUIRE(energon_init(&e, &dev.hal, FakeDevice::kRegBase) == ENERGON_FW_OK);
-  REQUIRE(dev.writes.front() ==
-          std::make_pair(uint32_t(ENERGON_REG_CTRL), uint32_t(ENERGON_CTRL_SOFT_RESET)));
+  REQUIRE(dev.writes.front() == std::make_pair(uint32_t(ENERGON_REG_CTRL), uint32_t(ENERGON_CTRL_SOFT_RESET)));
   REQUIRE(dev.regs[ENERGON_REG_CTRL] == (ENERGON_CTRL_ENABLE | ENERGON_CTRL_IRQ_EN));
   REQUIRE(dev.regs[ENERGON_REG_IRQ_MASK] == (ENERGON_IRQ_DONE | ENERGON_IRQ_ERROR));
   REQUIRE(energon_probe(&e) == ENERGON_FW_OK);

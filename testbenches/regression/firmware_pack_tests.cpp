@@ -41,9 +41,9 @@ TEST_CASE("firmware: quantization equals golden quantize bit for bit") {
   }
   // Ties (x / scale exactly k + 0.5 go to even), saturation, zero, NaN.
   const float scale = 0.5f;
-  for (float v : {0.25f, 0.75f, -0.25f, -0.75f, 1.25f, 16383.75f, 16383.25f, 20000.0f, -20000.0f, -16384.0f,
-                  -16384.25f, 0.0f, -0.0f, std::numeric_limits<float>::infinity(),
-                  -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN()})
+  for (float v : {0.25f, 0.75f, -0.25f, -0.75f, 1.25f, 16383.75f, 16383.25f, 20000.0f, -20000.0f, -16384.0f, -16384.25f,
+                  0.0f, -0.0f, std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                  std::numeric_limits<float>::quiet_NaN()})
     REQUIRE(energon_quantize(v, scale) == energon::golden::quantize(v, scale));
   REQUIRE(energon_quantize(0.25f, 0.5f) == 0);  // 0.5 → even 0
   REQUIRE(energon_quantize(0.75f, 0.5f) == 2);  // 1.5 → even 2
@@ -76,8 +76,7 @@ TEST_CASE("firmware: quantize_heads equals golden quantize_layer") {
 }
 
 TEST_CASE("firmware: K bit planes pack and unpack round trip") {
-  const std::vector<std::vector<uint8_t>> layouts = {{16},         {2, 2, 12}, {1, 3, 12},
-                                                     {4, 4, 4, 4}, {3, 5, 8},  {7, 9}};
+  const std::vector<std::vector<uint8_t>> layouts = {{16}, {2, 2, 12}, {1, 3, 12}, {4, 4, 4, 4}, {3, 5, 8}, {7, 9}};
   const uint32_t d = 24;
   const size_t rows = 13;
   std::mt19937 rng(42);
@@ -101,14 +100,12 @@ TEST_CASE("firmware: K bit planes pack and unpack round trip") {
       for (uint32_t t = 0; t < d; ++t) {
         const size_t bit = r * d * b0 + size_t(t) * b0;
         uint32_t field = 0;
-        for (uint32_t i = 0; i < b0; ++i)
-          field |= uint32_t((planes[0][(bit + i) / 8] >> ((bit + i) % 8)) & 1u) << i;
+        for (uint32_t i = 0; i < b0; ++i) field |= uint32_t((planes[0][(bit + i) / 8] >> ((bit + i) % 8)) & 1u) << i;
         REQUIRE(field == (uint32_t(energon::golden::msb_slice(k[r * d + t], b0)) & ((1u << b0) - 1u)));
       }
     std::vector<const uint8_t*> cptrs(ptrs.begin(), ptrs.end());
     std::vector<int16_t> back(k.size(), 0x1234);
-    REQUIRE(energon_unpack_k_planes(cptrs.data(), rows, d, bits.data(), uint32_t(bits.size()), back.data()) ==
-            0);
+    REQUIRE(energon_unpack_k_planes(cptrs.data(), rows, d, bits.data(), uint32_t(bits.size()), back.data()) == 0);
     REQUIRE(back == k);
   }
 }
@@ -164,8 +161,7 @@ TEST_CASE("firmware: descriptor builder fills every field") {
   std::memset(&d, 0xFF, sizeof d);
   energon_desc_build(&d, &shape, ENERGON_POLICY_MPMRF, rounds, 2, nullptr, bits, 3, &buf);
   REQUIRE(d.magic == ENERGON_DESC_MAGIC);
-  REQUIRE(
-      (d.heads == 12 && d.kv_heads == 4 && d.n_q == 100 && d.n_k == 128 && d.d == 64 && d.valid_len == 120));
+  REQUIRE((d.heads == 12 && d.kv_heads == 4 && d.n_q == 100 && d.n_k == 128 && d.d == 64 && d.valid_len == 120));
   REQUIRE(d.flags == ENERGON_DESC_FLAG_CAUSAL);
   REQUIRE((d.policy == ENERGON_POLICY_MPMRF && d.n_rounds == 2 && d.n_planes == 3));
   REQUIRE((d.round[1].alpha_q8 == 128 && d.round[1].k_bits == 4 && d.round[0].k_bits == 2));
@@ -182,7 +178,7 @@ TEST_CASE("firmware: descriptor builder fills every field") {
 }
 
 TEST_CASE("firmware: strerror names every hardware error and driver status") {
-#define CHECK_HW(name, value, desc)                      \
+#define CHECK_HW(name, value, desc)                        \
   REQUIRE(std::string(energon_strerror(value)) == (desc)); \
   REQUIRE(std::string(energon_error_name(value)) == #name);
   ENERGON_ERRORS(CHECK_HW)

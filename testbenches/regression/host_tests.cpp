@@ -109,15 +109,13 @@ TEST_CASE("host: lt copies through DMI, accurate copies through b_transport, sam
   sc_time t_lt;
   bool ok_lt = false, ok_at = false;
   lt.cpu.load_program([&](platform::HostCpu& cpu) {
-    ok_lt = cpu.write_mem(0x2000, data.data(), data.size()) &&
-            cpu.read_mem(0x2000, back_lt.data(), back_lt.size());
+    ok_lt = cpu.write_mem(0x2000, data.data(), data.size()) && cpu.read_mem(0x2000, back_lt.data(), back_lt.size());
     cpu.sync();
     t_lt = cpu.now();
     while (!at.cpu.finished()) sc_core::wait(1, SC_US);  // the other program stops the simulation
   });
   at.cpu.load_program([&](platform::HostCpu& cpu) {
-    ok_at = cpu.write_mem(0x2000, data.data(), data.size()) &&
-            cpu.read_mem(0x2000, back_at.data(), back_at.size());
+    ok_at = cpu.write_mem(0x2000, data.data(), data.size()) && cpu.read_mem(0x2000, back_at.data(), back_at.size());
   });
   sc_core::sc_start();
   REQUIRE(ok_lt);
@@ -139,9 +137,7 @@ TEST_CASE("host: wait_for_irq wakes at the rising edge or returns false after th
   struct Driver : sc_core::sc_module {
     sc_core::sc_signal<bool>& line;
     SC_HAS_PROCESS(Driver);
-    Driver(const sc_core::sc_module_name& n, sc_core::sc_signal<bool>& l) : sc_module(n), line(l) {
-      SC_THREAD(run);
-    }
+    Driver(const sc_core::sc_module_name& n, sc_core::sc_signal<bool>& l) : sc_module(n), line(l) { SC_THREAD(run); }
     void run() {
       wait(5, SC_US);
       line.write(true);

@@ -150,8 +150,7 @@ TEST_CASE("platform: cross-attention, grouped-query heads and padding masks run 
     cases.push_back({s, FilterConfig::energon_default()});
   }
   std::vector<FloatLayer> layers;
-  for (size_t i = 0; i < cases.size(); ++i)
-    layers.push_back(test::small_layer(cases[i].shape, uint32_t(i + 11)));
+  for (size_t i = 0; i < cases.size(); ++i) layers.push_back(test::small_layer(cases[i].shape, uint32_t(i + 11)));
   std::vector<test::JobReport> reports;
   bench.run([&](platform::HostCpu& cpu) {
     energon_dev_t dev;
@@ -163,8 +162,7 @@ TEST_CASE("platform: cross-attention, grouped-query heads and padding masks run 
   });
   REQUIRE(reports.size() == cases.size());
   for (size_t i = 0; i < cases.size(); ++i) {
-    INFO("case " << i << ": " << to_string(cases[i].filter.policy)
-                 << (cases[i].shape.causal ? ", causal" : ""));
+    INFO("case " << i << ": " << to_string(cases[i].filter.policy) << (cases[i].shape.causal ? ", causal" : ""));
     golden::GoldenStats gs;
     REQUIRE(reports[i].wait_status == ENERGON_FW_OK);
     REQUIRE(reports[i].output == test::golden_output(layers[i], cases[i].filter, &gs));

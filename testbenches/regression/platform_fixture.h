@@ -15,8 +15,7 @@
 
 namespace energon::test {
 
-inline AttentionShape small_shape(uint32_t heads, uint32_t kv_heads, uint32_t n, uint32_t d,
-                                  bool causal = false) {
+inline AttentionShape small_shape(uint32_t heads, uint32_t kv_heads, uint32_t n, uint32_t d, bool causal = false) {
   AttentionShape s;
   s.heads = heads;
   s.kv_heads = kv_heads;
@@ -39,8 +38,7 @@ struct PlatformBench {
   platform::PlatformConfig config = platform::load_platform_config("energon-edge");
   platform::Platform top;
 
-  explicit PlatformBench(platform::PlatformTiming timing = platform::PlatformTiming::lt)
-      : top("top", config, timing) {}
+  explicit PlatformBench(platform::PlatformTiming timing = platform::PlatformTiming::lt) : top("top", config, timing) {}
 
   void run(std::function<void(platform::HostCpu&)> program) {
     top.cpu.load_program(std::move(program));

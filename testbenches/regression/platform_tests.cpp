@@ -90,14 +90,12 @@ TEST_CASE("platform: bad hardware YAML names the file and the key") {
                Contains("bad.yaml") && Contains("speed") && Contains("unknown key"));
   REQUIRE_THAT(error_of("dram: hbm2\n"), Contains("bad.yaml") && Contains("accelerator"));
   REQUIRE_THAT(error_of("accelerator: {preset: energon-edge}\n"), Contains("bad.yaml") && Contains("dram"));
-  REQUIRE_THAT(error_of("accelerator: {preset: energon-edge}\ndram: ddr9\n"),
-               Contains("bad.yaml") && Contains("dram"));
+  REQUIRE_THAT(error_of("accelerator: {preset: energon-edge}\ndram: ddr9\n"), Contains("bad.yaml") && Contains("dram"));
   REQUIRE_THAT(error_of("accelerator: {preset: energon-edge, fu_multipliers: many}\ndram: hbm2\n"),
                Contains("bad.yaml") && Contains("fu_multipliers"));
   REQUIRE_THAT(error_of("accelerator: {preset: energon-edge}\ndram: hbm2\nhost: {copy_ns_per_byte: -1}\n"),
                Contains("bad.yaml") && Contains("host.copy_ns_per_byte"));
-  REQUIRE_THAT(error_of("accelerator: {preset: energon-edge}\ndram: hbm2\nhost: {cache: 1}\n"),
-               Contains("host.cache"));
+  REQUIRE_THAT(error_of("accelerator: {preset: energon-edge}\ndram: hbm2\nhost: {cache: 1}\n"), Contains("host.cache"));
   REQUIRE_THAT(error_of("[1, 2"), Contains("bad.yaml") && Contains("YAML"));
   try {
     platform::load_platform_config("energon-nano");

@@ -17,14 +17,12 @@ using namespace energon;
 namespace {
 
 constexpr uint32_t kMaxRegressionSeq = 256;
-const std::vector<std::string> kWorkloads = {"bert-base-128",  "bert-base-384", "bert-base-512",
-                                             "bert-large-512", "deit-s-197",    "gpt2-small-1024",
-                                             "vit-b16-197"};
+const std::vector<std::string> kWorkloads = {"bert-base-128", "bert-base-384",   "bert-base-512", "bert-large-512",
+                                             "deit-s-197",    "gpt2-small-1024", "vit-b16-197"};
 
 workload::Workload regression_workload(const std::string& name) {
   workload::Workload w = workload::load_workload(name);
-  if (w.source == workload::DataSource::synthetic && w.shape.n_q == w.shape.n_k &&
-      w.shape.n_k > kMaxRegressionSeq)
+  if (w.source == workload::DataSource::synthetic && w.shape.n_q == w.shape.n_k && w.shape.n_k > kMaxRegressionSeq)
     w = workload::with_seq_len(w, kMaxRegressionSeq);
   return w;
 }
@@ -73,9 +71,8 @@ void check_block_counts(const platform::Platform& top, const energon_counters_t&
   CHECK(value("controller.busy_cycles") == perf.busy_ctrl);
 }
 
-void run_e2e(const std::string& name, Policy policy,
-             platform::PlatformTiming timing = platform::PlatformTiming::lt, uint32_t layers = 1,
-             uint32_t queue_depth = 1) {
+void run_e2e(const std::string& name, Policy policy, platform::PlatformTiming timing = platform::PlatformTiming::lt,
+             uint32_t layers = 1, uint32_t queue_depth = 1) {
   const workload::Workload w = regression_workload(name);
   test::PlatformBench bench(timing);
   checks::AppConfig cfg;
@@ -117,12 +114,10 @@ TEST_CASE("regression: the workload list covers every built-in workload") {
   }
 }
 
-#define ENERGON_E2E(NAME, POLICY)                                                          \
-  TEST_CASE("regression: " NAME " " #POLICY " end to end, bit-exact") {                    \
-    run_e2e(NAME, Policy::POLICY);                                                         \
-  }                                                                                        \
-  TEST_CASE("regression: " NAME " " #POLICY " end to end in accurate timing, bit-exact") { \
-    run_e2e(NAME, Policy::POLICY, platform::PlatformTiming::accurate);                     \
+#define ENERGON_E2E(NAME, POLICY)                                                                        \
+  TEST_CASE("regression: " NAME " " #POLICY " end to end, bit-exact") { run_e2e(NAME, Policy::POLICY); } \
+  TEST_CASE("regression: " NAME " " #POLICY " end to end in accurate timing, bit-exact") {               \
+    run_e2e(NAME, Policy::POLICY, platform::PlatformTiming::accurate);                                   \
   }
 #define ENERGON_E2E_ALL(NAME) ENERGON_E2E(NAME, dense) ENERGON_E2E(NAME, topk) ENERGON_E2E(NAME, mpmrf)
 

@@ -15,9 +15,7 @@ BusInterface::BusInterface(const sc_core::sc_module_name& name, uint32_t max_bur
   }
 }
 
-void BusInterface::reset() {
-  requests_ = transactions_ = largest_ = 0;
-}
+void BusInterface::reset() { requests_ = transactions_ = largest_ = 0; }
 
 void BusInterface::forward(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   ++transactions_;
@@ -41,8 +39,8 @@ void BusInterface::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   ++requests_;
   const uint64_t address = trans.get_address();
   const uint32_t length = trans.get_data_length();
-  const bool plain = !trans.get_byte_enable_ptr() && trans.get_streaming_width() == length &&
-                     (trans.is_read() || trans.is_write());
+  const bool plain =
+      !trans.get_byte_enable_ptr() && trans.get_streaming_width() == length && (trans.is_read() || trans.is_write());
   const uint64_t last = address + length - 1;
   if (max_burst_bytes_ == 0 || !plain || length == 0 || last < address ||
       address / max_burst_bytes_ == last / max_burst_bytes_) {
@@ -79,8 +77,6 @@ void BusInterface::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-unsigned BusInterface::transport_dbg(tlm::tlm_generic_payload& trans) {
-  return mem->transport_dbg(trans);
-}
+unsigned BusInterface::transport_dbg(tlm::tlm_generic_payload& trans) { return mem->transport_dbg(trans); }
 
 }  // namespace energon::hw

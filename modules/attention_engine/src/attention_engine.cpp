@@ -69,9 +69,9 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
       while (e < n && job.keys[e] == job.keys[e - 1] + 1) ++e;
       const uint32_t rows = uint32_t(e - c);
       staging_.resize(size_t(rows) * rb);
-      stream_cycles += fetch_transfer(fetch, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, job.keys[c]),
-                                      staging_.data(), rows * rb, Traffic(uint8_t(Traffic::k0) + p),
-                                      int64_t(job.kv_head), delay);
+      stream_cycles +=
+          fetch_transfer(fetch, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, job.keys[c]), staging_.data(),
+                         rows * rb, Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay);
       for (size_t r = c; r < e;) {  // decode only rows the model has not decoded before
         if (decoded(job.keys[r])) {
           ++r;
@@ -105,8 +105,7 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
   for (size_t c = 0; c < n; ++c) {
     const uint16_t* k = job.key_bits.data() + c * d;
     int64_t s = 0;
-    for (uint32_t t = 0; t < d; ++t)
-      s += int32_t(job.q[t]) * int32_t(int16_t(k[t]));  // each product fits int32
+    for (uint32_t t = 0; t < d; ++t) s += int32_t(job.q[t]) * int32_t(int16_t(k[t]));  // each product fits int32
     job.acc[c] = s;
     job.stats.add(s);
   }

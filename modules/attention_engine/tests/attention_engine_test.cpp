@@ -83,8 +83,7 @@ TEST_CASE("attention_engine: dense layer bit-exact against golden run_attention"
   CHECK(b.fetch.stats().dram_bytes[size_t(Traffic::out)] == 14 * 64 * 2);
 }
 
-TEST_CASE("attention_engine: random kept sets equal golden softmax_q16 and weighted_sum",
-          "[attention_engine]") {
+TEST_CASE("attention_engine: random kept sets equal golden softmax_q16 and weighted_sum", "[attention_engine]") {
   AttentionShape s;
   s.n_q = 30;
   s.n_k = 50;
@@ -106,8 +105,7 @@ TEST_CASE("attention_engine: random kept sets equal golden softmax_q16 and weigh
         j.planes_have = 1;
         j.key_bits.resize(j.keys.size() * s.d);
         for (size_t c = 0; c < j.keys.size(); ++c)
-          for (uint32_t t = 0; t < s.d; ++t)
-            j.key_bits[c * s.d + t] = uint16_t(L.k.data[j.keys[c] * s.d + t]) & 0xF000;
+          for (uint32_t t = 0; t < s.d; ++t) j.key_bits[c * s.d + t] = uint16_t(L.k.data[j.keys[c] * s.d + t]) & 0xF000;
       }
       sc_core::sc_time delay;
       b.port->finish_row(j, delay);
@@ -119,8 +117,7 @@ TEST_CASE("attention_engine: random kept sets equal golden softmax_q16 and weigh
       std::vector<uint16_t> p16(j.keys.size());
       golden::softmax_q16(acc.data(), uint32_t(acc.size()), j.c, p16.data());
       std::vector<int16_t> ref(s.d);
-      golden::weighted_sum(p16.data(), j.keys.data(), uint32_t(j.keys.size()), L.v.data.data(), s.d,
-                           ref.data());
+      golden::weighted_sum(p16.data(), j.keys.data(), uint32_t(j.keys.size()), L.v.data.data(), s.d, ref.data());
       mismatched_rows += ref != j.out;
     }
   });
@@ -167,13 +164,11 @@ TEST_CASE("attention_engine: given scores are used as-is, an empty row writes ze
   CHECK(empty.compute_cycles == b.cfg.au_latency);
 }
 
-TEST_CASE("attention_engine: cycle model from multipliers, softmax lanes and latencies",
-          "[attention_engine]") {
+TEST_CASE("attention_engine: cycle model from multipliers, softmax lanes and latencies", "[attention_engine]") {
   AccelConfig c = AccelConfig::edge();
   AttentionEngine au("au", c);
   CHECK(au.qk_cycles(100, 64) == 100);
-  CHECK(au.softmax_v_cycles(100, 64) ==
-        3 * 13 + c.softmax_latency + 100 + c.au_latency);  // 8 lanes; 64 ×V multipliers
+  CHECK(au.softmax_v_cycles(100, 64) == 3 * 13 + c.softmax_latency + 100 + c.au_latency);  // 8 lanes; 64 ×V multipliers
   AccelConfig srv = AccelConfig::server();
   AttentionEngine au4("au4", srv);
   CHECK(au4.qk_cycles(100, 64) == 25);

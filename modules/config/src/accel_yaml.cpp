@@ -53,8 +53,7 @@ AccelConfig parse_accel_config(const YAML::Node& node, const std::string& file) 
   };
   const std::map<std::string, Setter> keys = {
       {"preset", [](const YAML::Node&, const std::string&) {}},
-      {"clock_mhz",
-       [&](const YAML::Node& v, const std::string& k) { c.clock_mhz = read_scalar<double>(v, file, k); }},
+      {"clock_mhz", [&](const YAML::Node& v, const std::string& k) { c.clock_mhz = read_scalar<double>(v, file, k); }},
       {"reg_access_cycles", u32(c.reg_access_cycles)},
       {"check_cycles", u32(c.check_cycles)},
       {"max_burst_bytes", u32(c.max_burst_bytes)},

@@ -30,13 +30,13 @@ struct DurationText {
 };
 
 struct OrganizationFile {
-  std::optional<uint64_t> channels, ranks, bank_groups, banks_per_group, rows, columns, bus_width_bits,
-      burst_length, data_rate;
+  std::optional<uint64_t> channels, ranks, bank_groups, banks_per_group, rows, columns, bus_width_bits, burst_length,
+      data_rate;
 };
 
 struct TimingFile {
-  std::optional<DurationText> tRCD, tRP, tCL, tCWL, tRAS, tRC, tCCD, tCCD_S, tCCD_L, tRRD, tRRD_S, tRRD_L,
-      tFAW, tWR, tWTR, tWTR_S, tWTR_L, tRTP, tRTRS;
+  std::optional<DurationText> tRCD, tRP, tCL, tCWL, tRAS, tRC, tCCD, tCCD_S, tCCD_L, tRRD, tRRD_S, tRRD_L, tFAW, tWR,
+      tWTR, tWTR_S, tWTR_L, tRTP, tRTRS;
 };
 
 struct RefreshFile {
@@ -72,8 +72,7 @@ class Parser {
     throw DramConfigError(os.str());
   }
 
-  void check_keys(const YAML::Node& map, const std::string& path,
-                  const std::vector<std::string>& allowed) const {
+  void check_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed) const {
     if (!map.IsMap()) fail(path.empty() ? "<top>" : path, map, "expected a mapping of keys");
     for (const auto& kv : map) {
       const std::string k = config::key_text<DramConfigError>(kv.first, origin_, path);
@@ -89,8 +88,7 @@ class Parser {
     return path.empty() ? key : path + "." + key;
   }
 
-  std::optional<uint64_t> count(const YAML::Node& map, const std::string& path,
-                                const std::string& key) const {
+  std::optional<uint64_t> count(const YAML::Node& map, const std::string& path, const std::string& key) const {
     const YAML::Node n = map[key];
     if (!n.IsDefined()) return std::nullopt;  // absent: the default; present but empty: refused by scalar()
     const std::string s = scalar(n, join(path, key));
@@ -123,13 +121,12 @@ class Parser {
       mult = 1024.0 * 1024 * 1024;
     if (end == s.c_str() || mult == 0 || !(v > 0) || std::floor(v * mult) != v * mult || v * mult > 0x1p62)
       fail(key, n,
-           "expected a positive byte count up to 2^62 such as 1073741824 or '1GiB' (units B, KiB, MiB, GiB), got '" + s +
-               "'");
+           "expected a positive byte count up to 2^62 such as 1073741824 or '1GiB' (units B, KiB, MiB, GiB), got '" +
+               s + "'");
     return uint64_t(v * mult);
   }
 
-  std::optional<double> positive(const YAML::Node& map, const std::string& path,
-                                 const std::string& key) const {
+  std::optional<double> positive(const YAML::Node& map, const std::string& path, const std::string& key) const {
     const YAML::Node n = map[key];
     if (!n.IsDefined()) return std::nullopt;  // absent: the default; present but empty: refused by scalar()
     const std::string s = scalar(n, join(path, key));
@@ -156,8 +153,7 @@ class Parser {
     return scalar(n, key);
   }
 
-  std::optional<DurationText> duration(const YAML::Node& map, const std::string& path,
-                                       const std::string& key) const {
+  std::optional<DurationText> duration(const YAML::Node& map, const std::string& path, const std::string& key) const {
     const YAML::Node n = map[key];
     if (!n.IsDefined()) return std::nullopt;  // absent: the default; present but empty: refused by scalar()
     const std::string full = join(path, key);
@@ -226,8 +222,8 @@ class Parser {
     if (const YAML::Node t = root["timing"]; t.IsDefined()) {
       const std::string p = "timing";
       check_keys(t, p,
-                 {"tRCD", "tRP", "tCL", "tCWL", "tRAS", "tRC", "tCCD", "tCCD_S", "tCCD_L", "tRRD", "tRRD_S",
-                  "tRRD_L", "tFAW", "tWR", "tWTR", "tWTR_S", "tWTR_L", "tRTP", "tRTRS"});
+                 {"tRCD", "tRP", "tCL", "tCWL", "tRAS", "tRC", "tCCD", "tCCD_S", "tCCD_L", "tRRD", "tRRD_S", "tRRD_L",
+                  "tFAW", "tWR", "tWTR", "tWTR_S", "tWTR_L", "tRTP", "tRTRS"});
       auto& m = f.timing;
       m.tRCD = duration(t, p, "tRCD");
       m.tRP = duration(t, p, "tRP");
@@ -257,8 +253,7 @@ class Parser {
     }
     if (const YAML::Node m = root["address_mapping"]; m.IsDefined()) {
       if (!m.IsSequence())
-        fail("address_mapping", m,
-             "expected a list of fields from MSB to LSB, e.g. [row, bank, column, channel]");
+        fail("address_mapping", m, "expected a list of fields from MSB to LSB, e.g. [row, bank, column, channel]");
       f.has_mapping = true;
       for (const auto& e : m) f.mapping.push_back({scalar(e, "address_mapping"), e.Mark().line + 1});
     }
@@ -315,8 +310,7 @@ class Validator {
   }
 
   /// `tX` or both `tX_S` and `tX_L`; returns {S, L}.
-  std::pair<uint32_t, uint32_t> short_long(const std::optional<DurationText>& one,
-                                           const std::optional<DurationText>& s,
+  std::pair<uint32_t, uint32_t> short_long(const std::optional<DurationText>& one, const std::optional<DurationText>& s,
                                            const std::optional<DurationText>& l, const std::string& base,
                                            double tck) const {
     if (one && (s || l))
@@ -376,8 +370,7 @@ class Validator {
     }
 
     if (!f_.has_mapping)
-      fail("address_mapping",
-           "missing (expected a list of fields from MSB to LSB, e.g. [row, bank, column, channel])");
+      fail("address_mapping", "missing (expected a list of fields from MSB to LSB, e.g. [row, bank, column, channel])");
     for (const auto& e : f_.mapping) c.mapping.push_back(slice(e));
     // An entry without ":bits" takes all of its field's bits and must then be the field's only entry.
     for (size_t i = 0; i < c.mapping.size(); ++i) {
@@ -413,8 +406,7 @@ class Validator {
       char* end = nullptr;
       const long v = std::strtol(b.c_str(), &end, 10);
       if (b.empty() || *end != '\0' || v <= 0 || v > 40)
-        fail("address_mapping", "entry '" + e.text + "': expected field or field:bits with bits 1..40",
-             e.line);
+        fail("address_mapping", "entry '" + e.text + "': expected field or field:bits with bits 1..40", e.line);
       bits = unsigned(v);
     }
     static const std::pair<const char*, DramField> names[] = {
@@ -426,8 +418,7 @@ class Validator {
       return {f, bits.value_or(0)};
     }
     fail("address_mapping",
-         "entry '" + e.text + "': unknown field (expected row, rank, bank_group, bank, channel or column)",
-         e.line);
+         "entry '" + e.text + "': unknown field (expected row, rank, bank_group, bank, channel or column)", e.line);
   }
 
  private:

@@ -37,21 +37,17 @@ struct SramFile {
 
 struct TableFile {
   std::optional<std::string> name, description;
-  std::optional<ValueFile> technology_nm, mult_8x8_pj, add_pj_per_bit, accumulator_guard_bits,
-      row_statistics_pj, int16_mac_pj, softmax_element_pj, selector_element_pj, static_power_w;
+  std::optional<ValueFile> technology_nm, mult_8x8_pj, add_pj_per_bit, accumulator_guard_bits, row_statistics_pj,
+      int16_mac_pj, softmax_element_pj, selector_element_pj, static_power_w;
   bool has_sram = false;
   std::vector<SramFile> sram;
   std::vector<ValueFile> dram;       // key = dram_pj_per_bit.<standard>
   std::vector<ValueFile> reference;  // key = reference.<name>
 };
 
-std::string join(const std::string& path, const std::string& key) {
-  return path.empty() ? key : path + "." + key;
-}
+std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
-std::string last_part(const std::string& key) {
-  return key.substr(key.rfind('.') + 1);
-}
+std::string last_part(const std::string& key) { return key.substr(key.rfind('.') + 1); }
 
 class Parser {
  public:
@@ -65,8 +61,7 @@ class Parser {
     throw EnergyConfigError(os.str());
   }
 
-  void check_keys(const YAML::Node& map, const std::string& path,
-                  const std::vector<std::string>& allowed) const {
+  void check_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed) const {
     if (!map.IsMap()) fail(path.empty() ? "<top>" : path, map, "expected a mapping of keys");
     for (const auto& kv : map) {
       const std::string k = config::key_text<EnergyConfigError>(kv.first, origin_, path);
@@ -87,13 +82,11 @@ class Parser {
     const std::string s = scalar(n, key);
     char* end = nullptr;
     const double v = std::strtod(s.c_str(), &end);
-    if (end == s.c_str() || *end != '\0' || !std::isfinite(v))
-      fail(key, n, "expected a number, got '" + s + "'");
+    if (end == s.c_str() || *end != '\0' || !std::isfinite(v)) fail(key, n, "expected a number, got '" + s + "'");
     return v;
   }
 
-  std::optional<std::string> text(const YAML::Node& map, const std::string& path,
-                                  const std::string& key) const {
+  std::optional<std::string> text(const YAML::Node& map, const std::string& path, const std::string& key) const {
     const YAML::Node n = map[key];
     if (!n.IsDefined() || n.IsNull()) return std::nullopt;
     return scalar(n, join(path, key));
@@ -106,14 +99,12 @@ class Parser {
     ValueFile v;
     v.key = key;
     v.line = n.Mark().line + 1;
-    if (const YAML::Node x = n["value"]; x.IsDefined() && !x.IsNull())
-      v.value = number(x, join(key, "value"));
+    if (const YAML::Node x = n["value"]; x.IsDefined() && !x.IsNull()) v.value = number(x, join(key, "value"));
     v.source = text(n, key, "source");
     return v;
   }
 
-  std::optional<ValueFile> value_at(const YAML::Node& map, const std::string& path,
-                                    const std::string& key) const {
+  std::optional<ValueFile> value_at(const YAML::Node& map, const std::string& path, const std::string& key) const {
     const YAML::Node n = map[key];
     if (!n.IsDefined() || n.IsNull()) return std::nullopt;
     return value(n, join(path, key));
@@ -122,7 +113,8 @@ class Parser {
   std::vector<ValueFile> named_values(const YAML::Node& map, const std::string& key) const {
     std::vector<ValueFile> out;
     if (!map.IsMap()) fail(key, map, "expected a mapping of names to {value, source}");
-    for (const auto& kv : map) out.push_back(value(kv.second, join(key, config::key_text<EnergyConfigError>(kv.first, origin_, key))));
+    for (const auto& kv : map)
+      out.push_back(value(kv.second, join(key, config::key_text<EnergyConfigError>(kv.first, origin_, key))));
     return out;
   }
 
@@ -130,14 +122,12 @@ class Parser {
     TableFile f;
     check_keys(root, "",
                {"name", "description", "technology_nm", "low_bit_mac", "row_statistics_pj", "int16_mac_pj",
-                "softmax_element_pj", "selector_element_pj", "sram", "dram_pj_per_bit", "static_power_w",
-                "reference"});
+                "softmax_element_pj", "selector_element_pj", "sram", "dram_pj_per_bit", "static_power_w", "reference"});
     f.name = text(root, "", "name");
     f.description = text(root, "", "description");
     f.technology_nm = value_at(root, "", "technology_nm");
     if (const YAML::Node m = root["low_bit_mac"]; m.IsDefined()) {
-      check_keys(m, "low_bit_mac",
-                 {"description", "mult_8x8_pj", "add_pj_per_bit", "accumulator_guard_bits"});
+      check_keys(m, "low_bit_mac", {"description", "mult_8x8_pj", "add_pj_per_bit", "accumulator_guard_bits"});
       f.mult_8x8_pj = value_at(m, "low_bit_mac", "mult_8x8_pj");
       f.add_pj_per_bit = value_at(m, "low_bit_mac", "add_pj_per_bit");
       f.accumulator_guard_bits = value_at(m, "low_bit_mac", "accumulator_guard_bits");
@@ -157,16 +147,15 @@ class Parser {
         SramFile p;
         p.key = key;
         p.line = s[i].Mark().line + 1;
-        for (auto [k, dst] : {std::pair{"capacity_bytes", &p.capacity_bytes},
-                              std::pair{"read_pj_per_byte", &p.read_pj_per_byte},
-                              std::pair{"write_pj_per_byte", &p.write_pj_per_byte}})
+        for (auto [k, dst] :
+             {std::pair{"capacity_bytes", &p.capacity_bytes}, std::pair{"read_pj_per_byte", &p.read_pj_per_byte},
+              std::pair{"write_pj_per_byte", &p.write_pj_per_byte}})
           if (const YAML::Node x = s[i][k]; x.IsDefined() && !x.IsNull()) *dst = number(x, join(key, k));
         p.source = text(s[i], key, "source");
         f.sram.push_back(p);
       }
     }
-    if (const YAML::Node d = root["dram_pj_per_bit"]; d.IsDefined())
-      f.dram = named_values(d, "dram_pj_per_bit");
+    if (const YAML::Node d = root["dram_pj_per_bit"]; d.IsDefined()) f.dram = named_values(d, "dram_pj_per_bit");
     if (const YAML::Node r = root["reference"]; r.IsDefined()) {
       check_keys(r, "reference", {"clock_mhz", "core_power_w", "throughput_gops", "area_mm2"});
       f.reference = named_values(r, "reference");
@@ -207,8 +196,7 @@ class Validator {
     return {*v.value, *v.source};
   }
 
-  SourcedValue need(const std::optional<ValueFile>& v, const std::string& key,
-                    const std::string& what) const {
+  SourcedValue need(const std::optional<ValueFile>& v, const std::string& key, const std::string& what) const {
     if (!v) fail(key, "missing (expected {value: " + what + ", source: ...})");
     return sourced(*v);
   }
@@ -237,13 +225,11 @@ class Validator {
         fail(p.key + ".source", "missing (every value must say where it comes from)", p.line);
       if (*p.read_pj_per_byte < 0) fail(p.key + ".read_pj_per_byte", "must be >= 0", p.line);
       if (*p.write_pj_per_byte < 0) fail(p.key + ".write_pj_per_byte", "must be >= 0", p.line);
-      if (!(*p.capacity_bytes >= 1) || std::floor(*p.capacity_bytes) != *p.capacity_bytes ||
-          *p.capacity_bytes > 1e15)
+      if (!(*p.capacity_bytes >= 1) || std::floor(*p.capacity_bytes) != *p.capacity_bytes || *p.capacity_bytes > 1e15)
         fail(p.key + ".capacity_bytes", "expected a whole number of bytes >= 1", p.line);
       t.sram.push_back({uint64_t(*p.capacity_bytes), *p.read_pj_per_byte, *p.write_pj_per_byte, *p.source});
     }
-    if (f_.dram.empty())
-      fail("dram_pj_per_bit", "missing (expected e.g. ddr4, lpddr4, hbm2 with {value, source})");
+    if (f_.dram.empty()) fail("dram_pj_per_bit", "missing (expected e.g. ddr4, lpddr4, hbm2 with {value, source})");
     for (const auto& v : f_.dram) t.dram_pj_per_bit[last_part(v.key)] = sourced(v);
     for (const auto& v : f_.reference) t.reference[last_part(v.key)] = sourced(v);
     validate_energy_table(t);

@@ -28,9 +28,7 @@ bool is_dir(const fs::path& p) {
 
 }  // namespace
 
-void set_data_root(const std::string& dir) {
-  program_data_root() = dir;
-}
+void set_data_root(const std::string& dir) { program_data_root() = dir; }
 
 std::string data_root() {
   if (!program_data_root().empty()) return program_data_root();

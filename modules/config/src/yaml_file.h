@@ -17,8 +17,7 @@ std::string read_named_yaml(const NamedConfigDir& dir, const std::string& name_o
                             std::string& path) {
   path = dir.resolve(name_or_path);
   if (path.empty())
-    throw Error(what + " '" + name_or_path + "' not found in " + dir.dir() + " (available: " + dir.names_list() +
-                ")");
+    throw Error(what + " '" + name_or_path + "' not found in " + dir.dir() + " (available: " + dir.names_list() + ")");
   std::string text;
   if (const std::string e = read_text_file(path, text); !e.empty()) throw Error(path + ": " + what + " file: " + e);
   return text;

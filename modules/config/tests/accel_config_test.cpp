@@ -32,8 +32,7 @@ TEST_CASE("datapath: accel config presets and overrides", "[datapath]") {
   CHECK(srv.fifo_depth == 2);
   CHECK(srv.timing == TimingMode::accurate);
   const AccelConfig own = parse_accel_config(
-      YAML::Load(
-          "{clock_mhz: 800, fu_multipliers: 256, fu_lanes: 4, sram_bytes: 65536, lt_quantum_cycles: 500}"),
+      YAML::Load("{clock_mhz: 800, fu_multipliers: 256, fu_lanes: 4, sram_bytes: 65536, lt_quantum_cycles: 500}"),
       "f.yaml");
   CHECK(own.clock_mhz == 800.0);
   CHECK(own.fu_lanes == 4);

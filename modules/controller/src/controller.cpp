@@ -135,7 +135,8 @@ void Controller::ring_doorbell() {
     if (log::enabled(kLog, log::Level::warning))
       log::emit(kLog, log::Level::warning,
                 at(access_time_) + "doorbell refused: " + describe_error(ENERGON_ERR_QUEUE) + "; QUEUE_SIZE " +
-                    std::to_string(size) + ", tail " + std::to_string(tail) + ", ring base " + std::to_string(ring_base()));
+                    std::to_string(size) + ", tail " + std::to_string(tail) + ", ring base " +
+                    std::to_string(ring_base()));
     raise(ENERGON_IRQ_ERROR);
     return;
   }
@@ -212,10 +213,14 @@ void Controller::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
   if (trans.is_read()) {
     word = regs_.read(*reg);
     std::memcpy(trans.get_data_ptr(), &word, 4);
-    if (logged) log::emit(kLog, log::Level::debug, at(access_time_) + "read  " + describe_register(uint32_t(trans.get_address()), word));
+    if (logged)
+      log::emit(kLog, log::Level::debug,
+                at(access_time_) + "read  " + describe_register(uint32_t(trans.get_address()), word));
   } else if (trans.is_write()) {
     std::memcpy(&word, trans.get_data_ptr(), 4);
-    if (logged) log::emit(kLog, log::Level::debug, at(access_time_) + "write " + describe_register(uint32_t(trans.get_address()), word));
+    if (logged)
+      log::emit(kLog, log::Level::debug,
+                at(access_time_) + "write " + describe_register(uint32_t(trans.get_address()), word));
     regs_.write(*reg, word);
   }
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -253,12 +258,14 @@ uint32_t Controller::peek(uint32_t offset) const {
 void Controller::describe(stats::Group& g) const {
   g.set("jobs_done", uint64_t(regs_[ENERGON_REG_JOBS_DONE].value), "", "Descriptors completed since reset (JOBS_DONE)");
   g.set("enabled_cycles", enabled_cycles(), "cycles", "Cycles with CTRL.ENABLE set (PERF_CYCLES)");
-  g.set("busy_cycles", counters_[kBusyCtrl], "cycles", "Descriptor fetch to write-back, summed over jobs (PERF_BUSY_CTRL)");
+  g.set("busy_cycles", counters_[kBusyCtrl], "cycles",
+        "Descriptor fetch to write-back, summed over jobs (PERF_BUSY_CTRL)");
   g.set("descriptor_bytes_read", counters_[kBytesFirst + unsigned(Traffic::desc_rd)], "bytes", "PERF_RD_DESC");
   g.set("result_bytes_written", counters_[kBytesFirst + unsigned(Traffic::desc_wr)], "bytes", "PERF_WR_DESC");
   g.set("keys_allowed", counters_[kKeysAllowed], "keys", "Keys allowed by the masks (PERF_KEYS_ALLOWED)");
   for (unsigned r = 0; r < 4; ++r)
-    g.set("kept_round" + std::to_string(r + 1), counters_[kKeptFirst + r], "keys", "PERF_KEPT_R" + std::to_string(r + 1));
+    g.set("kept_round" + std::to_string(r + 1), counters_[kKeptFirst + r], "keys",
+          "PERF_KEPT_R" + std::to_string(r + 1));
   g.set("kept_final", counters_[kKeptFinal], "keys", "Keys the attention engine used (PERF_KEPT_FINAL)");
 }
 
@@ -271,9 +278,7 @@ bool Controller::has_work() const {
          size <= kMaxQueueEntries && tail < size && regs_[ENERGON_REG_QUEUE_HEAD].value != tail;
 }
 
-uint64_t Controller::cycles(const sc_time& t) const {
-  return t.value() / config_.clock_period.value();
-}
+uint64_t Controller::cycles(const sc_time& t) const { return t.value() / config_.clock_period.value(); }
 
 uint64_t Controller::enabled_cycles() const {
   sc_time t = enabled_time_;
@@ -294,8 +299,7 @@ void Controller::queue_thread() {
   }
 }
 
-bool Controller::mem_access(tlm::tlm_command cmd, uint64_t address, void* data, uint32_t length,
-                            sc_time& delay) {
+bool Controller::mem_access(tlm::tlm_command cmd, uint64_t address, void* data, uint32_t length, sc_time& delay) {
   tlm::tlm_generic_payload trans;
   trans.set_command(cmd);
   trans.set_address(address);
@@ -329,7 +333,8 @@ void Controller::process_entry() {
   energon_desc_decode(bytes, &desc);
   if (log::enabled(kLog, log::Level::debug))
     log::emit(kLog, log::Level::debug,
-              at(start) + "descriptor " + std::to_string(index) + (fetched ? ": " + describe_descriptor(desc) : ": fetch failed"));
+              at(start) + "descriptor " + std::to_string(index) +
+                  (fetched ? ": " + describe_descriptor(desc) : ": fetch failed"));
   wait(delay);
   uint8_t error = ENERGON_ERR_ADDRESS;  // a descriptor the bus refused
   JobOutcome outcome;
@@ -386,9 +391,9 @@ void Controller::process_entry() {
               at(sc_core::sc_time_stamp()) + "job " + std::to_string(index) + " failed: ERR_" + describe_error(error));
   else if (error == ENERGON_ERR_NONE && log::enabled(kLog, log::Level::info))
     log::emit(kLog, log::Level::info,
-              at(sc_core::sc_time_stamp()) + "job " + std::to_string(index) + " done in " + std::to_string(desc.result_cycles) +
-                  " cycles (result block), kept " + std::to_string(outcome.final_kept) + " of " + std::to_string(outcome.allowed) +
-                  " keys");
+              at(sc_core::sc_time_stamp()) + "job " + std::to_string(index) + " done in " +
+                  std::to_string(desc.result_cycles) + " cycles (result block), kept " +
+                  std::to_string(outcome.final_kept) + " of " + std::to_string(outcome.allowed) + " keys");
   if (error != ENERGON_ERR_NONE) {
     uint32_t& status = regs_[ENERGON_REG_STATUS].value;
     status = (status & ~ENERGON_STATUS_ERR_MASK) | (uint32_t(error) << ENERGON_STATUS_ERR_SHIFT);

@@ -7,12 +7,12 @@ namespace {
 
 static_assert(kMaxDescKeys == energon::kMaxKeys, "hardware key limit differs from the golden model's");
 static_assert(ENERGON_MAX_ROUNDS == energon::kMaxRounds, "round limit differs from the golden model's");
-static_assert(kMaxFilterOperandBits == energon::kMaxFilterBits,
-              "filter width differs from the golden model's");
+static_assert(kMaxFilterOperandBits == energon::kMaxFilterBits, "filter width differs from the golden model's");
 
 bool rule_ok(const energon_select_t& s) {
   if (s.rule == ENERGON_RULE_THRESHOLD) return s.alpha_q8 >= -256 && s.alpha_q8 <= 256;
-  if (s.rule == ENERGON_RULE_TOPK) return (s.k != 0 || s.k_fraction_ppm != 0) && s.k_fraction_ppm <= ENERGON_FRACTION_ONE;
+  if (s.rule == ENERGON_RULE_TOPK)
+    return (s.k != 0 || s.k_fraction_ppm != 0) && s.k_fraction_ppm <= ENERGON_FRACTION_ONE;
   return false;
 }
 
@@ -26,8 +26,7 @@ bool policy_ok(const energon_desc_t& d) {
       if (d.n_rounds < 1 || d.n_rounds > ENERGON_MAX_ROUNDS) return false;
       for (unsigned r = 0; r < d.n_rounds; ++r) {
         const energon_select_t& s = d.round[r];
-        if (s.q_bits < 1 || s.q_bits > kMaxFilterOperandBits || s.k_bits < 1 ||
-            s.k_bits > kMaxFilterOperandBits)
+        if (s.q_bits < 1 || s.q_bits > kMaxFilterOperandBits || s.k_bits < 1 || s.k_bits > kMaxFilterOperandBits)
           return false;
         if (r > 0 && s.k_bits < d.round[r - 1].k_bits) return false;  // planes arrive MSB first
         if (!rule_ok(s)) return false;
@@ -56,18 +55,14 @@ bool planes_ok(const energon_desc_t& d) {
   return true;
 }
 
-bool aligned(uint64_t a) {
-  return a % ENERGON_BUFFER_ALIGN == 0;
-}
+bool aligned(uint64_t a) { return a % ENERGON_BUFFER_ALIGN == 0; }
 
 struct Extent {
   uint64_t begin, bytes;
   bool wraps() const { return bytes > 0 && begin + bytes - 1 < begin; }
   uint64_t last() const { return begin + (bytes - 1); }
   // Inclusive ends: an extent may end at the top of the address space, where begin + bytes is 0.
-  bool overlaps(const Extent& o) const {
-    return bytes > 0 && o.bytes > 0 && begin <= o.last() && o.begin <= last();
-  }
+  bool overlaps(const Extent& o) const { return bytes > 0 && o.bytes > 0 && begin <= o.last() && o.begin <= last(); }
 };
 
 bool reserved_clear(const energon_desc_t& d) {
@@ -84,15 +79,13 @@ bool reserved_clear(const energon_desc_t& d) {
 uint8_t check_descriptor(const energon_desc_t& d, uint64_t ring_base, uint64_t ring_bytes) {
   if (d.magic != ENERGON_DESC_MAGIC) return ENERGON_ERR_BAD_MAGIC;
   if (!reserved_clear(d)) return ENERGON_ERR_RESERVED;
-  if (d.heads == 0 || d.kv_heads == 0 || d.n_q == 0 || d.n_k == 0 || d.valid_len == 0)
-    return ENERGON_ERR_ZERO_SIZE;
+  if (d.heads == 0 || d.kv_heads == 0 || d.n_q == 0 || d.n_k == 0 || d.valid_len == 0) return ENERGON_ERR_ZERO_SIZE;
   if (d.heads % d.kv_heads != 0) return ENERGON_ERR_KV_HEADS;
   if (d.d < kMinHeadDim || d.d > kMaxHeadDim || d.d % kHeadDimStep != 0) return ENERGON_ERR_HEAD_DIM;
   if (d.n_k > kMaxDescKeys || d.n_q > kMaxDescQueries || d.valid_len > d.n_k) return ENERGON_ERR_SIZE_LIMIT;
   if (!policy_ok(d)) return ENERGON_ERR_POLICY;
   if (!planes_ok(d)) return ENERGON_ERR_PLANES;
-  bool buffers_aligned =
-      aligned(d.q_addr) && aligned(d.v_addr) && aligned(d.scale_addr) && aligned(d.out_addr);
+  bool buffers_aligned = aligned(d.q_addr) && aligned(d.v_addr) && aligned(d.scale_addr) && aligned(d.out_addr);
   for (unsigned p = 0; p < d.n_planes; ++p) buffers_aligned = buffers_aligned && aligned(d.k_plane_addr[p]);
   if (!buffers_aligned) return ENERGON_ERR_MISALIGNED;
 
@@ -100,9 +93,8 @@ uint8_t check_descriptor(const energon_desc_t& d, uint64_t ring_base, uint64_t r
   // output must not overwrite what the job still reads.
   const uint64_t q_bytes = uint64_t(d.heads) * d.n_q * d.d * 2, kv_rows = uint64_t(d.kv_heads) * d.n_k;
   const Extent out{d.out_addr, q_bytes};
-  Extent inputs[3 + ENERGON_MAX_PLANES] = {{d.q_addr, q_bytes},
-                                           {d.v_addr, kv_rows * d.d * 2},
-                                           {d.scale_addr, (uint64_t(d.heads) + d.kv_heads) * 4}};
+  Extent inputs[3 + ENERGON_MAX_PLANES] = {
+      {d.q_addr, q_bytes}, {d.v_addr, kv_rows * d.d * 2}, {d.scale_addr, (uint64_t(d.heads) + d.kv_heads) * 4}};
   unsigned n = 3;
   for (unsigned p = 0; p < d.n_planes; ++p) inputs[n++] = {d.k_plane_addr[p], kv_rows * d.d * d.plane_bits[p] / 8};
   if (out.wraps()) return ENERGON_ERR_ADDRESS;

@@ -34,8 +34,11 @@ std::string describe_register(uint32_t offset, uint32_t value) {
   std::string s = (r ? std::string(r->name) : "offset " + hex(offset, 3)) + " = " + hex(value);
   switch (offset) {
     case ENERGON_REG_CTRL:
-      s += " (" + flags(value, {{ENERGON_CTRL_ENABLE, "ENABLE"}, {ENERGON_CTRL_SOFT_RESET, "SOFT_RESET"},
-                                {ENERGON_CTRL_IRQ_EN, "IRQ_EN"}}) + ")";
+      s += " (" +
+           flags(value, {{ENERGON_CTRL_ENABLE, "ENABLE"},
+                         {ENERGON_CTRL_SOFT_RESET, "SOFT_RESET"},
+                         {ENERGON_CTRL_IRQ_EN, "IRQ_EN"}}) +
+           ")";
       break;
     case ENERGON_REG_STATUS:
       s += " (" + flags(value, {{ENERGON_STATUS_BUSY, "BUSY"}, {ENERGON_STATUS_QUEUE_ERR, "QUEUE_ERR"}}) +
@@ -66,7 +69,8 @@ std::string describe_descriptor(const energon_desc_t& d) {
   std::string s = "magic " + std::string(d.magic == ENERGON_DESC_MAGIC ? "ok" : hex(d.magic)) + ", heads " +
                   std::to_string(d.heads) + "/" + std::to_string(d.kv_heads) + ", n_q " + std::to_string(d.n_q) +
                   ", n_k " + std::to_string(d.n_k) + ", valid_len " + std::to_string(d.valid_len) + ", d " +
-                  std::to_string(d.d) + ", " + (d.policy <= 2 ? policies[d.policy] : "policy " + std::to_string(d.policy)) +
+                  std::to_string(d.d) + ", " +
+                  (d.policy <= 2 ? policies[d.policy] : "policy " + std::to_string(d.policy)) +
                   ((d.flags & ENERGON_DESC_FLAG_CAUSAL) ? ", causal" : "");
   if (d.policy == ENERGON_POLICY_MPMRF) {
     s += ", rounds";

@@ -200,8 +200,6 @@ struct Bench {
   }
 };
 
-inline uint32_t err_code(uint32_t status) {
-  return (status & ENERGON_STATUS_ERR_MASK) >> ENERGON_STATUS_ERR_SHIFT;
-}
+inline uint32_t err_code(uint32_t status) { return (status & ENERGON_STATUS_ERR_MASK) >> ENERGON_STATUS_ERR_SHIFT; }
 
 }  // namespace energon::hw::test

@@ -100,8 +100,7 @@ TEST_CASE("controller check policy, rounds and selection rules") {
   CHECK(check_with(mpmrf(), [](auto& d) { d.n_rounds = 5; }) == ENERGON_ERR_POLICY);
   CHECK(check_with(mpmrf(), [](auto& d) { d.round[0].q_bits = 0; }) == ENERGON_ERR_POLICY);
   CHECK(check_with(mpmrf(), [](auto& d) { d.round[1].q_bits = 9; }) == ENERGON_ERR_POLICY);
-  CHECK(check_with(mpmrf(), [](auto& d) { d.round[0].k_bits = 4, d.round[1].k_bits = 2; }) ==
-        ENERGON_ERR_POLICY);
+  CHECK(check_with(mpmrf(), [](auto& d) { d.round[0].k_bits = 4, d.round[1].k_bits = 2; }) == ENERGON_ERR_POLICY);
   CHECK(check_with(mpmrf(), [](auto& d) { d.round[1].alpha_q8 = 257; }) == ENERGON_ERR_POLICY);
   CHECK(check_with(mpmrf(), [](auto& d) { d.round[1].alpha_q8 = -257; }) == ENERGON_ERR_POLICY);
   CHECK(check_with(mpmrf(), [](auto& d) { d.round[0].rule = 2; }) == ENERGON_ERR_POLICY);
@@ -117,8 +116,7 @@ TEST_CASE("controller check K bit-plane layout") {
   CHECK(check_with(dense(), [](auto& d) { d.n_planes = 0; }) == ENERGON_ERR_PLANES);
   CHECK(check_with(dense(), [](auto& d) { d.n_planes = 5; }) == ENERGON_ERR_PLANES);
   CHECK(check_with(dense(), [](auto& d) { d.plane_bits[2] = 11; }) == ENERGON_ERR_PLANES);
-  CHECK(check_with(dense(), [](auto& d) { d.plane_bits[1] = 0, d.plane_bits[2] = 14; }) ==
-        ENERGON_ERR_PLANES);
+  CHECK(check_with(dense(), [](auto& d) { d.plane_bits[1] = 0, d.plane_bits[2] = 14; }) == ENERGON_ERR_PLANES);
   CHECK(check_with(dense(), [](auto& d) { d.plane_bits[2] = 13; }) == ENERGON_ERR_PLANES);  // sums to 17
   // A round must read whole leading planes: k_bits 3 is not 2 or 2+2.
   CHECK(check_with(mpmrf(), [](auto& d) { d.round[1].k_bits = 3; }) == ENERGON_ERR_PLANES);
@@ -192,7 +190,7 @@ TEST_CASE("check: a buffer ending exactly at 2^64 is legal and overlaps are stil
   CHECK(check_descriptor(d) == ENERGON_ERR_OVERLAP);
   d = dense();
   d.out_addr = 0 - uint64_t(0x20000);
-  CHECK(check_descriptor(d, 0 - uint64_t(0x1000), 0x1000) == ENERGON_ERR_OVERLAP);  // both end at 2^64
+  CHECK(check_descriptor(d, 0 - uint64_t(0x1000), 0x1000) == ENERGON_ERR_OVERLAP);     // both end at 2^64
   CHECK(check_descriptor(dense(), 0 - uint64_t(0x1000), 0x1000) == ENERGON_ERR_NONE);  // ring alone at the top
 }
 

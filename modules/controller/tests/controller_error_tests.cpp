@@ -10,8 +10,7 @@ namespace {
 constexpr uint32_t kGoodMarker = 99;  // n_q of the good job that follows the bad one
 
 /// Queues a corrupted descriptor and a good one; checks the error report and the recovery.
-void bad_then_good(const std::function<void(energon_desc_t&)>& corrupt, uint8_t expected,
-                   bool reaches_datapath) {
+void bad_then_good(const std::function<void(energon_desc_t&)>& corrupt, uint8_t expected, bool reaches_datapath) {
   Bench b;
   energon_desc_t bad = good_descriptor();
   corrupt(bad);
@@ -30,8 +29,7 @@ void bad_then_good(const std::function<void(energon_desc_t&)>& corrupt, uint8_t 
     CHECK(b.irq.read());
   };
   b.run();
-  CHECK(b.descriptor(0).result_status ==
-        (ENERGON_RESULT_DONE | (uint32_t(expected) << ENERGON_RESULT_ERR_SHIFT)));
+  CHECK(b.descriptor(0).result_status == (ENERGON_RESULT_DONE | (uint32_t(expected) << ENERGON_RESULT_ERR_SHIFT)));
   CHECK(b.descriptor(1).result_status == ENERGON_RESULT_DONE);
   REQUIRE(b.datapath.jobs.size() == (reaches_datapath ? 2u : 1u));
   CHECK(b.datapath.jobs.back().n_q == kGoodMarker);

@@ -157,9 +157,8 @@ TEST_CASE("controller accumulates performance counters and PERF_CTRL clears them
     CHECK(h.read32(ENERGON_REG_PERF_BUSY_ATTN_LO) == 28);
     CHECK(h.read32(ENERGON_REG_PERF_RD_DESC_LO) == 2 * ENERGON_DESC_BYTES);
     CHECK(h.read32(ENERGON_REG_PERF_WR_DESC_LO) == 2 * 64);  // result block 0xB0..0xEF
-    const uint32_t traffic_regs[] = {ENERGON_REG_PERF_RD_Q_LO,     ENERGON_REG_PERF_RD_K0_LO,
-                                     ENERGON_REG_PERF_RD_K1_LO,    ENERGON_REG_PERF_RD_K2_LO,
-                                     ENERGON_REG_PERF_RD_K3_LO,    ENERGON_REG_PERF_RD_V_LO,
+    const uint32_t traffic_regs[] = {ENERGON_REG_PERF_RD_Q_LO,     ENERGON_REG_PERF_RD_K0_LO, ENERGON_REG_PERF_RD_K1_LO,
+                                     ENERGON_REG_PERF_RD_K2_LO,    ENERGON_REG_PERF_RD_K3_LO, ENERGON_REG_PERF_RD_V_LO,
                                      ENERGON_REG_PERF_RD_SCALE_LO, ENERGON_REG_PERF_WR_OUT_LO};
     for (uint32_t i = 0; i < 8; ++i) CHECK(h.read32(traffic_regs[i]) == 2 * 100 * (i + 2));
     CHECK(h.read32(ENERGON_REG_PERF_KEYS_ALLOWED_LO) == 6);

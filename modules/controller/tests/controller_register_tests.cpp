@@ -136,13 +136,11 @@ TEST_CASE("controller answers bad register accesses with TLM error responses") {
     CHECK(h.access(tlm::TLM_READ_COMMAND, kRegsBase + ENERGON_REG_ID, data, 2) ==
           tlm::TLM_BURST_ERROR_RESPONSE);  // registers are 32 bit
     CHECK(h.access(tlm::TLM_READ_COMMAND, kRegsBase + 0x2, data, 4) == tlm::TLM_ADDRESS_ERROR_RESPONSE);  // misaligned
-    CHECK(h.access(tlm::TLM_READ_COMMAND, kRegsBase + ENERGON_REG_ID, data, 8) ==
-          tlm::TLM_BURST_ERROR_RESPONSE);
+    CHECK(h.access(tlm::TLM_READ_COMMAND, kRegsBase + ENERGON_REG_ID, data, 8) == tlm::TLM_BURST_ERROR_RESPONSE);
     const unsigned char be[4] = {0xFF, 0xFF, 0, 0};
     CHECK(h.access(tlm::TLM_WRITE_COMMAND, kRegsBase + ENERGON_REG_IRQ_MASK, data, 4, be) ==
           tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-    CHECK(h.access(tlm::TLM_READ_COMMAND, kRegsBase + 0x034, data, 4) ==
-          tlm::TLM_ADDRESS_ERROR_RESPONSE);  // hole
+    CHECK(h.access(tlm::TLM_READ_COMMAND, kRegsBase + 0x034, data, 4) == tlm::TLM_ADDRESS_ERROR_RESPONSE);  // hole
     CHECK(h.access(tlm::TLM_READ_COMMAND, kRegsBase + 0xFFC, data, 4) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
     CHECK(h.access(tlm::TLM_WRITE_COMMAND, kRegsBase + ENERGON_REG_IRQ_MASK + 1, data, 2) ==
           tlm::TLM_BURST_ERROR_RESPONSE);

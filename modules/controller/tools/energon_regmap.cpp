@@ -26,8 +26,7 @@ template <size_t N>
 void print_fields(const FieldSpec (&fields)[N]) {
   std::printf("| Offset | Bytes | Field | Type | Meaning |\n|---|---|---|---|---|\n");
   for (const FieldSpec& f : fields)
-    std::printf("| 0x%02X | %u | `%s` | %s | %s |\n", f.offset, f.bytes, f.name, f.type,
-                cell(f.meaning).c_str());
+    std::printf("| 0x%02X | %u | `%s` | %s | %s |\n", f.offset, f.bytes, f.name, f.type, cell(f.meaning).c_str());
 }
 
 std::string py_string(const char* text) {
@@ -85,8 +84,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (!fields_tile(kDescFields, sizeof(energon_desc_t)) ||
-      !fields_tile(kSelectFields, sizeof(energon_select_t))) {
+  if (!fields_tile(kDescFields, sizeof(energon_desc_t)) || !fields_tile(kSelectFields, sizeof(energon_select_t))) {
     std::fprintf(stderr,
                  "energon-regmap: the field lists in register_table.h do not tile energon_desc_t / "
                  "energon_select_t: a field was added to energon_regs.h without updating them\n");

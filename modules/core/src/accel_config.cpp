@@ -5,13 +5,9 @@
 
 namespace energon::hw {
 
-const char* to_string(TimingMode m) {
-  return m == TimingMode::accurate ? "accurate" : "lt";
-}
+const char* to_string(TimingMode m) { return m == TimingMode::accurate ? "accurate" : "lt"; }
 
-AccelConfig AccelConfig::edge() {
-  return AccelConfig{};
-}
+AccelConfig AccelConfig::edge() { return AccelConfig{}; }
 
 AccelConfig AccelConfig::server() {
   AccelConfig c;
@@ -47,8 +43,7 @@ std::string validate(const AccelConfig& c) {
   if (!(c.clock_mhz >= 1.0 && c.clock_mhz <= 100000.0))
     e << "clock_mhz (" << c.clock_mhz << ") must be in 1..100000 MHz";
   else if (c.fu_multipliers == 0 || c.fu_lanes == 0 || c.fu_multipliers % c.fu_lanes != 0)
-    e << "fu_multipliers (" << c.fu_multipliers << ") must be a non-zero multiple of fu_lanes (" << c.fu_lanes
-      << ")";
+    e << "fu_multipliers (" << c.fu_multipliers << ") must be a non-zero multiple of fu_lanes (" << c.fu_lanes << ")";
   else if (c.au_qk_multipliers == 0 || c.au_v_multipliers == 0)
     e << "au_qk_multipliers and au_v_multipliers must be at least 1";
   else if (c.softmax_lanes == 0)
@@ -79,8 +74,7 @@ std::string validate(const AccelConfig& c) {
     e << "sram_bytes (" << c.sram_bytes << ") must be at most " << kMaxSramBytes << " (1 GiB)";
   else if (c.lt_quantum_cycles > kMaxQuantumCycles)
     e << "lt_quantum_cycles (" << c.lt_quantum_cycles << ") must be at most " << kMaxQuantumCycles;
-  else if (c.max_burst_bytes != 0 &&
-           (c.max_burst_bytes < 4 || (c.max_burst_bytes & (c.max_burst_bytes - 1)) != 0))
+  else if (c.max_burst_bytes != 0 && (c.max_burst_bytes < 4 || (c.max_burst_bytes & (c.max_burst_bytes - 1)) != 0))
     e << "max_burst_bytes (" << c.max_burst_bytes << ") must be 0 (no split) or a power of two >= 4";
   return e.str();
 }

@@ -3,8 +3,8 @@
 namespace energon::hw {
 
 const char* to_string(TraceTrack t) {
-  static const char* const names[] = {"controller", "fetch", "filter_engine", "selector", "attention_engine",
-                                      "dram", "host"};
+  static const char* const names[] = {"controller",       "fetch", "filter_engine", "selector",
+                                      "attention_engine", "dram",  "host"};
   return t < TraceTrack::count ? names[size_t(t)] : "?";
 }
 

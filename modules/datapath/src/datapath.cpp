@@ -202,9 +202,8 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
     std::vector<float> scales(size_t(s.heads) + s.kv_heads);
     sc_time delay = qk.get_local_time();
     const sc_time t0 = BlockClock::local(delay);
-    fetch_transfer(seq_fetch_, tlm::TLM_READ_COMMAND, j.desc.scale_addr,
-                   reinterpret_cast<uint8_t*>(scales.data()), uint32_t(scales.size() * 4), Traffic::scale, -1,
-                   delay);
+    fetch_transfer(seq_fetch_, tlm::TLM_READ_COMMAND, j.desc.scale_addr, reinterpret_cast<uint8_t*>(scales.data()),
+                   uint32_t(scales.size() * 4), Traffic::scale, -1, delay);
     j.memory_bound += BlockClock::local(delay) - t0;  // nothing else runs during set-up
     settle(qk, delay);
     // A scale that is not a finite number above 0 would make the softmax undefined: refuse the job.

@@ -60,15 +60,13 @@ std::vector<Run> run_jobs(const std::vector<JobSpec>& specs) {
     const std::string name = "b" + std::to_string(n);
     benches.push_back(std::make_unique<Bench>(name.c_str(), specs[n].config));
     Bench& b = *benches.back();
-    const energon_desc_t desc =
-        test::place_job(b.memory, *specs[n].layer, specs[n].filter, specs[n].planes, kBase);
+    const energon_desc_t desc = test::place_job(b.memory, *specs[n].layer, specs[n].filter, specs[n].planes, kBase);
     Run& r = runs[n];
-    stims.push_back(
-        std::make_unique<test::Stimulus>(("stim" + std::to_string(n)).c_str(), [&b, &r, desc, &specs, n] {
-          r.outcome = b.job_port->run_job(desc);
-          r.stats = b.dp.stats();
-          r.out = b.output(desc, specs[n].layer->shape);
-        }));
+    stims.push_back(std::make_unique<test::Stimulus>(("stim" + std::to_string(n)).c_str(), [&b, &r, desc, &specs, n] {
+      r.outcome = b.job_port->run_job(desc);
+      r.stats = b.dp.stats();
+      r.out = b.output(desc, specs[n].layer->shape);
+    }));
   }
   sc_core::sc_start();
   for (const auto& s : stims) REQUIRE(s->finished);
@@ -95,13 +93,11 @@ void check_against_golden(const QuantizedLayer& L, const FilterConfig& f, const 
   CHECK(r.outcome.bytes[size_t(Traffic::out)] == s.q_elems() * 2);
   CHECK(r.outcome.bytes[size_t(Traffic::scale)] == (s.heads + s.kv_heads) * 4);
   CHECK(r.outcome.cycles > 0);
-  CHECK(r.stats.filter_bound_cycles + r.stats.attention_bound_cycles + r.stats.memory_bound_cycles ==
-        r.outcome.cycles);
+  CHECK(r.stats.filter_bound_cycles + r.stats.attention_bound_cycles + r.stats.memory_bound_cycles == r.outcome.cycles);
   CHECK(r.stats.rows == s.heads * s.n_q);
 }
 
-AttentionShape shape(uint32_t heads, uint32_t kv, uint32_t n_q, uint32_t n_k, uint32_t d, bool causal,
-                     uint32_t valid) {
+AttentionShape shape(uint32_t heads, uint32_t kv, uint32_t n_q, uint32_t n_k, uint32_t d, bool causal, uint32_t valid) {
   AttentionShape s;
   s.heads = heads;
   s.kv_heads = kv;
@@ -242,8 +238,7 @@ TEST_CASE("datapath: decode rows (n_q = 1) over many heads, every policy, small 
   CHECK(runs[2].outcome.bytes[size_t(Traffic::k0)] >= runs[3].outcome.bytes[size_t(Traffic::k0)]);
 }
 
-TEST_CASE("datapath: a buffer outside memory ends the job with ERR_ADDRESS, the next job runs",
-          "[datapath]") {
+TEST_CASE("datapath: a buffer outside memory ends the job with ERR_ADDRESS, the next job runs", "[datapath]") {
   const QuantizedLayer L = test::random_layer(shape(2, 1, 8, 16, 16, false, 16), 7);
   Bench b("b", AccelConfig::edge());
   const energon_desc_t good = test::place_job(b.memory, L, FilterConfig::energon_default(), kPlanes, kBase);
@@ -319,8 +314,7 @@ TEST_CASE("datapath: pipeline stats show the slower engine and its stalls", "[da
   CHECK(b.stats.filter_stalls > 0);
   CHECK(b.stats.filter_stall_cycles > 0);
   // The pipeline overlaps the engines: the job is shorter than their busy cycles added up.
-  CHECK(b.outcome.cycles <
-        b.outcome.busy_filter + b.outcome.busy_select + b.outcome.busy_attn + b.outcome.busy_fetch);
+  CHECK(b.outcome.cycles < b.outcome.busy_filter + b.outcome.busy_select + b.outcome.busy_attn + b.outcome.busy_fetch);
 }
 
 // Hidden (run by hand): one BERT-base layer (12 heads, n = 512, d = 64) per policy on the edge
@@ -329,8 +323,7 @@ TEST_CASE("datapath: bench BERT-base layer", "[.bench]") {
   const QuantizedLayer L = test::random_layer(shape(12, 12, 512, 512, 64, false, 512), 12, 20000, 8);
   FilterConfig topk = FilterConfig::topk_fraction(kFractionOne / 8);
   const auto t0 = std::chrono::steady_clock::now();
-  const auto runs =
-      run_jobs({{&L, FilterConfig::dense()}, {&L, topk}, {&L, FilterConfig::energon_default()}});
+  const auto runs = run_jobs({{&L, FilterConfig::dense()}, {&L, topk}, {&L, FilterConfig::energon_default()}});
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const auto g0 = std::chrono::steady_clock::now();
   golden::run_attention(L, FilterConfig::dense());
@@ -342,9 +335,8 @@ TEST_CASE("datapath: bench BERT-base layer", "[.bench]") {
     for (size_t c = size_t(Traffic::k0); c <= size_t(Traffic::k3); ++c) k += r.outcome.bytes[c];
     std::printf("cycles %llu (filter %llu attn %llu mem %llu) K bytes %llu V bytes %llu final %llu/%llu\n",
                 (unsigned long long)r.outcome.cycles, (unsigned long long)r.stats.filter_bound_cycles,
-                (unsigned long long)r.stats.attention_bound_cycles,
-                (unsigned long long)r.stats.memory_bound_cycles, (unsigned long long)k,
-                (unsigned long long)r.outcome.bytes[size_t(Traffic::v)],
+                (unsigned long long)r.stats.attention_bound_cycles, (unsigned long long)r.stats.memory_bound_cycles,
+                (unsigned long long)k, (unsigned long long)r.outcome.bytes[size_t(Traffic::v)],
                 (unsigned long long)r.outcome.final_kept, (unsigned long long)r.outcome.allowed);
   }
   std::printf("wall: platform datapath %.2f s, golden %.2f s\n", wall, gwall);

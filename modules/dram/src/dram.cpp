@@ -32,9 +32,7 @@ Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
 
 Dram::~Dram() = default;
 
-void Dram::reset_stats() {
-  stats_.clear();
-}
+void Dram::reset_stats() { stats_.clear(); }
 
 void Dram::reset() {
   timing_->reset();
@@ -42,13 +40,9 @@ void Dram::reset() {
   epoch_ = sc_core::sc_time_stamp();  // cycle 0 (and the refresh grid) restart now
 }
 
-void Dram::clear_memory() {
-  storage_->clear();
-}
+void Dram::clear_memory() { storage_->clear(); }
 
-sc_core::sc_time Dram::clock_period() const {
-  return sc_core::sc_time(cfg_.tck_ps, sc_core::SC_PS);
-}
+sc_core::sc_time Dram::clock_period() const { return sc_core::sc_time(cfg_.tck_ps, sc_core::SC_PS); }
 
 sc_core::sc_time Dram::closed_bank_latency(bool write) const {
   const auto& t = cfg_.timing;

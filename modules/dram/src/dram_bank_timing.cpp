@@ -4,9 +4,7 @@
 
 namespace energon::hw {
 
-DramBankTiming::DramBankTiming(const DramConfig& config) : cfg_(config), map_(config) {
-  reset();
-}
+DramBankTiming::DramBankTiming(const DramConfig& config) : cfg_(config), map_(config) { reset(); }
 
 void DramBankTiming::reset() {
   Rank rank;
@@ -21,8 +19,8 @@ void DramBankTiming::reset() {
   channels_.assign(cfg_.channels, ch);
 }
 
-int64_t DramBankTiming::access(bool write, uint64_t address, uint64_t length, int64_t arrival,
-                               DramStats& stats, const BurstObserver* observer) {
+int64_t DramBankTiming::access(bool write, uint64_t address, uint64_t length, int64_t arrival, DramStats& stats,
+                               const BurstObserver* observer) {
   const uint64_t bb = cfg_.burst_bytes();
   int64_t end = arrival;
   while (length > 0) {
@@ -41,8 +39,7 @@ int64_t DramBankTiming::access(bool write, uint64_t address, uint64_t length, in
   return end;
 }
 
-int64_t DramBankTiming::burst(Channel& ch, const DramCoord& at, bool write, int64_t arrival,
-                              DramChannelStats& st) {
+int64_t DramBankTiming::burst(Channel& ch, const DramCoord& at, bool write, int64_t arrival, DramChannelStats& st) {
   const DramTimingParams& t = cfg_.timing;
   Rank& rk = ch.ranks[at.rank];
   if (cfg_.refresh_enabled) refresh_until(rk, std::max(arrival, ch.last_col), st);
@@ -72,8 +69,8 @@ int64_t DramBankTiming::burst(Channel& ch, const DramCoord& at, bool write, int6
   }
 
   const int64_t latency = write ? t.tCWL : t.tCL;
-  int64_t col = std::max(
-      {arrival, b.next_col, ch.last_col, rk.last_col + t.tCCD_S, rk.last_col_in_group[bg] + t.tCCD_L});
+  int64_t col =
+      std::max({arrival, b.next_col, ch.last_col, rk.last_col + t.tCCD_S, rk.last_col_in_group[bg] + t.tCCD_L});
   if (!write) col = std::max({col, rk.last_write_end + t.tWTR_S, rk.last_write_end_in_group[bg] + t.tWTR_L});
   const bool turnaround = ch.last_rank >= 0 && (ch.last_rank != int(at.rank) || ch.last_was_write != write);
   col = std::max(col, ch.bus_free + (turnaround ? t.tRTRS : 0) - latency);

@@ -7,9 +7,7 @@
 namespace energon::hw {
 namespace {
 
-bool power_of_two(uint64_t v) {
-  return v != 0 && (v & (v - 1)) == 0;
-}
+bool power_of_two(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
 unsigned log2_exact(uint64_t v) {
   unsigned b = 0;
@@ -79,14 +77,11 @@ void validate_dram_config(const DramConfig& c) {
   pow2(c.columns, "organization.columns");
   pow2(c.burst_length, "organization.burst_length");
   if (c.bus_width_bits < 8 || !power_of_two(c.bus_width_bits))
-    fail("organization.bus_width_bits",
-         "expected a power of two >= 8, got " + std::to_string(c.bus_width_bits));
+    fail("organization.bus_width_bits", "expected a power of two >= 8, got " + std::to_string(c.bus_width_bits));
   if (c.data_rate != 1 && c.data_rate != 2 && c.data_rate != 4)
-    fail("organization.data_rate",
-         "expected 1, 2 (DDR) or 4 beats per clock, got " + std::to_string(c.data_rate));
+    fail("organization.data_rate", "expected 1, 2 (DDR) or 4 beats per clock, got " + std::to_string(c.data_rate));
   if (c.burst_length % c.data_rate != 0)
-    fail("organization.burst_length",
-         "must be a multiple of data_rate (" + std::to_string(c.data_rate) + ")");
+    fail("organization.burst_length", "must be a multiple of data_rate (" + std::to_string(c.data_rate) + ")");
   if (c.columns < c.burst_length)
     fail("organization.columns", "must be >= burst_length (" + std::to_string(c.burst_length) + ")");
   if (!(c.tck_ps >= 50.0 && c.tck_ps <= 100000.0))
@@ -116,8 +111,8 @@ void validate_dram_config(const DramConfig& c) {
 
   // Every field with more than one value must get exactly its bit count across its slices.
   if (c.mapping.empty()) fail("address_mapping", "must list the address fields");
-  for (DramField f : {DramField::row, DramField::rank, DramField::bank_group, DramField::bank,
-                      DramField::channel, DramField::column}) {
+  for (DramField f : {DramField::row, DramField::rank, DramField::bank_group, DramField::bank, DramField::channel,
+                      DramField::column}) {
     unsigned sum = 0;
     for (const auto& s : c.mapping)
       if (s.field == f) sum += s.bits;

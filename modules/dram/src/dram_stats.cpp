@@ -30,9 +30,7 @@ double DramStats::row_hit_rate() const {
   return n ? double(t.row_hits) / double(n) : 0.0;
 }
 
-double DramStats::busy_time_ns() const {
-  return double(total().busy_cycles) * tck_ps_ / 1000.0;
-}
+double DramStats::busy_time_ns() const { return double(total().busy_cycles) * tck_ps_ / 1000.0; }
 
 double DramStats::active_time_ns() const {
   return transactions_ ? double(last_cycle_ - first_cycle_) * tck_ps_ / 1000.0 : 0.0;

@@ -105,9 +105,7 @@ TEST_CASE("dram config: every preset in the folder loads") {
   for (const auto& n : names) CHECK_NOTHROW(load_dram_config(n));
 }
 
-TEST_CASE("dram config: the fixture parses with cycle-valued timings") {
-  CHECK(load_error(small_yaml()).empty());
-}
+TEST_CASE("dram config: the fixture parses with cycle-valued timings") { CHECK(load_error(small_yaml()).empty()); }
 
 TEST_CASE("dram config: unknown key is an error naming the key and the file") {
   std::string path;
@@ -138,12 +136,10 @@ TEST_CASE("dram config: negative or malformed timing is an error naming the key"
 TEST_CASE("dram config: bad geometry and mapping are errors naming the key") {
   CHECK_THAT(load_error(replace(small_yaml(), "banks_per_group: 4", "banks_per_group: 3")),
              Catch::Contains("organization.banks_per_group"));
-  CHECK_THAT(load_error(replace(small_yaml(), "[row, bank_group, bank, column, channel]",
-                                "[row, bank_group, column]")),
+  CHECK_THAT(load_error(replace(small_yaml(), "[row, bank_group, bank, column, channel]", "[row, bank_group, column]")),
              Catch::Contains("field 'bank' takes 2 bits"));
-  CHECK_THAT(
-      load_error(replace(small_yaml(), "[row, bank_group, bank, column, channel]", "[row, bank, colum]")),
-      Catch::Contains("unknown field"));
+  CHECK_THAT(load_error(replace(small_yaml(), "[row, bank_group, bank, column, channel]", "[row, bank, colum]")),
+             Catch::Contains("unknown field"));
   CHECK_THAT(load_error(replace(small_yaml(), "[row, bank_group, bank, column, channel]",
                                 "[row, column:2, bank_group, bank, column]")),
              Catch::Contains("more than once"));
@@ -157,8 +153,7 @@ TEST_CASE("dram config: bad geometry and mapping are errors naming the key") {
 }
 
 TEST_CASE("dram config: refresh enabled needs tREFI and tRFC") {
-  const std::string yaml =
-      replace(replace(small_yaml(), "enabled: false", "enabled: true"), "  tRFC: 50\n", "");
+  const std::string yaml = replace(replace(small_yaml(), "enabled: false", "enabled: true"), "  tRFC: 50\n", "");
   CHECK_THAT(load_error(yaml), Catch::Contains("refresh.tRFC"));
 }
 

@@ -5,9 +5,7 @@
 
 namespace energon::hw::test {
 
-DramConfig small_config() {
-  return load_dram_config(std::string(ENERGON_DRAM_TEST_DIR) + "/test-small.yaml");
-}
+DramConfig small_config() { return load_dram_config(std::string(ENERGON_DRAM_TEST_DIR) + "/test-small.yaml"); }
 
 uint64_t small_addr(uint64_t row, uint64_t bank_group, uint64_t bank, uint64_t column) {
   return (row << 13) | (bank_group << 12) | (bank << 10) | (column << 6);
@@ -60,8 +58,6 @@ void DramStimulus::wait_until_cycle(int64_t cycle) {
   if (target > sc_core::sc_time_stamp()) wait(target - sc_core::sc_time_stamp());
 }
 
-int64_t DramStimulus::now_cycle() const {
-  return int64_t(std::llround(sc_core::sc_time_stamp() / clock_));
-}
+int64_t DramStimulus::now_cycle() const { return int64_t(std::llround(sc_core::sc_time_stamp() / clock_)); }
 
 }  // namespace energon::hw::test

@@ -30,8 +30,7 @@ class DramStimulus : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<DramStimulus> init;
   bool finished = false;
 
-  DramStimulus(sc_core::sc_module_name name, sc_core::sc_time clock,
-               std::function<void(DramStimulus&)> script);
+  DramStimulus(sc_core::sc_module_name name, sc_core::sc_time clock, std::function<void(DramStimulus&)> script);
 
   /// b_transport issued at the current time (no wait); `data` may be null (scratch buffer).
   Access read(uint64_t address, unsigned length, uint8_t* data = nullptr);

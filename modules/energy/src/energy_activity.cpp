@@ -13,8 +13,8 @@ JobActivity activity_from_counts(const energon_desc_t& desc, const JobCounts& c,
   JobActivity a;
   if (desc.policy == ENERGON_POLICY_MPMRF) {
     if (desc.n_rounds < 1 || desc.n_rounds > ENERGON_MAX_ROUNDS)
-      throw std::invalid_argument("descriptor n_rounds must be 1.." + std::to_string(ENERGON_MAX_ROUNDS) +
-                                  ", got " + std::to_string(desc.n_rounds));
+      throw std::invalid_argument("descriptor n_rounds must be 1.." + std::to_string(ENERGON_MAX_ROUNDS) + ", got " +
+                                  std::to_string(desc.n_rounds));
     for (unsigned r = 0; r < desc.n_rounds; ++r)
       a.rounds.push_back({desc.round[r].q_bits, desc.round[r].k_bits, c.round_macs[r], c.round_keys[r]});
   }

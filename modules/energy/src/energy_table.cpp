@@ -7,8 +7,7 @@
 namespace energon::hw {
 namespace {
 
-double log_interpolate(const std::vector<SramEnergyPoint>& points, uint64_t capacity,
-                       double SramEnergyPoint::*field) {
+double log_interpolate(const std::vector<SramEnergyPoint>& points, uint64_t capacity, double SramEnergyPoint::*field) {
   if (capacity <= points.front().capacity_bytes) return points.front().*field;
   if (capacity >= points.back().capacity_bytes) return points.back().*field;
   size_t i = 1;
@@ -17,8 +16,7 @@ double log_interpolate(const std::vector<SramEnergyPoint>& points, uint64_t capa
   const auto& b = points[i];
   const double ya = a.*field, yb = b.*field;
   if (ya <= 0 || yb <= 0)
-    return ya +
-           (yb - ya) * (double(capacity - a.capacity_bytes) / double(b.capacity_bytes - a.capacity_bytes));
+    return ya + (yb - ya) * (double(capacity - a.capacity_bytes) / double(b.capacity_bytes - a.capacity_bytes));
   // SRAM access energy grows as a power of capacity (wire length): straight line in log-log.
   const double x = std::log(double(capacity) / double(a.capacity_bytes)) /
                    std::log(double(b.capacity_bytes) / double(a.capacity_bytes));
@@ -29,8 +27,8 @@ double log_interpolate(const std::vector<SramEnergyPoint>& points, uint64_t capa
 
 double EnergyTable::low_bit_mac_pj(unsigned q_bits, unsigned k_bits) const {
   if (q_bits < 1 || q_bits > 8 || k_bits < 1 || k_bits > 8)
-    throw std::invalid_argument("low-bit MAC operand widths must be 1..8, got q_bits " +
-                                std::to_string(q_bits) + ", k_bits " + std::to_string(k_bits));
+    throw std::invalid_argument("low-bit MAC operand widths must be 1..8, got q_bits " + std::to_string(q_bits) +
+                                ", k_bits " + std::to_string(k_bits));
   return mult_8x8_pj.value * double(q_bits * k_bits) / 64.0 +
          add_pj_per_bit.value * (double(q_bits + k_bits) + accumulator_guard_bits.value);
 }
@@ -48,9 +46,8 @@ double EnergyTable::dram_pj_per_bit_of(const std::string& standard) const {
   if (it != dram_pj_per_bit.end()) return it->second.value;
   std::string list;
   for (const auto& [k, v] : dram_pj_per_bit) list += (list.empty() ? "" : ", ") + k;
-  throw EnergyConfigError((origin.empty() ? "energy table '" + name + "'" : origin) +
-                          ": key 'dram_pj_per_bit." + standard +
-                          "': unknown DRAM standard (table has: " + list + ")");
+  throw EnergyConfigError((origin.empty() ? "energy table '" + name + "'" : origin) + ": key 'dram_pj_per_bit." +
+                          standard + "': unknown DRAM standard (table has: " + list + ")");
 }
 
 std::vector<EnergyEntry> EnergyTable::entries() const {

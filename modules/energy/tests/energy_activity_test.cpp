@@ -52,7 +52,7 @@ TEST_CASE("energy activity of an mpmrf job with a threshold and a top-k round", 
   CHECK(a.softmax_elems == 100);
   CHECK(a.dram_read_bytes == 50000);
   CHECK(a.dram_write_bytes == 8192);
-  CHECK(a.sram_write_bytes == 50000 + 8192);         // data bytes, written once on chip
+  CHECK(a.sram_write_bytes == 50000 + 8192);        // data bytes, written once on chip
   CHECK(a.sram_read_bytes == 50000 + 8192 + 1000);  // read once, plus buffer hits
   CHECK(a.sram_array_bytes == 64 * 1024);
   CHECK(a.seconds == Approx(2e-6));

@@ -83,8 +83,7 @@ TEST_CASE("energy table errors name the file and the key", "[energy]") {
 
   SECTION("unknown key") {
     const std::string msg = error_of(replace(minimal_table(), "int16_mac_pj:", "int16_macc_pj:"));
-    CHECK_THAT(msg, Catch::Contains("bad.yaml") && Catch::Contains("int16_macc_pj") &&
-                        Catch::Contains("unknown key"));
+    CHECK_THAT(msg, Catch::Contains("bad.yaml") && Catch::Contains("int16_macc_pj") && Catch::Contains("unknown key"));
   }
   SECTION("unknown key inside a value") {
     const std::string msg =
@@ -96,8 +95,8 @@ TEST_CASE("energy table errors name the file and the key", "[energy]") {
     CHECK_THAT(msg, Catch::Contains("dram_pj_per_bit.hbm2.source") && Catch::Contains("missing"));
   }
   SECTION("missing source of an SRAM size class") {
-    const std::string msg = error_of(
-        replace(minimal_table(), "write_pj_per_byte: 2.0, source: \"test\"", "write_pj_per_byte: 2.0"));
+    const std::string msg =
+        error_of(replace(minimal_table(), "write_pj_per_byte: 2.0, source: \"test\"", "write_pj_per_byte: 2.0"));
     CHECK_THAT(msg, Catch::Contains("sram[0].source"));
   }
   SECTION("negative energy") {
@@ -114,8 +113,7 @@ TEST_CASE("energy table errors name the file and the key", "[energy]") {
     CHECK_THAT(msg, Catch::Contains("selector_element_pj.value") && Catch::Contains("'fast'"));
   }
   SECTION("missing required entry") {
-    const std::string msg =
-        error_of(replace(minimal_table(), "static_power_w: {value: 0.5, source: \"test\"}\n", ""));
+    const std::string msg = error_of(replace(minimal_table(), "static_power_w: {value: 0.5, source: \"test\"}\n", ""));
     CHECK_THAT(msg, Catch::Contains("static_power_w") && Catch::Contains("missing"));
   }
   SECTION("SRAM classes out of order") {

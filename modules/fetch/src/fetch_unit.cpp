@@ -11,8 +11,7 @@ using sc_core::sc_time;
 
 static std::string bus_error_text(uint64_t addr, uint32_t len, tlm::tlm_response_status status) {
   std::ostringstream s;
-  s << "bus error at 0x" << std::hex << addr << std::dec << " (" << len << " bytes, status " << int(status)
-    << ")";
+  s << "bus error at 0x" << std::hex << addr << std::dec << " (" << len << " bytes, status " << int(status) << ")";
   return s.str();
 }
 
@@ -143,8 +142,8 @@ void FetchUnit::advance(sc_time& delay) {
   }
 }
 
-bool FetchUnit::memory_access(tlm::tlm_generic_payload& orig, uint64_t addr, uint8_t* data, uint32_t len,
-                              Traffic cls, sc_time& delay) {
+bool FetchUnit::memory_access(tlm::tlm_generic_payload& orig, uint64_t addr, uint8_t* data, uint32_t len, Traffic cls,
+                              sc_time& delay) {
   tlm::tlm_generic_payload p;
   p.set_command(orig.get_command());
   p.set_address(addr);
@@ -234,8 +233,6 @@ void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
   p.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-unsigned int FetchUnit::transport_dbg(int, tlm::tlm_generic_payload& p) {
-  return mem->transport_dbg(p);
-}
+unsigned int FetchUnit::transport_dbg(int, tlm::tlm_generic_payload& p) { return mem->transport_dbg(p); }
 
 }  // namespace energon::hw

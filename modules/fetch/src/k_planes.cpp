@@ -132,8 +132,8 @@ const uint64_t* expand_table(uint32_t w, uint32_t shift) {
 
 }  // namespace
 
-void unpack_plane_rows(const uint8_t* src, uint32_t rows, uint32_t d, uint32_t w, uint32_t shift,
-                       uint16_t* dst, bool assign) {
+void unpack_plane_rows(const uint8_t* src, uint32_t rows, uint32_t d, uint32_t w, uint32_t shift, uint16_t* dst,
+                       bool assign) {
   const uint32_t row_bytes = d * w / 8;
   const std::size_t total_bytes = std::size_t(rows) * row_bytes;
   if ((w == 2 || w == 4) && shift + w <= 16) {

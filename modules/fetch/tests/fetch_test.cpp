@@ -19,8 +19,7 @@ struct Bench : sc_core::sc_module {
   test::TestMemory memory{"memory", 0x1000, 0x10000, sc_time(40, SC_NS), 16.0};
   FetchUnit fetch;
   tlm_utils::simple_initiator_socket<Bench> port{"port"};
-  explicit Bench(const AccelConfig& c, sc_core::sc_module_name name = "bench")
-      : sc_module(name), fetch("fetch", c) {
+  explicit Bench(const AccelConfig& c, sc_core::sc_module_name name = "bench") : sc_module(name), fetch("fetch", c) {
     fetch.mem.bind(memory.socket);
     port.bind(fetch.req);
   }
@@ -46,8 +45,7 @@ AccelConfig small_buffer(uint64_t bytes, TimingMode mode = TimingMode::lt) {
 }  // namespace
 
 TEST_CASE("fetch: plane rows unpack to the MSB slices of INT16 K", "[fetch]") {
-  const std::vector<std::vector<uint8_t>> layouts = {{2, 2, 4, 8}, {2, 2, 12}, {4, 12},
-                                                     {3, 5, 8},    {16},       {1, 1, 6, 8}};
+  const std::vector<std::vector<uint8_t>> layouts = {{2, 2, 4, 8}, {2, 2, 12}, {4, 12}, {3, 5, 8}, {16}, {1, 1, 6, 8}};
   for (uint32_t rows : {3u, 300u}) {  // 300 rows: the table-driven path for 2- and 4-bit planes
     for (const auto& widths : layouts) {
       const uint32_t d = 64;
@@ -179,8 +177,7 @@ TEST_CASE("fetch: accurate mode waits per transaction, lt mode annotates", "[fet
   CHECK(lt.fetch.stats().busy_cycles == 50);
 }
 
-TEST_CASE("fetch: base-protocol answers for byte enables, streaming width, ignore and foreign requests",
-          "[fetch]") {
+TEST_CASE("fetch: base-protocol answers for byte enables, streaming width, ignore and foreign requests", "[fetch]") {
   Bench b(small_buffer(4096));
   std::vector<tlm::tlm_response_status> got;
   sc_core::sc_spawn([&] {

@@ -48,8 +48,7 @@ inline QuantizedLayer random_layer(const AttentionShape& s, uint32_t seed, int a
 
 /// Packs one kv-major INT16 K tensor into plane p's byte stream (LSB-first, element t at
 /// bits [t·w, t·w+w) of its row).
-inline std::vector<uint8_t> pack_plane(const std::vector<int16_t>& k, uint32_t d, uint32_t shift,
-                                       uint32_t w) {
+inline std::vector<uint8_t> pack_plane(const std::vector<int16_t>& k, uint32_t d, uint32_t shift, uint32_t w) {
   const size_t rows = k.size() / d;
   const size_t rb = d * w / 8;
   std::vector<uint8_t> out(rows * rb, 0);
@@ -64,7 +63,6 @@ inline std::vector<uint8_t> pack_plane(const std::vector<int16_t>& k, uint32_t d
     }
   return out;
 }
-
 
 /// Writes `len` bytes at a global address of the memory under test.
 using StoreFn = std::function<void(uint64_t addr, const void* src, size_t len)>;
@@ -116,8 +114,7 @@ inline energon_desc_t place_job(const StoreFn& store, const QuantizedLayer& L, c
 
 inline energon_desc_t place_job(TestMemory& mem, const QuantizedLayer& L, const FilterConfig& f,
                                 const std::vector<uint8_t>& plane_bits, uint64_t base) {
-  return place_job([&mem](uint64_t a, const void* src, size_t len) { mem.store(a, src, len); }, L, f,
-                   plane_bits, base);
+  return place_job([&mem](uint64_t a, const void* src, size_t len) { mem.store(a, src, len); }, L, f, plane_bits, base);
 }
 
 }  // namespace energon::test

@@ -23,13 +23,7 @@ class TestMemory : public sc_core::sc_module {
 
   TestMemory(sc_core::sc_module_name n, uint64_t base_, uint64_t size_,
              sc_core::sc_time lat = sc_core::sc_time(40, sc_core::SC_NS), double bw = 16.0)
-      : sc_module(n),
-        socket("socket"),
-        base(base_),
-        size(size_),
-        bytes(size_, 0),
-        latency(lat),
-        bytes_per_ns(bw) {
+      : sc_module(n), socket("socket"), base(base_), size(size_), bytes(size_, 0), latency(lat), bytes_per_ns(bw) {
     socket.register_b_transport(this, &TestMemory::b_transport);
     socket.register_transport_dbg(this, &TestMemory::transport_dbg);
   }

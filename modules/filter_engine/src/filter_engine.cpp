@@ -49,9 +49,8 @@ void FilterEngineStats::describe(stats::Group& g) const {
 
 void FilterEngine::track_candidate_buffer(const FilterRoundJob& job) {
   const KPlaneLayout& l = *job.layout;
-  bool same = tracked_buffer_ == job.key_bits && tracked_kv_head_ == job.kv_head &&
-              planes_decoded_.size() == l.n_k && tracked_layout_.d == l.d &&
-              tracked_layout_.n_planes == l.n_planes;
+  bool same = tracked_buffer_ == job.key_bits && tracked_kv_head_ == job.kv_head && planes_decoded_.size() == l.n_k &&
+              tracked_layout_.d == l.d && tracked_layout_.n_planes == l.n_planes;
   for (uint32_t p = 0; same && p < ENERGON_MAX_PLANES; ++p)
     same = tracked_layout_.addr[p] == l.addr[p] && tracked_layout_.bits[p] == l.bits[p];
   if (same) return;
@@ -88,8 +87,8 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
       const uint32_t rows = uint32_t(e - c);
       staging_.resize(size_t(rows) * rb);
       stream_cycles +=
-          fetch_transfer(fetch, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, cand[c]), staging_.data(),
-                         rows * rb, Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay);
+          fetch_transfer(fetch, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, cand[c]), staging_.data(), rows * rb,
+                         Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay);
       for (size_t r = c; r < e;) {  // decode only rows whose plane p the buffer does not hold yet
         if (planes_decoded_[cand[r]] > p) {
           ++r;
@@ -104,8 +103,7 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
       c = e;
     }
   }
-  for (uint32_t key : cand)
-    planes_decoded_[key] = std::max<uint8_t>(planes_decoded_[key], uint8_t(job.plane_end));
+  for (uint32_t key : cand) planes_decoded_[key] = std::max<uint8_t>(planes_decoded_[key], uint8_t(job.plane_end));
   job.memory_cycles = clock_.to_cycles(BlockClock::local(delay) - mem_start);
 
   q_low_.resize(d);
@@ -132,8 +130,7 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
     job.stats.add(s);
   }
   // Resident plane rows stream from the on-chip buffer while the lanes score them.
-  job.compute_cycles =
-      std::max(round_cycles(uint32_t(cand.size()), d, job.q_bits, job.k_bits), stream_cycles);
+  job.compute_cycles = std::max(round_cycles(uint32_t(cand.size()), d, job.q_bits, job.k_bits), stream_cycles);
   stats_.busy_cycles += job.compute_cycles;
   ++stats_.rounds;
   stats_.keys_scored += cand.size();

@@ -91,8 +91,8 @@ Result run_filter(const QuantizedLayer& L, const FilterConfig& f, const std::vec
             res.score_mismatches += sc != j.scores[c];
             ref.add(sc);
           }
-          res.stats_mismatches += ref.max != j.stats.max || ref.min != j.stats.min ||
-                                  ref.sum != j.stats.sum || ref.count != j.stats.count;
+          res.stats_mismatches +=
+              ref.max != j.stats.max || ref.min != j.stats.min || ref.sum != j.stats.sum || ref.count != j.stats.count;
           res.cycles_expected += fu.round_cycles(uint32_t(cand.size()), s.d, j.q_bits, j.k_bits);
           res.cycles_reported += j.compute_cycles;
           SelectJob sj;

@@ -16,8 +16,8 @@ std::string hex(uint64_t v) {
 }
 
 std::string describe(const AddressRegion& r) {
-  return "'" + (r.name.empty() ? std::string("target ") + std::to_string(r.target) : r.name) + "' [" +
-         hex(r.base) + ", " + hex(r.last()) + "]";
+  return "'" + (r.name.empty() ? std::string("target ") + std::to_string(r.target) : r.name) + "' [" + hex(r.base) +
+         ", " + hex(r.last()) + "]";
 }
 
 }  // namespace
@@ -33,22 +33,22 @@ Router::Router(const sc_core::sc_module_name& name)
 void Router::map(uint64_t base, uint64_t size, unsigned target, const std::string& name) {
   AddressRegion region{base, size, target, name};
   if (size == 0) {
-    SC_REPORT_ERROR(kMsgType, (std::string(this->name()) + ": region " + describe({base, 1, target, name}) +
-                               " has size 0")
-                                  .c_str());
+    SC_REPORT_ERROR(
+        kMsgType,
+        (std::string(this->name()) + ": region " + describe({base, 1, target, name}) + " has size 0").c_str());
     return;
   }
   if (base > std::numeric_limits<uint64_t>::max() - (size - 1)) {
-    SC_REPORT_ERROR(kMsgType, (std::string(this->name()) + ": region '" + name + "' at " + hex(base) +
-                               " with size " + hex(size) + " runs past the end of the 64-bit address space")
+    SC_REPORT_ERROR(kMsgType, (std::string(this->name()) + ": region '" + name + "' at " + hex(base) + " with size " +
+                               hex(size) + " runs past the end of the 64-bit address space")
                                   .c_str());
     return;
   }
   for (const AddressRegion& other : regions_) {
     if (region.base <= other.last() && other.base <= region.last()) {
-      SC_REPORT_ERROR(kMsgType, (std::string(this->name()) + ": region " + describe(region) +
-                                 " overlaps region " + describe(other))
-                                    .c_str());
+      SC_REPORT_ERROR(
+          kMsgType,
+          (std::string(this->name()) + ": region " + describe(region) + " overlaps region " + describe(other)).c_str());
       return;
     }
   }
@@ -142,8 +142,7 @@ void Router::invalidate_direct_mem_ptr(int target, sc_dt::uint64 start, sc_dt::u
     if (r.target != static_cast<unsigned>(target) || start > r.size - 1 || end < start) continue;
     const uint64_t gstart = r.base + start;
     const uint64_t gend = r.base + std::min<uint64_t>(end, r.size - 1);
-    for (unsigned i = 0; i < target_socket.size(); ++i)
-      target_socket[i]->invalidate_direct_mem_ptr(gstart, gend);
+    for (unsigned i = 0; i < target_socket.size(); ++i) target_socket[i]->invalidate_direct_mem_ptr(gstart, gend);
   }
 }
 

@@ -34,8 +34,8 @@ struct Initiator : sc_module {
   }
   void invalidate(sc_dt::uint64 s, sc_dt::uint64 e) { invalidations.emplace_back(s, e); }
 
-  tlm::tlm_response_status access(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len,
-                                  sc_time& delay, uint64_t* address_after = nullptr) {
+  tlm::tlm_response_status access(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len, sc_time& delay,
+                                  uint64_t* address_after = nullptr) {
     tlm::tlm_generic_payload t;
     t.set_command(cmd);
     t.set_address(addr);

@@ -32,8 +32,8 @@ void Selector::select_threshold(SelectJob& job) {
     for (uint32_t c = 0; c < job.n; ++c) job.stats.add(job.scores[c]);
   }
   const int64_t n = job.n, a = job.rule.alpha_q8;
-  const int64_t rhs = a >= 0 ? a * n * job.stats.max + (256 - a) * job.stats.sum
-                             : (256 + a) * job.stats.sum - a * n * job.stats.min;
+  const int64_t rhs =
+      a >= 0 ? a * n * job.stats.max + (256 - a) * job.stats.sum : (256 + a) * job.stats.sum - a * n * job.stats.min;
   for (uint32_t c = 0; c < job.n; ++c)
     if (256 * n * job.scores[c] >= rhs) job.kept.push_back(job.candidates[c]);
   job.cycles = ceil_div(job.n, config_.selector_elems_per_cycle) + config_.selector_latency;
@@ -60,8 +60,7 @@ void Selector::select_topk(SelectJob& job) {
       if (before(c, b)) std::swap(b, c);
       if (before(b, a)) std::swap(a, b);
       const uint32_t pivot = b;
-      auto mid = std::partition(order_.begin() + lo, order_.begin() + hi,
-                                [&](uint32_t x) { return before(x, pivot); });
+      auto mid = std::partition(order_.begin() + lo, order_.begin() + hi, [&](uint32_t x) { return before(x, pivot); });
       const uint32_t m = uint32_t(mid - order_.begin());  // [lo, m) precede the pivot
       ++job.passes;
       cycles += ceil_div(len, epc) + config_.selector_latency;

@@ -17,8 +17,7 @@ struct Bench : sc_core::sc_module {
   sc_core::sc_port<selector_if> port{"port"};
   std::function<void()> body;
   bool finished = false;
-  explicit Bench(std::function<void()> f, sc_core::sc_module_name n = "bench")
-      : sc_module(n), body(std::move(f)) {
+  explicit Bench(std::function<void()> f, sc_core::sc_module_name n = "bench") : sc_module(n), body(std::move(f)) {
     port.bind(selector.cmd);
     SC_HAS_PROCESS(Bench);
     SC_THREAD(run);
@@ -41,12 +40,8 @@ struct Bench : sc_core::sc_module {
   }
 };
 
-SelectConfig threshold(int32_t a) {
-  return {SelectRule::threshold, a, 0, 0};
-}
-SelectConfig topk(uint32_t k, uint32_t frac = 0) {
-  return {SelectRule::topk, 0, k, frac};
-}
+SelectConfig threshold(int32_t a) { return {SelectRule::threshold, a, 0, 0}; }
+SelectConfig topk(uint32_t k, uint32_t frac = 0) { return {SelectRule::topk, 0, k, frac}; }
 
 std::vector<uint32_t> golden_select(const SelectConfig& r, const std::vector<int64_t>& s,
                                     const std::vector<uint32_t>& cand) {
@@ -130,7 +125,8 @@ TEST_CASE("selector: top-k equals golden on random rows, k > N keeps all, fracti
     }
     all = b.select(topk(50), {3, 1, 2}, {4, 5, 6});
     frac = b.select(topk(0, kFractionOne / 4), {1, 2, 3, 4, 5}, {0, 1, 2, 3, 4});  // ceil(0.25·5) = 2
-    tenth = b.select(topk(0, kFractionOne / 10), {1, 2, 3, 4, 5, 6, 7, 8, 9, 0}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});  // ceil(0.1·10) = 1
+    tenth = b.select(topk(0, kFractionOne / 10), {1, 2, 3, 4, 5, 6, 7, 8, 9, 0},
+                     {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});  // ceil(0.1·10) = 1
   });
   sc_core::sc_start();
   REQUIRE(b.finished);

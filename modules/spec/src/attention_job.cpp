@@ -6,9 +6,12 @@ namespace energon {
 
 const char* to_string(Policy p) {
   switch (p) {
-    case Policy::dense: return "dense";
-    case Policy::topk: return "topk";
-    case Policy::mpmrf: return "mpmrf";
+    case Policy::dense:
+      return "dense";
+    case Policy::topk:
+      return "topk";
+    case Policy::mpmrf:
+      return "mpmrf";
   }
   return "?";
 }
@@ -78,8 +81,7 @@ std::string validate(const AttentionShape& s) {
 static std::string validate_select(const SelectConfig& c, const char* where) {
   std::ostringstream e;
   if (c.rule == SelectRule::threshold) {
-    if (c.alpha_q8 < -256 || c.alpha_q8 > 256)
-      e << where << ": alpha_q8 " << c.alpha_q8 << " outside -256..256";
+    if (c.alpha_q8 < -256 || c.alpha_q8 > 256) e << where << ": alpha_q8 " << c.alpha_q8 << " outside -256..256";
   } else if (c.k_fraction_ppm == 0 && c.k == 0) {
     e << where << ": top-k needs k >= 1 or a fraction in (0, 1]";
   } else if (c.k_fraction_ppm > kFractionOne) {

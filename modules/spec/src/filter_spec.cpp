@@ -28,7 +28,8 @@ std::string parse_fraction_ppm(const std::string& text, unsigned decimals_per_pp
   const auto dot = text.find('.');
   const std::string whole = text.substr(0, dot), frac = dot == std::string::npos ? "" : text.substr(dot + 1);
   const bool digits = !(whole.empty() && frac.empty()) && whole.find_first_not_of("0123456789") == std::string::npos &&
-                      frac.find_first_not_of("0123456789") == std::string::npos && (dot == std::string::npos || !frac.empty());
+                      frac.find_first_not_of("0123456789") == std::string::npos &&
+                      (dot == std::string::npos || !frac.empty());
   if (!digits) return "expected a decimal number such as 0.25";
   uint64_t v = 0;
   for (char c : whole) {
@@ -54,8 +55,7 @@ std::string parse_select(const std::string& text, SelectConfig& out) {
   const std::string key = text.substr(0, eq), value = eq == std::string::npos ? "" : text.substr(eq + 1);
   if (key == "alpha") {
     double a;
-    if (!parse_double(value, a) || a < -1.0 || a > 1.0)
-      return "'" + text + "': alpha must be a number in [-1, 1]";
+    if (!parse_double(value, a) || a < -1.0 || a > 1.0) return "'" + text + "': alpha must be a number in [-1, 1]";
     out = {SelectRule::threshold, int32_t(std::lround(a * 256.0)), 0, 0};
     return {};
   }
@@ -82,8 +82,8 @@ std::string parse_rounds(const std::string& text, std::vector<FilterRound>& out)
   while (std::getline(ss, part, ',')) {
     const auto x = part.find('x'), colon = part.find(':');
     unsigned long qb, kb;
-    if (x == std::string::npos || colon == std::string::npos || colon < x ||
-        !parse_uint(part.substr(0, x), qb) || !parse_uint(part.substr(x + 1, colon - x - 1), kb))
+    if (x == std::string::npos || colon == std::string::npos || colon < x || !parse_uint(part.substr(0, x), qb) ||
+        !parse_uint(part.substr(x + 1, colon - x - 1), kb))
       return "round '" + part + "': expected <q_bits>x<k_bits>:<rule>, e.g. 4x2:alpha=0";
     FilterRound r;
     r.q_bits = uint8_t(qb > 255 ? 255 : qb);
@@ -121,7 +121,8 @@ std::string format_select(const SelectConfig& r) {
 std::string format_rounds(const std::vector<FilterRound>& rounds) {
   std::ostringstream o;
   for (size_t i = 0; i < rounds.size(); ++i)
-    o << (i ? "," : "") << int(rounds[i].q_bits) << "x" << int(rounds[i].k_bits) << ":" << format_select(rounds[i].select);
+    o << (i ? "," : "") << int(rounds[i].q_bits) << "x" << int(rounds[i].k_bits) << ":"
+      << format_select(rounds[i].select);
   return o.str();
 }
 

@@ -20,7 +20,7 @@ namespace energon::cosim {
 
 namespace {
 
-constexpr int kFrameRestTimeoutMs = 10000;           // the rest of a started frame must come within this
+constexpr int kFrameRestTimeoutMs = 10000;                   // the rest of a started frame must come within this
 constexpr uint64_t kMaxWaitPs = 1000ull * 1000000000000ull;  // 1000 s of simulated time per call
 
 void put(std::vector<uint8_t>& b, uint64_t v, unsigned bytes) {
@@ -31,12 +31,8 @@ uint64_t get(const uint8_t* p, unsigned bytes) {
   for (unsigned i = 0; i < bytes; ++i) v |= uint64_t(p[i]) << (8 * i);
   return v;
 }
-std::string sys_error(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
-uint64_t to_ps(const sc_core::sc_time& t) {
-  return uint64_t(std::llround(t.to_seconds() * 1e12));
-}
+std::string sys_error(const std::string& what) { return what + ": " + std::strerror(errno); }
+uint64_t to_ps(const sc_core::sc_time& t) { return uint64_t(std::llround(t.to_seconds() * 1e12)); }
 
 /// Sends everything or gives up (the peer has gone); never raises SIGPIPE.
 bool send_all(int fd, const uint8_t* p, size_t n) {
@@ -82,9 +78,7 @@ Endpoint Endpoint::parse(const std::string& address) {
   return e;
 }
 
-std::string Endpoint::text() const {
-  return tcp ? "tcp:" + host + ":" + std::to_string(port) : "unix:" + path;
-}
+std::string Endpoint::text() const { return tcp ? "tcp:" + host + ":" + std::to_string(port) : "unix:" + path; }
 
 Server::Server(const Endpoint& endpoint, const PlatformInfo& info, std::ostream& log)
     : endpoint_(endpoint), info_(info), log_(log) {
@@ -150,8 +144,7 @@ void Server::refuse_extra_client() {
   const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
   if (fd < 0) return;
   const std::string m = "another client is connected; the server serves one client at a time";
-  send_frame(fd, ENERGON_COSIM_HELLO, ENERGON_COSIM_ST_BUSY, 0, reinterpret_cast<const uint8_t*>(m.data()),
-             m.size());
+  send_frame(fd, ENERGON_COSIM_HELLO, ENERGON_COSIM_ST_BUSY, 0, reinterpret_cast<const uint8_t*>(m.data()), m.size());
   ::close(fd);
   log_ << "energon-vp --serve: refused a second connection\n";
 }
@@ -197,9 +190,9 @@ Server::Read Server::read_frame(Frame& f) {
     const int n = ::poll(&p, 1, kFrameRestTimeoutMs);
     if (n < 0 && errno == EINTR) continue;
     if (n == 0) {
-      reply_error(f.type, ENERGON_COSIM_ST_BAD_MESSAGE, f.tag,
-                  "frame payload incomplete: " + std::to_string(got) + " of " + std::to_string(payload) +
-                      " bytes within 10 s");
+      reply_error(
+          f.type, ENERGON_COSIM_ST_BAD_MESSAGE, f.tag,
+          "frame payload incomplete: " + std::to_string(got) + " of " + std::to_string(payload) + " bytes within 10 s");
       return Read::fatal;
     }
     const ssize_t k = ::recv(client_fd_, f.payload.data() + got, payload - got, 0);
@@ -231,9 +224,9 @@ bool Server::handle(platform::HostCpu& cpu, const Frame& f) {
       if (!need(4, "u32 version")) break;
       const uint32_t v = uint32_t(get(p, 4));
       if (v != ENERGON_COSIM_VERSION) {
-        reply_error(f.type, ENERGON_COSIM_ST_VERSION, f.tag,
-                    "client speaks version " + std::to_string(v) + ", server version " +
-                        std::to_string(ENERGON_COSIM_VERSION));
+        reply_error(
+            f.type, ENERGON_COSIM_ST_VERSION, f.tag,
+            "client speaks version " + std::to_string(v) + ", server version " + std::to_string(ENERGON_COSIM_VERSION));
         break;
       }
       hello_ = true;

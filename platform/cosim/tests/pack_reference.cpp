@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
   const FilterConfig filter = policy == ENERGON_POLICY_DENSE  ? FilterConfig::dense()
                               : policy == ENERGON_POLICY_TOPK ? FilterConfig::topk_fraction(kFractionOne / 4)
                                                               : FilterConfig::energon_default();
-  energon_select_t rounds[2] = {{ENERGON_RULE_THRESHOLD, 4, 2, 0, -64, 0, 0}, {ENERGON_RULE_THRESHOLD, 4, 4, 0, 0, 0, 0}};
+  energon_select_t rounds[2] = {{ENERGON_RULE_THRESHOLD, 4, 2, 0, -64, 0, 0},
+                                {ENERGON_RULE_THRESHOLD, 4, 4, 0, 0, 0, 0}};
   const energon_select_t topk = {ENERGON_RULE_TOPK, 0, 0, 0, 0, 0, ENERGON_FRACTION_ONE / 4};
   const uint32_t n_rounds = policy == ENERGON_POLICY_MPMRF ? 2 : 0;
   uint8_t bits[ENERGON_MAX_PLANES];

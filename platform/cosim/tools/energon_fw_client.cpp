@@ -51,11 +51,11 @@ int main(int argc, char** argv) {
   desc.add_options()("help,h", "this help")("connect", po::value(&o.connect)->required(),
                                             "server address: unix:PATH, PATH or tcp:127.0.0.1:PORT")(
       "workload", po::value(&o.workload), "workload name or YAML file (default bert-base-128)")(
-      "layers", po::value(&o.layers), "layers to run (default 1)")(
-      "seq-len", po::value(&o.seq_len), "sequence length override (0: the workload's)")(
+      "layers", po::value(&o.layers), "layers to run (default 1)")("seq-len", po::value(&o.seq_len),
+                                                                   "sequence length override (0: the workload's)")(
       "policy", po::value(&o.policy), "dense | topk | mpmrf (default mpmrf)")(
-      "rounds", po::value(&o.rounds), "mpmrf rounds, e.g. 4x2:alpha=-0.25,4x4:alpha=0")(
-      "topk", po::value(&o.topk), "topk rule (default top=25%)")(
+      "rounds", po::value(&o.rounds), "mpmrf rounds, e.g. 4x2:alpha=-0.25,4x4:alpha=0")("topk", po::value(&o.topk),
+                                                                                        "topk rule (default top=25%)")(
       "no-shutdown", "leave the server running (it exits when this client disconnects anyway)")(
       "quantize-ns-per-elem", po::value(&o.quantize_ns_per_elem), "host cost of quantizing, ns per element (1)")(
       "pack-ns-per-byte", po::value(&o.pack_ns_per_byte), "host cost of K bit-plane packing, ns per byte (0.5)")(
@@ -154,20 +154,20 @@ int main(int argc, char** argv) {
     if (rc == ENERGON_FW_OK) rc = energon_wait(&dev, 100000000, &info);
     if (rc == ENERGON_FW_OK) rc = energon_read_result(&dev, index, &result);
     std::vector<int16_t> out(s.q_elems());
-    if (rc == ENERGON_FW_OK && hal->mem_read(hal->ctx, d.out_addr, out.data(), out.size() * 2) != 0) rc = ENERGON_FW_EIO;
+    if (rc == ENERGON_FW_OK && hal->mem_read(hal->ctx, d.out_addr, out.data(), out.size() * 2) != 0)
+      rc = ENERGON_FW_EIO;
     const bool exact = rc == ENERGON_FW_OK && out == golden::run_attention(q, filter);
     all_exact = all_exact && exact;
     energon_remote_release_to(remote, mark);
-    std::printf("layer %u: %s, cycles %llu, kept %llu of %llu, bit-exact vs golden: %s\n", l,
-                energon_strerror(rc), static_cast<unsigned long long>(result.cycles),
-                static_cast<unsigned long long>(result.final_kept), static_cast<unsigned long long>(result.allowed),
-                exact ? "PASS" : "FAIL");
+    std::printf("layer %u: %s, cycles %llu, kept %llu of %llu, bit-exact vs golden: %s\n", l, energon_strerror(rc),
+                static_cast<unsigned long long>(result.cycles), static_cast<unsigned long long>(result.final_kept),
+                static_cast<unsigned long long>(result.allowed), exact ? "PASS" : "FAIL");
   }
   uint64_t now = 0;
   energon_remote_time_ps(remote, &now);
-  std::printf("energon-fw-client: %u layers, %llu frames, simulated time %llu ps, bit-exact vs golden: %s\n",
-              o.layers, static_cast<unsigned long long>(energon_remote_frames(remote)),
-              static_cast<unsigned long long>(now), all_exact ? "PASS" : "FAIL");
+  std::printf("energon-fw-client: %u layers, %llu frames, simulated time %llu ps, bit-exact vs golden: %s\n", o.layers,
+              static_cast<unsigned long long>(energon_remote_frames(remote)), static_cast<unsigned long long>(now),
+              all_exact ? "PASS" : "FAIL");
   if (o.shutdown) energon_remote_shutdown(remote);
   energon_remote_close(remote);
   return all_exact ? 0 : 1;

@@ -54,9 +54,7 @@ uint64_t TimelineTrace::busy_cycles(hw::TraceTrack t) const {
 
 namespace {
 
-double us(const sc_core::sc_time& t) {
-  return t.to_seconds() * 1e6;
-}
+double us(const sc_core::sc_time& t) { return t.to_seconds() * 1e6; }
 
 }  // namespace
 
@@ -70,8 +68,10 @@ void TimelineTrace::write(std::ostream& os, const std::string& metadata) const {
                   ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%zu,\"args\":{\"name\":\"%s\"}}", t + 1,
                   to_string(hw::TraceTrack(t)));
     os << buf;
-    std::snprintf(buf, sizeof buf, ",\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":%zu,\"args\":{\"sort_index\":%zu}}",
-                  t + 1, t + 1);
+    std::snprintf(
+        buf, sizeof buf,
+        ",\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":%zu,\"args\":{\"sort_index\":%zu}}", t + 1,
+        t + 1);
     os << buf;
   }
   for (size_t t = 0; t < spans_.size(); ++t)
@@ -88,10 +88,13 @@ void TimelineTrace::write(std::ostream& os, const std::string& metadata) const {
   for (size_t c = 0; c < channels_.size(); ++c) {
     const size_t tid = spans_.size() + 1 + c;
     std::snprintf(buf, sizeof buf,
-                  ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%zu,\"args\":{\"name\":\"dram ch%zu\"}}", tid, c);
+                  ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%zu,\"args\":{\"name\":\"dram ch%zu\"}}",
+                  tid, c);
     os << buf;
-    std::snprintf(buf, sizeof buf, ",\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":%zu,\"args\":{\"sort_index\":%zu}}",
-                  tid, size_t(hw::TraceTrack::dram) + 1);
+    std::snprintf(
+        buf, sizeof buf,
+        ",\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":%zu,\"args\":{\"sort_index\":%zu}}", tid,
+        size_t(hw::TraceTrack::dram) + 1);
     os << buf;
     for (const Span& s : channels_[c]) {
       std::snprintf(buf, sizeof buf,

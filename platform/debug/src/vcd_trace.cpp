@@ -12,15 +12,12 @@ VcdTrace::VcdTrace(const sc_core::sc_module_name& name, const std::string& file,
   sc_core::sc_trace(file_, irq, "irq");
   for (int t = 0; t < kTracks; ++t)
     sc_core::sc_trace(file_, busy_[size_t(t)], std::string(to_string(hw::TraceTrack(t))) + "_busy");
-  for (int v = 0; v < kValues; ++v)
-    sc_core::sc_trace(file_, values_[size_t(v)], to_string(hw::TraceValue(v)));
+  for (int v = 0; v < kValues; ++v) sc_core::sc_trace(file_, values_[size_t(v)], to_string(hw::TraceValue(v)));
   SC_HAS_PROCESS(VcdTrace);
   SC_THREAD(replay);
 }
 
-VcdTrace::~VcdTrace() {
-  sc_core::sc_close_vcd_trace_file(file_);
-}
+VcdTrace::~VcdTrace() { sc_core::sc_close_vcd_trace_file(file_); }
 
 void VcdTrace::push(const sc_core::sc_time& at, int kind, int64_t value) {
   queue_.push({std::max(at, sc_core::sc_time_stamp()), seq_++, kind, value});

@@ -18,7 +18,8 @@ struct Ram : sc_module {  // 10 ns per access
   void access(tlm::tlm_generic_payload& t, sc_time& delay) {
     if (t.get_address() + t.get_data_length() > kRamSize) return t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     unsigned char* at = bytes.data() + t.get_address();
-    t.is_read() ? std::memcpy(t.get_data_ptr(), at, t.get_data_length()) : std::memcpy(at, t.get_data_ptr(), t.get_data_length());
+    t.is_read() ? std::memcpy(t.get_data_ptr(), at, t.get_data_length())
+                : std::memcpy(at, t.get_data_ptr(), t.get_data_length());
     delay += sc_time(10, SC_NS), t.set_response_status(tlm::TLM_OK_RESPONSE);
   }
 };
@@ -51,13 +52,28 @@ struct Cpu : sc_module {  // runs the driver; the HAL's hooks are its bus access
     return t.is_response_ok();
   }
   static Cpu& of(void* ctx) { return *static_cast<Cpu*>(ctx); }
-  energon_hal_t hal = {this,
-      [](void* c, uint64_t a) { uint32_t v = 0; of(c).transfer(tlm::TLM_READ_COMMAND, a, &v, 4); return v; },
+  energon_hal_t hal = {
+      this,
+      [](void* c, uint64_t a) {
+        uint32_t v = 0;
+        of(c).transfer(tlm::TLM_READ_COMMAND, a, &v, 4);
+        return v;
+      },
       [](void* c, uint64_t a, uint32_t v) { of(c).transfer(tlm::TLM_WRITE_COMMAND, a, &v, 4); },
-      [](void* c, uint32_t us) { if (!of(c).irq.read()) sc_core::wait(sc_time(us, SC_US), of(c).irq.posedge_event()); return of(c).irq.read() ? 0 : 1; },
-      [](void* c, uint64_t a, const void* s, size_t n) { return of(c).transfer(tlm::TLM_WRITE_COMMAND, a, const_cast<void*>(s), n) ? 0 : 1; },
+      [](void* c, uint32_t us) {
+        if (!of(c).irq.read()) sc_core::wait(sc_time(us, SC_US), of(c).irq.posedge_event());
+        return of(c).irq.read() ? 0 : 1;
+      },
+      [](void* c, uint64_t a, const void* s, size_t n) {
+        return of(c).transfer(tlm::TLM_WRITE_COMMAND, a, const_cast<void*>(s), n) ? 0 : 1;
+      },
       [](void* c, uint64_t a, void* d, size_t n) { return of(c).transfer(tlm::TLM_READ_COMMAND, a, d, n) ? 0 : 1; },
-      [](void* c, size_t n, size_t align) { uint64_t& h = of(c).heap; h = (h + align - 1) / align * align; h += n; return h - n; }};
+      [](void* c, size_t n, size_t align) {
+        uint64_t& h = of(c).heap;
+        h = (h + align - 1) / align * align;
+        h += n;
+        return h - n;
+      }};
 
   void run() {
     energon_dev_t dev;
@@ -67,30 +83,38 @@ struct Cpu : sc_module {  // runs the driver; the HAL's hooks are its bus access
     L.shape = {4, 2, 96, 96, 64, false, 96};
     std::mt19937 rng(1);
     for (auto* x : {&L.q.data, &L.k.data, &L.v.data})
-      for (x->resize(x == &L.q.data ? L.shape.q_elems() : L.shape.kv_elems()); int16_t& e : *x) e = int16_t(rng() % 40001 - 20000);
+      for (x->resize(x == &L.q.data ? L.shape.q_elems() : L.shape.kv_elems()); int16_t & e : *x)
+        e = int16_t(rng() % 40001 - 20000);
     L.q.scale.assign(4, 0.002f), L.k.scale.assign(2, 0.002f), L.v.scale.assign(2, 0.01f);
     const energon_job_shape_t shape = {4, 2, 96, 96, 64, 96, 0};
-    const energon_job_tensors_t tensors = {L.q.data.data(), L.k.data.data(), L.v.data.data(), L.q.scale.data(), L.k.scale.data()};
-    const energon_select_t rounds[2] = {{ENERGON_RULE_THRESHOLD, 4, 2, 0, -64, 0, 0}, {ENERGON_RULE_THRESHOLD, 4, 4, 0, 0, 0, 0}};
+    const energon_job_tensors_t tensors = {L.q.data.data(), L.k.data.data(), L.v.data.data(), L.q.scale.data(),
+                                           L.k.scale.data()};
+    const energon_select_t rounds[2] = {{ENERGON_RULE_THRESHOLD, 4, 2, 0, -64, 0, 0},
+                                        {ENERGON_RULE_THRESHOLD, 4, 4, 0, 0, 0, 0}};
     failures = 0;  // every address below is a bus address, as the accelerator will issue it
     for (uint8_t policy : {ENERGON_POLICY_DENSE, ENERGON_POLICY_MPMRF}) {
-      energon_desc_t desc; energon_wait_info_t info;
+      energon_desc_t desc;
+      energon_wait_info_t info;
       energon_job_place(&hal, &shape, &tensors, policy, rounds, 2, rounds, &desc, nullptr);
       energon_submit(&dev, &desc, 1, nullptr);
       const int rc = energon_wait(&dev, 1000000, &info);
       std::vector<int16_t> out(L.shape.q_elems());
       hal.mem_read(this, desc.out_addr, out.data(), out.size() * 2);
-      const auto filter = policy == ENERGON_POLICY_DENSE ? energon::FilterConfig::dense() : energon::FilterConfig::energon_default();
+      const auto filter =
+          policy == ENERGON_POLICY_DENSE ? energon::FilterConfig::dense() : energon::FilterConfig::energon_default();
       const bool exact = rc == ENERGON_FW_OK && out == energon::golden::run_attention(L, filter);
-      std::printf("%s job: %s, bit-exact vs golden: %s\n", policy ? "mpmrf" : "dense", energon_strerror(rc), exact ? "PASS" : "FAIL");
+      std::printf("%s job: %s, bit-exact vs golden: %s\n", policy ? "mpmrf" : "dense", energon_strerror(rc),
+                  exact ? "PASS" : "FAIL");
       failures += !exact;
     }
   }
 };
 int sc_main(int, char*[]) {
-  Ram ram("ram"); Bus bus("bus"); Cpu cpu("cpu");
+  Ram ram("ram");
+  Bus bus("bus");
+  Cpu cpu("cpu");
   energon::hw::Accelerator accel("energon", energon::hw::AccelConfig::edge());  // the one configuration struct
-  sc_signal<bool> irq("irq");  // level, active high
+  sc_signal<bool> irq("irq");                                                   // level, active high
   cpu.bus.bind(bus.in), accel.mem.bind(bus.in), bus.ram.bind(ram.socket), bus.regs.bind(accel.regs);
   accel.irq.bind(irq), cpu.irq.bind(irq);
   sc_start();

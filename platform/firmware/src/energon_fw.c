@@ -46,7 +46,8 @@ int energon_probe(energon_dev_t* dev) {
 }
 
 int energon_queue_setup(energon_dev_t* dev, uint64_t ring_base, uint32_t entries) {
-  if (!dev || !dev->hal || entries < 2 || entries > ENERGON_QUEUE_MAX_ENTRIES || ring_base % ENERGON_RING_ALIGN != 0) return ENERGON_FW_EINVAL;
+  if (!dev || !dev->hal || entries < 2 || entries > ENERGON_QUEUE_MAX_ENTRIES || ring_base % ENERGON_RING_ALIGN != 0)
+    return ENERGON_FW_EINVAL;
   if (!dev->hal->mem_write || !dev->hal->mem_read) return ENERGON_FW_EINVAL;
   dev->ring_base = ring_base;
   dev->ring_entries = entries;
@@ -166,9 +167,7 @@ int energon_read_counters(energon_dev_t* dev, energon_counters_t* c) {
   return ENERGON_FW_OK;
 }
 
-void energon_clear_counters(energon_dev_t* dev) {
-  wr(dev, ENERGON_REG_PERF_CTRL, ENERGON_PERF_CLEAR);
-}
+void energon_clear_counters(energon_dev_t* dev) { wr(dev, ENERGON_REG_PERF_CTRL, ENERGON_PERF_CLEAR); }
 
 #define HW_MSG(name, value, desc) \
   case (value):                   \

@@ -12,8 +12,8 @@ static int place(const energon_hal_t* hal, const void* src, size_t bytes, uint64
 }
 
 int energon_job_place(const energon_hal_t* hal, const energon_job_shape_t* shape, const energon_job_tensors_t* t,
-                      uint8_t policy, const energon_select_t* rounds, uint32_t n_rounds,
-                      const energon_select_t* topk, energon_desc_t* desc, energon_job_buffers_t* buffers) {
+                      uint8_t policy, const energon_select_t* rounds, uint32_t n_rounds, const energon_select_t* topk,
+                      energon_desc_t* desc, energon_job_buffers_t* buffers) {
   uint8_t bits[ENERGON_MAX_PLANES];
   const uint32_t n_planes = energon_planes_for_rounds(policy, rounds, n_rounds, bits);
   if (n_planes == 0) return ENERGON_FW_EINVAL;
@@ -31,7 +31,8 @@ int energon_job_place(const energon_hal_t* hal, const energon_job_shape_t* shape
   if (rc == ENERGON_FW_OK) {
     energon_pack_scales(t->q_scales, shape->heads, t->k_scales, shape->kv_heads, scales);
     rc = place(hal, t->q, sizes.q, &b.q);
-    for (uint32_t p = 0; p < n_planes && rc == ENERGON_FW_OK; ++p) rc = place(hal, planes[p], sizes.k_plane[p], &b.k_plane[p]);
+    for (uint32_t p = 0; p < n_planes && rc == ENERGON_FW_OK; ++p)
+      rc = place(hal, planes[p], sizes.k_plane[p], &b.k_plane[p]);
     if (rc == ENERGON_FW_OK) rc = place(hal, t->v, sizes.v, &b.v);
     if (rc == ENERGON_FW_OK) rc = place(hal, scales, sizes.scale, &b.scale);
     if (rc == ENERGON_FW_OK) rc = place(hal, NULL, sizes.out, &b.out);

@@ -30,9 +30,7 @@ void energon_quantize_heads(const float* x, uint32_t heads, size_t per_head, int
   }
 }
 
-size_t energon_plane_bytes(size_t rows, uint32_t d, uint32_t bits) {
-  return rows * ((size_t)d * bits / 8u);
-}
+size_t energon_plane_bytes(size_t rows, uint32_t d, uint32_t bits) { return rows * ((size_t)d * bits / 8u); }
 
 uint32_t energon_planes_for_rounds(uint8_t policy, const energon_select_t* rounds, uint32_t n_rounds,
                                    uint8_t plane_bits[ENERGON_MAX_PLANES]) {
@@ -65,8 +63,8 @@ static int planes_valid(uint32_t d, const uint8_t* plane_bits, uint32_t n_planes
   return sum == 16;
 }
 
-int energon_pack_k_planes(const int16_t* k, size_t rows, uint32_t d, const uint8_t* plane_bits,
-                          uint32_t n_planes, uint8_t* const* planes) {
+int energon_pack_k_planes(const int16_t* k, size_t rows, uint32_t d, const uint8_t* plane_bits, uint32_t n_planes,
+                          uint8_t* const* planes) {
   if (!planes_valid(d, plane_bits, n_planes)) return -1;
   uint32_t top = 16; /* bit above the current plane's field */
   for (uint32_t p = 0; p < n_planes; ++p) {

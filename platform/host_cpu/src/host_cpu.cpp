@@ -48,9 +48,7 @@ void HostCpu::thread() {
   if (config_.stop_when_done) sc_core::sc_stop();
 }
 
-sc_time HostCpu::now() const {
-  return sc_core::sc_time_stamp() + local_;
-}
+sc_time HostCpu::now() const { return sc_core::sc_time_stamp() + local_; }
 
 void HostCpu::sync() {
   if (local_ != SC_ZERO_TIME) {
@@ -141,8 +139,7 @@ bool HostCpu::wait_for_irq(const sc_time& timeout) {
 }
 
 bool HostCpu::dmi_copy(tlm::tlm_command cmd, uint64_t addr, void* data, size_t bytes) {
-  if (!dmi_valid_ || addr < dmi_.get_start_address() || addr + bytes - 1 > dmi_.get_end_address())
-    return false;
+  if (!dmi_valid_ || addr < dmi_.get_start_address() || addr + bytes - 1 > dmi_.get_end_address()) return false;
   unsigned char* mem = dmi_.get_dmi_ptr() + (addr - dmi_.get_start_address());
   if (cmd == tlm::TLM_WRITE_COMMAND)
     std::memcpy(mem, data, bytes);

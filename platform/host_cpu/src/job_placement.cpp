@@ -8,8 +8,8 @@ namespace energon::platform {
 static uint64_t alloc_or_throw(HostCpu& cpu, size_t bytes, const char* what) {
   const uint64_t a = cpu.alloc(bytes, ENERGON_BUFFER_ALIGN);
   if (a == ENERGON_HAL_NO_MEMORY)
-    throw std::runtime_error(std::string("shared DRAM exhausted allocating ") + what + " (" +
-                             std::to_string(bytes) + " bytes)");
+    throw std::runtime_error(std::string("shared DRAM exhausted allocating ") + what + " (" + std::to_string(bytes) +
+                             " bytes)");
   return a;
 }
 
@@ -41,8 +41,7 @@ PlacedJob place_job(HostCpu& cpu, const FloatLayer& layer, const FilterConfig& f
   const uint8_t policy = to_desc_policy(filter.policy);
   uint8_t bits[ENERGON_MAX_PLANES];
   const uint32_t n_planes = energon_planes_for_rounds(policy, rounds.data(), uint32_t(rounds.size()), bits);
-  if (n_planes == 0)
-    throw std::runtime_error("the filter rounds need more than ENERGON_MAX_PLANES K bit planes");
+  if (n_planes == 0) throw std::runtime_error("the filter rounds need more than ENERGON_MAX_PLANES K bit planes");
 
   const energon_job_shape_t shape = {s.heads, s.kv_heads, s.n_q, s.n_k, s.d, s.valid_len, s.causal ? 1 : 0};
   energon_job_sizes(&shape, bits, n_planes, &job.sizes);
@@ -54,18 +53,15 @@ PlacedJob place_job(HostCpu& cpu, const FloatLayer& layer, const FilterConfig& f
     plane_ptrs[p] = planes[p].data();
     plane_total += job.sizes.k_plane[p];
   }
-  if (energon_pack_k_planes(q.k.data.data(), size_t(s.kv_heads) * s.n_k, s.d, bits, n_planes,
-                            plane_ptrs.data()) != 0)
-    throw std::runtime_error("K bit-plane packing refused d = " + std::to_string(s.d) +
-                             " (needs a multiple of 8)");
+  if (energon_pack_k_planes(q.k.data.data(), size_t(s.kv_heads) * s.n_k, s.d, bits, n_planes, plane_ptrs.data()) != 0)
+    throw std::runtime_error("K bit-plane packing refused d = " + std::to_string(s.d) + " (needs a multiple of 8)");
   cpu.spend_ns(cost.pack_ns_per_byte * double(plane_total));
   std::vector<float> scales(s.heads + s.kv_heads);
   energon_pack_scales(q.q.scale.data(), s.heads, q.k.scale.data(), s.kv_heads, scales.data());
 
   energon_job_buffers_t& b = job.buffers;
   b.q = alloc_or_throw(cpu, job.sizes.q, "Q");
-  for (uint32_t p = 0; p < n_planes; ++p)
-    b.k_plane[p] = alloc_or_throw(cpu, job.sizes.k_plane[p], "a K plane");
+  for (uint32_t p = 0; p < n_planes; ++p) b.k_plane[p] = alloc_or_throw(cpu, job.sizes.k_plane[p], "a K plane");
   b.v = alloc_or_throw(cpu, job.sizes.v, "V");
   b.scale = alloc_or_throw(cpu, job.sizes.scale, "the scale table");
   b.out = alloc_or_throw(cpu, job.sizes.out, "the output");
@@ -75,8 +71,7 @@ PlacedJob place_job(HostCpu& cpu, const FloatLayer& layer, const FilterConfig& f
   write_or_throw(cpu, b.v, q.v.data.data(), job.sizes.v, "V");
   write_or_throw(cpu, b.scale, scales.data(), job.sizes.scale, "the scale table");
 
-  energon_desc_build(&job.desc, &shape, policy, rounds.data(), uint32_t(rounds.size()), &topk, bits, n_planes,
-                     &b);
+  energon_desc_build(&job.desc, &shape, policy, rounds.data(), uint32_t(rounds.size()), &topk, bits, n_planes, &b);
   cpu.spend_ns(cost.desc_build_ns);
   return job;
 }

@@ -8,9 +8,7 @@
 
 namespace energon::platform::llm {
 
-const char* to_string(KvPlacement p) {
-  return p == KvPlacement::resident ? "resident" : "per_job";
-}
+const char* to_string(KvPlacement p) { return p == KvPlacement::resident ? "resident" : "per_job"; }
 
 AcceleratorAttention::AcceleratorAttention(HostCpu& cpu, energon_dev_t& dev, const FilterConfig& filter,
                                            uint32_t context, uint32_t timeout_us)
@@ -101,8 +99,7 @@ void AcceleratorAttention::attend_resident(uint32_t layer, const FloatLayer& qkv
   q16_.resize(q_block);
   std::vector<float> q_scale(group), table(group + 1);
   for (uint32_t g = 0; g < s.kv_heads; ++g) {
-    energon_quantize_heads(qkv.q.data() + g * q_block, group, size_t(s.n_q) * s.d, q16_.data(),
-                           q_scale.data());
+    energon_quantize_heads(qkv.q.data() + g * q_block, group, size_t(s.n_q) * s.d, q16_.data(), q_scale.data());
     cpu_.spend_ns(cost.quantize_ns_per_elem * double(q_block));
     const float k_scale = heads[g]->k_scale();
     energon_pack_scales(q_scale.data(), group, &k_scale, 1, table.data());
@@ -121,8 +118,8 @@ void AcceleratorAttention::attend_resident(uint32_t layer, const FloatLayer& qkv
     b.v = heads[g]->v_addr();
     if (!cpu_.write_mem(b.q, q16_.data(), sizes.q) || !cpu_.write_mem(b.scale, table.data(), sizes.scale))
       throw std::runtime_error("bus error placing Q of layer " + std::to_string(layer));
-    energon_desc_build(&descs[g], &shape, policy_, rounds_.data(), uint32_t(rounds_.size()), &topk_,
-                       plane_bits_.data(), uint32_t(plane_bits_.size()), &b);
+    energon_desc_build(&descs[g], &shape, policy_, rounds_.data(), uint32_t(rounds_.size()), &topk_, plane_bits_.data(),
+                       uint32_t(plane_bits_.size()), &b);
     cpu_.spend_ns(cost.desc_build_ns);
     OffloadRecord r;
     r.step = step_;
@@ -148,18 +145,15 @@ void AcceleratorAttention::attend_resident(uint32_t layer, const FloatLayer& qkv
 }
 
 void AcceleratorAttention::run_batch(const std::vector<energon_desc_t>& descs, size_t first_record) {
-  if (dev_.ring_entries < 2)
-    throw std::logic_error("AcceleratorAttention: the descriptor queue is not set up");
+  if (dev_.ring_entries < 2) throw std::logic_error("AcceleratorAttention: the descriptor queue is not set up");
   const uint32_t capacity = dev_.ring_entries - 1;
   for (size_t at = 0; at < descs.size(); at += capacity) {
     const uint32_t count = uint32_t(std::min<size_t>(capacity, descs.size() - at));
     OffloadRecord& head = records_[first_record + at];
-    const std::string where =
-        "layer " + std::to_string(head.layer) + " (step " + std::to_string(head.step) + ")";
+    const std::string where = "layer " + std::to_string(head.layer) + " (step " + std::to_string(head.step) + ")";
     uint32_t index = 0;
     int rc = energon_submit(&dev_, &descs[at], count, &index);
-    if (rc != ENERGON_FW_OK)
-      throw std::runtime_error("energon_submit for " + where + ": " + energon_strerror(rc));
+    if (rc != ENERGON_FW_OK) throw std::runtime_error("energon_submit for " + where + ": " + energon_strerror(rc));
     const sc_core::sc_time submitted = cpu_.now();
     energon_wait_info_t info;
     rc = energon_wait(&dev_, timeout_us_, &info);
@@ -172,9 +166,8 @@ void AcceleratorAttention::run_batch(const std::vector<energon_desc_t>& descs, s
       r.submitted = submitted;
       r.completed = completed;
       if (!r.result.done || r.result.error != ENERGON_ERR_NONE)
-        throw std::runtime_error("accelerator job of " + where +
-                                 " failed: " + energon_error_name(int(r.result.error)) + " (" +
-                                 energon_strerror(int(r.result.error)) + ")");
+        throw std::runtime_error("accelerator job of " + where + " failed: " + energon_error_name(int(r.result.error)) +
+                                 " (" + energon_strerror(int(r.result.error)) + ")");
     }
     ++batches_;
   }

@@ -10,9 +10,7 @@ double host_work_ns(const llama::HostWork& work, const HostNetworkCost& cost) {
   return std::max(compute, double(work.bytes) * cost.byte_ns);
 }
 
-bool offloaded(llama::HostOp op) {
-  return op == llama::HostOp::attention || op == llama::HostOp::kv_gather;
-}
+bool offloaded(llama::HostOp op) { return op == llama::HostOp::attention || op == llama::HostOp::kv_gather; }
 
 double offloaded_network_ns(const llama::HostWorkLedger& ledger, const HostNetworkCost& cost) {
   double ns = 0;

@@ -35,9 +35,7 @@ bool parse_mode(const std::string& text, LlmMode& out) {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 /// Logits of a text under the float path, in the same mode as the platform run (whole-sequence
 /// and token-by-token float logits are equal, but this keeps the reference beyond doubt).
@@ -55,8 +53,7 @@ std::vector<float> float_logits(const llama::Model& model, const llama::EvalText
 
 }  // namespace
 
-LlmApp::LlmApp(const llama::LoadedModel& loaded, const LlmAppConfig& config)
-    : loaded_(loaded), config_(config) {
+LlmApp::LlmApp(const llama::LoadedModel& loaded, const LlmAppConfig& config) : loaded_(loaded), config_(config) {
   const llama::ModelConfig& c = loaded_.model.config;
   if (c.head_dim() % 8 != 0 || c.head_dim() < 8 || c.head_dim() > 256)
     throw std::invalid_argument(loaded_.model.source + ": head dimension " + std::to_string(c.head_dim()) +
@@ -108,11 +105,9 @@ void LlmApp::operator()(HostCpu& cpu) {
   energon_dev_t dev;
   int rc = energon_init(&dev, cpu.hal(), config_.reg_base);
   if (rc == ENERGON_FW_OK) rc = energon_probe(&dev);
-  if (rc != ENERGON_FW_OK)
-    throw std::runtime_error(std::string("accelerator bring-up: ") + energon_strerror(rc));
+  if (rc != ENERGON_FW_OK) throw std::runtime_error(std::string("accelerator bring-up: ") + energon_strerror(rc));
   const uint64_t ring = cpu.alloc(size_t(config_.ring_entries) * ENERGON_DESC_BYTES, 256);
-  if (ring == ENERGON_HAL_NO_MEMORY)
-    throw std::runtime_error("shared DRAM exhausted allocating the descriptor ring");
+  if (ring == ENERGON_HAL_NO_MEMORY) throw std::runtime_error("shared DRAM exhausted allocating the descriptor ring");
   if ((rc = energon_queue_setup(&dev, ring, config_.ring_entries)) != ENERGON_FW_OK)
     throw std::runtime_error(std::string("descriptor queue setup: ") + energon_strerror(rc));
   energon_clear_counters(&dev);
@@ -219,8 +214,7 @@ void LlmApp::generate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transf
   gen.network_ns = result_.network_ns - ns0;
   gen.end = cpu.now();
   result_.check_wall_s += wall;
-  result_.text =
-      loaded_.tokenizer.decode(prompt) + loaded_.tokenizer.decode(result_.generated, prompt.back());
+  result_.text = loaded_.tokenizer.decode(prompt) + loaded_.tokenizer.decode(result_.generated, prompt.back());
 }
 
 void LlmApp::evaluate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transformer& net,
@@ -237,8 +231,7 @@ void LlmApp::evaluate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transf
   auto margins = [&](const float* ref, const float* test, uint32_t n) {
     float first = -INFINITY, second = -INFINITY;
     for (uint32_t i = 0; i < n; ++i) {
-      result_.eval_max_logit_diff =
-          std::max(result_.eval_max_logit_diff, double(std::fabs(ref[i] - test[i])));
+      result_.eval_max_logit_diff = std::max(result_.eval_max_logit_diff, double(std::fabs(ref[i] - test[i])));
       if (ref[i] > first) {
         second = first;
         first = ref[i];
@@ -296,8 +289,8 @@ void LlmApp::evaluate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transf
   }
   ph.network_ns = result_.network_ns - ns0;
   ph.end = cpu.now();
-  const double safe = double(std::count_if(margin.begin(), margin.end(),
-                                           [&](double m) { return m > 2 * result_.eval_max_logit_diff; }));
+  const double safe = double(
+      std::count_if(margin.begin(), margin.end(), [&](double m) { return m > 2 * result_.eval_max_logit_diff; }));
   result_.eval_agreement_bound = margin.empty() ? 0.0 : safe / double(margin.size());
   result_.evaluated = true;
   result_.quality = meter.figures();

@@ -31,16 +31,15 @@ FilterConfig filter_of(const LlmOptions& o) {
       if (const std::string e = parse_rounds(o.rounds, f.rounds); !e.empty())
         throw std::invalid_argument("--rounds '" + o.rounds + "': " + e);
   }
-  if (const std::string e = validate(f); !e.empty())
-    throw std::invalid_argument("filter configuration: " + e);
+  if (const std::string e = validate(f); !e.empty()) throw std::invalid_argument("filter configuration: " + e);
   return f;
 }
 
 LlmParseOutcome parse_llm_options(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   LlmOptions o;
   o.command_line = stats::command_line(argc, argv);
-  if (const std::string e = stats::negative_count(argc, argv, {"--steps", "-n", "--context", "--eval-texts", "--eval-length",
-                                                               "--seed", "--eval-seed"});
+  if (const std::string e = stats::negative_count(
+          argc, argv, {"--steps", "-n", "--context", "--eval-texts", "--eval-length", "--seed", "--eval-seed"});
       !e.empty()) {
     err << "energon-vp-llm: " << e << "\n";
     return {std::nullopt, 2};
@@ -51,29 +50,26 @@ LlmParseOutcome parse_llm_options(int argc, const char* const* argv, std::ostrea
       "virtual platform with every attention layer offloaded to the accelerator through the firmware\n"
       "driver; prints the generated text and a report (cycles, DRAM traffic, kept fractions, energy,\n"
       "host vs accelerator time, modelled tokens/s, golden bit-exactness, quality with --eval).\n\nOptions");
-  desc.add_options()("help,h", "this help")(
-      "model,m", po::value(&o.model), "model file: GGUF (.gguf) or llama2.c checkpoint (.bin) [required]")(
+  desc.add_options()("help,h", "this help")("model,m", po::value(&o.model),
+                                            "model file: GGUF (.gguf) or llama2.c checkpoint (.bin) [required]")(
       "tokenizer,t", po::value(&o.tokenizer), "llama2.c tokenizer file (tok512.bin); not needed for GGUF")(
       "prompt", po::value(&o.prompt)->default_value(o.prompt), "prompt text (BOS is prepended)")(
       "policy,p", po::value(&policy)->default_value(policy), "dense | topk | mpmrf")(
-      "rounds", po::value(&o.rounds),
-      "mpmrf rounds, e.g. \"4x2:alpha=0,4x4:alpha=0.5\" (default: Energon's)")(
+      "rounds", po::value(&o.rounds), "mpmrf rounds, e.g. \"4x2:alpha=0,4x4:alpha=0.5\" (default: Energon's)")(
       "topk", po::value(&o.topk)->default_value(o.topk), "topk policy rule: top=<k> or top=<p>%")(
       "steps,n", po::value(&o.steps)->default_value(o.steps), "tokens to generate at most")(
-      "temperature", po::value(&o.temperature)->default_value(o.temperature),
-      "0 = greedy, else seeded sampling")("seed", po::value(&o.seed)->default_value(o.seed), "sampler seed")(
+      "temperature", po::value(&o.temperature)->default_value(o.temperature), "0 = greedy, else seeded sampling")(
+      "seed", po::value(&o.seed)->default_value(o.seed), "sampler seed")(
       "mode", po::value(&mode)->default_value(mode),
       "generation (every position n_q = 1 on the resident K/V cache) | whole (every step re-places Q/K/V; "
       "the prompt is one causal job) | prefill (prompt as one causal job, then the resident cache)")(
-      "context", po::value(&o.context)->default_value(0),
-      "K/V capacity in positions (0 = what the run needs)")("hw", po::value(&o.hw)->default_value(o.hw),
-                                                            "hardware preset name or YAML file")(
+      "context", po::value(&o.context)->default_value(0), "K/V capacity in positions (0 = what the run needs)")(
+      "hw", po::value(&o.hw)->default_value(o.hw), "hardware preset name or YAML file")(
       "timing", po::value(&timing)->default_value(timing), "lt (loosely timed, DMI) | at (accurate)")(
       "eval", "quality figures (top-1 agreement, mean KL, perplexity vs float) on the evaluation set")(
       "eval-texts", po::value(&o.eval_texts)->default_value(o.eval_texts), "evaluation stories")(
-      "eval-length", po::value(&o.eval_length)->default_value(o.eval_length),
-      "tokens per story, BOS included")("eval-seed", po::value(&o.eval_seed)->default_value(o.eval_seed),
-                                        "seed of the first story")(
+      "eval-length", po::value(&o.eval_length)->default_value(o.eval_length), "tokens per story, BOS included")(
+      "eval-seed", po::value(&o.eval_seed)->default_value(o.eval_seed), "seed of the first story")(
       "no-generate", "skip the prompt / generation run (with --eval)")(
       "no-check", "skip the golden shadow network (bit-exactness check, per-head kept fractions)")(
       "json", po::value(&o.json_path), "write the report as JSON to this file")(
@@ -108,8 +104,7 @@ LlmParseOutcome parse_llm_options(int argc, const char* const* argv, std::ostrea
   o.check = vm.count("no-check") == 0;
   o.quiet = vm.count("quiet") > 0;
   if (!o.generate && !o.eval) return bad("--no-generate needs --eval (nothing to run)");
-  if (o.eval && (o.eval_texts < 1 || o.eval_length < 2))
-    return bad("--eval-texts must be >= 1 and --eval-length >= 2");
+  if (o.eval && (o.eval_texts < 1 || o.eval_length < 2)) return bad("--eval-texts must be >= 1 and --eval-length >= 2");
   try {
     filter_of(o);
   } catch (const std::exception& e) {
@@ -141,8 +136,7 @@ LlmRun run_llm(const llama::LoadedModel& loaded, const PlatformConfig& hw, Platf
   return run;
 }
 
-int run_llm_command(const LlmOptions& o, const llama::ShadowFactory& shadow, std::ostream& out,
-                    std::ostream& err) {
+int run_llm_command(const LlmOptions& o, const llama::ShadowFactory& shadow, std::ostream& out, std::ostream& err) {
   PlatformConfig hw;
   try {
     hw = load_platform_config(o.hw);
@@ -170,9 +164,8 @@ int run_llm_command(const LlmOptions& o, const llama::ShadowFactory& shadow, std
     if (o.generate) cfg.prompt = loaded.tokenizer.encode(o.prompt, true, false);
     if (o.eval) {
       if (o.eval_length > loaded.model.config.seq_len)
-        throw std::invalid_argument("--eval-length " + std::to_string(o.eval_length) +
-                                    " exceeds the model's " + std::to_string(loaded.model.config.seq_len) +
-                                    " positions");
+        throw std::invalid_argument("--eval-length " + std::to_string(o.eval_length) + " exceeds the model's " +
+                                    std::to_string(loaded.model.config.seq_len) + " positions");
       cfg.eval = llama::sample_eval_set(loaded.model, o.eval_texts, o.eval_length, 1.0f, o.eval_seed);
     }
   } catch (const std::exception& e) {
@@ -224,6 +217,5 @@ int run_llm_command(const LlmOptions& o, const llama::ShadowFactory& shadow, std
   }
   return ok ? 0 : 1;
 }
-
 
 }  // namespace energon::platform::llm

@@ -16,15 +16,11 @@ using stats::Group;
 
 namespace {
 
-double ratio(double a, double b) {
-  return b != 0 ? a / b : 0.0;
-}
+double ratio(double a, double b) { return b != 0 ? a / b : 0.0; }
 
-const char* const kTrafficNames[] = {
-    "descriptors_read", "q", "k_plane0", "k_plane1",       "k_plane2",
-    "k_plane3",         "v", "scales",   "output_written", "descriptors_written"};
-static_assert(sizeof(kTrafficNames) / sizeof(kTrafficNames[0]) == size_t(hw::Traffic::count),
-              "traffic names");
+const char* const kTrafficNames[] = {"descriptors_read", "q", "k_plane0", "k_plane1",       "k_plane2",
+                                     "k_plane3",         "v", "scales",   "output_written", "descriptors_written"};
+static_assert(sizeof(kTrafficNames) / sizeof(kTrafficNames[0]) == size_t(hw::Traffic::count), "traffic names");
 
 std::string policy_text(const FilterConfig& f) {
   std::string t = to_string(f.policy);
@@ -40,8 +36,7 @@ void set_kept(Group& g, const FilterConfig& f, uint64_t allowed, uint64_t final_
   for (size_t r = 0; r < rounds && r < ENERGON_MAX_ROUNDS; ++r)
     g.set("kept_fraction_round" + std::to_string(r + 1), ratio(double(kept[r]), double(allowed)), "",
           "Keys kept after round " + std::to_string(r + 1) + " / allowed");
-  g.set("kept_fraction", ratio(double(final_kept), double(allowed)), "",
-        "Keys the attention engine used / allowed");
+  g.set("kept_fraction", ratio(double(final_kept), double(allowed)), "", "Keys the attention engine used / allowed");
 }
 
 }  // namespace
@@ -49,8 +44,7 @@ void set_kept(Group& g, const FilterConfig& f, uint64_t allowed, uint64_t final_
 std::vector<LayerFigures> layer_figures(const LlmRun& run, const PlatformConfig& hwc) {
   const auto& recs = run.app.records;
   if (recs.size() != run.jobs.size())
-    throw std::runtime_error("report: " + std::to_string(recs.size()) +
-                             " descriptors submitted but the platform ran " +
+    throw std::runtime_error("report: " + std::to_string(recs.size()) + " descriptors submitted but the platform ran " +
                              std::to_string(run.jobs.size()) + " jobs");
   const hw::EnergyTable table = hw::load_energy_table();
   std::vector<LayerFigures> layers;
@@ -59,8 +53,7 @@ std::vector<LayerFigures> layer_figures(const LlmRun& run, const PlatformConfig&
     const OffloadRecord& r = recs[i];
     const hw::JobRecord& j = run.jobs[i];
     if (j.desc.n_k != r.n_k || j.desc.n_q != r.n_q || j.desc.heads != r.heads)
-      throw std::runtime_error("report: job " + std::to_string(i) +
-                               " does not match the descriptor submitted");
+      throw std::runtime_error("report: job " + std::to_string(i) + " does not match the descriptor submitted");
     if (layers.size() <= r.layer) layers.resize(r.layer + 1);
     LayerFigures& l = layers[r.layer];
     ++l.jobs;
@@ -73,8 +66,7 @@ std::vector<LayerFigures> layer_figures(const LlmRun& run, const PlatformConfig&
     l.attention_bound += j.datapath.attention_bound_cycles;
     l.memory_bound += j.datapath.memory_bound_cycles;
     // Descriptors of one batch share the doorbell and the wait: count its latency once.
-    const bool same_batch =
-        prev && prev->layer == r.layer && prev->step == r.step && prev->submitted == r.submitted;
+    const bool same_batch = prev && prev->layer == r.layer && prev->step == r.step && prev->submitted == r.submitted;
     if (!same_batch) l.latency_ns += (r.completed - r.submitted).to_seconds() * 1e9;
     if (r.kv_head != kAllKvHeads) {
       if (l.per_kv_head.size() <= r.kv_head) l.per_kv_head.resize(r.kv_head + 1);
@@ -87,8 +79,8 @@ std::vector<LayerFigures> layer_figures(const LlmRun& run, const PlatformConfig&
   return layers;
 }
 
-bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hwc,
-                      const llama::LoadedModel& loaded, const LlmRun& run) {
+bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hwc, const llama::LoadedModel& loaded,
+                      const LlmRun& run) {
   const LlmAppResult& a = run.app;
   const FilterConfig filter = filter_of(o);
   const llama::ModelConfig& mc = loaded.model.config;
@@ -126,9 +118,8 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
   g_run.set("model", loaded.model.source, "", "Model file");
   g_run.set("model_shape",
             "dim " + std::to_string(mc.dim) + ", " + std::to_string(mc.n_layers) + " layers, " +
-                std::to_string(mc.n_heads) + " heads, " + std::to_string(mc.n_kv_heads) +
-                " kv heads, head dim " + std::to_string(mc.head_dim()) + ", vocab " +
-                std::to_string(mc.vocab_size),
+                std::to_string(mc.n_heads) + " heads, " + std::to_string(mc.n_kv_heads) + " kv heads, head dim " +
+                std::to_string(mc.head_dim()) + ", vocab " + std::to_string(mc.vocab_size),
             "", "");
   g_run.set("hw", hwc.name, "", "Hardware preset");
   g_run.set("policy", policy_text(filter), "", "Filter configuration of every attention job");
@@ -174,8 +165,7 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
   tot.set("memory_bound_cycles", memory_bound, "cycles", "Job cycles DRAM bounded");
   set_kept(tot, filter, allowed, final_kept, kept);
   {
-    tot.set("energy_uj", energy_pj * 1e-6, "uJ",
-            "modules/energy estimate, summed over jobs (docs/energy.md)");
+    tot.set("energy_uj", energy_pj * 1e-6, "uJ", "modules/energy estimate, summed over jobs (docs/energy.md)");
     const uint64_t tokens = a.prompt.tokens + a.generated.size() + a.eval.tokens;
     tot.set("energy_per_token_nj", tokens ? energy_pj * 1e-3 / double(tokens) : 0.0, "nJ",
             "Attention energy per token position processed");
@@ -213,15 +203,13 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
     if (i < a.golden_per_head.size())
       for (size_t h = 0; h < a.golden_per_head[i].size(); ++h)
         g.set("kept_fraction_head" + std::to_string(h), a.golden_per_head[i][h].fraction(), "",
-              "Query head " + std::to_string(h) +
-                  ", golden shadow's counts (equal to the hardware's when bit-exact)");
+              "Query head " + std::to_string(h) + ", golden shadow's counts (equal to the hardware's when bit-exact)");
     if (l.energy_pj >= 0) g.set("energy_uj", l.energy_pj * 1e-6, "uJ", "modules/energy estimate");
   }
 
   Group& kv = root.group("kv_cache", "Resident K/V cache upkeep (generation steps)");
   kv.set("rows_appended", a.cache.rows_appended, "rows", "New (layer, kv head) rows quantized and written");
-  kv.set("k_requantized", a.cache.k_requantized, "",
-         "A new row raised a head's K max: head requantized and repacked");
+  kv.set("k_requantized", a.cache.k_requantized, "", "A new row raised a head's K max: head requantized and repacked");
   kv.set("v_requantized", a.cache.v_requantized, "", "Same for V");
   kv.set("rows_repacked", a.cache.rows_repacked, "rows", "Rows rewritten by requantization (K and V apart)");
   kv.set("append_bytes", a.cache.append_bytes, "bytes", "Written for new rows (K planes + V)");
@@ -231,12 +219,10 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
   Group& tm = root.group("time", "Simulated time split and modelled throughput");
   const double sim_us = run.end.to_seconds() * 1e6;
   tm.set("simulated_us", sim_us, "us", "Whole run, bring-up included");
-  tm.set("host_network_us", a.network_ns / 1000.0, "us",
-         "Network host work (HostNetworkCost), attention excluded");
+  tm.set("host_network_us", a.network_ns / 1000.0, "us", "Network host work (HostNetworkCost), attention excluded");
   tm.set("host_offload_us", a.offload_host_time.to_seconds() * 1e6, "us",
          "Quantize, pack, copy, descriptors, MMIO, interrupt entry (HostCpuCost)");
-  tm.set("irq_wait_us", a.offload_wait_time.to_seconds() * 1e6, "us",
-         "Host asleep waiting for the accelerator");
+  tm.set("irq_wait_us", a.offload_wait_time.to_seconds() * 1e6, "us", "Host asleep waiting for the accelerator");
   tm.set("accelerator_busy_us", double(cycles) / mhz, "us", "Sum of job cycles at the preset clock");
   auto phase = [&](const char* name, const LlmPhase& p, const char* what) {
     if (p.forward_steps == 0 && p.tokens == 0) return;
@@ -253,8 +239,7 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
   tm.set("wall_s", run.wall_s, "s", "Wall time of the simulation");
   tm.set("check_wall_s", a.check_wall_s, "s", "Of which golden shadow network and float reference");
 
-  Group& ck =
-      root.group("check", "Platform logits vs the golden backend's (same tokens, outside simulated time)");
+  Group& ck = root.group("check", "Platform logits vs the golden backend's (same tokens, outside simulated time)");
   const bool checked = o.check && a.check.rows > 0;
   ck.set("bit_exact", checked ? (a.check.bit_exact() ? "yes" : "NO") : "skipped", "", "");
   ck.set("rows", a.check.rows, "", "Logit rows compared");
@@ -279,8 +264,7 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
       const bool same = a.quality.top1_agreement == a.golden_quality.top1_agreement &&
                         a.quality.mean_kl == a.golden_quality.mean_kl &&
                         a.quality.perplexity == a.golden_quality.perplexity;
-      q.set("equal_to_golden_backend", same ? "yes" : "NO", "",
-            "Same figures as energon-llm-eval's golden backend");
+      q.set("equal_to_golden_backend", same ? "yes" : "NO", "", "Same figures as energon-llm-eval's golden backend");
     }
   }
   return run.error.empty() && (!o.check || a.check.rows == 0 || a.check.bit_exact());

@@ -11,9 +11,7 @@ namespace energon::platform::llm {
 namespace {
 
 /// golden::tensor_scale on a running maximum: max|x| / 32767, 1 for an all-zero tensor.
-float scale_of(float max_abs) {
-  return max_abs > 0.0f ? max_abs / 32767.0f : 1.0f;
-}
+float scale_of(float max_abs) { return max_abs > 0.0f ? max_abs / 32767.0f : 1.0f; }
 
 float max_abs_of(const float* x, size_t n, float m) {
   for (size_t i = 0; i < n; ++i) m = std::fmax(m, std::fabs(x[i]));
@@ -37,8 +35,7 @@ ResidentKvHead::ResidentKvHead(uint32_t d, uint32_t capacity, const std::vector<
     : d_(d), capacity_(capacity), bits_(plane_bits), planes_(plane_bits.size()) {
   uint32_t sum = 0;
   for (uint8_t b : bits_) sum += b;
-  if (d_ == 0 || d_ % 8 != 0 || capacity_ == 0 || bits_.empty() || bits_.size() > ENERGON_MAX_PLANES ||
-      sum != 16)
+  if (d_ == 0 || d_ % 8 != 0 || capacity_ == 0 || bits_.empty() || bits_.size() > ENERGON_MAX_PLANES || sum != 16)
     throw std::invalid_argument(
         "resident K/V cache: needs d a multiple of 8, a capacity and K planes summing to 16 bits");
   k_rows_.resize(size_t(capacity_) * d_);
@@ -50,8 +47,8 @@ void ResidentKvHead::allocate(HostCpu& cpu) {
   auto take = [&](size_t bytes, const char* what) {
     const uint64_t a = cpu.alloc(bytes, ENERGON_BUFFER_ALIGN);
     if (a == ENERGON_HAL_NO_MEMORY)
-      throw std::runtime_error(std::string("shared DRAM exhausted reserving the resident ") + what +
-                               " cache (" + std::to_string(bytes) + " bytes)");
+      throw std::runtime_error(std::string("shared DRAM exhausted reserving the resident ") + what + " cache (" +
+                               std::to_string(bytes) + " bytes)");
     return a;
   };
   k_addr_.clear();

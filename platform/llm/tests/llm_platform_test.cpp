@@ -27,9 +27,7 @@ const std::string kModels = std::string(ENERGON_SHARED_DIR) + "/models/";
 const std::string kBin = kModels + "stories260K.bin";
 const std::string kTok = kModels + "tok512.bin";
 
-bool have_model() {
-  return std::filesystem::exists(kBin) && std::filesystem::exists(kTok);
-}
+bool have_model() { return std::filesystem::exists(kBin) && std::filesystem::exists(kTok); }
 
 #define SKIP_WITHOUT_MODEL()                               \
   if (!have_model()) {                                     \
@@ -37,9 +35,7 @@ bool have_model() {
     return;                                                \
   }
 
-llama::LoadedModel load() {
-  return llama::load_model_files(kBin, kTok);
-}
+llama::LoadedModel load() { return llama::load_model_files(kBin, kTok); }
 
 LlmAppConfig config(const llama::LoadedModel& m, const FilterConfig& f, LlmMode mode, uint32_t steps) {
   LlmAppConfig c;
@@ -150,8 +146,7 @@ TEST_CASE("llm resident K/V cache gives the golden backend's logits bit for bit 
 TEST_CASE("llm prefill then resident cache gives the golden backend's logits bit for bit (topk)", "[llm]") {
   SKIP_WITHOUT_MODEL();
   const llama::LoadedModel m = load();
-  const LlmRun run =
-      run_bit_exact(config(m, FilterConfig::topk_fraction(kFractionOne / 4), LlmMode::prefill, 10), m);
+  const LlmRun run = run_bit_exact(config(m, FilterConfig::topk_fraction(kFractionOne / 4), LlmMode::prefill, 10), m);
   CHECK(run.app.records.front().kv_head == kAllKvHeads);  // the prompt as one job per layer
   CHECK(run.app.records.back().kv_head != kAllKvHeads);   // then per-kv-head descriptors
   CHECK(run.app.cache.rows_appended == (5 + 9) * 5 * 4);  // prompt rows synced into the cache
@@ -175,8 +170,7 @@ TEST_CASE("llm quality figures through the platform equal the golden backend's",
     llama::Transformer fp(m.model, 32), gp(m.model, golden, 32);
     const auto ref = fp.forward_sequence(t.tokens, 0, true);
     const auto test = gp.forward_sequence(t.tokens, 0, true);
-    for (size_t p = 0; p + 1 < t.tokens.size(); ++p)
-      meter.add(&ref[p * 512], &test[p * 512], 512, t.tokens[p + 1]);
+    for (size_t p = 0; p + 1 < t.tokens.size(); ++p) meter.add(&ref[p * 512], &test[p * 512], 512, t.tokens[p + 1]);
   }
   const llama::QualityFigures g = meter.figures();
   CHECK(run.app.quality.positions == 62);
@@ -188,8 +182,7 @@ TEST_CASE("llm quality figures through the platform equal the golden backend's",
 
 TEST_CASE("llm command prints the text and writes the JSON report", "[llm]") {
   SKIP_WITHOUT_MODEL();
-  const std::string json =
-      (std::filesystem::temp_directory_path() / "energon_llm_command_test.json").string();
+  const std::string json = (std::filesystem::temp_directory_path() / "energon_llm_command_test.json").string();
   const char* argv[] = {"energon-vp-llm", "--model", kBin.c_str(), "--tokenizer", kTok.c_str(), "--policy",
                         "mpmrf",          "--steps", "6",          "--json",      json.c_str()};
   std::ostringstream out, err;
@@ -224,8 +217,7 @@ TEST_CASE("llm command rejects bad options and model files with a clear message"
     CHECK(err.str().find("--model is required") != std::string::npos);
   }
   {
-    const char* argv[] = {"energon-vp-llm", "--model",  "x.gguf",    "--policy",
-                          "mpmrf",          "--rounds", "4x2:beta=1"};
+    const char* argv[] = {"energon-vp-llm", "--model", "x.gguf", "--policy", "mpmrf", "--rounds", "4x2:beta=1"};
     CHECK(parse_llm_options(7, argv, out, err).exit_code == 2);
     CHECK(err.str().find("--rounds") != std::string::npos);
   }

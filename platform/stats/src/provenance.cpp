@@ -2,13 +2,9 @@
 
 namespace energon::stats {
 
-const char* build_version() {
-  return ENERGON_VP_VERSION;
-}
+const char* build_version() { return ENERGON_VP_VERSION; }
 
-const char* build_commit() {
-  return ENERGON_GIT_COMMIT;
-}
+const char* build_commit() { return ENERGON_GIT_COMMIT; }
 
 std::string command_line(int argc, const char* const* argv) {
   std::string s;

@@ -9,13 +9,9 @@ PlatformConfig Platform::with_timing(PlatformConfig c, PlatformTiming t) {
   return c;
 }
 
-static uint64_t window_of(const PlatformConfig& c) {
-  return std::min<uint64_t>(c.dram.size_bytes, kDramWindowMax);
-}
+static uint64_t window_of(const PlatformConfig& c) { return std::min<uint64_t>(c.dram.size_bytes, kDramWindowMax); }
 
-uint64_t Platform::shared_dram_size(const PlatformConfig& c) {
-  return window_of(c) - kSharedBase;
-}
+uint64_t Platform::shared_dram_size(const PlatformConfig& c) { return window_of(c) - kSharedBase; }
 
 HostCpuConfig Platform::host_config(const PlatformConfig& c, PlatformTiming t) {
   HostCpuConfig h;
@@ -48,8 +44,6 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
   accelerator.on_job([this](const hw::JobRecord& r) { jobs_.push_back(r); });
 }
 
-uint64_t Platform::dram_window() const {
-  return window_of(config_);
-}
+uint64_t Platform::dram_window() const { return window_of(config_); }
 
 }  // namespace energon::platform

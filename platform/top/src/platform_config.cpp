@@ -64,10 +64,22 @@ YAML::Node dram_node(const hw::DramConfig& d) {
   n["clock"]["tCK_ps"] = exact(d.tck_ps);
   const hw::DramTimingParams& t = d.timing;
   YAML::Node tn = n["timing"];
-  for (auto [k, v] : std::initializer_list<std::pair<const char*, uint32_t>>{
-           {"tRCD", t.tRCD}, {"tRP", t.tRP}, {"tCL", t.tCL}, {"tCWL", t.tCWL}, {"tRAS", t.tRAS}, {"tRC", t.tRC},
-           {"tCCD_S", t.tCCD_S}, {"tCCD_L", t.tCCD_L}, {"tRRD_S", t.tRRD_S}, {"tRRD_L", t.tRRD_L}, {"tFAW", t.tFAW},
-           {"tWR", t.tWR}, {"tWTR_S", t.tWTR_S}, {"tWTR_L", t.tWTR_L}, {"tRTP", t.tRTP}, {"tRTRS", t.tRTRS}})
+  for (auto [k, v] : std::initializer_list<std::pair<const char*, uint32_t>>{{"tRCD", t.tRCD},
+                                                                             {"tRP", t.tRP},
+                                                                             {"tCL", t.tCL},
+                                                                             {"tCWL", t.tCWL},
+                                                                             {"tRAS", t.tRAS},
+                                                                             {"tRC", t.tRC},
+                                                                             {"tCCD_S", t.tCCD_S},
+                                                                             {"tCCD_L", t.tCCD_L},
+                                                                             {"tRRD_S", t.tRRD_S},
+                                                                             {"tRRD_L", t.tRRD_L},
+                                                                             {"tFAW", t.tFAW},
+                                                                             {"tWR", t.tWR},
+                                                                             {"tWTR_S", t.tWTR_S},
+                                                                             {"tWTR_L", t.tWTR_L},
+                                                                             {"tRTP", t.tRTP},
+                                                                             {"tRTRS", t.tRTRS}})
     tn[k] = v;
   n["refresh"]["enabled"] = d.refresh_enabled;
   if (d.refresh_enabled) {
@@ -124,15 +136,25 @@ std::string dump_platform_yaml(const PlatformConfig& c) {
   YAML::Node a = n["accelerator"];
   const hw::AccelConfig& x = c.accel;
   a["clock_mhz"] = exact(x.clock_mhz);
-  for (auto [k, v] : std::initializer_list<std::pair<const char*, uint64_t>>{
-           {"reg_access_cycles", x.reg_access_cycles}, {"check_cycles", x.check_cycles},
-           {"max_burst_bytes", x.max_burst_bytes}, {"fu_multipliers", x.fu_multipliers}, {"fu_lanes", x.fu_lanes},
-           {"fu_latency", x.fu_latency}, {"au_qk_multipliers", x.au_qk_multipliers},
-           {"au_v_multipliers", x.au_v_multipliers}, {"au_latency", x.au_latency}, {"softmax_lanes", x.softmax_lanes},
-           {"softmax_latency", x.softmax_latency}, {"selector_elems_per_cycle", x.selector_elems_per_cycle},
-           {"selector_latency", x.selector_latency}, {"fifo_depth", x.fifo_depth}, {"q_tile_rows", x.q_tile_rows},
-           {"sram_bytes", x.sram_bytes}, {"sram_bytes_per_cycle", x.sram_bytes_per_cycle},
-           {"lt_quantum_cycles", x.lt_quantum_cycles}})
+  for (auto [k, v] :
+       std::initializer_list<std::pair<const char*, uint64_t>>{{"reg_access_cycles", x.reg_access_cycles},
+                                                               {"check_cycles", x.check_cycles},
+                                                               {"max_burst_bytes", x.max_burst_bytes},
+                                                               {"fu_multipliers", x.fu_multipliers},
+                                                               {"fu_lanes", x.fu_lanes},
+                                                               {"fu_latency", x.fu_latency},
+                                                               {"au_qk_multipliers", x.au_qk_multipliers},
+                                                               {"au_v_multipliers", x.au_v_multipliers},
+                                                               {"au_latency", x.au_latency},
+                                                               {"softmax_lanes", x.softmax_lanes},
+                                                               {"softmax_latency", x.softmax_latency},
+                                                               {"selector_elems_per_cycle", x.selector_elems_per_cycle},
+                                                               {"selector_latency", x.selector_latency},
+                                                               {"fifo_depth", x.fifo_depth},
+                                                               {"q_tile_rows", x.q_tile_rows},
+                                                               {"sram_bytes", x.sram_bytes},
+                                                               {"sram_bytes_per_cycle", x.sram_bytes_per_cycle},
+                                                               {"lt_quantum_cycles", x.lt_quantum_cycles}})
     a[k] = v;
   a["timing"] = hw::to_string(x.timing);
   n["dram"] = dram_node(c.dram);
@@ -199,8 +221,8 @@ static hw::DramConfig parse_dram(const YAML::Node& node, const std::string& orig
   } catch (const hw::DramConfigError& e) {
     throw ConfigError(origin + ": dram: " + e.what());
   }
-  throw ConfigError(
-      origin + ": dram: expected a DRAM preset name (ddr4-3200, lpddr4-4266, hbm2), a path, or a mapping");
+  throw ConfigError(origin +
+                    ": dram: expected a DRAM preset name (ddr4-3200, lpddr4-4266, hbm2), a path, or a mapping");
 }
 
 PlatformConfig parse_platform_config(const std::string& yaml_text, const std::string& file,
@@ -219,8 +241,7 @@ PlatformConfig parse_platform_config(const std::string& yaml_text, const std::st
     origin += (origin == file ? " with --set " : ", ") + o;
   }
   if (!root.IsMap())
-    throw ConfigError(origin +
-                      ": expected a mapping with keys accelerator, dram (and name, description, host)");
+    throw ConfigError(origin + ": expected a mapping with keys accelerator, dram (and name, description, host)");
   PlatformConfig c;
   c.origin = file;
   c.name = fs::path(file).stem().string();
@@ -241,8 +262,7 @@ PlatformConfig parse_platform_config(const std::string& yaml_text, const std::st
     } else if (key == "host") {
       c.host_cost = parse_host(v, origin);
     } else {
-      throw ConfigError(origin + ": " + key +
-                        ": unknown key (expected name, description, accelerator, dram, host)");
+      throw ConfigError(origin + ": " + key + ": unknown key (expected name, description, accelerator, dram, host)");
     }
   }
   if (!have_accel) throw ConfigError(origin + ": accelerator: missing (the accelerator section is required)");

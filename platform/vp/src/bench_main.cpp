@@ -37,11 +37,10 @@ int sc_main(int argc, char* argv[]) {
   std::string hw_name = "energon-edge", wl = "bert-base-512", policy_text = "dense", timing = "lt";
   uint32_t seq_len = 0, repeat = 3;
   bool header = false;
-  po::options_description desc(
-      "energon-vp-bench: wall time of the platform vs the golden model on one layer");
+  po::options_description desc("energon-vp-bench: wall time of the platform vs the golden model on one layer");
   desc.add_options()("help,h", "this help")("hw", po::value(&hw_name)->default_value(hw_name),
-                                            "hardware preset or YAML")(
-      "workload,w", po::value(&wl)->default_value(wl), "workload name or YAML")(
+                                            "hardware preset or YAML")("workload,w", po::value(&wl)->default_value(wl),
+                                                                       "workload name or YAML")(
       "policy,p", po::value(&policy_text)->default_value(policy_text), "dense | topk | mpmrf")(
       "seq-len,n", po::value(&seq_len)->default_value(0), "override n (synthetic self-attention)")(
       "timing", po::value(&timing)->default_value(timing), "lt | at")(
@@ -56,8 +55,7 @@ int sc_main(int argc, char* argv[]) {
       std::cout << desc << "\n";
       return 0;
     }
-    if (!parse_policy(policy_text, policy))
-      throw std::invalid_argument("--policy: expected dense, topk or mpmrf");
+    if (!parse_policy(policy_text, policy)) throw std::invalid_argument("--policy: expected dense, topk or mpmrf");
     if (timing != "lt" && timing != "at") throw std::invalid_argument("--timing: expected lt or at");
   } catch (const std::exception& e) {
     std::cerr << "energon-vp-bench: " << e.what() << "\n";
@@ -90,8 +88,7 @@ int sc_main(int argc, char* argv[]) {
     const QuantizedLayer q = golden::quantize_layer(layer);
     gold = golden::run_attention(q, filter);
     golden_cpu = std::min(golden_cpu, cpu_seconds() - c0);
-    golden_s =
-        std::min(golden_s, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    golden_s = std::min(golden_s, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
 #ifdef ENERGON_CALLGRIND
   CALLGRIND_DUMP_STATS_AT("golden");
@@ -134,9 +131,9 @@ int sc_main(int argc, char* argv[]) {
   if (header)
     std::printf("%-8s %-6s %6s %12s %12s %8s %12s %12s %8s %14s %9s\n", "policy", "timing", "n", "golden_ms",
                 "platform_ms", "ratio", "golden_cpu", "platf_cpu", "cpu_ratio", "accel_cycles", "bit_exact");
-  std::printf("%-8s %-6s %6u %12.1f %12.1f %8.2f %12.1f %12.1f %8.2f %14llu %9s\n", policy_text.c_str(),
-              timing.c_str(), w.shape.n_k, golden_s * 1e3, platform_s * 1e3, platform_s / golden_s,
-              golden_cpu * 1e3, platform_cpu * 1e3, platform_cpu / golden_cpu, (unsigned long long)result.cycles,
+  std::printf("%-8s %-6s %6u %12.1f %12.1f %8.2f %12.1f %12.1f %8.2f %14llu %9s\n", policy_text.c_str(), timing.c_str(),
+              w.shape.n_k, golden_s * 1e3, platform_s * 1e3, platform_s / golden_s, golden_cpu * 1e3,
+              platform_cpu * 1e3, platform_cpu / golden_cpu, (unsigned long long)result.cycles,
               out == gold ? "PASS" : "FAIL");
   return out == gold ? 0 : 1;
 }

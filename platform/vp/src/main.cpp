@@ -101,8 +101,8 @@ int sc_main(int argc, char* argv[]) {
   }
   if (const vp::MemoryEstimate need = vp::estimate_run_memory(w.shape, std::min(o.queue_depth, layers), o.check);
       need.total() > o.max_memory) {
-    std::cerr << "energon-vp: workload " << w.name << " (heads " << w.shape.heads << ", n_q " << w.shape.n_q
-              << ", n_k " << w.shape.n_k << ", d " << w.shape.d << ", " << std::min(o.queue_depth, layers)
+    std::cerr << "energon-vp: workload " << w.name << " (heads " << w.shape.heads << ", n_q " << w.shape.n_q << ", n_k "
+              << w.shape.n_k << ", d " << w.shape.d << ", " << std::min(o.queue_depth, layers)
               << " layers in flight) needs about " << vp::format_bytes(need.total()) << " of host memory ("
               << need.breakdown() << "), more than --max-memory " << vp::format_bytes(o.max_memory)
               << "; lower --seq-len or --queue-depth, run with --no-check, or raise --max-memory\n";

@@ -12,13 +12,9 @@ namespace energon::vp {
 
 namespace {
 
-uint64_t saturating_mul(uint64_t a, uint64_t b) {
-  return (b != 0 && a > UINT64_MAX / b) ? UINT64_MAX : a * b;
-}
+uint64_t saturating_mul(uint64_t a, uint64_t b) { return (b != 0 && a > UINT64_MAX / b) ? UINT64_MAX : a * b; }
 
-uint64_t saturating_add(uint64_t a, uint64_t b) {
-  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
+uint64_t saturating_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
 
 }  // namespace
 
@@ -88,11 +84,16 @@ bool parse_memory_size(const std::string& text, uint64_t& bytes) {
   if (i == 0) return false;
   const std::string unit = text.substr(i);
   uint64_t mult = 0;
-  if (unit.empty() || unit == "B") mult = 1;
-  else if (unit == "KiB" || unit == "K") mult = uint64_t(1) << 10;
-  else if (unit == "MiB" || unit == "M") mult = uint64_t(1) << 20;
-  else if (unit == "GiB" || unit == "G") mult = uint64_t(1) << 30;
-  else if (unit == "TiB" || unit == "T") mult = uint64_t(1) << 40;
+  if (unit.empty() || unit == "B")
+    mult = 1;
+  else if (unit == "KiB" || unit == "K")
+    mult = uint64_t(1) << 10;
+  else if (unit == "MiB" || unit == "M")
+    mult = uint64_t(1) << 20;
+  else if (unit == "GiB" || unit == "G")
+    mult = uint64_t(1) << 30;
+  else if (unit == "TiB" || unit == "T")
+    mult = uint64_t(1) << 40;
   if (mult == 0 || v > UINT64_MAX / mult) return false;
   bytes = v * mult;
   return true;

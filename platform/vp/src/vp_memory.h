@@ -10,10 +10,10 @@ namespace energon::vp {
 
 /// What a run holds at its peak, by quantity (docs/workloads.md "Input limits and bad input").
 struct MemoryEstimate {
-  uint64_t float_tensors = 0;   ///< float32 Q, K, V of the layers in flight
-  uint64_t dram_copies = 0;     ///< their INT16 copies, K planes and outputs in the DRAM model
-  uint64_t golden_check = 0;    ///< float64 reference, golden output, quantized copies (with --check)
-  uint64_t fixed = 0;           ///< program, SystemC kernel, model state
+  uint64_t float_tensors = 0;  ///< float32 Q, K, V of the layers in flight
+  uint64_t dram_copies = 0;    ///< their INT16 copies, K planes and outputs in the DRAM model
+  uint64_t golden_check = 0;   ///< float64 reference, golden output, quantized copies (with --check)
+  uint64_t fixed = 0;          ///< program, SystemC kernel, model state
   uint64_t total() const { return float_tensors + dram_copies + golden_check + fixed; }
   /// "Q/K/V float32 tensors 1.2 GiB + ..." for the refusal message.
   std::string breakdown() const;

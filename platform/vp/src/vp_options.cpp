@@ -28,7 +28,10 @@ static std::string writable_file_problem(const std::string& path) {
   const fs::path parent = fs::path(path).parent_path();
   if (!parent.empty() && !fs::is_directory(parent, ec)) return "folder " + parent.string() + " does not exist";
   const bool existed = fs::exists(path, ec);
-  { std::ofstream probe(path, std::ios::app); if (!probe) return "cannot write the file"; }
+  {
+    std::ofstream probe(path, std::ios::app);
+    if (!probe) return "cannot write the file";
+  }
   if (!existed) fs::remove(path, ec);  // nothing is left behind by the check itself
   return {};
 }
@@ -49,22 +52,21 @@ ParseOutcome parse_options(int argc, char** argv) {
       "hw", po::value(&o.hw)->default_value(o.hw), "hardware preset name or YAML file")(
       "workload,w", po::value(&o.workload)->default_value(o.workload), "workload name or YAML file")(
       "policy,p", po::value(&policy)->default_value(policy), "dense | topk | mpmrf")(
-      "rounds", po::value(&o.rounds),
-      "mpmrf rounds, e.g. \"4x2:alpha=0,4x4:alpha=0.5\" (default: Energon's)")(
+      "rounds", po::value(&o.rounds), "mpmrf rounds, e.g. \"4x2:alpha=0,4x4:alpha=0.5\" (default: Energon's)")(
       "alpha", po::value(&alpha), "α for every threshold round, in [-1, 1]")(
       "topk-fraction", po::value(&topk_fraction),
       "topk policy: fraction of keys kept, in (0, 1] (default: mpmrf's kept fraction under --compare, else "
       "0.25)")("layers,l", po::value(&o.layers)->default_value(o.layers), "layers to run (0 = all)")(
       "seq-len,n", po::value(&o.seq_len)->default_value(0),
-      "override the sequence length n (synthetic self-attention)")(
-      "timing", po::value(&timing)->default_value(timing), "lt (loosely timed, DMI) | at (accurate)")(
+      "override the sequence length n (synthetic self-attention)")("timing", po::value(&timing)->default_value(timing),
+                                                                   "lt (loosely timed, DMI) | at (accurate)")(
       "queue-depth", po::value(&o.queue_depth)->default_value(o.queue_depth), "layers queued before waiting")(
       "check", "compare with the golden model (default)")("no-check",
                                                           "skip the golden comparison and accuracy figures")(
       "compare", "also run the other policies on the same preset and report speed-ups (default with mpmrf)")(
-      "no-compare", "run the requested policy only")("json", po::value(&o.json_path),
-                                                     "write the report as JSON to this file")(
-      "quiet,q", "print only the PASS/FAIL line")(
+      "no-compare", "run the requested policy only")(
+      "json", po::value(&o.json_path), "write the report as JSON to this file")("quiet,q",
+                                                                                "print only the PASS/FAIL line")(
       "vcd", po::value(&o.vcd), "write waveforms (irq, busy per block, queue head/tail, row buffer, job) as VCD")(
       "timeline", po::value(&o.timeline),
       "write a Chrome/Perfetto trace-event JSON timeline, one track per block (docs/debugging.md)")(
@@ -130,16 +132,19 @@ ParseOutcome parse_options(int argc, char** argv) {
   }
   // Output files are checked before the run, not after minutes of simulation.
   for (const auto& [option, path] : {std::pair<const char*, const std::string*>{"--json", &o.json_path},
-                                     {"--vcd", &o.vcd}, {"--timeline", &o.timeline}})
+                                     {"--vcd", &o.vcd},
+                                     {"--timeline", &o.timeline}})
     if (const std::string e = writable_file_problem(*path); !path->empty() && !e.empty())
       return bad(std::string(option) + " '" + *path + "': " + e);
   o.max_memory = default_max_memory();
   if (vm.count("max-memory") && (!parse_memory_size(max_memory, o.max_memory) || o.max_memory == 0))
-    return bad("--max-memory '" + max_memory + "': expected a size above 0 in bytes or with a unit: KiB, MiB, GiB, TiB");
+    return bad("--max-memory '" + max_memory +
+               "': expected a size above 0 in bytes or with a unit: KiB, MiB, GiB, TiB");
   if (vm.count("topk-fraction")) {
     uint32_t ppm = 0;
     if (const std::string e = parse_fraction_ppm(topk_fraction, 6, ppm); !e.empty())
-      return bad("--topk-fraction '" + topk_fraction + "': " + e + "; expected a fraction in (0, 1], at most 6 decimals");
+      return bad("--topk-fraction '" + topk_fraction + "': " + e +
+                 "; expected a fraction in (0, 1], at most 6 decimals");
     o.topk_fraction_ppm = ppm;
   }
   if (!o.rounds.empty()) {
@@ -154,8 +159,7 @@ ParseOutcome parse_options(int argc, char** argv) {
                std::to_string(ENERGON_QUEUE_MAX_ENTRIES - 1) + " (layers in flight; the ring holds one more)");
   if (vm.count("check") && vm.count("no-check")) return bad("--check and --no-check exclude each other");
   o.check = !vm.count("no-check");
-  if (vm.count("compare") && vm.count("no-compare"))
-    return bad("--compare and --no-compare exclude each other");
+  if (vm.count("compare") && vm.count("no-compare")) return bad("--compare and --no-compare exclude each other");
   // The paper's question — how much faster than dense and top-k — is the default for mpmrf.
   o.compare = vm.count("compare") ? true : vm.count("no-compare") ? false : o.policy == Policy::mpmrf;
   o.quiet = vm.count("quiet") > 0;
@@ -204,15 +208,14 @@ std::string indent(const std::string& yaml) {
 
 std::string dump_config(const VpOptions& o, const platform::PlatformConfig& hw, const workload::Workload& w,
                         uint32_t layers) {
-  std::string s =
-      "# energon-vp --dump-config: the resolved configuration of\n#   " + o.command_line +
-      "\n# Reproduce the run: energon-vp --hw FILE --workload FILE with the options under run.\n";
+  std::string s = "# energon-vp --dump-config: the resolved configuration of\n#   " + o.command_line +
+                  "\n# Reproduce the run: energon-vp --hw FILE --workload FILE with the options under run.\n";
   s += "run:\n  policy: " + std::string(to_string(o.policy)) + "\n  rounds: \"" + o.rounds + "\"\n";
   if (o.alpha) s += "  alpha: " + std::to_string(*o.alpha) + "\n";
   if (o.topk_fraction_ppm) s += "  topk_fraction: " + format_ppm(*o.topk_fraction_ppm, 6) + "\n";
-  s += "  layers: " + std::to_string(layers) + "\n  timing: " +
-       std::string(o.timing == platform::PlatformTiming::lt ? "lt" : "at") + "\n  queue_depth: " +
-       std::to_string(o.queue_depth) + "\n  compare: " + (o.compare ? "true" : "false") +
+  s += "  layers: " + std::to_string(layers) +
+       "\n  timing: " + std::string(o.timing == platform::PlatformTiming::lt ? "lt" : "at") +
+       "\n  queue_depth: " + std::to_string(o.queue_depth) + "\n  compare: " + (o.compare ? "true" : "false") +
        "\n  check: " + (o.check ? "true" : "false") + "\n  energy_table: energon-45nm\n";
   s += "hardware:\n" + indent(platform::dump_platform_yaml(hw));
   s += "workload:\n" + indent(workload::dump_workload_yaml(w));

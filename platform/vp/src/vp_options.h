@@ -17,23 +17,23 @@ struct VpOptions {
   std::string hw = "energon-edge";
   std::string workload = "bert-base-512";
   Policy policy = Policy::mpmrf;
-  std::string rounds;                   ///< "" = Energon default rounds
-  std::optional<double> alpha;          ///< overrides every threshold round's α
+  std::string rounds;                         ///< "" = Energon default rounds
+  std::optional<double> alpha;                ///< overrides every threshold round's α
   std::optional<uint32_t> topk_fraction_ppm;  ///< topk policy: kept fraction in ppm (default: mpmrf's, else 1/4)
-  uint32_t layers = 0;                  ///< 0 = all layers of the workload
-  uint32_t seq_len = 0;                 ///< 0 = the workload's own n
+  uint32_t layers = 0;                        ///< 0 = all layers of the workload
+  uint32_t seq_len = 0;                       ///< 0 = the workload's own n
   platform::PlatformTiming timing = platform::PlatformTiming::lt;
   uint32_t queue_depth = 2;
   bool check = true;
   bool compare = false;
   std::string json_path;
   bool quiet = false;
-  std::string serve;  ///< co-simulation server address ("" = run the built-in host program)
-  std::string vcd;       ///< waveform file ("" = none)
-  std::string timeline;  ///< Chrome trace-event JSON file ("" = none)
-  std::string log_level;  ///< --log-level spec ("" = warning)
-  std::string log_file;   ///< --log file ("" = stderr)
-  std::string command_line;  ///< the whole command, for the report's provenance
+  std::string serve;              ///< co-simulation server address ("" = run the built-in host program)
+  std::string vcd;                ///< waveform file ("" = none)
+  std::string timeline;           ///< Chrome trace-event JSON file ("" = none)
+  std::string log_level;          ///< --log-level spec ("" = warning)
+  std::string log_file;           ///< --log file ("" = stderr)
+  std::string command_line;       ///< the whole command, for the report's provenance
   std::vector<std::string> sets;  ///< --set KEY=VALUE preset overrides
   bool dump_config = false;       ///< print the resolved configuration as YAML and stop
   uint64_t max_memory = 0;        ///< refuse a run estimated to need more host memory (bytes)

@@ -36,15 +36,12 @@ PassTotals totals(const PassResult& p, const platform::PlatformConfig& hw) {
   return t;
 }
 
-double ratio(double a, double b) {
-  return b != 0 ? a / b : 0.0;
-}
+double ratio(double a, double b) { return b != 0 ? a / b : 0.0; }
 
 std::string shape_text(const AttentionShape& s) {
   return "heads " + std::to_string(s.heads) + ", kv_heads " + std::to_string(s.kv_heads) + ", n_q " +
          std::to_string(s.n_q) + ", n_k " + std::to_string(s.n_k) + ", d " + std::to_string(s.d) +
-         (s.causal ? ", causal" : "") +
-         (s.valid_len != s.n_k ? ", valid_len " + std::to_string(s.valid_len) : "");
+         (s.causal ? ", causal" : "") + (s.valid_len != s.n_k ? ", valid_len " + std::to_string(s.valid_len) : "");
 }
 
 std::string policy_text(const FilterConfig& f) {
@@ -101,10 +98,8 @@ void add_traffic(Group& g, const PassResult& p, uint32_t layers) {
     total += bytes;
   }
   g.set("total", total, "bytes", "Accelerator DRAM traffic, all classes");
-  g.set("per_layer", layers ? double(total) / layers : 0.0, "bytes",
-        "Mean accelerator DRAM traffic per layer");
-  Group& d = g.group("dram_model",
-                     "DRAM model statistics of the pass (host DMI copies bypass the model in lt mode)");
+  g.set("per_layer", layers ? double(total) / layers : 0.0, "bytes", "Mean accelerator DRAM traffic per layer");
+  Group& d = g.group("dram_model", "DRAM model statistics of the pass (host DMI copies bypass the model in lt mode)");
   d.set("bytes_read", p.dram.bytes_read(), "bytes", "");
   d.set("bytes_written", p.dram.bytes_written(), "bytes", "");
   d.set("row_hits", p.dram.row_hits(), "", "Bursts to an open row");
@@ -145,13 +140,12 @@ void add_accuracy(Group& g, const PassResult& p) {
   g.set("rel_l2_error", l2 / double(n), "", "‖out − ref‖₂ / ‖ref‖₂ vs float64 attention, mean over layers");
   g.set("cosine", cos / double(n), "", "Cosine similarity with the reference, mean over layers");
   g.set("max_abs_error", max_abs, "", "Largest |out − ref| over all layers, real units");
-  g.set("mass_recall", recall / double(n), "",
-        "Reference softmax mass on kept keys, mean over rows and layers");
+  g.set("mass_recall", recall / double(n), "", "Reference softmax mass on kept keys, mean over rows and layers");
 }
 
 // Energy per block, summed over the pass's jobs (modules/energy, docs/energy.md).
-void add_energy(Group& g, const PassResult& p, const platform::PlatformConfig& hw,
-                const hw::EnergyTable& table, uint32_t layers) {
+void add_energy(Group& g, const PassResult& p, const platform::PlatformConfig& hw, const hw::EnergyTable& table,
+                uint32_t layers) {
   hw::EnergyBreakdown sum;
   try {
     for (auto& j : p.jobs)
@@ -180,15 +174,12 @@ bool add_check(Group& g, const PassResult& p) {
     mismatches += l.mismatches;
   }
   const bool ran = p.app.status == ENERGON_FW_OK && errors == 0;
-  const bool pass =
-      ran && checked == p.app.layers.size() && exact == checked && counts == checked && checked > 0;
-  g.set("bit_exact",
-        checked == 0 ? std::string(ran ? "NOT CHECKED" : "FAIL") : std::string(pass ? "PASS" : "FAIL"), "",
+  const bool pass = ran && checked == p.app.layers.size() && exact == checked && counts == checked && checked > 0;
+  g.set("bit_exact", checked == 0 ? std::string(ran ? "NOT CHECKED" : "FAIL") : std::string(pass ? "PASS" : "FAIL"), "",
         "Output and kept-key counts equal the golden model on every layer");
   g.set("layers_checked", uint64_t(checked), "", "");
   g.set("layers_bit_exact", uint64_t(exact), "", "");
-  g.set("layers_counts_match", uint64_t(counts), "",
-        "Allowed / per-round kept / final counts equal golden's");
+  g.set("layers_counts_match", uint64_t(counts), "", "Allowed / per-round kept / final counts equal golden's");
   g.set("mismatched_elements", uint64_t(mismatches), "", "Output elements differing from the golden model");
   g.set("job_errors", uint64_t(errors), "", "Jobs that ended with a hardware error");
   if (!p.app.error.empty()) g.set("error", p.app.error, "", "First driver failure");
@@ -220,15 +211,25 @@ void add_provenance(Group& g, const VpOptions& o, const platform::PlatformConfig
   Group& a = g.group("accelerator", "AccelConfig as resolved (" + hw.origin + ")");
   const hw::AccelConfig& c = hw.accel;
   a.set("clock_mhz", c.clock_mhz, "MHz", "");
-  for (auto [name, v] : std::initializer_list<std::pair<const char*, uint64_t>>{
-           {"reg_access_cycles", c.reg_access_cycles}, {"check_cycles", c.check_cycles},
-           {"max_burst_bytes", c.max_burst_bytes}, {"fu_multipliers", c.fu_multipliers}, {"fu_lanes", c.fu_lanes},
-           {"fu_latency", c.fu_latency}, {"au_qk_multipliers", c.au_qk_multipliers},
-           {"au_v_multipliers", c.au_v_multipliers}, {"au_latency", c.au_latency}, {"softmax_lanes", c.softmax_lanes},
-           {"softmax_latency", c.softmax_latency}, {"selector_elems_per_cycle", c.selector_elems_per_cycle},
-           {"selector_latency", c.selector_latency}, {"fifo_depth", c.fifo_depth}, {"q_tile_rows", c.q_tile_rows},
-           {"sram_bytes", c.sram_bytes}, {"sram_bytes_per_cycle", c.sram_bytes_per_cycle},
-           {"lt_quantum_cycles", c.lt_quantum_cycles}})
+  for (auto [name, v] :
+       std::initializer_list<std::pair<const char*, uint64_t>>{{"reg_access_cycles", c.reg_access_cycles},
+                                                               {"check_cycles", c.check_cycles},
+                                                               {"max_burst_bytes", c.max_burst_bytes},
+                                                               {"fu_multipliers", c.fu_multipliers},
+                                                               {"fu_lanes", c.fu_lanes},
+                                                               {"fu_latency", c.fu_latency},
+                                                               {"au_qk_multipliers", c.au_qk_multipliers},
+                                                               {"au_v_multipliers", c.au_v_multipliers},
+                                                               {"au_latency", c.au_latency},
+                                                               {"softmax_lanes", c.softmax_lanes},
+                                                               {"softmax_latency", c.softmax_latency},
+                                                               {"selector_elems_per_cycle", c.selector_elems_per_cycle},
+                                                               {"selector_latency", c.selector_latency},
+                                                               {"fifo_depth", c.fifo_depth},
+                                                               {"q_tile_rows", c.q_tile_rows},
+                                                               {"sram_bytes", c.sram_bytes},
+                                                               {"sram_bytes_per_cycle", c.sram_bytes_per_cycle},
+                                                               {"lt_quantum_cycles", c.lt_quantum_cycles}})
     a.set(name, v, "", "");
   Group& d = g.group("dram", "DramConfig as resolved (" + hw.dram.origin + ")");
   d.set("name", hw.dram.name, "", hw.dram.source);
@@ -251,16 +252,15 @@ void add_provenance(Group& g, const VpOptions& o, const platform::PlatformConfig
 
 }  // namespace
 
-bool build_report(Group& root, const VpOptions& o, const platform::PlatformConfig& hw,
-                  const workload::Workload& w, uint32_t layers, const RunResult& run) {
+bool build_report(Group& root, const VpOptions& o, const platform::PlatformConfig& hw, const workload::Workload& w,
+                  uint32_t layers, const RunResult& run) {
   Group& cfg = root.group("run", "What ran");
   cfg.set("hardware", hw.name, "", hw.description);
   cfg.set("dram", hw.dram.name, "", "DRAM preset");
   cfg.set("workload", w.name, "", w.description);
   cfg.set("shape", shape_text(w.shape), "", "Per layer");
   cfg.set("layers", uint64_t(layers), "", "Layers run (of " + std::to_string(w.layers) + ")");
-  cfg.set("timing", std::string(o.timing == platform::PlatformTiming::lt ? "lt" : "at"), "",
-          "Timing fidelity");
+  cfg.set("timing", std::string(o.timing == platform::PlatformTiming::lt ? "lt" : "at"), "", "Timing fidelity");
   cfg.set("wall_time", run.wall_s, "s", "Wall time of the simulation");
   cfg.set("wall_time_without_checks", run.wall_s - run.check_wall_s, "s", "Wall time minus golden checks");
   if (!run.error.empty()) cfg.set("error", run.error, "", "The host program stopped");
@@ -278,8 +278,7 @@ bool build_report(Group& root, const VpOptions& o, const platform::PlatformConfi
   for (size_t i = 0; i < run.passes.size(); ++i) {
     const PassResult& p = run.passes[i];
     const PassTotals t = totals(p, hw);
-    Group& g =
-        root.group(to_string(p.filter.policy), i == 0 ? "Requested policy" : "Comparison run (--compare)");
+    Group& g = root.group(to_string(p.filter.policy), i == 0 ? "Requested policy" : "Comparison run (--compare)");
     g.set("policy", policy_text(p.filter), "", "Policy and its rules");
     ok = add_check(g.group("check", "Against the golden model"), p) && ok;
     add_latency(g.group("latency"), p, t, layers);
@@ -315,8 +314,7 @@ bool build_report(Group& root, const VpOptions& o, const platform::PlatformConfi
             ratio(double(totals(run.passes[i], hw).job_cycles), base), "x",
             std::string(to_string(run.passes[0].filter.policy)) + " speed-up over " +
                 to_string(run.passes[i].filter.policy) + " on the same preset and data");
-    const stats::Stat* base_e =
-        root.find(std::string(to_string(run.passes[0].filter.policy)) + ".energy.total");
+    const stats::Stat* base_e = root.find(std::string(to_string(run.passes[0].filter.policy)) + ".energy.total");
     for (size_t i = 1; i < run.passes.size() && base_e; ++i) {
       const stats::Stat* e = root.find(std::string(to_string(run.passes[i].filter.policy)) + ".energy.total");
       if (e)

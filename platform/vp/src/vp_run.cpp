@@ -9,8 +9,6 @@
 #include "vp_tracing.h"
 #include "energon/platform/platform.h"
 
-
-
 namespace energon::vp {
 
 static double kept_fraction(const checks::AppResult& r) {
@@ -22,9 +20,7 @@ static double kept_fraction(const checks::AppResult& r) {
   return allowed ? double(kept) / double(allowed) : 0.0;
 }
 
-static uint64_t order_size(const VpOptions& o) {
-  return o.compare ? 3 : 1;
-}
+static uint64_t order_size(const VpOptions& o) { return o.compare ? 3 : 1; }
 
 RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, const workload::Workload& w,
                        uint32_t layers) {
@@ -45,8 +41,8 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
     double mpmrf_kept = -1;
     for (Policy p : order) {
       const uint32_t frac = o.topk_fraction_ppm ? *o.topk_fraction_ppm
-                            : mpmrf_kept > 0      ? fraction_to_ppm(mpmrf_kept)
-                                                  : kFractionOne / 4;
+                            : mpmrf_kept > 0    ? fraction_to_ppm(mpmrf_kept)
+                                                : kFractionOne / 4;
       PassResult pass;
       pass.filter = filter_for(o, p, frac);
       checks::AppConfig cfg;

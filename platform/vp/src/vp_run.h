@@ -17,9 +17,9 @@ namespace energon::vp {
 struct PassResult {
   FilterConfig filter;
   checks::AppResult app;
-  hw::DramStats dram;                     ///< DRAM model statistics of this pass
+  hw::DramStats dram;               ///< DRAM model statistics of this pass
   std::vector<hw::JobRecord> jobs;  ///< per-job datapath figures
-  platform::HostCpuStats host;            ///< host counters at the end of the pass (cumulative)
+  platform::HostCpuStats host;      ///< host counters at the end of the pass (cumulative)
 };
 
 struct RunResult {

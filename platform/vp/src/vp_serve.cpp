@@ -40,7 +40,8 @@ int run_server(const VpOptions& o, const platform::PlatformConfig& hw) {
   std::cout << "energon-vp: listening on " << server->address() << std::endl;
   top.cpu.load_program([&server](platform::HostCpu& cpu) { (*server)(cpu); });
   sc_core::sc_start();
-  if (const std::string e = tracing.finish("{\"tool\":\"energon-vp --serve\",\"hw\":\"" + hw.name + "\"}"); !e.empty()) {
+  if (const std::string e = tracing.finish("{\"tool\":\"energon-vp --serve\",\"hw\":\"" + hw.name + "\"}");
+      !e.empty()) {
     std::cerr << "energon-vp: " << e << "\n";
     return 1;
   }

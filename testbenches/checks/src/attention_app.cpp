@@ -8,8 +8,8 @@
 namespace energon::checks {
 
 using platform::HostCpu;
-using platform::PlacedJob;
 using platform::place_job;
+using platform::PlacedJob;
 using platform::read_output;
 
 bool AppResult::all_bit_exact() const {
@@ -39,8 +39,7 @@ void AttentionApp::operator()(platform::HostCpu& cpu) {
   if (rc != ENERGON_FW_OK) return fail(rc, "bring-up");
   const uint64_t ring = cpu.alloc(size_t(config_.ring_entries) * ENERGON_DESC_BYTES, 256);
   if (ring == ENERGON_HAL_NO_MEMORY) return fail(ENERGON_FW_ENOMEM, "descriptor ring");
-  if ((rc = energon_queue_setup(&dev, ring, config_.ring_entries)) != ENERGON_FW_OK)
-    return fail(rc, "queue setup");
+  if ((rc = energon_queue_setup(&dev, ring, config_.ring_entries)) != ENERGON_FW_OK) return fail(rc, "queue setup");
   energon_clear_counters(&dev);
   const uint64_t mark = cpu.alloc_mark();
   result_.start = cpu.now();
@@ -68,15 +67,13 @@ void AttentionApp::operator()(platform::HostCpu& cpu) {
     energon_wait_info_t info;
     rc = energon_wait(&dev, config_.timeout_us, &info);
     const sc_core::sc_time done = cpu.now();
-    if (rc != ENERGON_FW_OK && rc != ENERGON_FW_EJOB)
-      return fail(rc, "wait for layers from " + std::to_string(first));
+    if (rc != ENERGON_FW_OK && rc != ENERGON_FW_EJOB) return fail(rc, "wait for layers from " + std::to_string(first));
     for (uint32_t i = 0; i < count; ++i) {
       LayerResult& r = result_.layers[first + i];
       r.completed = done;
       energon_read_result(&dev, index[i], &r.hw);
       if (!r.hw.done || r.hw.error != ENERGON_ERR_NONE) {
-        fail(ENERGON_FW_EJOB, "layer " + std::to_string(r.layer) + " (" +
-                                  energon_error_name(int(r.hw.error)) + ": " +
+        fail(ENERGON_FW_EJOB, "layer " + std::to_string(r.layer) + " (" + energon_error_name(int(r.hw.error)) + ": " +
                                   energon_strerror(int(r.hw.error)) + ")");
         continue;
       }

@@ -27,9 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (ring_base > UINT64_MAX - ring_bytes) ring_base = UINT64_MAX - ring_bytes;
   if (energon::hw::check_descriptor(d, ring_base, ring_bytes) != ENERGON_ERR_NONE) return 0;
   // Accepted: the limits hold and the output is a buffer of its own.
-  if (d.magic != ENERGON_DESC_MAGIC || d.heads == 0 || d.kv_heads == 0 || d.heads % d.kv_heads != 0 ||
-      d.n_q == 0 || d.n_q > ENERGON_MAX_QUERIES || d.n_k == 0 || d.n_k > ENERGON_MAX_KEYS ||
-      d.valid_len == 0 || d.valid_len > d.n_k || d.d < ENERGON_MIN_HEAD_DIM || d.d > ENERGON_MAX_HEAD_DIM)
+  if (d.magic != ENERGON_DESC_MAGIC || d.heads == 0 || d.kv_heads == 0 || d.heads % d.kv_heads != 0 || d.n_q == 0 ||
+      d.n_q > ENERGON_MAX_QUERIES || d.n_k == 0 || d.n_k > ENERGON_MAX_KEYS || d.valid_len == 0 ||
+      d.valid_len > d.n_k || d.d < ENERGON_MIN_HEAD_DIM || d.d > ENERGON_MAX_HEAD_DIM)
     __builtin_trap();
   const uint64_t out_bytes = uint64_t(d.heads) * d.n_q * d.d * 2;
   if (u128(d.out_addr) + out_bytes > (u128(1) << 64)) __builtin_trap();

@@ -125,13 +125,11 @@ int main(int argc, char** argv) {
         // Dense-equivalent work: Q·K and ×V over every allowed key.
         const double gmacs = 2.0 * double(st.allowed) * s.d / best * 1e-9;
         std::printf("%-8s %-8s %10.2f %12.0f %16.2f %8.1f%% %14.4f\n", ks->name, to_string(f.policy), best * 1e3,
-                    double(s.heads) * s.n_q / best, gmacs, peak > 0 ? 100.0 * gmacs / peak : 0.0,
-                    st.kept_fraction());
+                    double(s.heads) * s.n_q / best, gmacs, peak > 0 ? 100.0 * gmacs / peak : 0.0, st.kept_fraction());
       }
     }
     golden::kernels::set_active(chosen);
-    std::printf("outputs of every kernel set bit-identical: %s; the model uses %s\n", same ? "yes" : "NO",
-                chosen.name);
+    std::printf("outputs of every kernel set bit-identical: %s; the model uses %s\n", same ? "yes" : "NO", chosen.name);
 
     if (std::ifstream(model_path).good() && std::ifstream(tok_path).good()) {
       const llama::LoadedModel lm = llama::load_model_files(model_path, tok_path);
@@ -152,10 +150,11 @@ int main(int argc, char** argv) {
       const double fp = time_backend(nullptr);
       llm_eval::GoldenAttention dense(FilterConfig::dense()), mpmrf(FilterConfig::energon_default());
       const double gd = time_backend(&dense), gm = time_backend(&mpmrf);
-      std::printf("real model %s, prefill of %zu tokens (CPU time, best of %d): float path %.2f ms; golden dense "
-                  "%.2f ms (%.2f× float); golden mpmrf %.2f ms (%.2f× float)\n",
-                  model_path.substr(model_path.rfind('/') + 1).c_str(), tokens.size(), repeats, fp * 1e3, gd * 1e3,
-                  gd / fp, gm * 1e3, gm / fp);
+      std::printf(
+          "real model %s, prefill of %zu tokens (CPU time, best of %d): float path %.2f ms; golden dense "
+          "%.2f ms (%.2f× float); golden mpmrf %.2f ms (%.2f× float)\n",
+          model_path.substr(model_path.rfind('/') + 1).c_str(), tokens.size(), repeats, fp * 1e3, gd * 1e3, gd / fp,
+          gm * 1e3, gm / fp);
     } else {
       std::printf("real model: %s or %s missing, skipped\n", model_path.c_str(), tok_path.c_str());
     }

@@ -35,16 +35,15 @@ struct Options {
 /// False when the program should exit now with `exit_code` (help or a bad option).
 bool parse_options(int argc, char** argv, Options& o, int& exit_code) {
   po::options_description desc("energon-golden: the golden model of Energon attention on a workload");
-  desc.add_options()
-    ("help,h", "show this help")
-    ("workload,w", po::value(&o.workload)->default_value(o.workload), "built-in workload name or YAML path")
-    ("policy,p", po::value(&o.policy)->default_value(o.policy), "dense | topk | mpmrf")
-    ("rounds,r", po::value(&o.rounds), "mpmrf rounds, e.g. 4x2:alpha=0,4x4:alpha=0.5 (default: Energon's)")
-    ("topk", po::value(&o.topk)->default_value(o.topk), "topk policy rule: top=<k> or top=<p>%")
-    ("layers,l", po::value(&o.layers)->default_value(0), "run the first N layers (0: all)")
-    ("seq-len,n", po::value(&o.seq_len)->default_value(0), "override the sequence length (synthetic only)")
-    ("json,j", po::value(&o.json_path), "also write the report as JSON to this file")
-    ("quiet,q", po::bool_switch(&o.quiet), "print only the total line");
+  desc.add_options()("help,h", "show this help")("workload,w", po::value(&o.workload)->default_value(o.workload),
+                                                 "built-in workload name or YAML path")(
+      "policy,p", po::value(&o.policy)->default_value(o.policy), "dense | topk | mpmrf")(
+      "rounds,r", po::value(&o.rounds), "mpmrf rounds, e.g. 4x2:alpha=0,4x4:alpha=0.5 (default: Energon's)")(
+      "topk", po::value(&o.topk)->default_value(o.topk), "topk policy rule: top=<k> or top=<p>%")(
+      "layers,l", po::value(&o.layers)->default_value(0), "run the first N layers (0: all)")(
+      "seq-len,n", po::value(&o.seq_len)->default_value(0), "override the sequence length (synthetic only)")(
+      "json,j", po::value(&o.json_path), "also write the report as JSON to this file")(
+      "quiet,q", po::bool_switch(&o.quiet), "print only the total line");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
@@ -64,7 +63,8 @@ bool parse_options(int argc, char** argv, Options& o, int& exit_code) {
 
 FilterConfig make_filter(const Options& o) {
   Policy p;
-  if (!parse_policy(o.policy, p)) throw std::invalid_argument("--policy '" + o.policy + "': expected dense, topk or mpmrf");
+  if (!parse_policy(o.policy, p))
+    throw std::invalid_argument("--policy '" + o.policy + "': expected dense, topk or mpmrf");
   FilterConfig f = FilterConfig::dense();
   if (p == Policy::mpmrf) {
     f = FilterConfig::energon_default();
@@ -84,7 +84,9 @@ FilterConfig make_filter(const Options& o) {
 }
 
 json fidelity_json(const golden::Fidelity& f) {
-  return {{"max_abs_error", f.max_abs_error}, {"rel_l2_error", f.rel_l2_error}, {"cosine", f.cosine},
+  return {{"max_abs_error", f.max_abs_error},
+          {"rel_l2_error", f.rel_l2_error},
+          {"cosine", f.cosine},
           {"mass_recall", f.mass_recall}};
 }
 
@@ -100,24 +102,35 @@ int main(int argc, char** argv) {
     if (o.seq_len) w = workload::with_seq_len(w, o.seq_len);
     const uint32_t layers = o.layers ? std::min(o.layers, w.layers) : w.layers;
     const AttentionShape& s = w.shape;
-    const size_t n_rounds = filter.policy == Policy::mpmrf ? filter.rounds.size() : (filter.policy == Policy::topk ? 1 : 0);
+    const size_t n_rounds =
+        filter.policy == Policy::mpmrf ? filter.rounds.size() : (filter.policy == Policy::topk ? 1 : 0);
 
     if (!o.quiet) {
       std::printf("energon-golden  workload %s: %u of %u layers, heads %u, kv_heads %u, n_q %u, n_k %u, d %u%s\n",
                   w.name.c_str(), layers, w.layers, s.heads, s.kv_heads, s.n_q, s.n_k, s.d, s.causal ? ", causal" : "");
       std::printf("                policy %s%s%s\n\n", to_string(filter.policy),
                   filter.policy == Policy::mpmrf ? "  rounds " : (filter.policy == Policy::topk ? "  " : ""),
-                  filter.policy == Policy::mpmrf ? format_rounds(filter.rounds).c_str()
-                                                 : (filter.policy == Policy::topk ? format_select(filter.topk).c_str() : ""));
+                  filter.policy == Policy::mpmrf
+                      ? format_rounds(filter.rounds).c_str()
+                      : (filter.policy == Policy::topk ? format_select(filter.topk).c_str() : ""));
       std::printf("layer");
       for (size_t r = 0; r < n_rounds; ++r) std::printf("  kept r%zu", r + 1);
       std::printf("   final  rel-L2 err  cosine    mass recall  max|err|   golden ms  ref ms\n");
     }
 
-    json report = {{"tool", "energon-golden"}, {"provenance", stats::provenance_json("energon-golden", stats::command_line(argc, argv))},
-                   {"seed", w.synthetic.seed}, {"workload", w.name}, {"policy", to_string(filter.policy)},
-                   {"shape", {{"heads", s.heads}, {"kv_heads", s.kv_heads}, {"n_q", s.n_q}, {"n_k", s.n_k}, {"d", s.d},
-                              {"causal", s.causal}, {"valid_len", s.valid_len}}},
+    json report = {{"tool", "energon-golden"},
+                   {"provenance", stats::provenance_json("energon-golden", stats::command_line(argc, argv))},
+                   {"seed", w.synthetic.seed},
+                   {"workload", w.name},
+                   {"policy", to_string(filter.policy)},
+                   {"shape",
+                    {{"heads", s.heads},
+                     {"kv_heads", s.kv_heads},
+                     {"n_q", s.n_q},
+                     {"n_k", s.n_k},
+                     {"d", s.d},
+                     {"causal", s.causal},
+                     {"valid_len", s.valid_len}}},
                    {"layers", json::array()}};
     if (filter.policy == Policy::mpmrf) report["rounds"] = format_rounds(filter.rounds);
     if (filter.policy == Policy::topk) report["topk"] = format_select(filter.topk);
@@ -143,16 +156,23 @@ int main(int argc, char** argv) {
       const double r_ms = std::chrono::duration<double, std::milli>(t2 - t1).count();
       golden_ms += g_ms, ref_ms += r_ms;
 
-      json lj = {{"layer", l}, {"allowed", st.allowed}, {"final_kept", st.final_kept},
-                 {"kept_fraction", st.kept_fraction()}, {"accuracy", fidelity_json(acc.total)},
-                 {"per_head", json::array()}, {"golden_ms", g_ms}, {"reference_ms", r_ms}, {"rounds", json::array()}};
+      json lj = {{"layer", l},
+                 {"allowed", st.allowed},
+                 {"final_kept", st.final_kept},
+                 {"kept_fraction", st.kept_fraction()},
+                 {"accuracy", fidelity_json(acc.total)},
+                 {"per_head", json::array()},
+                 {"golden_ms", g_ms},
+                 {"reference_ms", r_ms},
+                 {"rounds", json::array()}};
       for (const auto& h : acc.per_head) lj["per_head"].push_back(fidelity_json(h));
       total.allowed += st.allowed, total.final_kept += st.final_kept;
       if (!o.quiet) std::printf("%5u", l);
       for (size_t r = 0; r < n_rounds; ++r) {
         total.rounds[r].candidates += st.rounds[r].candidates, total.rounds[r].kept += st.rounds[r].kept;
         const double frac = st.allowed ? double(st.rounds[r].kept) / double(st.allowed) : 0.0;
-        lj["rounds"].push_back({{"candidates", st.rounds[r].candidates}, {"kept", st.rounds[r].kept}, {"kept_fraction", frac}});
+        lj["rounds"].push_back(
+            {{"candidates", st.rounds[r].candidates}, {"kept", st.rounds[r].kept}, {"kept_fraction", frac}});
         if (!o.quiet) std::printf("  %7.4f", frac);
       }
       if (!o.quiet)
@@ -167,9 +187,10 @@ int main(int argc, char** argv) {
     progress.update(layers, -1.0);
     progress.finish();
     const double rel_l2 = std::sqrt(sum_err2 / layers), recall = recall_sum / layers;
-    json tj = {{"allowed", total.allowed}, {"final_kept", total.final_kept}, {"kept_fraction", total.kept_fraction()},
-               {"rel_l2_error_rms", rel_l2}, {"min_cosine", cos_min}, {"mass_recall", recall}, {"max_abs_error", max_abs},
-               {"golden_ms", golden_ms}, {"reference_ms", ref_ms}, {"rounds", json::array()}};
+    json tj = {{"allowed", total.allowed},   {"final_kept", total.final_kept}, {"kept_fraction", total.kept_fraction()},
+               {"rel_l2_error_rms", rel_l2}, {"min_cosine", cos_min},          {"mass_recall", recall},
+               {"max_abs_error", max_abs},   {"golden_ms", golden_ms},         {"reference_ms", ref_ms},
+               {"rounds", json::array()}};
     std::printf("total");
     for (size_t r = 0; r < n_rounds; ++r) {
       const double frac = total.allowed ? double(total.rounds[r].kept) / double(total.allowed) : 0.0;
@@ -179,9 +200,10 @@ int main(int argc, char** argv) {
     std::printf("  %7.4f  %10.3e  %8.6f  %11.5f  %9.3e  %9.1f  %6.1f\n", total.kept_fraction(), rel_l2, cos_min, recall,
                 max_abs, golden_ms, ref_ms);
     if (!o.quiet)
-      std::printf("\nkept fraction %.4f of allowed keys (pruning %.1fx), attention-mass recall %.4f, golden model %.1f ms\n",
-                  total.kept_fraction(), total.final_kept ? double(total.allowed) / double(total.final_kept) : 0.0, recall,
-                  golden_ms);
+      std::printf(
+          "\nkept fraction %.4f of allowed keys (pruning %.1fx), attention-mass recall %.4f, golden model %.1f ms\n",
+          total.kept_fraction(), total.final_kept ? double(total.allowed) / double(total.final_kept) : 0.0, recall,
+          golden_ms);
     report["total"] = tj;
     if (!o.json_path.empty()) {
       std::ofstream f(o.json_path);

@@ -5,8 +5,7 @@
 
 namespace energon::golden {
 
-void reference_row(const FloatLayer& layer, uint32_t head, uint32_t query, std::vector<double>& probs,
-                   double* out) {
+void reference_row(const FloatLayer& layer, uint32_t head, uint32_t query, std::vector<double>& probs, double* out) {
   const AttentionShape& s = layer.shape;
   const uint32_t d = s.d, kvh = s.kv_head_of(head), end = s.allowed_end(query);
   const float* q = layer.q.data() + (size_t(head) * s.n_q + query) * d;
@@ -34,11 +33,9 @@ void reference_row(const FloatLayer& layer, uint32_t head, uint32_t query, std::
 AccuracyMeter::AccuracyMeter(const FloatLayer& reference)
     : ref_(reference),
       ref_out_(reference.shape.q_elems(), 0.0),
-      row_recall_(size_t(reference.shape.heads) * reference.shape.n_q,
-                  std::numeric_limits<double>::quiet_NaN()) {}
+      row_recall_(size_t(reference.shape.heads) * reference.shape.n_q, std::numeric_limits<double>::quiet_NaN()) {}
 
-void AccuracyMeter::on_round(uint32_t head, uint32_t query, uint32_t, const std::vector<uint32_t>& kept,
-                             bool last) {
+void AccuracyMeter::on_round(uint32_t head, uint32_t query, uint32_t, const std::vector<uint32_t>& kept, bool last) {
   if (!last) return;
   const AttentionShape& s = ref_.shape;
   const size_t row = size_t(head) * s.n_q + query;

@@ -25,8 +25,7 @@ void scores_int16_scalar(const int16_t* q, const int16_t* k, const uint32_t* row
   for (uint32_t j = 0; j < n; ++j) out[j] = dot_int16(q, k + size_t(rows[j]) * d, d);
 }
 
-void scores_int8_scalar(const int8_t* q, const int8_t* k, const uint32_t* rows, uint32_t n, uint32_t d,
-                        int64_t* out) {
+void scores_int8_scalar(const int8_t* q, const int8_t* k, const uint32_t* rows, uint32_t n, uint32_t d, int64_t* out) {
   for (uint32_t j = 0; j < n; ++j) {
     const int8_t* kr = k + size_t(rows[j]) * d;
     int32_t acc = 0;  // |q_b·k_b| ≤ 2^14, d ≤ 256: |Σ| ≤ 2^22
@@ -59,8 +58,12 @@ void softmax_q16_out_scalar(const float* e, uint32_t n, float z, uint16_t* p16) 
   }
 }
 
-const KernelSet kScalar{"scalar", scores_int16_scalar, scores_int8_scalar, weighted_sum_scalar,
-                        softmax_shift_scalar, softmax_q16_out_scalar};
+const KernelSet kScalar{"scalar",
+                        scores_int16_scalar,
+                        scores_int8_scalar,
+                        weighted_sum_scalar,
+                        softmax_shift_scalar,
+                        softmax_q16_out_scalar};
 
 struct Registry {
   std::vector<const KernelSet*> sets;

@@ -69,23 +69,40 @@ ENERGON_AVX2 void scores16(const int16_t* q, const int16_t* k, const uint32_t* r
 ENERGON_AVX2 void scores_int16(const int16_t* q, const int16_t* k, const uint32_t* rows, uint32_t n, uint32_t d,
                                int64_t* out) {
   switch (d / 16) {
-    case 0: return scores16<0>(q, k, rows, n, d, out);
-    case 1: return scores16<1>(q, k, rows, n, d, out);
-    case 2: return scores16<2>(q, k, rows, n, d, out);
-    case 3: return scores16<3>(q, k, rows, n, d, out);
-    case 4: return scores16<4>(q, k, rows, n, d, out);
-    case 5: return scores16<5>(q, k, rows, n, d, out);
-    case 6: return scores16<6>(q, k, rows, n, d, out);
-    case 7: return scores16<7>(q, k, rows, n, d, out);
-    case 8: return scores16<8>(q, k, rows, n, d, out);
-    case 9: return scores16<9>(q, k, rows, n, d, out);
-    case 10: return scores16<10>(q, k, rows, n, d, out);
-    case 11: return scores16<11>(q, k, rows, n, d, out);
-    case 12: return scores16<12>(q, k, rows, n, d, out);
-    case 13: return scores16<13>(q, k, rows, n, d, out);
-    case 14: return scores16<14>(q, k, rows, n, d, out);
-    case 15: return scores16<15>(q, k, rows, n, d, out);
-    default: return scores16<16>(q, k, rows, n, d, out);  // d ≤ 256
+    case 0:
+      return scores16<0>(q, k, rows, n, d, out);
+    case 1:
+      return scores16<1>(q, k, rows, n, d, out);
+    case 2:
+      return scores16<2>(q, k, rows, n, d, out);
+    case 3:
+      return scores16<3>(q, k, rows, n, d, out);
+    case 4:
+      return scores16<4>(q, k, rows, n, d, out);
+    case 5:
+      return scores16<5>(q, k, rows, n, d, out);
+    case 6:
+      return scores16<6>(q, k, rows, n, d, out);
+    case 7:
+      return scores16<7>(q, k, rows, n, d, out);
+    case 8:
+      return scores16<8>(q, k, rows, n, d, out);
+    case 9:
+      return scores16<9>(q, k, rows, n, d, out);
+    case 10:
+      return scores16<10>(q, k, rows, n, d, out);
+    case 11:
+      return scores16<11>(q, k, rows, n, d, out);
+    case 12:
+      return scores16<12>(q, k, rows, n, d, out);
+    case 13:
+      return scores16<13>(q, k, rows, n, d, out);
+    case 14:
+      return scores16<14>(q, k, rows, n, d, out);
+    case 15:
+      return scores16<15>(q, k, rows, n, d, out);
+    default:
+      return scores16<16>(q, k, rows, n, d, out);  // d ≤ 256
   }
 }
 
@@ -105,8 +122,9 @@ ENERGON_AVX2 void scores8(const int8_t* q, const int8_t* k, const uint32_t* rows
       if (j0 + g < n) {
         const int8_t* kr = k + size_t(rows[j0 + g]) * d;
         for (int c = 0; c < C; ++c)
-          s = _mm256_add_epi32(s, _mm256_madd_epi16(qw[c], _mm256_cvtepi8_epi16(_mm_loadu_si128(
-                                                               reinterpret_cast<const __m128i*>(kr + 16 * c)))));
+          s = _mm256_add_epi32(
+              s, _mm256_madd_epi16(
+                     qw[c], _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kr + 16 * c)))));
         for (uint32_t t = t0; t < d; ++t) rest[g] += int32_t(q[t]) * int32_t(kr[t]);
       }
       v[g] = s;
@@ -122,23 +140,40 @@ ENERGON_AVX2 void scores8(const int8_t* q, const int8_t* k, const uint32_t* rows
 ENERGON_AVX2 void scores_int8(const int8_t* q, const int8_t* k, const uint32_t* rows, uint32_t n, uint32_t d,
                               int64_t* out) {
   switch (d / 16) {
-    case 0: return scores8<0>(q, k, rows, n, d, out);
-    case 1: return scores8<1>(q, k, rows, n, d, out);
-    case 2: return scores8<2>(q, k, rows, n, d, out);
-    case 3: return scores8<3>(q, k, rows, n, d, out);
-    case 4: return scores8<4>(q, k, rows, n, d, out);
-    case 5: return scores8<5>(q, k, rows, n, d, out);
-    case 6: return scores8<6>(q, k, rows, n, d, out);
-    case 7: return scores8<7>(q, k, rows, n, d, out);
-    case 8: return scores8<8>(q, k, rows, n, d, out);
-    case 9: return scores8<9>(q, k, rows, n, d, out);
-    case 10: return scores8<10>(q, k, rows, n, d, out);
-    case 11: return scores8<11>(q, k, rows, n, d, out);
-    case 12: return scores8<12>(q, k, rows, n, d, out);
-    case 13: return scores8<13>(q, k, rows, n, d, out);
-    case 14: return scores8<14>(q, k, rows, n, d, out);
-    case 15: return scores8<15>(q, k, rows, n, d, out);
-    default: return scores8<16>(q, k, rows, n, d, out);
+    case 0:
+      return scores8<0>(q, k, rows, n, d, out);
+    case 1:
+      return scores8<1>(q, k, rows, n, d, out);
+    case 2:
+      return scores8<2>(q, k, rows, n, d, out);
+    case 3:
+      return scores8<3>(q, k, rows, n, d, out);
+    case 4:
+      return scores8<4>(q, k, rows, n, d, out);
+    case 5:
+      return scores8<5>(q, k, rows, n, d, out);
+    case 6:
+      return scores8<6>(q, k, rows, n, d, out);
+    case 7:
+      return scores8<7>(q, k, rows, n, d, out);
+    case 8:
+      return scores8<8>(q, k, rows, n, d, out);
+    case 9:
+      return scores8<9>(q, k, rows, n, d, out);
+    case 10:
+      return scores8<10>(q, k, rows, n, d, out);
+    case 11:
+      return scores8<11>(q, k, rows, n, d, out);
+    case 12:
+      return scores8<12>(q, k, rows, n, d, out);
+    case 13:
+      return scores8<13>(q, k, rows, n, d, out);
+    case 14:
+      return scores8<14>(q, k, rows, n, d, out);
+    case 15:
+      return scores8<15>(q, k, rows, n, d, out);
+    default:
+      return scores8<16>(q, k, rows, n, d, out);
   }
 }
 
@@ -163,14 +198,18 @@ ENERGON_AVX2 void wsum_columns(const WsumPlan& plan, const int16_t* v, uint32_t 
         hi[c] = _mm256_add_epi32(hi[c], _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), w));
       }
     }
-    for (int c = 0; c < G; ++c) {  // lo: t = 0..3, 8..11; hi: 4..7, 12..15
+    for (int c = 0; c < G; ++c) {                                            // lo: t = 0..3, 8..11; hi: 4..7, 12..15
       const __m256i first = _mm256_permute2x128_si256(lo[c], hi[c], 0x20);   // t = 0..7
       const __m256i second = _mm256_permute2x128_si256(lo[c], hi[c], 0x31);  // t = 8..15
       __m256i* a = reinterpret_cast<__m256i*>(acc64 + col + 16 * c);
-      _mm256_storeu_si256(a + 0, _mm256_add_epi64(_mm256_loadu_si256(a + 0), _mm256_cvtepi32_epi64(_mm256_castsi256_si128(first))));
-      _mm256_storeu_si256(a + 1, _mm256_add_epi64(_mm256_loadu_si256(a + 1), _mm256_cvtepi32_epi64(_mm256_extracti128_si256(first, 1))));
-      _mm256_storeu_si256(a + 2, _mm256_add_epi64(_mm256_loadu_si256(a + 2), _mm256_cvtepi32_epi64(_mm256_castsi256_si128(second))));
-      _mm256_storeu_si256(a + 3, _mm256_add_epi64(_mm256_loadu_si256(a + 3), _mm256_cvtepi32_epi64(_mm256_extracti128_si256(second, 1))));
+      _mm256_storeu_si256(
+          a + 0, _mm256_add_epi64(_mm256_loadu_si256(a + 0), _mm256_cvtepi32_epi64(_mm256_castsi256_si128(first))));
+      _mm256_storeu_si256(a + 1, _mm256_add_epi64(_mm256_loadu_si256(a + 1),
+                                                  _mm256_cvtepi32_epi64(_mm256_extracti128_si256(first, 1))));
+      _mm256_storeu_si256(
+          a + 2, _mm256_add_epi64(_mm256_loadu_si256(a + 2), _mm256_cvtepi32_epi64(_mm256_castsi256_si128(second))));
+      _mm256_storeu_si256(a + 3, _mm256_add_epi64(_mm256_loadu_si256(a + 3),
+                                                  _mm256_cvtepi32_epi64(_mm256_extracti128_si256(second, 1))));
     }
   }
 }
@@ -184,10 +223,17 @@ ENERGON_AVX2 void weighted_sum(const uint16_t* p16, const uint32_t* rows, uint32
   uint32_t c = 0;
   for (; c + 4 <= full; c += 4) wsum_columns<4>(plan, v, d, 16 * c, sum);
   switch (full - c) {
-    case 3: wsum_columns<3>(plan, v, d, 16 * c, sum); break;
-    case 2: wsum_columns<2>(plan, v, d, 16 * c, sum); break;
-    case 1: wsum_columns<1>(plan, v, d, 16 * c, sum); break;
-    default: break;
+    case 3:
+      wsum_columns<3>(plan, v, d, 16 * c, sum);
+      break;
+    case 2:
+      wsum_columns<2>(plan, v, d, 16 * c, sum);
+      break;
+    case 1:
+      wsum_columns<1>(plan, v, d, 16 * c, sum);
+      break;
+    default:
+      break;
   }
   for (uint32_t t = 16 * full; t < d; ++t) {  // tail columns, the same 32-bit blocks
     const WsumPlan::Pair* pr = plan.pairs.data();
@@ -206,8 +252,7 @@ ENERGON_AVX2 void weighted_sum(const uint16_t* p16, const uint32_t* rows, uint32
 // ---- softmax passes: the AVX-512 arguments (kernels_avx512.cpp), 4 scores at a time ----
 ENERGON_AVX2 inline __m128 to_float(__m256i a) {  // exact double for |a| < 2^51, one rounding
   const __m256i magic = _mm256_set1_epi64x(0x4338000000000000LL);
-  return _mm256_cvtpd_ps(
-      _mm256_sub_pd(_mm256_castsi256_pd(_mm256_add_epi64(a, magic)), _mm256_castsi256_pd(magic)));
+  return _mm256_cvtpd_ps(_mm256_sub_pd(_mm256_castsi256_pd(_mm256_add_epi64(a, magic)), _mm256_castsi256_pd(magic)));
 }
 
 ENERGON_AVX2 bool softmax_shift(const int64_t* acc, uint32_t n, float c, float* xm) {
@@ -258,7 +303,7 @@ ENERGON_AVX2 void softmax_q16_out(const float* e, uint32_t n, float z, uint16_t*
       continue;
     }
     const __m256i q = _mm256_and_si256(_mm256_min_epi32(_mm256_cvtps_epi32(r), cap), low16);  // truncation
-    const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi32(q, q), 0x08);  // values ≤ 65535: exact
+    const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi32(q, q), 0x08);         // values ≤ 65535: exact
     _mm_storeu_si128(reinterpret_cast<__m128i*>(p16 + j), _mm256_castsi256_si128(packed));
   }
   for (uint32_t j = n8; j < n; ++j) {

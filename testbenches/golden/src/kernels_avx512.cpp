@@ -87,15 +87,25 @@ ENERGON_AVX512 void scores16(const int16_t* q, const int16_t* k, const uint32_t*
 ENERGON_AVX512 void scores_int16(const int16_t* q, const int16_t* k, const uint32_t* rows, uint32_t n, uint32_t d,
                                  int64_t* out) {
   switch ((d + 31) / 32) {
-    case 0: for (uint32_t j = 0; j < n; ++j) out[j] = 0; return;
-    case 1: return scores16<1>(q, k, rows, n, d, out);
-    case 2: return scores16<2>(q, k, rows, n, d, out);
-    case 3: return scores16<3>(q, k, rows, n, d, out);
-    case 4: return scores16<4>(q, k, rows, n, d, out);
-    case 5: return scores16<5>(q, k, rows, n, d, out);
-    case 6: return scores16<6>(q, k, rows, n, d, out);
-    case 7: return scores16<7>(q, k, rows, n, d, out);
-    default: return scores16<8>(q, k, rows, n, d, out);  // d ≤ 256
+    case 0:
+      for (uint32_t j = 0; j < n; ++j) out[j] = 0;
+      return;
+    case 1:
+      return scores16<1>(q, k, rows, n, d, out);
+    case 2:
+      return scores16<2>(q, k, rows, n, d, out);
+    case 3:
+      return scores16<3>(q, k, rows, n, d, out);
+    case 4:
+      return scores16<4>(q, k, rows, n, d, out);
+    case 5:
+      return scores16<5>(q, k, rows, n, d, out);
+    case 6:
+      return scores16<6>(q, k, rows, n, d, out);
+    case 7:
+      return scores16<7>(q, k, rows, n, d, out);
+    default:
+      return scores16<8>(q, k, rows, n, d, out);  // d ≤ 256
   }
 }
 
@@ -136,15 +146,25 @@ ENERGON_AVX512 void scores8(const int8_t* q, const int8_t* k, const uint32_t* ro
 ENERGON_AVX512 void scores_int8(const int8_t* q, const int8_t* k, const uint32_t* rows, uint32_t n, uint32_t d,
                                 int64_t* out) {
   switch ((d + 31) / 32) {
-    case 0: for (uint32_t j = 0; j < n; ++j) out[j] = 0; return;
-    case 1: return scores8<1>(q, k, rows, n, d, out);
-    case 2: return scores8<2>(q, k, rows, n, d, out);
-    case 3: return scores8<3>(q, k, rows, n, d, out);
-    case 4: return scores8<4>(q, k, rows, n, d, out);
-    case 5: return scores8<5>(q, k, rows, n, d, out);
-    case 6: return scores8<6>(q, k, rows, n, d, out);
-    case 7: return scores8<7>(q, k, rows, n, d, out);
-    default: return scores8<8>(q, k, rows, n, d, out);
+    case 0:
+      for (uint32_t j = 0; j < n; ++j) out[j] = 0;
+      return;
+    case 1:
+      return scores8<1>(q, k, rows, n, d, out);
+    case 2:
+      return scores8<2>(q, k, rows, n, d, out);
+    case 3:
+      return scores8<3>(q, k, rows, n, d, out);
+    case 4:
+      return scores8<4>(q, k, rows, n, d, out);
+    case 5:
+      return scores8<5>(q, k, rows, n, d, out);
+    case 6:
+      return scores8<6>(q, k, rows, n, d, out);
+    case 7:
+      return scores8<7>(q, k, rows, n, d, out);
+    default:
+      return scores8<8>(q, k, rows, n, d, out);
   }
 }
 
@@ -183,15 +203,16 @@ ENERGON_AVX512 void wsum(const WsumPlan& plan, const int16_t* v, uint32_t d, int
         hi[c] = _mm512_add_epi32(hi[c], _mm512_madd_epi16(_mm512_unpackhi_epi16(a, b), w));
       }
     }
-    for (int c = 0; c < C; ++c) {  // t order restored, widened, added
+    for (int c = 0; c < C; ++c) {                                                // t order restored, widened, added
       const __m512i first = _mm512_permutex2var_epi32(lo[c], order_lo, hi[c]);   // t = 32c + 0..15
       const __m512i second = _mm512_permutex2var_epi32(lo[c], order_hi, hi[c]);  // t = 32c + 16..31
       int64_t* a = acc64 + 32 * c;
-      _mm512_store_si512(a, _mm512_add_epi64(_mm512_load_si512(a), _mm512_cvtepi32_epi64(_mm512_castsi512_si256(first))));
+      _mm512_store_si512(a,
+                         _mm512_add_epi64(_mm512_load_si512(a), _mm512_cvtepi32_epi64(_mm512_castsi512_si256(first))));
       _mm512_store_si512(a + 8, _mm512_add_epi64(_mm512_load_si512(a + 8),
                                                  _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(first, 1))));
-      _mm512_store_si512(a + 16, _mm512_add_epi64(_mm512_load_si512(a + 16),
-                                                  _mm512_cvtepi32_epi64(_mm512_castsi512_si256(second))));
+      _mm512_store_si512(
+          a + 16, _mm512_add_epi64(_mm512_load_si512(a + 16), _mm512_cvtepi32_epi64(_mm512_castsi512_si256(second))));
       _mm512_store_si512(a + 24, _mm512_add_epi64(_mm512_load_si512(a + 24),
                                                   _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(second, 1))));
     }
@@ -204,15 +225,24 @@ ENERGON_AVX512 void weighted_sum(const uint16_t* p16, const uint32_t* rows, uint
   thread_local WsumPlan plan;
   plan.build(p16, rows, n);
   switch ((d + 31) / 32) {
-    case 0: return;
-    case 1: return wsum<1>(plan, v, d, sum);
-    case 2: return wsum<2>(plan, v, d, sum);
-    case 3: return wsum<3>(plan, v, d, sum);
-    case 4: return wsum<4>(plan, v, d, sum);
-    case 5: return wsum<5>(plan, v, d, sum);
-    case 6: return wsum<6>(plan, v, d, sum);
-    case 7: return wsum<7>(plan, v, d, sum);
-    default: return wsum<8>(plan, v, d, sum);
+    case 0:
+      return;
+    case 1:
+      return wsum<1>(plan, v, d, sum);
+    case 2:
+      return wsum<2>(plan, v, d, sum);
+    case 3:
+      return wsum<3>(plan, v, d, sum);
+    case 4:
+      return wsum<4>(plan, v, d, sum);
+    case 5:
+      return wsum<5>(plan, v, d, sum);
+    case 6:
+      return wsum<6>(plan, v, d, sum);
+    case 7:
+      return wsum<7>(plan, v, d, sum);
+    default:
+      return wsum<8>(plan, v, d, sum);
   }
 }
 
@@ -239,8 +269,8 @@ ENERGON_AVX512 bool softmax_shift(const int64_t* acc, uint32_t n, float c, float
     const __m512i a1 = _mm512_maskz_loadu_epi64(__mmask8(live >> 8), acc + j + 8);
     bad |= (_mm512_cmpge_epu64_mask(_mm512_add_epi64(a0, bias), limit) |
             _mm512_cmpge_epu64_mask(_mm512_add_epi64(a1, bias), limit)) != 0;  // |a| ≥ 2^51 (0 is fine)
-    const __m512 f = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(to_float(a0))),
-                                                         _mm256_castps_pd(to_float(a1)), 1));
+    const __m512 f = _mm512_castpd_ps(
+        _mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(to_float(a0))), _mm256_castps_pd(to_float(a1)), 1));
     const __m512 x = _mm512_mul_ps(f, cv);
     bad |= _mm512_mask_cmp_ps_mask(live, x, x, _CMP_UNORD_Q) != 0;
     m = _mm512_mask_max_ps(m, live, m, x);

@@ -11,7 +11,7 @@ float tensor_scale(const float* x, size_t n) {
 }
 
 int16_t quantize(float x, float scale) {
-  const float r = std::nearbyintf(x / scale);  // default rounding mode: to nearest, ties to even
+  const float r = std::nearbyintf(x / scale);         // default rounding mode: to nearest, ties to even
   if (!(r >= -32768.0f)) return r != r ? 0 : -32768;  // NaN → 0
   if (r > 32767.0f) return 32767;
   return static_cast<int16_t>(r);

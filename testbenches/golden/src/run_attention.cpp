@@ -30,8 +30,7 @@ struct RowScratch {
   std::vector<uint16_t> p16;
 };
 
-void report(RowObserver* obs, uint32_t h, uint32_t i, uint32_t round, const std::vector<uint32_t>& kept,
-            bool last) {
+void report(RowObserver* obs, uint32_t h, uint32_t i, uint32_t round, const std::vector<uint32_t>& kept, bool last) {
   if (obs) obs->on_round(h, i, round, kept, last);
 }
 

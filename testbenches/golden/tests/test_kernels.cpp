@@ -28,12 +28,18 @@ enum class Fill { random, min, max, alternating, min_max_blocks, small };
 
 int16_t value(Fill f, std::mt19937_64& rng, size_t i) {
   switch (f) {
-    case Fill::random: return int16_t(uint16_t(rng()));
-    case Fill::min: return -32768;
-    case Fill::max: return 32767;
-    case Fill::alternating: return i % 2 ? 32767 : -32768;
-    case Fill::min_max_blocks: return (i / 7) % 3 == 0 ? 32767 : -32768;
-    case Fill::small: return int16_t(int(rng() % 7) - 3);
+    case Fill::random:
+      return int16_t(uint16_t(rng()));
+    case Fill::min:
+      return -32768;
+    case Fill::max:
+      return 32767;
+    case Fill::alternating:
+      return i % 2 ? 32767 : -32768;
+    case Fill::min_max_blocks:
+      return (i / 7) % 3 == 0 ? 32767 : -32768;
+    case Fill::small:
+      return int16_t(int(rng() % 7) - 3);
   }
   return 0;
 }
@@ -58,11 +64,20 @@ std::vector<uint16_t> probabilities(int kind, size_t n, std::mt19937_64& rng) {
   std::vector<uint16_t> p(n);
   for (size_t j = 0; j < n; ++j) {
     switch (kind) {
-      case 0: p[j] = uint16_t(rng()); break;                               // anything
-      case 1: p[j] = 65535; break;                                         // the largest
-      case 2: p[j] = j % 2 ? 0 : 65535; break;
-      case 3: p[j] = uint16_t(32767 + rng() % 3); break;                  // around the split point
-      default: p[j] = uint16_t(rng() % 8 == 0 ? rng() % 65536 : rng() % 64);  // softmax-like
+      case 0:
+        p[j] = uint16_t(rng());
+        break;  // anything
+      case 1:
+        p[j] = 65535;
+        break;  // the largest
+      case 2:
+        p[j] = j % 2 ? 0 : 65535;
+        break;
+      case 3:
+        p[j] = uint16_t(32767 + rng() % 3);
+        break;  // around the split point
+      default:
+        p[j] = uint16_t(rng() % 8 == 0 ? rng() % 65536 : rng() % 64);  // softmax-like
     }
   }
   return p;
@@ -176,11 +191,20 @@ TEST_CASE("golden softmax passes of every kernel set equal the scalar ones", "[g
         std::vector<int64_t> acc(n);
         for (uint32_t j = 0; j < n; ++j) {
           switch (kind) {
-            case 0: acc[j] = int64_t(rng() % (uint64_t(1) << 39)) - (int64_t(1) << 38); break;  // d = 256 range
-            case 1: acc[j] = int64_t(rng() % 2001) - 1000; break;
-            case 2: acc[j] = j == n / 2 ? (int64_t(1) << 51) : 5; break;  // beyond the exact-double range
-            case 3: acc[j] = int64_t(rng()); break;                         // anything
-            default: acc[j] = 0;
+            case 0:
+              acc[j] = int64_t(rng() % (uint64_t(1) << 39)) - (int64_t(1) << 38);
+              break;  // d = 256 range
+            case 1:
+              acc[j] = int64_t(rng() % 2001) - 1000;
+              break;
+            case 2:
+              acc[j] = j == n / 2 ? (int64_t(1) << 51) : 5;
+              break;  // beyond the exact-double range
+            case 3:
+              acc[j] = int64_t(rng());
+              break;  // anything
+            default:
+              acc[j] = 0;
           }
         }
         for (float c : cs) {

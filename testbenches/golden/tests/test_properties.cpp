@@ -33,8 +33,8 @@ FilterConfig rounds(const std::vector<int32_t>& alphas) {
   return f;
 }
 
-const AttentionShape kShapes[] = {shape(4, 4, 32, 32, 16), shape(4, 2, 24, 40, 8, true), shape(2, 1, 16, 48, 32, false, 30),
-                                  shape(2, 2, 40, 24, 8, true)};
+const AttentionShape kShapes[] = {shape(4, 4, 32, 32, 16), shape(4, 2, 24, 40, 8, true),
+                                  shape(2, 1, 16, 48, 32, false, 30), shape(2, 2, 40, 24, 8, true)};
 }  // namespace
 
 TEST_CASE("golden kept set of round r is a subset of round r-1", "[golden][property]") {

@@ -104,7 +104,9 @@ TEST_CASE("golden top-k fraction is k = ceil(p·N) exactly, p in ppm", "[golden]
   CHECK(ten.topk_count(65536) == 6554);  // ceil(6553.6)
   // Every N up to the key limit against ceil(p·N) in exact rational arithmetic on p = num/den.
   for (const auto& [ppm, num, den] : {std::tuple<uint32_t, uint64_t, uint64_t>{100000, 1, 10},
-                                      {125000, 1, 8}, {333333, 333333, 1000000}, {250000, 1, 4}}) {
+                                      {125000, 1, 8},
+                                      {333333, 333333, 1000000},
+                                      {250000, 1, 4}}) {
     const SelectConfig f{SelectRule::topk, 0, 0, ppm};
     uint32_t wrong = 0;
     for (uint32_t n = 1; n <= kMaxKeys; ++n) {

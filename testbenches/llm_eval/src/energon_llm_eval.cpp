@@ -81,7 +81,8 @@ std::vector<Point> sweep_points() {
 
 Point single_point(const Options& o) {
   Policy p;
-  if (!parse_policy(o.policy, p)) throw std::invalid_argument("--policy '" + o.policy + "': expected dense, topk or mpmrf");
+  if (!parse_policy(o.policy, p))
+    throw std::invalid_argument("--policy '" + o.policy + "': expected dense, topk or mpmrf");
   Point pt{o.policy, FilterConfig::dense()};
   if (p == Policy::topk) {
     pt.filter.policy = Policy::topk;
@@ -106,19 +107,19 @@ Point single_point(const Options& o) {
 int main(int argc, char** argv) {
   Options o;
   po::options_description desc("energon-llm-eval: model quality of sparse attention policies on a trained model");
-  desc.add_options()("help,h", "show this help")
-    ("model,m", po::value(&o.model)->required(), "model file: llama2.c .bin or .gguf")
-    ("tokenizer", po::value(&o.tokenizer), "llama2.c tokenizer .bin (not needed for .gguf)")
-    ("policy,p", po::value(&o.policy)->default_value(o.policy), "dense | topk | mpmrf")
-    ("rounds,r", po::value(&o.rounds), "mpmrf rounds, e.g. 4x2:alpha=0,4x4:alpha=0.5")
-    ("topk", po::value(&o.topk)->default_value(o.topk), "topk rule: top=<k> or top=<p>%")
-    ("sweep", po::bool_switch(&o.sweep), "evaluate dense, three top-k fractions and an α grid")
-    ("texts", po::value(&o.texts)->default_value(o.texts), "evaluation texts")
-    ("length", po::value(&o.length)->default_value(o.length), "tokens per text, BOS included (2..512)")
-    ("seed", po::value(&o.seed)->default_value(o.seed), "seed of the first text")
-    ("generation", po::bool_switch(&o.generation), "token-by-token (n_q = 1) instead of whole-sequence jobs")
-    ("per-head", po::bool_switch(&o.per_head), "print kept fraction per layer and head")
-    ("csv", po::value(&o.csv), "write the figures as CSV");
+  desc.add_options()("help,h", "show this help")("model,m", po::value(&o.model)->required(),
+                                                 "model file: llama2.c .bin or .gguf")(
+      "tokenizer", po::value(&o.tokenizer), "llama2.c tokenizer .bin (not needed for .gguf)")(
+      "policy,p", po::value(&o.policy)->default_value(o.policy), "dense | topk | mpmrf")(
+      "rounds,r", po::value(&o.rounds), "mpmrf rounds, e.g. 4x2:alpha=0,4x4:alpha=0.5")(
+      "topk", po::value(&o.topk)->default_value(o.topk), "topk rule: top=<k> or top=<p>%")(
+      "sweep", po::bool_switch(&o.sweep), "evaluate dense, three top-k fractions and an α grid")(
+      "texts", po::value(&o.texts)->default_value(o.texts), "evaluation texts")(
+      "length", po::value(&o.length)->default_value(o.length), "tokens per text, BOS included (2..512)")(
+      "seed", po::value(&o.seed)->default_value(o.seed), "seed of the first text")(
+      "generation", po::bool_switch(&o.generation), "token-by-token (n_q = 1) instead of whole-sequence jobs")(
+      "per-head", po::bool_switch(&o.per_head), "print kept fraction per layer and head")("csv", po::value(&o.csv),
+                                                                                          "write the figures as CSV");
   if (const std::string e = stats::negative_count(argc, argv, {"--texts", "--length", "--seed"}); !e.empty()) {
     std::cerr << "energon-llm-eval: " << e << "\n";
     return 2;
@@ -151,9 +152,10 @@ int main(int argc, char** argv) {
     const auto texts = llama::sample_eval_set(lm.model, o.texts, o.length, 1.0f, o.seed);
     const auto ref = run_texts(lm.model, texts, nullptr, o.generation);
 
-    std::printf("evaluation set: %u stories of %u tokens sampled from the float model (T = 1, seeds %llu..%llu), %s jobs\n\n",
-                o.texts, o.length, (unsigned long long)o.seed, (unsigned long long)(o.seed + o.texts - 1),
-                o.generation ? "token-by-token" : "whole-sequence");
+    std::printf(
+        "evaluation set: %u stories of %u tokens sampled from the float model (T = 1, seeds %llu..%llu), %s jobs\n\n",
+        o.texts, o.length, (unsigned long long)o.seed, (unsigned long long)(o.seed + o.texts - 1),
+        o.generation ? "token-by-token" : "whole-sequence");
     std::printf("%-40s %8s %10s %10s %8s %8s\n", "policy", "kept", "top-1 agr", "mean KL", "ppl", "ppl(fp)");
     std::ofstream csv;
     if (!o.csv.empty()) {
@@ -169,8 +171,9 @@ int main(int argc, char** argv) {
       const double kept = backend.total().fraction();
       std::printf("%-40s %8.4f %10.4f %10.5f %8.4f %8.4f\n", pt.label.c_str(), kept, f.top1_agreement, f.mean_kl,
                   f.perplexity, f.float_perplexity);
-      if (csv) csv << pt.label << "," << kept << "," << f.top1_agreement << "," << f.mean_kl << "," << f.perplexity << ","
-                   << f.float_perplexity << "\n";
+      if (csv)
+        csv << pt.label << "," << kept << "," << f.top1_agreement << "," << f.mean_kl << "," << f.perplexity << ","
+            << f.float_perplexity << "\n";
       if (o.per_head) {
         for (size_t l = 0; l < backend.per_head().size(); ++l) {
           std::printf("  layer %zu: %.4f  heads", l, backend.per_layer()[l].fraction());

@@ -72,8 +72,8 @@ int sc_main(int argc, char* argv[]) {
 
   std::vector<energon::trace::Command> commands;
   try {
-    commands = energon::trace::parse_trace(opt.trace, energon::trace::platform_symbols(kRegsBase, kMemBase),
-                                           opt.data_dirs);
+    commands =
+        energon::trace::parse_trace(opt.trace, energon::trace::platform_symbols(kRegsBase, kMemBase), opt.data_dirs);
   } catch (const energon::trace::TraceError& e) {
     return usage_error(e.what());
   }
@@ -125,8 +125,8 @@ int sc_main(int argc, char* argv[]) {
   sc_report_handler::set_actions("/OSCI/SystemC", SC_INFO, SC_DO_NOTHING);  // "stopped by user" noise
   sc_start(sc_time(opt.max_time_us, SC_US));
   if (!runner.finished()) {
-    std::printf("FAIL %s: did not finish within %g us of simulated time (%zu commands done)\n",
-                opt.trace.c_str(), opt.max_time_us, runner.executed());
+    std::printf("FAIL %s: did not finish within %g us of simulated time (%zu commands done)\n", opt.trace.c_str(),
+                opt.max_time_us, runner.executed());
     return 1;
   }
   if (!runner.passed()) {

@@ -85,8 +85,8 @@ bool file_exists(const std::string& path) {
   return f.good();
 }
 
-std::string resolve(const std::string& file, const std::string& base_dir,
-                    const std::vector<std::string>& dirs, const LineParser& p) {
+std::string resolve(const std::string& file, const std::string& base_dir, const std::vector<std::string>& dirs,
+                    const LineParser& p) {
   if (!file.empty() && file[0] == '/') {
     if (file_exists(file)) return file;
     p.fail("data file '" + file + "' not found");
@@ -134,8 +134,7 @@ DescStore desc_field(const std::string& key, uint64_t value, const LineParser& p
     uint32_t bytes = f.element_bytes();
     if (is_select) {
       if (sub.empty())
-        p.fail("'" + key + "' is a selection rule: write " + key +
-               ".<rule|q_bits|k_bits|alpha_q8|k|k_fraction_ppm>");
+        p.fail("'" + key + "' is a selection rule: write " + key + ".<rule|q_bits|k_bits|alpha_q8|k|k_fraction_ppm>");
       const hw::FieldSpec* s = nullptr;
       for (const hw::FieldSpec& sf : hw::kSelectFields)
         if (sub == sf.name) s = &sf;
@@ -157,8 +156,7 @@ DescStore desc_field(const std::string& key, uint64_t value, const LineParser& p
 Symbols platform_symbols(uint64_t regs_base, uint64_t mem_base) {
   Symbols s;
   for (const hw::RegisterSpec& r : hw::kRegisters) s[r.name] = regs_base + r.offset;
-  for (const hw::NamedConstant& c : hw::kConstants)
-    s[std::string(c.name).substr(8)] = c.value;  // drop ENERGON_
+  for (const hw::NamedConstant& c : hw::kConstants) s[std::string(c.name).substr(8)] = c.value;  // drop ENERGON_
   for (const hw::ErrorSpec& e : hw::kErrors) s[std::string("ERR_") + e.name] = e.value;
   s["REGS"] = regs_base;
   s["MEM"] = mem_base;
@@ -188,8 +186,7 @@ std::vector<Command> parse_trace(std::istream& in, const std::string& name, cons
       p.fail("unknown command '" + w[0] + "' (expected one of " + names + ")");
     }
     const auto need = [&](size_t n) {
-      if (w.size() != n + 1)
-        p.fail("'" + w[0] + "' takes " + std::to_string(n) + " argument(s): " + info->usage);
+      if (w.size() != n + 1) p.fail("'" + w[0] + "' takes " + std::to_string(n) + " argument(s): " + info->usage);
     };
     Command c;
     c.op = info->op;

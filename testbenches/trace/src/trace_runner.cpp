@@ -79,8 +79,7 @@ void TraceRunner::debug_access(const Command& c, tlm::tlm_command cmd, uint64_t 
     t.set_data_ptr(data + done);
     t.set_data_length(unsigned(n));
     if (socket->transport_dbg(t) != n)
-      fail(c,
-           "memory at " + hex(address + done) + ".." + hex(address + done + n - 1) + " is not (all) mapped");
+      fail(c, "memory at " + hex(address + done) + ".." + hex(address + done + n - 1) + " is not (all) mapped");
     done += n;
   }
 }
@@ -102,8 +101,7 @@ void TraceRunner::execute(const Command& c) {
     case Op::desc: {
       uint8_t image[ENERGON_DESC_BYTES] = {};
       for (const DescStore& s : c.fields)
-        for (uint32_t b = 0; b < s.bytes; ++b)
-          image[s.offset + b] = uint8_t(s.value >> (8 * b));  // little-endian
+        for (uint32_t b = 0; b < s.bytes; ++b) image[s.offset + b] = uint8_t(s.value >> (8 * b));  // little-endian
       debug_access(c, tlm::TLM_WRITE_COMMAND, c.addr, image, sizeof image);
       break;
     }
@@ -134,8 +132,8 @@ void TraceRunner::execute(const Command& c) {
         const uint32_t v = bus_read32(c, c.addr);
         if ((v & c.mask) == c.expected) break;
         if (sc_core::sc_time_stamp() >= end)
-          fail(c, "still " + hex(v & c.mask) + " after " + std::to_string(c.time_ns) + " ns, expected " +
-                      hex(c.expected));
+          fail(c,
+               "still " + hex(v & c.mask) + " after " + std::to_string(c.time_ns) + " ns, expected " + hex(c.expected));
         wait(100, SC_NS);
       }
       break;
@@ -158,9 +156,9 @@ void TraceRunner::execute(const Command& c) {
       for (size_t i = golden.size(); i-- > 0;)
         if (mem[i] != golden[i]) ++differ, first = i;
       if (differ)
-        fail(c, std::to_string(differ) + " of " + std::to_string(golden.size()) + " bytes differ from " +
-                    c.path + ", first at +" + hex(first) + " (memory " + hex(mem[first]) + ", golden " +
-                    hex(golden[first]) + ")");
+        fail(c, std::to_string(differ) + " of " + std::to_string(golden.size()) + " bytes differ from " + c.path +
+                    ", first at +" + hex(first) + " (memory " + hex(mem[first]) + ", golden " + hex(golden[first]) +
+                    ")");
       break;
     }
   }

@@ -93,6 +93,7 @@ TEST_CASE("trace parser errors name the file, the line and what was expected") {
   CHECK_THROWS_WITH(parse("desc MEM plane_bits[4294967296]=4\n"), Catch::Contains("malformed index"));
   CHECK_THROWS_WITH(parse("desc MEM plane_bits[-1]=4\n"), Catch::Contains("malformed index"));
   CHECK_THROWS_WITH(parse("fill MEM 0x100000000 0\n"), Catch::Contains("above the 1073741824-byte limit"));
-  CHECK_THROWS_WITH(parse("fill 0xFFFFFFFFFFFFF000 0x2000 0\n"), Catch::Contains("passes the end of the address space"));
+  CHECK_THROWS_WITH(parse("fill 0xFFFFFFFFFFFFF000 0x2000 0\n"),
+                    Catch::Contains("passes the end of the address space"));
   CHECK_THROWS_WITH(parse_trace("/nonexistent/x.trace", kSymbols), Catch::Contains("no such trace file"));
 }

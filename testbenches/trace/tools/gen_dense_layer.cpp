@@ -55,8 +55,7 @@ int main(int argc, char** argv) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
-    std::fprintf(stderr, "energon-trace-gen-dense-layer: cannot create %s: %s\n", dir.c_str(),
-                 ec.message().c_str());
+    std::fprintf(stderr, "energon-trace-gen-dense-layer: cannot create %s: %s\n", dir.c_str(), ec.message().c_str());
     return 1;
   }
   energon::FloatLayer layer;

@@ -15,7 +15,8 @@ std::vector<uint8_t> read_file_bytes(const std::string& path, uint64_t max_bytes
   const auto st = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(st)) throw ModelError(path, "cannot open: no such file");
   if (std::filesystem::is_directory(st)) throw ModelError(path, "is a folder, expected a model or tokenizer file");
-  if (!std::filesystem::is_regular_file(st)) throw ModelError(path, "not a regular file (expected a model or tokenizer file)");
+  if (!std::filesystem::is_regular_file(st))
+    throw ModelError(path, "not a regular file (expected a model or tokenizer file)");
   const uint64_t size = std::filesystem::file_size(path, ec);
   if (ec) throw ModelError(path, "cannot determine the file size: " + ec.message());
   if (size > max_bytes)

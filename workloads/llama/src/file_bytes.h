@@ -34,9 +34,8 @@ class ByteCursor {
   /// Throws "truncated" unless n more bytes are available.
   void require(uint64_t n, const std::string& what) const {
     if (n > remaining())
-      throw ModelError(file_, "truncated file: " + what + " needs " + std::to_string(n) +
-                                  " bytes at offset " + std::to_string(pos_) + ", only " +
-                                  std::to_string(remaining()) + " left");
+      throw ModelError(file_, "truncated file: " + what + " needs " + std::to_string(n) + " bytes at offset " +
+                                  std::to_string(pos_) + ", only " + std::to_string(remaining()) + " left");
   }
   template <typename T>
   T read(const std::string& what) {
@@ -60,8 +59,8 @@ class ByteCursor {
   }
   void seek(size_t pos, const std::string& what) {
     if (pos > bytes_.size())
-      throw ModelError(file_, "truncated file: " + what + " at offset " + std::to_string(pos) +
-                                  " is past the end (" + std::to_string(bytes_.size()) + " bytes)");
+      throw ModelError(file_, "truncated file: " + what + " at offset " + std::to_string(pos) + " is past the end (" +
+                                  std::to_string(bytes_.size()) + " bytes)");
     pos_ = pos;
   }
 

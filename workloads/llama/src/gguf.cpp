@@ -40,9 +40,7 @@ size_t scalar_size(GgufType t) {
   return 0;
 }
 
-bool known_type(uint32_t t) {
-  return t <= static_cast<uint32_t>(GgufType::f64);
-}
+bool known_type(uint32_t t) { return t <= static_cast<uint32_t>(GgufType::f64); }
 
 const char* ggml_type_name(uint32_t t) {
   static const char* names[] = {"F32",     "F16",    "Q4_0",    "Q4_1",  "Q4_2",   "Q4_3",  "Q5_0",  "Q5_1",
@@ -69,8 +67,7 @@ class Parser {
 
   GgufValue read_value(uint32_t raw_type, const std::string& key, uint32_t depth) {
     if (!known_type(raw_type))
-      throw ModelError(in_.file(),
-                       "metadata key '" + key + "' has unknown value type " + std::to_string(raw_type));
+      throw ModelError(in_.file(), "metadata key '" + key + "' has unknown value type " + std::to_string(raw_type));
     GgufValue v;
     v.type = static_cast<GgufType>(raw_type);
     const std::string what = "metadata '" + key + "'";
@@ -116,11 +113,9 @@ class Parser {
         break;
       case GgufType::array: {
         if (depth >= kMaxArrayNesting)
-          throw ModelError(in_.file(),
-                           what + " nests arrays deeper than " + std::to_string(kMaxArrayNesting));
+          throw ModelError(in_.file(), what + " nests arrays deeper than " + std::to_string(kMaxArrayNesting));
         const uint32_t et = in_.read<uint32_t>(what + " element type");
-        if (!known_type(et))
-          throw ModelError(in_.file(), what + " is an array of unknown type " + std::to_string(et));
+        if (!known_type(et)) throw ModelError(in_.file(), what + " is an array of unknown type " + std::to_string(et));
         v.element_type = static_cast<GgufType>(et);
         const uint64_t count = in_.read<uint64_t>(what + " element count");
         const size_t min_size = scalar_size(v.element_type);
@@ -129,8 +124,7 @@ class Parser {
                                            " elements (limit " + std::to_string(kMaxArrayElements) + ")");
         if (count > in_.remaining() / min_size)
           throw ModelError(in_.file(), "corrupted file: " + what + " declares " + std::to_string(count) +
-                                           " elements but only " + std::to_string(in_.remaining()) +
-                                           " bytes are left");
+                                           " elements but only " + std::to_string(in_.remaining()) + " bytes are left");
         v.array.reserve(static_cast<size_t>(count));
         for (uint64_t e = 0; e < count; ++e) v.array.push_back(read_value(et, key, depth + 1));
         break;
@@ -244,8 +238,8 @@ GgufFile GgufFile::read(const std::string& path) {
   if (magic != "GGUF") throw ModelError(path, "bad magic: not a GGUF file (first bytes are not \"GGUF\")");
   g.version_ = in.read<uint32_t>("version");
   if (g.version_ != 2 && g.version_ != 3)
-    throw ModelError(
-        path, "unsupported GGUF version " + std::to_string(g.version_) + " (only versions 2 and 3 are read)");
+    throw ModelError(path,
+                     "unsupported GGUF version " + std::to_string(g.version_) + " (only versions 2 and 3 are read)");
   const uint64_t n_tensors = in.read<uint64_t>("tensor count");
   const uint64_t n_kv = in.read<uint64_t>("metadata count");
   // Each metadata entry takes at least 8 (key length) + 4 (type) + 1 bytes, each tensor 24.
@@ -253,8 +247,8 @@ GgufFile GgufFile::read(const std::string& path) {
     throw ModelError(path, "corrupted file: header declares " + std::to_string(n_kv) +
                                " metadata entries, more than the file can hold");
   if (n_tensors > in.remaining() / 24)
-    throw ModelError(path, "corrupted file: header declares " + std::to_string(n_tensors) +
-                               " tensors, more than the file can hold");
+    throw ModelError(
+        path, "corrupted file: header declares " + std::to_string(n_tensors) + " tensors, more than the file can hold");
 
   for (uint64_t k = 0; k < n_kv; ++k) {
     const std::string key = p.read_gguf_string("metadata key #" + std::to_string(k));
@@ -277,22 +271,21 @@ GgufFile GgufFile::read(const std::string& path) {
     const std::string what = "tensor '" + info.name + "'";
     const uint32_t n_dims = in.read<uint32_t>(what + " dimension count");
     if (n_dims == 0 || n_dims > kMaxDims)
-      throw ModelError(path, what + " has " + std::to_string(n_dims) + " dimensions (1.." +
-                                 std::to_string(kMaxDims) + " expected)");
+      throw ModelError(
+          path, what + " has " + std::to_string(n_dims) + " dimensions (1.." + std::to_string(kMaxDims) + " expected)");
     uint64_t elements = 1;
     for (uint32_t d = 0; d < n_dims; ++d) {
       const uint64_t ne = in.read<uint64_t>(what + " dimension");
       if (ne == 0 || ne > kMaxElements || elements > kMaxElements / ne)
-        throw ModelError(path,
-                         "corrupted file: " + what + " has an implausible dimension " + std::to_string(ne));
+        throw ModelError(path, "corrupted file: " + what + " has an implausible dimension " + std::to_string(ne));
       elements *= ne;
       info.dims.push_back(ne);
     }
     info.type = in.read<uint32_t>(what + " type");
     info.offset = in.read<uint64_t>(what + " offset");
     if (info.offset % g.alignment_ != 0)
-      throw ModelError(path, what + " offset " + std::to_string(info.offset) +
-                                 " is not a multiple of the alignment " + std::to_string(g.alignment_));
+      throw ModelError(path, what + " offset " + std::to_string(info.offset) + " is not a multiple of the alignment " +
+                                 std::to_string(g.alignment_));
     if (!g.tensor_index_.emplace(info.name, g.tensors_.size()).second)
       throw ModelError(path, "tensor '" + info.name + "' appears twice");
     g.tensors_.push_back(std::move(info));
@@ -308,10 +301,9 @@ GgufFile GgufFile::read(const std::string& path) {
     if (elem_size == 0) continue;  // unsupported types are rejected when read
     const uint64_t nbytes = info.elements() * elem_size;
     if (info.offset > data_size || nbytes > data_size - info.offset)
-      throw ModelError(path, "truncated file: tensor '" + info.name + "' " + dims_text(info.dims) +
-                                 " needs bytes " + std::to_string(info.offset) + ".." +
-                                 std::to_string(info.offset + nbytes) + " of the data section, which has " +
-                                 std::to_string(data_size));
+      throw ModelError(path, "truncated file: tensor '" + info.name + "' " + dims_text(info.dims) + " needs bytes " +
+                                 std::to_string(info.offset) + ".." + std::to_string(info.offset + nbytes) +
+                                 " of the data section, which has " + std::to_string(data_size));
   }
   return g;
 }
@@ -338,8 +330,7 @@ uint64_t GgufFile::get_uint(const std::string& key, uint64_t fallback) const {
   const GgufValue* v = find(key);
   if (!v) return fallback;
   if (!is_integer(v->type) || (v->i < 0 && v->u == 0))
-    throw ModelError(path_,
-                     "metadata '" + key + "' is " + to_string(v->type) + ", expected a non-negative integer");
+    throw ModelError(path_, "metadata '" + key + "' is " + to_string(v->type) + ", expected a non-negative integer");
   return v->u;
 }
 
@@ -366,8 +357,8 @@ std::vector<float> GgufFile::tensor_as_float(const std::string& name,
   const GgufTensorInfo* info = find_tensor(name);
   if (!info) throw ModelError(path_, "missing tensor '" + name + "'");
   if (info->dims != expected_dims)
-    throw ModelError(path_, "tensor '" + name + "' has shape " + dims_text(info->dims) + ", expected " +
-                                dims_text(expected_dims));
+    throw ModelError(
+        path_, "tensor '" + name + "' has shape " + dims_text(info->dims) + ", expected " + dims_text(expected_dims));
   const uint64_t n = info->elements();
   const uint8_t* src = bytes_.data() + data_offset_ + info->offset;  // range checked in read()
   std::vector<float> out(static_cast<size_t>(n));
@@ -380,8 +371,8 @@ std::vector<float> GgufFile::tensor_as_float(const std::string& name,
       out[static_cast<size_t>(e)] = half_to_float(h);
     }
   } else {
-    throw ModelError(path_, "tensor '" + name + "' has unsupported type " + ggml_type_name(info->type) +
-                                " (" + std::to_string(info->type) + "); only F32 and F16 are supported");
+    throw ModelError(path_, "tensor '" + name + "' has unsupported type " + ggml_type_name(info->type) + " (" +
+                                std::to_string(info->type) + "); only F32 and F16 are supported");
   }
   return out;
 }

@@ -19,8 +19,7 @@ uint32_t get_u32(const GgufFile& f, const std::string& key) {
 Model load_gguf_model(const GgufFile& f) {
   const std::string& path = f.path();
   const std::string arch = f.get_string("general.architecture");
-  if (arch != "llama")
-    throw ModelError(path, "unsupported architecture '" + arch + "' (only 'llama' is supported)");
+  if (arch != "llama") throw ModelError(path, "unsupported architecture '" + arch + "' (only 'llama' is supported)");
 
   Model m;
   m.source = path;
@@ -29,8 +28,7 @@ Model load_gguf_model(const GgufFile& f) {
   c.hidden_dim = get_u32(f, "llama.feed_forward_length");
   c.n_layers = get_u32(f, "llama.block_count");
   c.n_heads = get_u32(f, "llama.attention.head_count");
-  c.n_kv_heads =
-      f.find("llama.attention.head_count_kv") ? get_u32(f, "llama.attention.head_count_kv") : c.n_heads;
+  c.n_kv_heads = f.find("llama.attention.head_count_kv") ? get_u32(f, "llama.attention.head_count_kv") : c.n_heads;
   c.seq_len = get_u32(f, "llama.context_length");
   c.norm_eps = static_cast<float>(f.get_float("llama.attention.layer_norm_rms_epsilon", 1e-5));
   c.rope_theta = static_cast<float>(f.get_float("llama.rope.freq_base", 10000.0));
@@ -48,12 +46,10 @@ Model load_gguf_model(const GgufFile& f) {
                                std::to_string(f.tensors().size()) + " tensors (9 per block) and no 'blk." +
                                std::to_string(c.n_layers - 1) + ".attn_q.weight'");
   if (c.dim % c.n_heads != 0 || c.n_heads % c.n_kv_heads != 0 || c.head_dim() % 2 != 0)
-    throw ModelError(path, "inconsistent metadata: embedding_length " + std::to_string(c.dim) +
-                               ", head_count " + std::to_string(c.n_heads) + ", head_count_kv " +
-                               std::to_string(c.n_kv_heads));
+    throw ModelError(path, "inconsistent metadata: embedding_length " + std::to_string(c.dim) + ", head_count " +
+                               std::to_string(c.n_heads) + ", head_count_kv " + std::to_string(c.n_kv_heads));
   if (f.find("llama.rope.dimension_count") && f.get_uint("llama.rope.dimension_count") != c.head_dim())
-    throw ModelError(path, "llama.rope.dimension_count " +
-                               std::to_string(f.get_uint("llama.rope.dimension_count")) +
+    throw ModelError(path, "llama.rope.dimension_count " + std::to_string(f.get_uint("llama.rope.dimension_count")) +
                                " differs from the head dimension " + std::to_string(c.head_dim()) +
                                ": partial rotary is not supported");
   if (const GgufValue* s = f.find("llama.rope.scaling.type"))
@@ -92,8 +88,6 @@ Model load_gguf_model(const GgufFile& f) {
   return m;
 }
 
-Model load_gguf_model(const std::string& path) {
-  return load_gguf_model(GgufFile::read(path));
-}
+Model load_gguf_model(const std::string& path) { return load_gguf_model(GgufFile::read(path)); }
 
 }  // namespace energon::llama

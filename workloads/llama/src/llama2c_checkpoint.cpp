@@ -45,13 +45,12 @@ Model load_llama2c_checkpoint(const std::string& path) {
                        "use the legacy (version 0) checkpoint");
   }
   int32_t h[7];
-  static const char* names[7] = {"dim",        "hidden_dim", "n_layers", "n_heads",
-                                 "n_kv_heads", "vocab_size", "seq_len"};
+  static const char* names[7] = {"dim", "hidden_dim", "n_layers", "n_heads", "n_kv_heads", "vocab_size", "seq_len"};
   for (int i = 0; i < 7; ++i) h[i] = in.read<int32_t>(std::string("header field ") + names[i]);
   for (int i = 0; i < 7; ++i)
     if (h[i] == 0 || (h[i] < 0 && i != 5))
-      throw ModelError(path, std::string("corrupted header: ") + names[i] + " is " + std::to_string(h[i]) +
-                                 " (must be positive)");
+      throw ModelError(
+          path, std::string("corrupted header: ") + names[i] + " is " + std::to_string(h[i]) + " (must be positive)");
 
   Model m;
   m.source = path;
@@ -73,10 +72,9 @@ Model load_llama2c_checkpoint(const std::string& path) {
   const uint64_t dim = c.dim, kv = c.kv_dim(), hid = c.hidden_dim, L = c.n_layers;
   const uint64_t voc = c.vocab_size;
   // Per layer: 2 norms, wq, wk, wv, wo, w1, w2, w3; then final norm and both RoPE tables.
-  const uint64_t per_layer =
-      checked_sum(path, {checked_mul(path, 2, dim), checked_mul(path, 2, checked_mul(path, dim, dim)),
-                         checked_mul(path, 2, checked_mul(path, kv, dim)),
-                         checked_mul(path, 3, checked_mul(path, hid, dim))});
+  const uint64_t per_layer = checked_sum(
+      path, {checked_mul(path, 2, dim), checked_mul(path, 2, checked_mul(path, dim, dim)),
+             checked_mul(path, 2, checked_mul(path, kv, dim)), checked_mul(path, 3, checked_mul(path, hid, dim))});
   const uint64_t floats =
       checked_sum(path, {checked_mul(path, voc, dim), checked_mul(path, L, per_layer), dim,
                          checked_mul(path, c.seq_len, c.head_dim()), tied ? 0 : checked_mul(path, voc, dim)});
@@ -86,8 +84,7 @@ Model load_llama2c_checkpoint(const std::string& path) {
                                ": the header (dim " + std::to_string(c.dim) + ", hidden " +
                                std::to_string(c.hidden_dim) + ", layers " + std::to_string(L) + ", vocab " +
                                std::to_string(voc) + ", seq_len " + std::to_string(c.seq_len) + ") implies " +
-                               std::to_string(expected) + " bytes, the file has " +
-                               std::to_string(bytes.size()));
+                               std::to_string(expected) + " bytes, the file has " + std::to_string(bytes.size()));
 
   m.token_embedding = take_floats(in, voc * dim, "token embedding");
   m.layers.resize(c.n_layers);

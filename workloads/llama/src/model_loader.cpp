@@ -23,8 +23,8 @@ LoadedModel load_model_files(const std::string& model_path, const std::string& t
     LoadedModel out{load_gguf_model(file), Tokenizer::from_gguf(file)};
     if (out.tokenizer.vocab_size() != out.model.config.vocab_size)
       throw ModelError(model_path, "vocabulary has " + std::to_string(out.tokenizer.vocab_size()) +
-                                       " tokens, the embedding " +
-                                       std::to_string(out.model.config.vocab_size) + " rows");
+                                       " tokens, the embedding " + std::to_string(out.model.config.vocab_size) +
+                                       " rows");
     return out;
   }
   if (tokenizer_path.empty())

@@ -19,8 +19,7 @@ TokenId argmax(const float* values, uint32_t n) {
 Sampler::Sampler(float temperature, uint64_t seed, float top_p)
     : temperature_(temperature), top_p_(top_p), state_(seed == 0 ? 1 : seed) {
   if (!std::isfinite(temperature) || temperature < 0.0f)
-    throw std::invalid_argument("sampling temperature must be finite and >= 0, got " +
-                                std::to_string(temperature));
+    throw std::invalid_argument("sampling temperature must be finite and >= 0, got " + std::to_string(temperature));
   if (!std::isfinite(top_p)) throw std::invalid_argument("top_p must be finite");
 }
 
@@ -31,9 +30,7 @@ uint32_t Sampler::random_u32() {
   return static_cast<uint32_t>((state_ * 0x2545F4914F6CDD1Dull) >> 32);
 }
 
-float Sampler::random_f32() {
-  return static_cast<float>(random_u32() >> 8) / 16777216.0f;
-}
+float Sampler::random_f32() { return static_cast<float>(random_u32() >> 8) / 16777216.0f; }
 
 TokenId Sampler::sample(const float* logits, uint32_t n) {
   if (n == 0) throw std::invalid_argument("Sampler::sample: no logits");
@@ -69,8 +66,7 @@ TokenId Sampler::sample(const float* logits, uint32_t n) {
   nucleus_.clear();
   for (uint32_t i = 0; i < n; ++i)
     if (probs_[i] >= cutoff) nucleus_.emplace_back(probs_[i], static_cast<TokenId>(i));
-  std::stable_sort(nucleus_.begin(), nucleus_.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::stable_sort(nucleus_.begin(), nucleus_.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   float cumulative = 0.0f;
   size_t last = nucleus_.size() - 1;
   for (size_t i = 0; i < nucleus_.size(); ++i) {
@@ -89,8 +85,8 @@ TokenId Sampler::sample(const float* logits, uint32_t n) {
   return nucleus_[last].second;
 }
 
-Generation generate(Transformer& t, Sampler& sampler, const std::vector<TokenId>& prompt,
-                    uint32_t max_new_tokens, PromptMode mode) {
+Generation generate(Transformer& t, Sampler& sampler, const std::vector<TokenId>& prompt, uint32_t max_new_tokens,
+                    PromptMode mode) {
   if (prompt.empty()) throw std::invalid_argument("generate: the prompt needs at least one token");
   const uint32_t vocab = t.model().config.vocab_size;
   t.reset();

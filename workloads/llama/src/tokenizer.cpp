@@ -43,8 +43,8 @@ Tokenizer::Tokenizer(std::vector<std::string> pieces, std::vector<float> scores,
     throw ModelError(source_, "vocabulary has " + std::to_string(pieces_.size()) + " pieces but " +
                                   std::to_string(scores_.size()) + " scores");
   if (pieces_.size() <= static_cast<size_t>(kEos) || pieces_.size() > size_t(INT32_MAX))
-    throw ModelError(source_, "vocabulary size " + std::to_string(pieces_.size()) + " is outside 3.." +
-                                  std::to_string(INT32_MAX));
+    throw ModelError(
+        source_, "vocabulary size " + std::to_string(pieces_.size()) + " is outside 3.." + std::to_string(INT32_MAX));
   ids_.reserve(pieces_.size());
   for (size_t i = 0; i < pieces_.size(); ++i) ids_.emplace(pieces_[i], static_cast<TokenId>(i));
 }
@@ -70,17 +70,16 @@ Tokenizer Tokenizer::from_llama2c(const std::string& path, uint32_t vocab_size) 
     pieces.push_back(in.read_string(static_cast<uint64_t>(len), what));
   }
   if (in.remaining() != 0)
-    throw ModelError(path, "inconsistent sizes: " + std::to_string(in.remaining()) +
-                               " bytes follow the last of " + std::to_string(vocab_size) +
-                               " tokens (tokenizer of another vocabulary size?)");
+    throw ModelError(path, "inconsistent sizes: " + std::to_string(in.remaining()) + " bytes follow the last of " +
+                               std::to_string(vocab_size) + " tokens (tokenizer of another vocabulary size?)");
   return Tokenizer(std::move(pieces), std::move(scores), path);
 }
 
 Tokenizer Tokenizer::from_gguf(const GgufFile& f) {
   const std::string model = f.get_string("tokenizer.ggml.model");
   if (model != "llama")
-    throw ModelError(f.path(), "tokenizer.ggml.model '" + model +
-                                   "' is not supported (only the sentencepiece 'llama' vocabulary)");
+    throw ModelError(
+        f.path(), "tokenizer.ggml.model '" + model + "' is not supported (only the sentencepiece 'llama' vocabulary)");
   const GgufValue* tokens = f.find("tokenizer.ggml.tokens");
   const GgufValue* scores = f.find("tokenizer.ggml.scores");
   if (!tokens || tokens->type != GgufType::array || tokens->element_type != GgufType::string)
@@ -112,8 +111,7 @@ std::vector<TokenId> Tokenizer::encode(std::string_view text, bool bos, bool eos
     const auto byte = static_cast<unsigned char>(text[c]);
     if ((byte & 0xC0) != 0x80) unit.clear();
     unit.push_back(static_cast<char>(byte));
-    const bool next_continues =
-        c + 1 < text.size() && (static_cast<unsigned char>(text[c + 1]) & 0xC0) == 0x80;
+    const bool next_continues = c + 1 < text.size() && (static_cast<unsigned char>(text[c + 1]) & 0xC0) == 0x80;
     if (next_continues && unit.size() < 4) continue;
     const TokenId id = lookup(unit);
     if (id >= 0) {

@@ -18,9 +18,7 @@ void matmul(float* xout, const float* x, const float* w, uint32_t n, uint32_t d)
   }
 }
 
-HostWork matmul_work(uint64_t n, uint64_t d) {
-  return {n * d, 0, 0, 4 * (n * d + n + d)};
-}
+HostWork matmul_work(uint64_t n, uint64_t d) { return {n * d, 0, 0, 4 * (n * d + n + d)}; }
 
 // llama2.c rmsnorm (o may alias x: the sum of squares is taken first).
 void rmsnorm(float* o, const float* x, const float* weight, uint32_t size, float eps) {
@@ -32,9 +30,7 @@ void rmsnorm(float* o, const float* x, const float* weight, uint32_t size, float
   for (uint32_t j = 0; j < size; ++j) o[j] = weight[j] * (ss * x[j]);
 }
 
-HostWork rmsnorm_work(uint64_t n) {
-  return {n, 2 * n + 3, 1, 4 * 3 * n};
-}
+HostWork rmsnorm_work(uint64_t n) { return {n, 2 * n + 3, 1, 4 * 3 * n}; }
 
 }  // namespace
 
@@ -59,9 +55,7 @@ Transformer::Transformer(const Model& model, AttentionBackend* attention, std::u
   v_cache_.assign(cache, 0.0f);
 }
 
-void Transformer::reset() {
-  cached_ = 0;
-}
+void Transformer::reset() { cached_ = 0; }
 
 void Transformer::reset_work() {
   last_work_.reset();
@@ -83,11 +77,11 @@ const std::vector<float>& Transformer::forward_sequence(const std::vector<TokenI
   const uint32_t n = static_cast<uint32_t>(tokens.size());
   if (n == 0) throw std::invalid_argument("forward_sequence: no tokens");
   if (pos > cached_)
-    throw std::invalid_argument("forward at position " + std::to_string(pos) + " but only " +
-                                std::to_string(cached_) + " positions are cached");
+    throw std::invalid_argument("forward at position " + std::to_string(pos) + " but only " + std::to_string(cached_) +
+                                " positions are cached");
   if (uint64_t(pos) + n > context_)
-    throw std::invalid_argument("positions up to " + std::to_string(uint64_t(pos) + n - 1) +
-                                " exceed the context of " + std::to_string(context_));
+    throw std::invalid_argument("positions up to " + std::to_string(uint64_t(pos) + n - 1) + " exceed the context of " +
+                                std::to_string(context_));
   for (TokenId t : tokens)
     if (t < 0 || static_cast<uint32_t>(t) >= c.vocab_size)
       throw std::invalid_argument("token " + std::to_string(t) + " outside the vocabulary");
@@ -189,8 +183,7 @@ void Transformer::run_layer(uint32_t l, uint32_t n, uint32_t pos) {
   job_.v.resize(s.kv_elems());
   for (uint32_t h = 0; h < c.n_heads; ++h)
     for (uint32_t r = 0; r < n; ++r)
-      std::memcpy(&job_.q[(size_t(h) * n + r) * hd], &q_[size_t(r) * dim + size_t(h) * hd],
-                  hd * sizeof(float));
+      std::memcpy(&job_.q[(size_t(h) * n + r) * hd], &q_[size_t(r) * dim + size_t(h) * hd], hd * sizeof(float));
   for (uint32_t g = 0; g < c.n_kv_heads; ++g) {
     const size_t from = (size_t(l) * c.n_kv_heads + g) * context_ * hd;
     std::memcpy(&job_.k[size_t(g) * n_k * hd], &k_cache_[from], size_t(n_k) * hd * sizeof(float));

@@ -53,8 +53,7 @@ void GgufWriter::tensor(const std::string& name, const std::vector<uint64_t>& di
   tensors_.push_back({name, dims, type, data});
 }
 
-void GgufWriter::tensor_f32(const std::string& name, const std::vector<uint64_t>& dims,
-                            const std::vector<float>& v) {
+void GgufWriter::tensor_f32(const std::string& name, const std::vector<uint64_t>& dims, const std::vector<float>& v) {
   std::vector<uint8_t> b;
   for (float f : v) put(b, f);
   tensor(name, dims, 0, b);

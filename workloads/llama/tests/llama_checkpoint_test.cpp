@@ -37,8 +37,7 @@ TEST_CASE("llama checkpoint rejects a truncated file", "[llama]") {
   const std::vector<uint8_t> good = test::read_bytes(test::checkpoint_path());
   for (size_t keep : {size_t(0), size_t(10), size_t(28), good.size() / 2, good.size() - 1}) {
     const test::TempFile f("ckpt_truncated.bin", {good.begin(), good.begin() + static_cast<long>(keep)});
-    CHECK_THROWS_WITH(load_llama2c_checkpoint(f.path()),
-                      Catch::Contains(f.path()) && Catch::Contains("truncated"));
+    CHECK_THROWS_WITH(load_llama2c_checkpoint(f.path()), Catch::Contains(f.path()) && Catch::Contains("truncated"));
   }
 }
 
@@ -62,8 +61,7 @@ TEST_CASE("llama checkpoint rejects a corrupted header", "[llama]") {
     test::poke<int32_t>(bad, 4, 0x7fffff00);
     test::poke<int32_t>(bad, 8, 0x7fffffff);
     const test::TempFile f("ckpt_overflow.bin", bad);
-    CHECK_THROWS_WITH(load_llama2c_checkpoint(f.path()),
-                      Catch::Contains(f.path()) && Catch::Contains("overflow"));
+    CHECK_THROWS_WITH(load_llama2c_checkpoint(f.path()), Catch::Contains(f.path()) && Catch::Contains("overflow"));
   }
   SECTION("huge layer count") {
     std::vector<uint8_t> bad = good;
@@ -97,8 +95,6 @@ TEST_CASE("llama checkpoint rejects a corrupted header", "[llama]") {
     const test::TempFile f("ckpt_v1.bin", bad);
     CHECK_THROWS_WITH(load_llama2c_checkpoint(f.path()), Catch::Contains("ak42"));
   }
-  SECTION("GGUF given as checkpoint") {
-    CHECK_THROWS_AS(load_llama2c_checkpoint(test::gguf_path()), ModelError);
-  }
+  SECTION("GGUF given as checkpoint") { CHECK_THROWS_AS(load_llama2c_checkpoint(test::gguf_path()), ModelError); }
   CHECK_THROWS_WITH(load_model_files(test::checkpoint_path()), Catch::Contains("tokenizer"));
 }

@@ -26,8 +26,7 @@ std::vector<uint8_t> halves(size_t n, uint32_t salt) {
   std::vector<uint8_t> b;
   for (size_t i = 0; i < n; ++i) {
     // Finite halves of magnitude 2^-4..2^-1 with varying mantissa and sign.
-    const uint16_t h =
-        static_cast<uint16_t>(((i + salt) % 2 ? 0x8000 : 0) | 0x2C00 | (((i + salt) * 37) % 0x0C00));
+    const uint16_t h = static_cast<uint16_t>(((i + salt) % 2 ? 0x8000 : 0) | 0x2C00 | (((i + salt) * 37) % 0x0C00));
     GgufWriter::put(b, h);
   }
   return b;
@@ -301,13 +300,11 @@ TEST_CASE("llama gguf rejects inconsistent llama metadata", "[llama]") {
     GgufWriter w = tiny_llama(false);
     w.kv_u32("llama.attention.head_count", 3);
     const test::TempFile f("dup.gguf", w.bytes());
-    CHECK_THROWS_WITH(load_gguf_model(f.path()),
-                      Catch::Contains("'llama.attention.head_count' appears twice"));
+    CHECK_THROWS_WITH(load_gguf_model(f.path()), Catch::Contains("'llama.attention.head_count' appears twice"));
   }
   SECTION("head count does not divide the width") {
     const test::TempFile f("heads.gguf", tiny_llama(false, 3).bytes());
-    CHECK_THROWS_WITH(load_gguf_model(f.path()),
-                      Catch::Contains(f.path()) && Catch::Contains("head_count 3"));
+    CHECK_THROWS_WITH(load_gguf_model(f.path()), Catch::Contains(f.path()) && Catch::Contains("head_count 3"));
   }
   SECTION("partial rotary") {
     GgufWriter w = tiny_llama(false);

@@ -204,8 +204,7 @@ TEST_CASE("llama float path generates 256 tokens (timing)", "[llama]") {
   Sampler s;
   const auto start = std::chrono::steady_clock::now();
   const Generation g = generate(t, s, {Tokenizer::kBos}, 256, PromptMode::token_by_token);
-  const double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   WARN("generated " << g.tokens.size() << " tokens in " << ms << " ms (float path)");
   CHECK(g.tokens.size() == 256);
 }

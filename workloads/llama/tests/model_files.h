@@ -15,18 +15,10 @@
 
 namespace energon::llama::test {
 
-inline std::string model_dir() {
-  return std::string(ENERGON_SHARED_DIR) + "/models";
-}
-inline std::string checkpoint_path() {
-  return model_dir() + "/stories260K.bin";
-}
-inline std::string tokenizer_path() {
-  return model_dir() + "/tok512.bin";
-}
-inline std::string gguf_path() {
-  return model_dir() + "/stories260K.gguf";
-}
+inline std::string model_dir() { return std::string(ENERGON_SHARED_DIR) + "/models"; }
+inline std::string checkpoint_path() { return model_dir() + "/stories260K.bin"; }
+inline std::string tokenizer_path() { return model_dir() + "/tok512.bin"; }
+inline std::string gguf_path() { return model_dir() + "/stories260K.gguf"; }
 
 inline bool model_files_present() {
   return std::ifstream(checkpoint_path()).good() && std::ifstream(tokenizer_path()).good() &&
@@ -49,8 +41,7 @@ class TempFile {
  public:
   TempFile(const std::string& name, const std::vector<uint8_t>& bytes) {
     const char* dir = std::getenv("TMPDIR");
-    path_ =
-        std::string(dir && *dir ? dir : "/tmp") + "/energon_llama_" + std::to_string(::getpid()) + "_" + name;
+    path_ = std::string(dir && *dir ? dir : "/tmp") + "/energon_llama_" + std::to_string(::getpid()) + "_" + name;
     std::ofstream f(path_, std::ios::binary | std::ios::trunc);
     f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   }

@@ -16,20 +16,14 @@ namespace {
 constexpr char kMagic[] = "\x93NUMPY";
 constexpr size_t kMagicLen = 6;
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw WorkloadError(path + ": " + what);
-}
+[[noreturn]] void fail(const std::string& path, const std::string& what) { throw WorkloadError(path + ": " + what); }
 
-size_t item_size(NpyDtype t) {
-  return t == NpyDtype::f4 ? 4 : 2;
-}
+size_t item_size(NpyDtype t) { return t == NpyDtype::f4 ? 4 : 2; }
 
 uint32_t le32(const uint8_t* p) {
   return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
 }
-uint16_t le16(const uint8_t* p) {
-  return static_cast<uint16_t>(p[0] | p[1] << 8);
-}
+uint16_t le16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | p[1] << 8); }
 
 std::vector<uint8_t> slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -77,8 +71,7 @@ class HeaderParser {
       skip_space();
       if (peek() != '}') malformed("expected ',' or '}'");
     }
-    if (!have_descr || !have_order || !have_shape)
-      malformed("header must hold 'descr', 'fortran_order' and 'shape'");
+    if (!have_descr || !have_order || !have_shape) malformed("header must hold 'descr', 'fortran_order' and 'shape'");
     if (descr == "<f4")
       h.dtype = NpyDtype::f4;
     else if (descr == "<f2")
@@ -86,12 +79,10 @@ class HeaderParser {
     else if (descr == "<i2")
       h.dtype = NpyDtype::i2;
     else if (!descr.empty() && descr[0] == '>')
-      fail(path_,
-           "unsupported dtype '" + descr + "': big-endian data (save as little-endian <f4, <f2 or <i2)");
+      fail(path_, "unsupported dtype '" + descr + "': big-endian data (save as little-endian <f4, <f2 or <i2)");
     else
       fail(path_, "unsupported dtype '" + descr + "' (accepted: <f4, <f2, <i2)");
-    if (fortran)
-      fail(path_, "fortran_order is True: only C-order arrays are accepted (use np.ascontiguousarray)");
+    if (fortran) fail(path_, "fortran_order is True: only C-order arrays are accepted (use np.ascontiguousarray)");
     return h;
   }
 
@@ -186,8 +177,7 @@ NpyHeader parse_header(const std::vector<uint8_t>& b, uint64_t file_size, const 
   const uint64_t need = elems * item_size(h.dtype);
   const uint64_t have = file_size - h.data_offset;
   if (have < need)
-    fail(path, "truncated: shape needs " + std::to_string(need) + " data bytes, the file has " +
-                   std::to_string(have));
+    fail(path, "truncated: shape needs " + std::to_string(need) + " data bytes, the file has " + std::to_string(have));
   if (have > need) fail(path, std::to_string(have - need) + " unexpected bytes after the array data");
   return h;
 }
@@ -199,13 +189,13 @@ std::string header_text(const char* descr, const std::vector<uint64_t>& shape) {
   return std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
 }
 
-void write_raw(const std::string& path, const char* descr, const std::vector<uint64_t>& shape,
-               const void* data, size_t bytes, size_t elems) {
+void write_raw(const std::string& path, const char* descr, const std::vector<uint64_t>& shape, const void* data,
+               size_t bytes, size_t elems) {
   uint64_t expected = 1;
   for (uint64_t dim : shape) expected *= dim;
   if (expected != elems)
-    throw WorkloadError(path + ": cannot write .npy: shape holds " + std::to_string(expected) +
-                        " elements, data has " + std::to_string(elems));
+    throw WorkloadError(path + ": cannot write .npy: shape holds " + std::to_string(expected) + " elements, data has " +
+                        std::to_string(elems));
   std::string header = header_text(descr, shape);
   const bool v2 = header.size() + 11 > 65535;
   const size_t prefix = v2 ? 12 : 10;
@@ -238,8 +228,7 @@ void write_raw(const std::string& path, const char* descr, const std::vector<uin
       std::memcpy(&half, static_cast<const char*>(data) + e * 2, 2);
       bits = half;
     }
-    for (size_t byte = 0; byte < item; ++byte)
-      le[e * item + byte] = static_cast<char>((bits >> (8 * byte)) & 0xff);
+    for (size_t byte = 0; byte < item; ++byte) le[e * item + byte] = static_cast<char>((bits >> (8 * byte)) & 0xff);
   }
   f.write(le.data(), static_cast<std::streamsize>(le.size()));
   if (!f) throw WorkloadError(path + ": write error");
@@ -339,13 +328,11 @@ void write_npy(const std::string& path, const std::vector<uint64_t>& shape, cons
   write_raw(path, "<f4", shape, data.data(), data.size() * 4, data.size());
 }
 
-void write_npy_f2(const std::string& path, const std::vector<uint64_t>& shape,
-                  const std::vector<uint16_t>& half_bits) {
+void write_npy_f2(const std::string& path, const std::vector<uint64_t>& shape, const std::vector<uint16_t>& half_bits) {
   write_raw(path, "<f2", shape, half_bits.data(), half_bits.size() * 2, half_bits.size());
 }
 
-void write_npy_i2(const std::string& path, const std::vector<uint64_t>& shape,
-                  const std::vector<int16_t>& data) {
+void write_npy_i2(const std::string& path, const std::vector<uint64_t>& shape, const std::vector<int16_t>& data) {
   write_raw(path, "<i2", shape, data.data(), data.size() * 2, data.size());
 }
 

@@ -19,12 +19,11 @@ std::string tuple(const std::vector<uint64_t>& dims) {
 std::string npy_shape_problem(const NpyHeader& h, uint32_t heads, uint32_t n, uint32_t d) {
   const std::vector<uint64_t> split{heads, n, d}, batched{1, heads, n, d}, flat{n, uint64_t(heads) * d};
   if (h.shape == split || h.shape == batched || h.shape == flat) return {};
-  return "shape " + tuple(h.shape) + " does not match the workload: expected " + tuple(split) +
-         " [heads, n, d], " + tuple(batched) + " or " + tuple(flat) + " [n, heads*d]";
+  return "shape " + tuple(h.shape) + " does not match the workload: expected " + tuple(split) + " [heads, n, d], " +
+         tuple(batched) + " or " + tuple(flat) + " [n, heads*d]";
 }
 
-std::vector<float> read_npy_tensor(const std::string& path, uint32_t heads, uint32_t n, uint32_t d,
-                                   float int16_scale) {
+std::vector<float> read_npy_tensor(const std::string& path, uint32_t heads, uint32_t n, uint32_t d, float int16_scale) {
   NpyArray a = read_npy(path);
   const std::string problem = npy_shape_problem(a.header, heads, n, d);
   if (!problem.empty()) throw WorkloadError(path + ": " + problem);
@@ -42,8 +41,7 @@ std::vector<float> read_npy_tensor(const std::string& path, uint32_t heads, uint
   std::vector<float> out(a.data.size());
   for (uint32_t i = 0; i < n; ++i)
     for (uint32_t h = 0; h < heads; ++h)
-      for (uint32_t t = 0; t < d; ++t)
-        out[(size_t(h) * n + i) * d + t] = a.data[(size_t(i) * heads + h) * d + t];
+      for (uint32_t t = 0; t < d; ++t) out[(size_t(h) * n + i) * d + t] = a.data[(size_t(i) * heads + h) * d + t];
   return out;
 }
 

@@ -15,7 +15,6 @@ std::string npy_shape_problem(const NpyHeader& h, uint32_t heads, uint32_t n, ui
 
 /// Reads `path` into [heads][n][d] floats. '<i2' data is multiplied by int16_scale,
 /// which must then be > 0. Throws WorkloadError naming the file.
-std::vector<float> read_npy_tensor(const std::string& path, uint32_t heads, uint32_t n, uint32_t d,
-                                   float int16_scale);
+std::vector<float> read_npy_tensor(const std::string& path, uint32_t heads, uint32_t n, uint32_t d, float int16_scale);
 
 }  // namespace energon::workload::detail

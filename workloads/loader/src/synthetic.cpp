@@ -127,17 +127,16 @@ double query_position(const AttentionShape& s, uint32_t i) {
 void check(const AttentionShape& s, const SyntheticParams& p) {
   const std::string e = validate(s);
   if (!e.empty()) throw WorkloadError("synthetic layer: invalid attention shape: " + e);
-  if (!std::isfinite(p.dominant_strength) || !std::isfinite(p.local_strength) ||
-      !std::isfinite(p.sink_strength) || !std::isfinite(p.noise) || !std::isfinite(p.head_variation) ||
-      p.dominant_strength < 0 || p.local_strength < 0 || p.sink_strength < 0 || p.noise < 0 ||
-      p.head_variation < 0 || p.head_variation > SyntheticParams::kMaxHeadVariation)
+  if (!std::isfinite(p.dominant_strength) || !std::isfinite(p.local_strength) || !std::isfinite(p.sink_strength) ||
+      !std::isfinite(p.noise) || !std::isfinite(p.head_variation) || p.dominant_strength < 0 || p.local_strength < 0 ||
+      p.sink_strength < 0 || p.noise < 0 || p.head_variation < 0 ||
+      p.head_variation > SyntheticParams::kMaxHeadVariation)
     throw WorkloadError(
         "synthetic layer: strengths, noise and head_variation must be finite and non-negative "
         "(head_variation at most " +
         std::to_string(SyntheticParams::kMaxHeadVariation) + ")");
   if (p.dominant_keys > SyntheticParams::kMaxDominantKeys)
-    throw WorkloadError("synthetic layer: dominant_keys above " +
-                        std::to_string(SyntheticParams::kMaxDominantKeys));
+    throw WorkloadError("synthetic layer: dominant_keys above " + std::to_string(SyntheticParams::kMaxDominantKeys));
 }
 
 }  // namespace
@@ -164,8 +163,8 @@ FloatLayer make_synthetic_layer(const AttentionShape& s, const SyntheticParams& 
     const double mean_dominant = p.dominant_keys > 0 ? 0.5 * (1.0 + p.dominant_keys) : 0.0;
     const double pos_sq = double(st.pairs) * st.pos_gain * st.pos_gain / d;
     const double sink_sq = st.sink ? st.sink_gain * st.sink_gain / d : 0.0;
-    const double q_sq = double(p.noise) * p.noise +
-                        mean_dominant * dominant_gain * dominant_gain * content_dims / d + pos_sq + sink_sq;
+    const double q_sq =
+        double(p.noise) * p.noise + mean_dominant * dominant_gain * dominant_gain * content_dims / d + pos_sq + sink_sq;
     const double k_sq = content_dims / d + pos_sq + sink_sq * std::min(p.sink_tokens, s.n_k) / s.n_k;
     const double k_gain = std::sqrt(std::sqrt(q_sq / k_sq)), q_gain = 1.0 / k_gain;
 
@@ -204,8 +203,7 @@ FloatLayer make_synthetic_layer(const AttentionShape& s, const SyntheticParams& 
           uint32_t picked[SyntheticParams::kMaxDominantKeys];
           for (uint32_t m = 0; m < count; ++m) {
             uint32_t j = rng.below(allowed);
-            for (int retry = 0; retry < 8 && std::count(picked, picked + m, j) != 0; ++retry)
-              j = rng.below(allowed);
+            for (int retry = 0; retry < 8 && std::count(picked, picked + m, j) != 0; ++retry) j = rng.below(allowed);
             picked[m] = j;
             const double* g = content.data() + size_t(j) * d;
             for (uint32_t t = 0; t < d; ++t) x[t] += head_dominant_gain * g[t];

@@ -14,9 +14,7 @@ namespace energon::workload {
 
 namespace fs = std::filesystem;
 
-const char* to_string(DataSource s) {
-  return s == DataSource::npy ? "npy" : "synthetic";
-}
+const char* to_string(DataSource s) { return s == DataSource::npy ? "npy" : "synthetic"; }
 
 static const NamedConfigDir kWorkloads("ENERGON_WORKLOADS_DIR", "workloads");
 
@@ -50,8 +48,8 @@ FloatLayer make_layer(const Workload& w, uint32_t layer) {
                         std::to_string(w.layers) + " layers)");
   if (w.source == DataSource::synthetic) return make_synthetic_layer(w.shape, w.synthetic, layer);
   if (w.npy.files.size() != w.layers)
-    throw WorkloadError(w.name + ": npy source lists " + std::to_string(w.npy.files.size()) +
-                        " layers, expected " + std::to_string(w.layers));
+    throw WorkloadError(w.name + ": npy source lists " + std::to_string(w.npy.files.size()) + " layers, expected " +
+                        std::to_string(w.layers));
   const AttentionShape& s = w.shape;
   const NpyLayerFiles& f = w.npy.files[layer];
   FloatLayer out;

@@ -38,8 +38,7 @@ class MapReader {
       : map_(map), file_(std::move(file)), prefix_(std::move(prefix)), allowed_(std::move(allowed)) {
     for (auto it = map_.begin(); it != map_.end(); ++it) {
       if (!it->first.IsScalar())
-        throw WorkloadError(file_ + ": " + where() + "a key must be a plain name, got " +
-                            describe(it->first));
+        throw WorkloadError(file_ + ": " + where() + "a key must be a plain name, got " + describe(it->first));
       const std::string& k = it->first.Scalar();
       if (!seen_.insert(k).second) throw WorkloadError(key_error(file_, path(k), "given twice"));
       bool known = false;
@@ -150,10 +149,9 @@ void parse_int16_scale(const MapReader& r, RawData& d, const std::string& file) 
 
 RawData parse_data(const YAML::Node& n, const std::string& file) {
   require_map(n, file, "data");
-  MapReader r(
-      n, file, "data",
-      {"source", "seed", "dominant_keys", "dominant_strength", "local_window", "local_strength",
-       "sink_tokens", "sink_strength", "noise", "head_variation", "files", "q", "k", "v", "int16_scale"});
+  MapReader r(n, file, "data",
+              {"source", "seed", "dominant_keys", "dominant_strength", "local_window", "local_strength", "sink_tokens",
+               "sink_strength", "noise", "head_variation", "files", "q", "k", "v", "int16_scale"});
   RawData d;
   for (const auto& k : r.keys()) d.keys_present.push_back(k);
   d.source = r.str("source");
@@ -192,12 +190,11 @@ RawWorkload parse_raw(const std::string& yaml_text, const std::string& file) {
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::Exception& e) {
-    throw WorkloadError(file + ": YAML syntax error at line " + std::to_string(e.mark.line + 1) +
-                        ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg);
+    throw WorkloadError(file + ": YAML syntax error at line " + std::to_string(e.mark.line + 1) + ", column " +
+                        std::to_string(e.mark.column + 1) + ": " + e.msg);
   }
   if (!root.IsMap())
-    throw WorkloadError(file + ": expected a mapping of workload keys at the top level, got " +
-                        describe(root));
+    throw WorkloadError(file + ": expected a mapping of workload keys at the top level, got " + describe(root));
   // An energon-vp --dump-config file: its workload section.
   if (root["workload"] && root["workload"].IsMap() && root["hardware"]) root = root["workload"];
   MapReader r(root, file, "",

@@ -11,9 +11,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kSyntheticKeys[] = {
-    "source",      "seed",          "dominant_keys", "dominant_strength", "local_window", "local_strength",
-    "sink_tokens", "sink_strength", "noise",         "head_variation"};
+constexpr const char* kSyntheticKeys[] = {"source",       "seed",           "dominant_keys", "dominant_strength",
+                                          "local_window", "local_strength", "sink_tokens",   "sink_strength",
+                                          "noise",        "head_variation"};
 constexpr const char* kNpyKeys[] = {"source", "files", "q", "k", "v", "int16_scale"};
 constexpr double kMaxStrength = 50.0;  // logits beyond this only saturate the softmax
 
@@ -25,8 +25,7 @@ std::string number_text(double v) {
 }
 
 template <typename T>
-T required(const std::optional<T>& v, const std::string& file, const std::string& key,
-           const std::string& expected) {
+T required(const std::optional<T>& v, const std::string& file, const std::string& key, const std::string& expected) {
   if (!v) throw WorkloadError(key_error(file, key, "missing (expected " + expected + ")"));
   return *v;
 }
@@ -38,18 +37,16 @@ void check_keys_of_source(const RawData& d, const char* const (&allowed)[N], con
     if (std::find(std::begin(allowed), std::end(allowed), k) != std::end(allowed)) continue;
     std::string list;
     for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    throw WorkloadError(file + ": key 'data." + k + "' is not used by source '" + source +
-                        "' (its keys: " + list + ")");
+    throw WorkloadError(file + ": key 'data." + k + "' is not used by source '" + source + "' (its keys: " + list +
+                        ")");
   }
 }
 
-float strength(const std::optional<double>& v, float fallback, const std::string& file,
-               const std::string& key) {
+float strength(const std::optional<double>& v, float fallback, const std::string& file, const std::string& key) {
   if (!v) return fallback;
   if (*v > kMaxStrength)
     throw WorkloadError(key_error(
-        file, key,
-        "expected a number in 0.." + std::to_string(int(kMaxStrength)) + ", got " + number_text(*v)));
+        file, key, "expected a number in 0.." + std::to_string(int(kMaxStrength)) + ", got " + number_text(*v)));
   return static_cast<float>(*v);
 }
 
@@ -59,17 +56,16 @@ SyntheticParams validate_synthetic(const RawData& d, const AttentionShape& s, co
   if (d.dominant_keys) {
     if (*d.dominant_keys > SyntheticParams::kMaxDominantKeys)
       throw WorkloadError(key_error(file, "data.dominant_keys",
-                                    "expected an integer in 0.." +
-                                        std::to_string(SyntheticParams::kMaxDominantKeys) + ", got " +
-                                        std::to_string(*d.dominant_keys)));
+                                    "expected an integer in 0.." + std::to_string(SyntheticParams::kMaxDominantKeys) +
+                                        ", got " + std::to_string(*d.dominant_keys)));
     p.dominant_keys = *d.dominant_keys;
   }
   if (d.local_window) p.local_window = *d.local_window;
   if (d.sink_tokens) {
     if (*d.sink_tokens > s.n_k)
-      throw WorkloadError(key_error(
-          file, "data.sink_tokens",
-          "expected at most n_k (" + std::to_string(s.n_k) + "), got " + std::to_string(*d.sink_tokens)));
+      throw WorkloadError(
+          key_error(file, "data.sink_tokens",
+                    "expected at most n_k (" + std::to_string(s.n_k) + "), got " + std::to_string(*d.sink_tokens)));
     p.sink_tokens = *d.sink_tokens;
   }
   p.dominant_strength = strength(d.dominant_strength, p.dominant_strength, file, "data.dominant_strength");
@@ -88,20 +84,19 @@ SyntheticParams validate_synthetic(const RawData& d, const AttentionShape& s, co
 }
 
 // Checks one npy file named by `key`: exists, readable header, shape, int16 scale.
-std::string checked_npy_path(const std::string& given, const fs::path& base, const std::string& key,
-                             uint32_t heads, uint32_t n, uint32_t d, double int16_scale,
-                             const std::string& file) {
+std::string checked_npy_path(const std::string& given, const fs::path& base, const std::string& key, uint32_t heads,
+                             uint32_t n, uint32_t d, double int16_scale, const std::string& file) {
   const fs::path p = fs::path(given).is_absolute() ? fs::path(given) : base / given;
   std::string resolved = p.lexically_normal().string();
   std::error_code ec;
   const fs::file_status st = fs::status(p, ec);
   if (!fs::exists(st))
-    throw WorkloadError(
-        key_error(file, key,
-                  "expected an existing .npy file, '" + given + "' not found (looked for " + resolved + ")"));
+    throw WorkloadError(key_error(
+        file, key, "expected an existing .npy file, '" + given + "' not found (looked for " + resolved + ")"));
   if (!fs::is_regular_file(st))
     throw WorkloadError(key_error(file, key,
-                                  "'" + resolved + "' is " + (fs::is_directory(st) ? "a folder" : "not a regular file") +
+                                  "'" + resolved + "' is " +
+                                      (fs::is_directory(st) ? "a folder" : "not a regular file") +
                                       ", expected an .npy file"));
   NpyHeader h;
   try {
@@ -112,8 +107,8 @@ std::string checked_npy_path(const std::string& given, const fs::path& base, con
   const std::string problem = npy_shape_problem(h, heads, n, d);
   if (!problem.empty()) throw WorkloadError(key_error(file, key, resolved + ": " + problem));
   if (h.dtype == NpyDtype::i2 && !(int16_scale > 0.0))
-    throw WorkloadError(key_error(file, "data.int16_scale",
-                                  "missing (expected a positive number: " + resolved + " holds int16 data)"));
+    throw WorkloadError(
+        key_error(file, "data.int16_scale", "missing (expected a positive number: " + resolved + " holds int16 data)"));
   return resolved;
 }
 
@@ -124,34 +119,30 @@ NpySource validate_npy(const RawData& d, const Workload& w, const std::string& f
   src.int16_scale_v = static_cast<float>(d.int16_scale_v.value_or(0.0));
   const bool patterns = d.q || d.k || d.v;
   if (patterns && d.files)
-    throw WorkloadError(file +
-                        ": key 'data.files': give either 'files' or the q/k/v path patterns, not both");
+    throw WorkloadError(file + ": key 'data.files': give either 'files' or the q/k/v path patterns, not both");
   if (!patterns && !d.files)
-    throw WorkloadError(
-        key_error(file, "data.files",
-                  "missing (expected a list of {q, k, v} paths per layer, or q/k/v patterns with {layer})"));
+    throw WorkloadError(key_error(
+        file, "data.files", "missing (expected a list of {q, k, v} paths per layer, or q/k/v patterns with {layer})"));
   std::vector<RawNpyFiles> raw;
   if (d.files) {
     raw = *d.files;
     if (raw.size() != w.layers)
-      throw WorkloadError(key_error(file, "data.files",
-                                    "expected " + std::to_string(w.layers) +
-                                        " entries (one per layer), got " + std::to_string(raw.size())));
+      throw WorkloadError(key_error(
+          file, "data.files",
+          "expected " + std::to_string(w.layers) + " entries (one per layer), got " + std::to_string(raw.size())));
   } else {
     const std::string expected = "a path pattern containing {layer}";
     const std::string q = required(d.q, file, "data.q", expected);
     const std::string k = required(d.k, file, "data.k", expected);
     const std::string v = required(d.v, file, "data.v", expected);
-    const std::pair<const char*, std::string> patterns_by_key[] = {
-        {"data.q", q}, {"data.k", k}, {"data.v", v}};
+    const std::pair<const char*, std::string> patterns_by_key[] = {{"data.q", q}, {"data.k", k}, {"data.v", v}};
     for (const auto& [key, pat] : patterns_by_key)
       if (w.layers > 1 && pat.find("{layer}") == std::string::npos)
-        throw WorkloadError(key_error(file, key,
-                                      "expected " + expected + " (the workload has " +
-                                          std::to_string(w.layers) + " layers), got '" + pat + "'"));
+        throw WorkloadError(key_error(
+            file, key,
+            "expected " + expected + " (the workload has " + std::to_string(w.layers) + " layers), got '" + pat + "'"));
     auto subst = [](std::string pat, uint32_t layer) {
-      for (size_t at; (at = pat.find("{layer}")) != std::string::npos;)
-        pat.replace(at, 7, std::to_string(layer));
+      for (size_t at; (at = pat.find("{layer}")) != std::string::npos;) pat.replace(at, 7, std::to_string(layer));
       return pat;
     };
     for (uint32_t l = 0; l < w.layers; ++l) raw.push_back({subst(q, l), subst(k, l), subst(v, l)});
@@ -164,10 +155,10 @@ NpySource validate_npy(const RawData& d, const Workload& w, const std::string& f
     NpyLayerFiles f;
     f.q = checked_npy_path(required(raw[l].q, file, at + "q", expected), base, at + "q", s.heads, s.n_q, s.d,
                            src.int16_scale_q, file);
-    f.k = checked_npy_path(required(raw[l].k, file, at + "k", expected), base, at + "k", s.kv_heads, s.n_k,
-                           s.d, src.int16_scale_k, file);
-    f.v = checked_npy_path(required(raw[l].v, file, at + "v", expected), base, at + "v", s.kv_heads, s.n_k,
-                           s.d, src.int16_scale_v, file);
+    f.k = checked_npy_path(required(raw[l].k, file, at + "k", expected), base, at + "k", s.kv_heads, s.n_k, s.d,
+                           src.int16_scale_k, file);
+    f.v = checked_npy_path(required(raw[l].v, file, at + "v", expected), base, at + "v", s.kv_heads, s.n_k, s.d,
+                           src.int16_scale_v, file);
     src.files.push_back(f);
   }
   return src;
@@ -182,8 +173,8 @@ AttentionShape validate_shape(const RawWorkload& r, const std::string& file) {
   s.causal = r.causal.value_or(false);
   if (r.seq_len) {
     if (r.n_q || r.n_k)
-      throw WorkloadError(key_error(file, r.n_q ? "n_q" : "n_k",
-                                    "give either seq_len (self-attention) or n_q and n_k, not both"));
+      throw WorkloadError(
+          key_error(file, r.n_q ? "n_q" : "n_k", "give either seq_len (self-attention) or n_q and n_k, not both"));
     s.n_q = s.n_k = *r.seq_len;
   } else if (r.n_q || r.n_k) {
     s.n_q = required(r.n_q, file, "n_q", pos + " since n_k is given");
@@ -192,14 +183,13 @@ AttentionShape validate_shape(const RawWorkload& r, const std::string& file) {
     throw WorkloadError(key_error(file, "seq_len", "missing (expected " + pos + ", or n_q and n_k)"));
   }
   if (s.heads % s.kv_heads != 0)
-    throw WorkloadError(key_error(
-        file, "kv_heads",
-        "expected a divisor of heads (" + std::to_string(s.heads) + "), got " + std::to_string(s.kv_heads)));
+    throw WorkloadError(
+        key_error(file, "kv_heads",
+                  "expected a divisor of heads (" + std::to_string(s.heads) + "), got " + std::to_string(s.kv_heads)));
   s.valid_len = r.valid_len.value_or(s.n_k);
   if (s.valid_len > s.n_k)
     throw WorkloadError(key_error(
-        file, "valid_len",
-        "expected at most n_k (" + std::to_string(s.n_k) + "), got " + std::to_string(s.valid_len)));
+        file, "valid_len", "expected at most n_k (" + std::to_string(s.n_k) + "), got " + std::to_string(s.valid_len)));
   const std::string e = validate(s);
   if (!e.empty()) throw WorkloadError(file + ": invalid attention shape: " + e);
   return s;
@@ -226,8 +216,7 @@ Workload validate_raw(const RawWorkload& r, const std::string& file) {
     w.source = DataSource::npy;
     w.npy = validate_npy(d, w, file);
   } else {
-    throw WorkloadError(
-        key_error(file, "data.source", "expected 'synthetic' or 'npy', got '" + source + "'"));
+    throw WorkloadError(key_error(file, "data.source", "expected 'synthetic' or 'npy', got '" + source + "'"));
   }
   return w;
 }

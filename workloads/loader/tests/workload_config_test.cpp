@@ -84,8 +84,7 @@ TEST_CASE("workload_lookup_by_path_and_env_dir") {
     load_workload("bert-base-128");
     FAIL("expected a lookup error");
   } catch (const WorkloadError& e) {
-    CHECK_THAT(e.what(),
-               StartsWith("workload 'bert-base-128': no file " + dir.str() + "/bert-base-128.yaml"));
+    CHECK_THAT(e.what(), StartsWith("workload 'bert-base-128': no file " + dir.str() + "/bert-base-128.yaml"));
     CHECK_THAT(e.what(), Contains("built-in workloads: tiny"));
   }
   ::unsetenv("ENERGON_WORKLOADS_DIR");
@@ -167,10 +166,8 @@ TEST_CASE("workload_missing_unknown_and_mistyped_keys") {
   CHECK_THAT(error_of(std::string(kBase) + "data: {source: synthetic, files: []}\n"),
              StartsWith("bert.yaml: key 'data.files' is not used by source 'synthetic'"));
   CHECK(error_of(std::string(kBase) + "name: again\n") == "bert.yaml: key 'name': given twice");
-  CHECK_THAT(error_of("name: bert\nheads: [12\n"),
-             StartsWith("bert.yaml: YAML syntax error at line 3, column 1"));
-  CHECK(error_of("- 1\n- 2\n") ==
-        "bert.yaml: expected a mapping of workload keys at the top level, got a list");
+  CHECK_THAT(error_of("name: bert\nheads: [12\n"), StartsWith("bert.yaml: YAML syntax error at line 3, column 1"));
+  CHECK(error_of("- 1\n- 2\n") == "bert.yaml: expected a mapping of workload keys at the top level, got a list");
 }
 
 TEST_CASE("workload_shape_rules") {
@@ -198,9 +195,8 @@ TEST_CASE("workload_shape_rules") {
 
 TEST_CASE("workload_npy_paths_are_checked_at_load") {
   test::TestDir dir("paths");
-  CHECK(error_of(
-            std::string(kBase) + "data: {source: npy, files: [{q: missing.npy, k: k.npy, v: v.npy}, {}]}\n",
-            dir.file("bert.yaml")) ==
+  CHECK(error_of(std::string(kBase) + "data: {source: npy, files: [{q: missing.npy, k: k.npy, v: v.npy}, {}]}\n",
+                 dir.file("bert.yaml")) ==
         dir.file("bert.yaml") +
             ": key 'data.files[0].q': expected an existing .npy file, 'missing.npy' not found "
             "(looked for " +

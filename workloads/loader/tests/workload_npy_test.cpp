@@ -24,8 +24,8 @@ uint32_t bits_of(float f) {
 }
 
 // Writes a hand-made .npy: any version, any header text, `data_bytes` bytes of zeros.
-std::string write_custom(const test::TestDir& dir, const std::string& name, int major,
-                         const std::string& header, size_t data_bytes, const char* magic = "\x93NUMPY") {
+std::string write_custom(const test::TestDir& dir, const std::string& name, int major, const std::string& header,
+                         size_t data_bytes, const char* magic = "\x93NUMPY") {
   std::string out(magic, 6);
   out += static_cast<char>(major);
   out += '\0';
@@ -61,9 +61,8 @@ std::vector<float> ramp(size_t n, float scale) {
 
 TEST_CASE("workload_npy_f4_round_trip") {
   test::TestDir dir("f4");
-  const std::vector<float> data = {
-      1.5f,   -0.0f, 3.14159265f, -1e-30f, 65504.0f, 1e30f, std::nextafter(1.0f, 2.0f),
-      -7.25f, 0.1f,  2.0f,        -3.0f,   4.0f};
+  const std::vector<float> data = {1.5f,   -0.0f, 3.14159265f, -1e-30f, 65504.0f, 1e30f, std::nextafter(1.0f, 2.0f),
+                                   -7.25f, 0.1f,  2.0f,        -3.0f,   4.0f};
   write_npy(dir.file("a.npy"), {2, 3, 2}, data);
   const NpyArray a = read_npy(dir.file("a.npy"));
   CHECK(a.header.dtype == NpyDtype::f4);
@@ -113,14 +112,9 @@ TEST_CASE("workload_npy_half_is_exact") {
 
   test::TestDir dir("f2");
   const std::vector<uint16_t> halves = {0x3c00, 0xc000, 0x7bff, 0x0001, 0x03ff, 0x0400, 0x8000, 0x3555};
-  const std::vector<float> expect = {1.0f,
-                                     -2.0f,
-                                     65504.0f,
-                                     std::ldexp(1.0f, -24),
-                                     1023 * std::ldexp(1.0f, -24),
-                                     std::ldexp(1.0f, -14),
-                                     -0.0f,
-                                     0.333251953125f};
+  const std::vector<float> expect = {
+      1.0f,  -2.0f,          65504.0f, std::ldexp(1.0f, -24), 1023 * std::ldexp(1.0f, -24), std::ldexp(1.0f, -14),
+      -0.0f, 0.333251953125f};
   write_npy_f2(dir.file("h.npy"), {2, 4}, halves);
   const NpyArray a = read_npy(dir.file("h.npy"));
   CHECK(a.header.dtype == NpyDtype::f2);
@@ -228,8 +222,7 @@ TEST_CASE("workload_npy_malformed_files_are_rejected") {
   CHECK(error_of(write_custom(dir, "f8.npy", 1, header("<f8", "(2,)"), 16)) ==
         dir.file("f8.npy") + ": unsupported dtype '<f8' (accepted: <f4, <f2, <i2)");
   CHECK(error_of(write_custom(dir, "be.npy", 1, header(">f4", "(2,)"), 8)) ==
-        dir.file("be.npy") +
-            ": unsupported dtype '>f4': big-endian data (save as little-endian <f4, <f2 or <i2)");
+        dir.file("be.npy") + ": unsupported dtype '>f4': big-endian data (save as little-endian <f4, <f2 or <i2)");
   CHECK(error_of(write_custom(dir, "fortran.npy", 1, header("<f4", "(2, 2)", "True"), 16)) ==
         dir.file("fortran.npy") +
             ": fortran_order is True: only C-order arrays are accepted (use np.ascontiguousarray)");
@@ -279,8 +272,7 @@ TEST_CASE("workload_npy_header_only_read_checks_the_same") {
   CHECK_THROWS_WITH(read_npy_header(dir.file("a.npy")),
                     dir.file("a.npy") + ": truncated: shape needs 48 data bytes, the file has 40");
   std::filesystem::resize_file(dir.file("a.npy"), 11);
-  CHECK_THROWS_WITH(read_npy_header(dir.file("a.npy")),
-                    StartsWith(dir.file("a.npy") + ": truncated .npy header"));
+  CHECK_THROWS_WITH(read_npy_header(dir.file("a.npy")), StartsWith(dir.file("a.npy") + ": truncated .npy header"));
   CHECK_THROWS_WITH(read_npy_header(dir.file("none.npy")), dir.file("none.npy") + ": cannot open file");
 }
 
@@ -306,6 +298,7 @@ data:
     q[5] = bad;
     write_npy(dir.file("dump/q.npy"), {1, 8, 4}, q);
     const Workload w = load_workload(yaml);
-    CHECK_THROWS_WITH(make_layer(w, 0), Catch::Contains("q.npy: element 5 is") && Catch::Contains("tensors must be finite"));
+    CHECK_THROWS_WITH(make_layer(w, 0),
+                      Catch::Contains("q.npy: element 5 is") && Catch::Contains("tensors must be finite"));
   }
 }

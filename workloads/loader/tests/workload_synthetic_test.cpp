@@ -76,8 +76,7 @@ AttentionStats measure(const FloatLayer& l, const SyntheticParams& p, uint32_t h
       ++rows;
     }
   }
-  for (double* x : {&st.top10, &st.sink, &st.local, &st.max_p, &st.uniform_sink, &st.uniform_local})
-    *x /= rows;
+  for (double* x : {&st.top10, &st.sink, &st.local, &st.max_p, &st.uniform_sink, &st.uniform_local}) *x /= rows;
   return st;
 }
 

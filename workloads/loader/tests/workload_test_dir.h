@@ -12,8 +12,7 @@ namespace energon::workload::test {
 class TestDir {
  public:
   explicit TestDir(const std::string& tag)
-      : path_(std::filesystem::temp_directory_path() /
-              ("energon_wl_" + tag + "_" + std::to_string(::getpid()))) {
+      : path_(std::filesystem::temp_directory_path() / ("energon_wl_" + tag + "_" + std::to_string(::getpid()))) {
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }

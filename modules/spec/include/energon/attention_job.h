@@ -23,9 +23,9 @@ bool parse_policy(const std::string& text, Policy& out);
 /// A selection rule applied to one query row's candidate scores (spec §1.2).
 struct SelectConfig {
   SelectRule rule = SelectRule::threshold;
-  int32_t alpha_q8 = 0;        ///< threshold: a = round(256·α), −256..256
-  uint32_t k = 0;              ///< topk: absolute k (used when k_fraction_ppm == 0)
-  uint32_t k_fraction_ppm = 0; ///< topk: k = ceil(ppm·N / 10^6) exactly, ppm in 1..kFractionOne
+  int32_t alpha_q8 = 0;         ///< threshold: a = round(256·α), −256..256
+  uint32_t k = 0;               ///< topk: absolute k (used when k_fraction_ppm == 0)
+  uint32_t k_fraction_ppm = 0;  ///< topk: k = ceil(ppm·N / 10^6) exactly, ppm in 1..kFractionOne
 
   /// Number of keys the top-k rule keeps out of n candidates (≥ 1 when n ≥ 1, ≤ n).
   uint32_t topk_count(uint32_t n) const;

@@ -60,8 +60,7 @@ static int call(energon_remote_t* r, uint16_t type, const uint8_t* a, size_t na,
   put(h + 4, type, 2);
   put(h + 6, 0, 2);
   put(h + 8, ++r->tag, 4);
-  if (io_all(r, h, sizeof h, 1) || (na && io_all(r, (void*)a, na, 1)) || (nb && io_all(r, (void*)b, nb, 1)))
-    return -1;
+  if (io_all(r, h, sizeof h, 1) || (na && io_all(r, (void*)a, na, 1)) || (nb && io_all(r, (void*)b, nb, 1))) return -1;
   if (io_all(r, h, sizeof h, 0)) return -1;
   const uint32_t len = (uint32_t)get(h, 4);
   if (len < ENERGON_COSIM_HEADER_BYTES - 4 || len - (ENERGON_COSIM_HEADER_BYTES - 4) > ENERGON_COSIM_MAX_PAYLOAD)
@@ -242,17 +241,11 @@ void energon_remote_close(energon_remote_t* r) {
   free(r);
 }
 
-const energon_hal_t* energon_remote_hal(energon_remote_t* r) {
-  return &r->hal;
-}
+const energon_hal_t* energon_remote_hal(energon_remote_t* r) { return &r->hal; }
 
-const energon_remote_info_t* energon_remote_platform(const energon_remote_t* r) {
-  return &r->info;
-}
+const energon_remote_info_t* energon_remote_platform(const energon_remote_t* r) { return &r->info; }
 
-uint64_t energon_remote_alloc_mark(const energon_remote_t* r) {
-  return r->next_free;
-}
+uint64_t energon_remote_alloc_mark(const energon_remote_t* r) { return r->next_free; }
 
 void energon_remote_release_to(energon_remote_t* r, uint64_t mark) {
   if (mark >= r->info.shared_base && mark <= r->next_free) r->next_free = mark;
@@ -274,14 +267,8 @@ int energon_remote_shutdown(energon_remote_t* r) {
   return call(r, ENERGON_COSIM_SHUTDOWN, NULL, 0, NULL, 0) == 0 ? 0 : -1;
 }
 
-int energon_remote_last_status(const energon_remote_t* r) {
-  return r->last_status;
-}
+int energon_remote_last_status(const energon_remote_t* r) { return r->last_status; }
 
-const char* energon_remote_last_error(const energon_remote_t* r) {
-  return r->last_error;
-}
+const char* energon_remote_last_error(const energon_remote_t* r) { return r->last_error; }
 
-uint64_t energon_remote_frames(const energon_remote_t* r) {
-  return r->frames;
-}
+uint64_t energon_remote_frames(const energon_remote_t* r) { return r->frames; }

@@ -14,8 +14,8 @@ namespace energon::hw {
 
 class BusInterface : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<BusInterface> ctrl;  ///< from the controller (descriptors, results)
-  tlm_utils::simple_target_socket<BusInterface> dma;   ///< from the datapath (Q, K planes, V, scales, output)
+  tlm_utils::simple_target_socket<BusInterface> ctrl;    ///< from the controller (descriptors, results)
+  tlm_utils::simple_target_socket<BusInterface> dma;     ///< from the datapath (Q, K planes, V, scales, output)
   tlm_utils::simple_initiator_socket<BusInterface> mem;  ///< to the system interconnect
 
   /// `max_burst_bytes`: 0 forwards every request whole, else a power of two.

@@ -44,8 +44,7 @@ class attention_engine_if : public virtual sc_core::sc_interface {
   /// Softmax over job.keys (scoring first when acc is not set), ×V, writes the output row.
   virtual void finish_row(AttendJob& job, sc_core::sc_time& delay) = 0;
   /// Writes n_rows finished output rows (INT16, d each) to memory in one transaction.
-  virtual void write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d,
-                          sc_core::sc_time& delay) = 0;
+  virtual void write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d, sc_core::sc_time& delay) = 0;
 };
 
 /// Counted by the attention engine since its reset(); a job's figures are the difference over the job.
@@ -87,8 +86,7 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
 
   void score_keys(AttendJob& job, sc_core::sc_time& delay) override;
   void finish_row(AttendJob& job, sc_core::sc_time& delay) override;
-  void write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d,
-                  sc_core::sc_time& delay) override;
+  void write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d, sc_core::sc_time& delay) override;
   uint64_t qk_cycles(uint32_t n, uint32_t d) const;
   uint64_t softmax_v_cycles(uint32_t n, uint32_t d) const;
   /// Clears the decoded-row cache (start of a job); the counters go on.

@@ -77,8 +77,7 @@ class Controller : public sc_core::sc_module {
   void drive_irq();
   void queue_thread();
   void process_entry();
-  bool mem_access(tlm::tlm_command cmd, uint64_t address, void* data, uint32_t length,
-                  sc_core::sc_time& delay);
+  bool mem_access(tlm::tlm_command cmd, uint64_t address, void* data, uint32_t length, sc_core::sc_time& delay);
 
   bool has_work() const;
   uint64_t enabled_cycles() const;

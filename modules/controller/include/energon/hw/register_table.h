@@ -63,10 +63,8 @@ struct FieldSpec {
   uint32_t element_bytes() const { return bytes / count; }
 };
 
-#define ENERGON_DESC_FIELD(f, n, type, meaning)                                                      \
-  FieldSpec {                                                                                        \
-#f, uint32_t(offsetof(energon_desc_t, f)), uint32_t(sizeof(energon_desc_t::f)), n, type, meaning \
-  }
+#define ENERGON_DESC_FIELD(f, n, type, meaning) \
+  FieldSpec { #f, uint32_t(offsetof(energon_desc_t, f)), uint32_t(sizeof(energon_desc_t::f)), n, type, meaning }
 /// Descriptor fields in address order. Names and types are listed by hand; offsets and sizes
 /// come from the compiler, and fields_tile() catches a field added to the header but not here.
 inline const FieldSpec kDescFields[] = {
@@ -95,17 +93,14 @@ inline const FieldSpec kDescFields[] = {
     ENERGON_DESC_FIELD(reserved1, 1, "uint32", "0"),
     ENERGON_DESC_FIELD(result_cycles, 1, "uint64", "written back: accelerator cycles of the job"),
     ENERGON_DESC_FIELD(result_allowed, 1, "uint64", "written back: keys allowed by the masks"),
-    ENERGON_DESC_FIELD(result_kept, 4, "uint64[4]",
-                       "written back: keys kept after each mpmrf round (topk: [0])"),
+    ENERGON_DESC_FIELD(result_kept, 4, "uint64[4]", "written back: keys kept after each mpmrf round (topk: [0])"),
     ENERGON_DESC_FIELD(result_final, 1, "uint64", "written back: keys the attention engine used"),
     ENERGON_DESC_FIELD(reserved2, 16, "uint8[16]", "0"),
 };
 #undef ENERGON_DESC_FIELD
 
-#define ENERGON_SELECT_FIELD(f, type, meaning)                                                           \
-  FieldSpec {                                                                                            \
-#f, uint32_t(offsetof(energon_select_t, f)), uint32_t(sizeof(energon_select_t::f)), 1, type, meaning \
-  }
+#define ENERGON_SELECT_FIELD(f, type, meaning) \
+  FieldSpec { #f, uint32_t(offsetof(energon_select_t, f)), uint32_t(sizeof(energon_select_t::f)), 1, type, meaning }
 inline const FieldSpec kSelectFields[] = {
     ENERGON_SELECT_FIELD(rule, "uint8 (enum energon_rule)", "threshold or top-k"),
     ENERGON_SELECT_FIELD(q_bits, "uint8", "mpmrf: Q operand width (MSBs)"),
@@ -113,7 +108,8 @@ inline const FieldSpec kSelectFields[] = {
     ENERGON_SELECT_FIELD(reserved, "uint8", "0"),
     ENERGON_SELECT_FIELD(alpha_q8, "int32", "threshold: round(256·α), −256..256"),
     ENERGON_SELECT_FIELD(k, "uint32", "top-k: keys kept (when k_fraction_ppm is 0)"),
-    ENERGON_SELECT_FIELD(k_fraction_ppm, "uint32", "top-k: fraction of the candidates in ppm, 1..1000000: k = ceil(ppm·N / 10^6)"),
+    ENERGON_SELECT_FIELD(k_fraction_ppm, "uint32",
+                         "top-k: fraction of the candidates in ppm, 1..1000000: k = ceil(ppm·N / 10^6)"),
 };
 #undef ENERGON_SELECT_FIELD
 
@@ -133,29 +129,27 @@ struct NamedConstant {
   const char* name;
   unsigned long long value;
 };
-#define ENERGON_CONSTANT(c)     \
-  NamedConstant {               \
-#c, (unsigned long long)(c) \
-  }
+#define ENERGON_CONSTANT(c) \
+  NamedConstant { #c, (unsigned long long)(c) }
 inline constexpr NamedConstant kConstants[] = {
-    ENERGON_CONSTANT(ENERGON_ID_VALUE),         ENERGON_CONSTANT(ENERGON_VERSION_VALUE),
-    ENERGON_CONSTANT(ENERGON_REG_SPACE_BYTES),  ENERGON_CONSTANT(ENERGON_CTRL_ENABLE),
-    ENERGON_CONSTANT(ENERGON_CTRL_SOFT_RESET),  ENERGON_CONSTANT(ENERGON_CTRL_IRQ_EN),
-    ENERGON_CONSTANT(ENERGON_STATUS_BUSY),      ENERGON_CONSTANT(ENERGON_STATUS_QUEUE_ERR),
-    ENERGON_CONSTANT(ENERGON_STATUS_ERR_SHIFT), ENERGON_CONSTANT(ENERGON_STATUS_ERR_MASK),
-    ENERGON_CONSTANT(ENERGON_IRQ_DONE),         ENERGON_CONSTANT(ENERGON_IRQ_ERROR),
-    ENERGON_CONSTANT(ENERGON_PERF_CLEAR),       ENERGON_CONSTANT(ENERGON_DESC_MAGIC),
-    ENERGON_CONSTANT(ENERGON_DESC_BYTES),       ENERGON_CONSTANT(ENERGON_BUFFER_ALIGN),
-    ENERGON_CONSTANT(ENERGON_MAX_ROUNDS),       ENERGON_CONSTANT(ENERGON_MAX_PLANES),
+    ENERGON_CONSTANT(ENERGON_ID_VALUE),          ENERGON_CONSTANT(ENERGON_VERSION_VALUE),
+    ENERGON_CONSTANT(ENERGON_REG_SPACE_BYTES),   ENERGON_CONSTANT(ENERGON_CTRL_ENABLE),
+    ENERGON_CONSTANT(ENERGON_CTRL_SOFT_RESET),   ENERGON_CONSTANT(ENERGON_CTRL_IRQ_EN),
+    ENERGON_CONSTANT(ENERGON_STATUS_BUSY),       ENERGON_CONSTANT(ENERGON_STATUS_QUEUE_ERR),
+    ENERGON_CONSTANT(ENERGON_STATUS_ERR_SHIFT),  ENERGON_CONSTANT(ENERGON_STATUS_ERR_MASK),
+    ENERGON_CONSTANT(ENERGON_IRQ_DONE),          ENERGON_CONSTANT(ENERGON_IRQ_ERROR),
+    ENERGON_CONSTANT(ENERGON_PERF_CLEAR),        ENERGON_CONSTANT(ENERGON_DESC_MAGIC),
+    ENERGON_CONSTANT(ENERGON_DESC_BYTES),        ENERGON_CONSTANT(ENERGON_BUFFER_ALIGN),
+    ENERGON_CONSTANT(ENERGON_MAX_ROUNDS),        ENERGON_CONSTANT(ENERGON_MAX_PLANES),
     ENERGON_CONSTANT(ENERGON_QUEUE_MAX_ENTRIES), ENERGON_CONSTANT(ENERGON_RING_ALIGN),
-    ENERGON_CONSTANT(ENERGON_MAX_KEYS),         ENERGON_CONSTANT(ENERGON_MAX_QUERIES),
-    ENERGON_CONSTANT(ENERGON_MIN_HEAD_DIM),     ENERGON_CONSTANT(ENERGON_MAX_HEAD_DIM),
-    ENERGON_CONSTANT(ENERGON_HEAD_DIM_STEP),    ENERGON_CONSTANT(ENERGON_MAX_FILTER_BITS),
-    ENERGON_CONSTANT(ENERGON_FRACTION_ONE),
-    ENERGON_CONSTANT(ENERGON_POLICY_DENSE),     ENERGON_CONSTANT(ENERGON_POLICY_TOPK),
-    ENERGON_CONSTANT(ENERGON_POLICY_MPMRF),     ENERGON_CONSTANT(ENERGON_RULE_THRESHOLD),
-    ENERGON_CONSTANT(ENERGON_RULE_TOPK),        ENERGON_CONSTANT(ENERGON_DESC_FLAG_CAUSAL),
-    ENERGON_CONSTANT(ENERGON_RESULT_DONE),      ENERGON_CONSTANT(ENERGON_RESULT_ERR_SHIFT),
+    ENERGON_CONSTANT(ENERGON_MAX_KEYS),          ENERGON_CONSTANT(ENERGON_MAX_QUERIES),
+    ENERGON_CONSTANT(ENERGON_MIN_HEAD_DIM),      ENERGON_CONSTANT(ENERGON_MAX_HEAD_DIM),
+    ENERGON_CONSTANT(ENERGON_HEAD_DIM_STEP),     ENERGON_CONSTANT(ENERGON_MAX_FILTER_BITS),
+    ENERGON_CONSTANT(ENERGON_FRACTION_ONE),      ENERGON_CONSTANT(ENERGON_POLICY_DENSE),
+    ENERGON_CONSTANT(ENERGON_POLICY_TOPK),       ENERGON_CONSTANT(ENERGON_POLICY_MPMRF),
+    ENERGON_CONSTANT(ENERGON_RULE_THRESHOLD),    ENERGON_CONSTANT(ENERGON_RULE_TOPK),
+    ENERGON_CONSTANT(ENERGON_DESC_FLAG_CAUSAL),  ENERGON_CONSTANT(ENERGON_RESULT_DONE),
+    ENERGON_CONSTANT(ENERGON_RESULT_ERR_SHIFT),
 };
 #undef ENERGON_CONSTANT
 

@@ -28,9 +28,7 @@ class ActivityTrace {
   virtual void value(TraceValue what, uint64_t value, const sc_core::sc_time& at) = 0;
   /// The block became busy (or idle) at `at`, for spans only known when they end (a job, a wait):
   /// waveforms follow these as they happen; the span() reported at the end is for timelines.
-  virtual void state(TraceTrack track, bool busy, const sc_core::sc_time& at) {
-    (void)track, (void)busy, (void)at;
-  }
+  virtual void state(TraceTrack track, bool busy, const sc_core::sc_time& at) { (void)track, (void)busy, (void)at; }
   /// DRAM channel `channel`'s data bus carried a burst over [start, end) (track dram, one lane
   /// per channel).
   virtual void channel_span(unsigned channel, const char* name, const sc_core::sc_time& start,

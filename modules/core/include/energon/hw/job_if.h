@@ -17,12 +17,12 @@ enum class Traffic : uint8_t { desc_rd, q, k0, k1, k2, k3, v, scale, out, desc_w
 
 struct JobOutcome {
   uint8_t error = ENERGON_ERR_NONE;  ///< enum energon_error
-  uint64_t cycles = 0;                ///< accelerator cycles from start to last write
+  uint64_t cycles = 0;               ///< accelerator cycles from start to last write
   uint64_t busy_fetch = 0, busy_filter = 0, busy_select = 0, busy_attn = 0;  ///< cycles
-  std::array<uint64_t, size_t(Traffic::count)> bytes{};                       ///< per class
-  uint64_t allowed = 0;             ///< keys allowed by the masks
-  std::array<uint64_t, 4> kept{};   ///< keys kept after each mpmrf round (topk: [0])
-  uint64_t final_kept = 0;          ///< keys used by the attention engine
+  std::array<uint64_t, size_t(Traffic::count)> bytes{};                      ///< per class
+  uint64_t allowed = 0;                                                      ///< keys allowed by the masks
+  std::array<uint64_t, 4> kept{};  ///< keys kept after each mpmrf round (topk: [0])
+  uint64_t final_kept = 0;         ///< keys used by the attention engine
 };
 
 class accel_job_if : public virtual sc_core::sc_interface {

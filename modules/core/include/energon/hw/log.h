@@ -19,9 +19,7 @@ void set_level(Level level);
 /// The level of one module (its SystemC message type is "energon/<module>").
 void set_level(const std::string& module, Level level);
 Level level(const char* module);
-inline bool enabled(const char* module, Level l) {
-  return int(l) <= int(level(module));
-}
+inline bool enabled(const char* module, Level l) { return int(l) <= int(level(module)); }
 
 /// Emits `text` as SC_REPORT_INFO_VERB("energon/<module>", "[level] text", verbosity of the level).
 void emit(const char* module, Level l, const std::string& text);

@@ -36,7 +36,7 @@ struct DatapathStats {
   uint64_t rows = 0;
   std::array<uint64_t, ENERGON_MAX_ROUNDS> round_candidates{};  ///< keys entering each mpmrf round
   std::array<uint64_t, ENERGON_MAX_ROUNDS> round_kept{};        ///< keys leaving it (topk: [0])
-  FetchStats fetch;  ///< DRAM and on-chip buffer bytes per traffic class
+  FetchStats fetch;                                             ///< DRAM and on-chip buffer bytes per traffic class
   FilterEngineStats filter;
   SelectorStats selector;
   AttentionEngineStats attention;

@@ -35,8 +35,7 @@ struct JobActivity {
 
 /// Energy per block in picojoules.
 struct EnergyBreakdown {
-  double filter_pj = 0, selector_pj = 0, attention_pj = 0, softmax_pj = 0, sram_pj = 0, dram_pj = 0,
-         static_pj = 0;
+  double filter_pj = 0, selector_pj = 0, attention_pj = 0, softmax_pj = 0, sram_pj = 0, dram_pj = 0, static_pj = 0;
   double total_pj() const;
   EnergyBreakdown& operator+=(const EnergyBreakdown& o) {
     filter_pj += o.filter_pj, selector_pj += o.selector_pj, attention_pj += o.attention_pj;
@@ -57,7 +56,7 @@ EnergyBreakdown estimate_energy(const EnergyTable& table, const std::string& dra
 /// (energon/hw/datapath.h: filter engine, selector, attention engine, fetch unit), copied here so
 /// that this library needs no SystemC. Nothing is re-derived from the descriptor.
 struct JobCounts {
-  uint64_t cycles = 0;                                   ///< accelerator cycles of the job
+  uint64_t cycles = 0;                                    ///< accelerator cycles of the job
   std::array<uint64_t, ENERGON_MAX_ROUNDS> round_keys{};  ///< filter engine: keys scored per round
   std::array<uint64_t, ENERGON_MAX_ROUNDS> round_macs{};  ///< filter engine: low-bit MACs per round
   uint64_t int16_macs = 0;        ///< attention engine: Q·K (top-k scoring included) + ×V MACs

@@ -12,9 +12,7 @@
 
 namespace energon::hw {
 
-inline uint64_t ceil_div(uint64_t a, uint64_t b) {
-  return (a + b - 1) / b;
-}
+inline uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 class BlockClock {
  public:

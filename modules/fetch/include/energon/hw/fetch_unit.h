@@ -46,8 +46,8 @@ class BusError : public std::runtime_error {
 /// Issues one request to the fetch unit through `socket`; throws BusError on an error response.
 /// Returns the on-chip buffer streaming cycles of the request (see FetchExtension).
 template <typename Socket>
-uint64_t fetch_transfer(Socket& socket, tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len,
-                        Traffic cls, int64_t buffer_tag, sc_core::sc_time& delay) {
+uint64_t fetch_transfer(Socket& socket, tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len, Traffic cls,
+                        int64_t buffer_tag, sc_core::sc_time& delay) {
   if (len == 0) return 0;
   FetchExtension ext;
   ext.cls = cls;

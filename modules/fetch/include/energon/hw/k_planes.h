@@ -29,7 +29,7 @@ struct KPlaneLayout {
 /// Unpacks `rows` plane rows (each d elements of w bits, LSB-first stream) from `src` and
 /// places them at bit `shift` of the 16-bit words `dst` (row stride d). The first plane of a
 /// row assigns (`assign`), later planes OR their bits in.
-void unpack_plane_rows(const uint8_t* src, uint32_t rows, uint32_t d, uint32_t w, uint32_t shift,
-                       uint16_t* dst, bool assign);
+void unpack_plane_rows(const uint8_t* src, uint32_t rows, uint32_t d, uint32_t w, uint32_t shift, uint16_t* dst,
+                       bool assign);
 
 }  // namespace energon::hw

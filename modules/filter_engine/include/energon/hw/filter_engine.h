@@ -37,7 +37,7 @@ struct FilterRoundJob {
   const KPlaneLayout* layout = nullptr;
   uint32_t kv_head = 0;
   const int16_t* q = nullptr;  ///< INT16 query row, layout->d elements
-  uint32_t round = 0;  ///< index of the round in the descriptor (statistics per round)
+  uint32_t round = 0;          ///< index of the round in the descriptor (statistics per round)
   uint32_t q_bits = 4, k_bits = 2;
   uint32_t plane_begin = 0, plane_end = 0;            ///< K planes to fetch now for the candidates
   const std::vector<uint32_t>* candidates = nullptr;  ///< ascending key indices
@@ -62,7 +62,7 @@ struct FilterEngineStats {
   uint64_t busy_cycles = 0;  ///< scoring cycles
   uint64_t rounds = 0;       ///< row-rounds scored
   uint64_t keys_scored = 0;
-  uint64_t low_bit_macs = 0;  ///< q_bits×k_bits multiplications
+  uint64_t low_bit_macs = 0;                              ///< q_bits×k_bits multiplications
   std::array<uint64_t, ENERGON_MAX_ROUNDS> round_keys{};  ///< keys scored, per descriptor round
   std::array<uint64_t, ENERGON_MAX_ROUNDS> round_macs{};  ///< low-bit MACs, per descriptor round
 

@@ -26,7 +26,8 @@ static inline uint64_t energon_le_get(const uint8_t* b, unsigned bytes) {
   return v;
 }
 
-#define ENERGON_DESC_PUT(b, f, v) energon_le_put((b) + offsetof(energon_desc_t, f), (uint64_t)(v), sizeof(((energon_desc_t*)0)->f))
+#define ENERGON_DESC_PUT(b, f, v) \
+  energon_le_put((b) + offsetof(energon_desc_t, f), (uint64_t)(v), sizeof(((energon_desc_t*)0)->f))
 #define ENERGON_DESC_GET(b, f) energon_le_get((b) + offsetof(energon_desc_t, f), sizeof(((energon_desc_t*)0)->f))
 
 static inline void energon_select_encode(const energon_select_t* s, uint8_t* b) {

@@ -16,16 +16,17 @@
 #define ENERGON_COSIM_MAX_PAYLOAD (64u << 20)
 
 /* X(name, value, request payload, response payload) */
-#define ENERGON_COSIM_TYPES(X)                                                                              \
-  X(HELLO, 0x01, "u32 client version", "u32 version, u64 reg_base, u64 dram_base, u64 dram_size, "           \
-                                       "u64 shared_base, u64 shared_size, u64 clock_period_ps, u32 max_payload") \
-  X(READ32, 0x02, "u64 address", "u32 value")                                                                \
-  X(WRITE32, 0x03, "u64 address, u32 value", "-")                                                            \
-  X(MEM_WRITE, 0x04, "u64 address, bytes", "-")                                                              \
-  X(MEM_READ, 0x05, "u64 address, u32 length", "bytes")                                                      \
-  X(WAIT_IRQ, 0x06, "u64 timeout_ps", "u8 irq (1 high, 0 timed out), u64 time_ps")                           \
-  X(GET_TIME, 0x07, "-", "u64 time_ps")                                                                      \
-  X(ADVANCE, 0x08, "u64 duration_ps", "u64 time_ps")                                                         \
+#define ENERGON_COSIM_TYPES(X)                                                     \
+  X(HELLO, 0x01, "u32 client version",                                             \
+    "u32 version, u64 reg_base, u64 dram_base, u64 dram_size, "                    \
+    "u64 shared_base, u64 shared_size, u64 clock_period_ps, u32 max_payload")      \
+  X(READ32, 0x02, "u64 address", "u32 value")                                      \
+  X(WRITE32, 0x03, "u64 address, u32 value", "-")                                  \
+  X(MEM_WRITE, 0x04, "u64 address, bytes", "-")                                    \
+  X(MEM_READ, 0x05, "u64 address, u32 length", "bytes")                            \
+  X(WAIT_IRQ, 0x06, "u64 timeout_ps", "u8 irq (1 high, 0 timed out), u64 time_ps") \
+  X(GET_TIME, 0x07, "-", "u64 time_ps")                                            \
+  X(ADVANCE, 0x08, "u64 duration_ps", "u64 time_ps")                               \
   X(SHUTDOWN, 0x09, "-", "-")
 
 #define ENERGON_COSIM_TYPE_ENUM(name, value, req, resp) ENERGON_COSIM_##name = (value),
@@ -37,11 +38,11 @@ enum energon_cosim_type { ENERGON_COSIM_TYPES(ENERGON_COSIM_TYPE_ENUM) };
   X(OK, 0, "Success")                                                                      \
   X(BAD_MESSAGE, 1, "Malformed frame: length or payload does not fit the message type")    \
   X(UNKNOWN_TYPE, 2, "Unknown message type")                                               \
-  X(BUS_ERROR, 3, "The bus answered with an error response (address off the map)")        \
+  X(BUS_ERROR, 3, "The bus answered with an error response (address off the map)")         \
   X(TOO_LARGE, 4, "Frame longer than ENERGON_COSIM_MAX_PAYLOAD; the connection is closed") \
-  X(BUSY, 5, "Another client is connected; this connection is refused")                  \
+  X(BUSY, 5, "Another client is connected; this connection is refused")                    \
   X(VERSION, 6, "Protocol version not supported")                                          \
-  X(BAD_ARGUMENT, 7, "Argument out of range (misaligned register, zero length, ...)")    \
+  X(BAD_ARGUMENT, 7, "Argument out of range (misaligned register, zero length, ...)")      \
   X(NO_HELLO, 8, "HELLO must be the first message")
 
 #define ENERGON_COSIM_STATUS_ENUM(name, value, desc) ENERGON_COSIM_ST_##name = (value),

@@ -13,9 +13,9 @@ extern "C" {
 
 /** INT16 tensors of one job and their per-head scales (layouts in energon_regs.h). */
 typedef struct energon_job_tensors {
-  const int16_t* q; /**< [heads][n_q][d] */
-  const int16_t* k; /**< [kv_heads][n_k][d] */
-  const int16_t* v; /**< [kv_heads][n_k][d] */
+  const int16_t* q;      /**< [heads][n_q][d] */
+  const int16_t* k;      /**< [kv_heads][n_k][d] */
+  const int16_t* v;      /**< [kv_heads][n_k][d] */
   const float* q_scales; /**< [heads] */
   const float* k_scales; /**< [kv_heads] */
 } energon_job_tensors_t;
@@ -26,8 +26,8 @@ typedef struct energon_job_tensors {
  *  or ENERGON_FW_EIO. `buffers` (may be NULL) receives the device addresses; the output is at
  *  desc->out_addr. */
 int energon_job_place(const energon_hal_t* hal, const energon_job_shape_t* shape, const energon_job_tensors_t* t,
-                      uint8_t policy, const energon_select_t* rounds, uint32_t n_rounds,
-                      const energon_select_t* topk, energon_desc_t* desc, energon_job_buffers_t* buffers);
+                      uint8_t policy, const energon_select_t* rounds, uint32_t n_rounds, const energon_select_t* topk,
+                      energon_desc_t* desc, energon_job_buffers_t* buffers);
 
 #ifdef __cplusplus
 }

@@ -30,8 +30,8 @@ uint32_t energon_planes_for_rounds(uint8_t policy, const energon_select_t* round
  *  plane_bits[p] bits below those of planes 0..p−1 (plane 0 = MSBs); element t of a row occupies
  *  bits t·b .. t·b+b−1 of the row's little-endian bit stream (LSB first). Returns 0, or −1 when
  *  the widths do not sum to 16 or d is not a multiple of 8. */
-int energon_pack_k_planes(const int16_t* k, size_t rows, uint32_t d, const uint8_t* plane_bits,
-                          uint32_t n_planes, uint8_t* const* planes);
+int energon_pack_k_planes(const int16_t* k, size_t rows, uint32_t d, const uint8_t* plane_bits, uint32_t n_planes,
+                          uint8_t* const* planes);
 /** Inverse of energon_pack_k_planes (for tests and debug dumps). */
 int energon_unpack_k_planes(const uint8_t* const* planes, size_t rows, uint32_t d, const uint8_t* plane_bits,
                             uint32_t n_planes, int16_t* k);
@@ -55,8 +55,7 @@ typedef struct energon_job_sizes {
 void energon_job_sizes(const energon_job_shape_t* shape, const uint8_t* plane_bits, uint32_t n_planes,
                        energon_job_sizes_t* sizes);
 /** Writes the scale table: Q scales [heads] then K scales [kv_heads], float32 little-endian. */
-void energon_pack_scales(const float* q_scales, uint32_t heads, const float* k_scales, uint32_t kv_heads,
-                         float* table);
+void energon_pack_scales(const float* q_scales, uint32_t heads, const float* k_scales, uint32_t kv_heads, float* table);
 
 /** Fills a descriptor (magic, shape, policy, rounds or top-k rule, planes, buffers; result block
  *  zeroed). No range checks: the hardware checks and reports (a driver must be able to send a

@@ -20,7 +20,6 @@ struct PlacedJob {
   QuantizedLayer quantized;  ///< exactly what the firmware wrote (Q, K, V INT16 and scales)
 };
 
-
 /// Quantizes, packs K into the planes the filter needs, allocates and copies all buffers and
 /// builds the descriptor. Throws std::runtime_error when shared memory runs out or a copy fails.
 PlacedJob place_job(HostCpu& cpu, const FloatLayer& layer, const FilterConfig& filter);

@@ -64,8 +64,8 @@ class AttentionApp {
 
  private:
   void fail(int status, const std::string& what);
-  void check_layer(const FloatLayer& layer, const std::vector<int16_t>& out,
-                   const std::vector<float>& v_scale, LayerResult& r);
+  void check_layer(const FloatLayer& layer, const std::vector<int16_t>& out, const std::vector<float>& v_scale,
+                   LayerResult& r);
 
   uint32_t n_layers_;
   LayerSource source_;

@@ -24,23 +24,21 @@ struct Accuracy {
 
 /// Float64 softmax(QKᵀ/√d)·V of one query row on the unquantized tensors; `probs` gets the
 /// reference probabilities of keys [0, allowed_end).
-void reference_row(const FloatLayer& layer, uint32_t head, uint32_t query, std::vector<double>& probs,
-                   double* out);
+void reference_row(const FloatLayer& layer, uint32_t head, uint32_t query, std::vector<double>& probs, double* out);
 
 /// Collects reference rows and mass recall while the golden model (or any model reporting
 /// kept sets through RowObserver) runs, then scores the dequantized output.
 class AccuracyMeter : public RowObserver {
  public:
   explicit AccuracyMeter(const FloatLayer& reference);
-  void on_round(uint32_t head, uint32_t query, uint32_t round, const std::vector<uint32_t>& kept,
-                bool last) override;
+  void on_round(uint32_t head, uint32_t query, uint32_t round, const std::vector<uint32_t>& kept, bool last) override;
   /// `out` INT16 [heads][n_q][d], dequantized with v_scale[kv_head_of(h)].
   Accuracy finish(const std::vector<int16_t>& out, const std::vector<float>& v_scale) const;
 
  private:
   const FloatLayer& ref_;
-  std::vector<double> ref_out_;      // [heads][n_q][d]
-  std::vector<double> row_recall_;   // [heads][n_q], NaN until reported
+  std::vector<double> ref_out_;     // [heads][n_q][d]
+  std::vector<double> row_recall_;  // [heads][n_q], NaN until reported
   std::vector<double> probs_;
 };
 

@@ -47,8 +47,8 @@ int64_t dot_int16(const int16_t* q, const int16_t* k, uint32_t d);
 void softmax_q16(const int64_t* acc, uint32_t n, float c, uint16_t* p16);
 /// o[t] = round_half_away(Σ p16_j · v[kept_j][t] / 65536), saturated to INT16 (n ≤ 65536).
 /// The sum is computed by the active kernel set (kernels.h); every set gives the same bits.
-void weighted_sum(const uint16_t* p16, const uint32_t* kept, uint32_t n, const int16_t* v_head,
-                  uint32_t d, int16_t* out);
+void weighted_sum(const uint16_t* p16, const uint32_t* kept, uint32_t n, const int16_t* v_head, uint32_t d,
+                  int16_t* out);
 /// The same with an explicit kernel set.
 void weighted_sum(const kernels::KernelSet& kern, const uint16_t* p16, const uint32_t* kept, uint32_t n,
                   const int16_t* v_head, uint32_t d, int16_t* out);
@@ -77,7 +77,7 @@ struct RowObserver {
 
 /// Runs one job: output INT16 [heads][n_q][d] with V's scales. Streams query rows; the
 /// shape and filter configuration must be valid (energon::validate).
-std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig& filter,
-                                   GoldenStats* stats = nullptr, RowObserver* observer = nullptr);
+std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig& filter, GoldenStats* stats = nullptr,
+                                   RowObserver* observer = nullptr);
 
 }  // namespace energon::golden

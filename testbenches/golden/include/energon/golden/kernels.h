@@ -12,11 +12,9 @@ namespace energon::golden::kernels {
 struct KernelSet {
   const char* name;  ///< "scalar", "avx2", "avx512"
   /// out[j] = Σ_t q[t]·k[rows[j]·d + t], exact (INT16 operands, d ≤ 256).
-  void (*scores_int16)(const int16_t* q, const int16_t* k, const uint32_t* rows, uint32_t n, uint32_t d,
-                       int64_t* out);
+  void (*scores_int16)(const int16_t* q, const int16_t* k, const uint32_t* rows, uint32_t n, uint32_t d, int64_t* out);
   /// Same on INT8 operands (the MP-MRF rounds' MSB slices).
-  void (*scores_int8)(const int8_t* q, const int8_t* k, const uint32_t* rows, uint32_t n, uint32_t d,
-                      int64_t* out);
+  void (*scores_int8)(const int8_t* q, const int8_t* k, const uint32_t* rows, uint32_t n, uint32_t d, int64_t* out);
   /// sum[t] = Σ_j p16[j]·v[rows[j]·d + t] for t < d, exact 64-bit (sum is overwritten; n ≤ 65536).
   void (*weighted_sum)(const uint16_t* p16, const uint32_t* rows, uint32_t n, const int16_t* v, uint32_t d,
                        int64_t* sum);
@@ -50,7 +48,7 @@ struct WsumPlan {
     uint32_t weight;  ///< w_a | w_b << 16, each w ≤ 32767
     uint32_t row_a, row_b;
   };
-  std::vector<Pair> pairs;          ///< the first n_pairs are valid (storage is reused)
+  std::vector<Pair> pairs;  ///< the first n_pairs are valid (storage is reused)
   uint32_t n_pairs = 0;
   std::vector<uint32_t> block_end;  ///< one past the last pair of each block, ascending
   void build(const uint16_t* p16, const uint32_t* rows, uint32_t n);

@@ -11,8 +11,7 @@ namespace energon::trace {
 
 class StubDatapath : public sc_core::sc_module, public hw::accel_job_if {
  public:
-  StubDatapath(const sc_core::sc_module_name& name, sc_core::sc_time latency)
-      : sc_module(name), latency_(latency) {}
+  StubDatapath(const sc_core::sc_module_name& name, sc_core::sc_time latency) : sc_module(name), latency_(latency) {}
   StubDatapath(const StubDatapath&) = delete;
   StubDatapath& operator=(const StubDatapath&) = delete;
 

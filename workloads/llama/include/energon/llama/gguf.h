@@ -80,8 +80,7 @@ class GgufFile {
   const GgufTensorInfo* find_tensor(const std::string& name) const;
   /// The tensor converted to float32 (F32 or F16), checked against `expected_dims`
   /// (ne order); ModelError naming the tensor when missing, mistyped or misshaped.
-  std::vector<float> tensor_as_float(const std::string& name,
-                                     const std::vector<uint64_t>& expected_dims) const;
+  std::vector<float> tensor_as_float(const std::string& name, const std::vector<uint64_t>& expected_dims) const;
 
  private:
   std::string path_;

@@ -24,8 +24,7 @@ struct HostWork {
     return *this;
   }
   bool operator==(const HostWork& o) const {
-    return macs == o.macs && elementwise == o.elementwise && transcendental == o.transcendental &&
-           bytes == o.bytes;
+    return macs == o.macs && elementwise == o.elementwise && transcendental == o.transcendental && bytes == o.bytes;
   }
 };
 

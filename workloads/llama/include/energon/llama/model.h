@@ -48,9 +48,7 @@ struct Model {
 
   bool tied_classifier() const { return classifier.empty(); }
   /// The classifier matrix [vocab][dim] (the token embedding when tied).
-  const float* classifier_weights() const {
-    return classifier.empty() ? token_embedding.data() : classifier.data();
-  }
+  const float* classifier_weights() const { return classifier.empty() ? token_embedding.data() : classifier.data(); }
 };
 
 /// Checks the configuration (positive sizes, heads divide dim, kv heads divide heads, even

@@ -24,11 +24,11 @@ std::vector<EvalText> sample_eval_set(const Model& model, uint32_t count, uint32
                                       uint64_t first_seed = 1);
 
 struct QualityFigures {
-  uint64_t positions = 0;        ///< next-token predictions compared
-  double top1_agreement = 0;     ///< share of positions where both argmax agree
-  double mean_kl = 0;            ///< mean KL(p_float ‖ p_test) in nats
-  double perplexity = 0;         ///< of the evaluation texts under the tested backend
-  double float_perplexity = 0;   ///< of the same texts under the float path
+  uint64_t positions = 0;       ///< next-token predictions compared
+  double top1_agreement = 0;    ///< share of positions where both argmax agree
+  double mean_kl = 0;           ///< mean KL(p_float ‖ p_test) in nats
+  double perplexity = 0;        ///< of the evaluation texts under the tested backend
+  double float_perplexity = 0;  ///< of the same texts under the float path
 };
 
 /// Accumulates figures position by position.

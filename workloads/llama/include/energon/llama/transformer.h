@@ -30,8 +30,7 @@ class Transformer {
   const std::vector<float>& forward(TokenId token, uint32_t pos);
   /// Whole-sequence mode: tokens at positions pos..pos+n−1 in one step (n_q = n, causal).
   /// Returns logits [n][vocab] when all_logits, else only the last position's [vocab].
-  const std::vector<float>& forward_sequence(const std::vector<TokenId>& tokens, uint32_t pos,
-                                             bool all_logits = true);
+  const std::vector<float>& forward_sequence(const std::vector<TokenId>& tokens, uint32_t pos, bool all_logits = true);
 
   /// Forgets the KV cache (work counters are kept).
   void reset();
@@ -48,8 +47,7 @@ class Transformer {
   void reset_work();
 
  private:
-  Transformer(const Model& model, AttentionBackend* attention, std::unique_ptr<FloatAttention> own,
-              uint32_t context);
+  Transformer(const Model& model, AttentionBackend* attention, std::unique_ptr<FloatAttention> own, uint32_t context);
   void run_layer(uint32_t layer, uint32_t n, uint32_t pos);
 
   const Model& model_;

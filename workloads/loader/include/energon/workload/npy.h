@@ -33,10 +33,8 @@ NpyArray read_npy(const std::string& path);
 
 /// Writers (format 1.0, or 2.0 when the header needs it). Throw WorkloadError on I/O errors.
 void write_npy(const std::string& path, const std::vector<uint64_t>& shape, const std::vector<float>& data);
-void write_npy_f2(const std::string& path, const std::vector<uint64_t>& shape,
-                  const std::vector<uint16_t>& half_bits);
-void write_npy_i2(const std::string& path, const std::vector<uint64_t>& shape,
-                  const std::vector<int16_t>& data);
+void write_npy_f2(const std::string& path, const std::vector<uint64_t>& shape, const std::vector<uint16_t>& half_bits);
+void write_npy_i2(const std::string& path, const std::vector<uint64_t>& shape, const std::vector<int16_t>& data);
 
 /// IEEE binary16 bits to float, exact (subnormals, infinities and NaN payloads kept).
 float half_to_float(uint16_t h);

@@ -110,10 +110,8 @@ class LlmApp {
   const LlmAppConfig& config() const { return config_; }
 
  private:
-  void generate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transformer& net,
-                llama::Transformer* shadow);
-  void evaluate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transformer& net,
-                llama::Transformer* shadow);
+  void generate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transformer& net, llama::Transformer* shadow);
+  void evaluate(HostCpu& cpu, AcceleratorAttention& backend, llama::Transformer& net, llama::Transformer* shadow);
   /// Charges the network's host work of the last forward call; returns the ns charged.
   double charge(HostCpu& cpu, const llama::Transformer& net);
   void compare(const std::vector<float>& platform, const std::vector<float>& golden);

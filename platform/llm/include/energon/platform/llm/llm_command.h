@@ -39,7 +39,7 @@ struct LlmOptions {
   bool generate = true;  ///< false: --eval only
   bool check = true;     ///< golden shadow network
   std::string json_path;
-  bool quiet = false;  ///< only the text and the verdict lines
+  bool quiet = false;        ///< only the text and the verdict lines
   std::string command_line;  ///< for the report's provenance
 };
 
@@ -59,7 +59,7 @@ FilterConfig filter_of(const LlmOptions& o);
 struct LlmRun {
   LlmAppResult app;
   std::vector<hw::JobRecord> jobs;  ///< per-job datapath figures, same order as app.records
-  hw::DramStats dram;           ///< DRAM model statistics
+  hw::DramStats dram;               ///< DRAM model statistics
   HostCpuStats host;
   sc_core::sc_time end;  ///< simulated time at the end
   double wall_s = 0;     ///< wall time of the simulation
@@ -75,7 +75,6 @@ LlmRun run_llm(const llama::LoadedModel& loaded, const PlatformConfig& hw, Platf
 /// (and JSON to o.json_path). Returns 0 on success, 2 for bad options / files (message to
 /// `err`, naming the file), 1 when the simulation fails or the golden check finds a mismatch.
 /// `shadow` makes the backend of the shadow network that checks the run (o.check).
-int run_llm_command(const LlmOptions& o, const llama::ShadowFactory& shadow, std::ostream& out,
-                    std::ostream& err);
+int run_llm_command(const LlmOptions& o, const llama::ShadowFactory& shadow, std::ostream& out, std::ostream& err);
 
 }  // namespace energon::platform::llm

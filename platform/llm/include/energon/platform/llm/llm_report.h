@@ -20,8 +20,8 @@ struct LayerFigures {
   std::array<uint64_t, size_t(hw::Traffic::count)> bytes{};  ///< datapath DRAM traffic per class
   /// Job cycles split by what bounded them (datapath figures of each job).
   uint64_t filter_bound = 0, attention_bound = 0, memory_bound = 0;
-  double latency_ns = 0;                          ///< host view: doorbell to interrupt handled, per batch
-  double energy_pj = -1;                          ///< < 0 when the energy model is not built in
+  double latency_ns = 0;                       ///< host view: doorbell to interrupt handled, per batch
+  double energy_pj = -1;                       ///< < 0 when the energy model is not built in
   std::vector<llama::KeptCounts> per_kv_head;  ///< hardware result blocks (resident descriptors)
 };
 

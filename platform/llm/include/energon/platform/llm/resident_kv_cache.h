@@ -50,8 +50,7 @@ class ResidentKvHead {
 
  private:
   enum class Part : uint8_t { k, v };
-  void write_rows(HostCpu& cpu, Part part, uint32_t first, uint32_t end, uint32_t old_rows,
-                  KvCacheStats& stats);
+  void write_rows(HostCpu& cpu, Part part, uint32_t first, uint32_t end, uint32_t old_rows, KvCacheStats& stats);
 
   uint32_t d_, capacity_;
   std::vector<uint8_t> bits_;
