@@ -2,7 +2,7 @@ cmake_policy(SET CMP0054 NEW)
 # ctest: installs this build into a fresh temporary prefix, builds platform/examples/integration
 # against it (find_package(EnergonVP)) and runs it; then runs the installed energon-vp, which must
 # find its presets and workloads under <prefix>/share/energon-vp. Variables: BUILD_DIR, SOURCE_DIR,
-# WORK_DIR, MODE (installed | fetchcontent).
+# WORK_DIR, MODE (installed | fetchcontent), SANITIZE (the build's ENERGON_SANITIZE).
 file(REMOVE_RECURSE ${WORK_DIR})
 set(prefix ${WORK_DIR}/prefix)
 function(run what)
@@ -34,6 +34,10 @@ else()
   set(configure_args -DENERGON_VP_SOURCE_DIR=${SOURCE_DIR})
 endif()
 
+# A sanitizer build installs instrumented libraries: the example links the sanitizer runtimes too.
+if(SANITIZE)
+  list(APPEND configure_args "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined")
+endif()
 run("configure the example" ${CMAKE_COMMAND} -S ${SOURCE_DIR}/platform/examples/integration -B ${WORK_DIR}/example
     -DCMAKE_BUILD_TYPE=Release ${configure_args})
 run("build the example" ${CMAKE_COMMAND} --build ${WORK_DIR}/example -j 2 --target soc_top)
