@@ -50,7 +50,7 @@ GgufWriter tiny_llama(bool f16 = true, uint32_t heads = 2, const std::string& vo
   w.kv_strings("tokenizer.ggml.tokens", {"<unk>", "<s>", "</s>", space, "a", "b", space + "a", "ab"});
   w.kv_f32s("tokenizer.ggml.scores", {0, 0, 0, -1, -2, -3, -4, -5});
   uint32_t salt = 0;
-  auto t = [&](const std::string& name, std::vector<uint64_t> dims) {
+  auto t = [&](const std::string& name, const std::vector<uint64_t>& dims) {
     uint64_t n = 1;
     for (uint64_t d : dims) n *= d;
     if (f16) {
