@@ -7,6 +7,7 @@ import sys
 
 vp, trace, work = sys.argv[1], sys.argv[2], sys.argv[3]
 llm_eval = os.path.join(os.path.dirname(os.path.abspath(vp)), "energon-llm-eval")
+golden = os.path.join(os.path.dirname(os.path.abspath(vp)), "energon-golden")
 models = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "models")
 tok = os.path.join(models, "tok512.bin")
 os.makedirs(work, exist_ok=True)
@@ -74,6 +75,10 @@ cases = [
     ([vp, "--model", write("empty.gguf", ""), "--tokenizer", tok, "--prompt", "a"], "truncated"),
     ([llm_eval, "--model", work, "--tokenizer", tok], "is a folder"),
     ([llm_eval, "--texts", "-1"], "--texts"),
+    ([golden, "--layers", "-1"], "--layers '-1': expected a whole number >= 0"),
+    ([golden, "--layers", "999", "--workload", "bert-base-128"], "--layers 999: workload bert-base-128 has 12 layers"),
+    ([golden, "--workload", "/dev/zero"], "/dev/zero: workload file: not a regular file"),
+    ([golden, "--rounds", "9x9:alpha=0"], "--rounds"),
     # Output files are checked before the run.
     ([vp, *small, "--json", work], "--json '" + work + "': is a folder, expected a file to write"),
     ([vp, *small, "--vcd", work], "--vcd '" + work + "': is a folder"),
@@ -114,7 +119,7 @@ for args, expect in cases:
         failed += 1
         continue
     out = r.stdout + r.stderr
-    if r.returncode not in (1, 2) or expect not in out or (args[0] in (vp, llm_eval) and r.returncode != 2):
+    if r.returncode not in (1, 2) or expect not in out or (args[0] in (vp, llm_eval, golden) and r.returncode != 2):
         print(f"FAIL: {' '.join(args)}: exit {r.returncode}, expected 2 and '{expect}' in:\n{out[-800:]}")
         failed += 1
 

@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
+#include "energon/stats/options.h"
 #include "energon/stats/progress.h"
 #include "energon/stats/provenance.h"
 
@@ -45,6 +46,11 @@ bool parse_options(int argc, char** argv, Options& o, int& exit_code) {
       "json,j", po::value(&o.json_path), "also write the report as JSON to this file")(
       "quiet,q", po::bool_switch(&o.quiet), "print only the total line");
   po::variables_map vm;
+  if (const std::string e = stats::negative_count(argc, argv, {"--layers", "-l", "--seq-len", "-n"}); !e.empty()) {
+    std::cerr << "energon-golden: " << e << "\n";
+    exit_code = 2;
+    return false;
+  }
   try {
     po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
     po::notify(vm);
@@ -79,7 +85,8 @@ FilterConfig make_filter(const Options& o) {
       throw std::invalid_argument("--topk: " + (err.empty() ? "expected top=<k> or top=<p>%" : err));
   }
   const std::string err = validate(f);
-  if (!err.empty()) throw std::invalid_argument(err);
+  if (!err.empty())
+    throw std::invalid_argument((p == Policy::topk ? "--topk '" + o.topk : "--rounds '" + o.rounds) + "': " + err);
   return f;
 }
 
@@ -96,11 +103,23 @@ int main(int argc, char** argv) {
   Options o;
   int code = 0;
   if (!parse_options(argc, argv, o, code)) return code;
+  // Bad input (the filter options, the workload, the layer count) exits 2; a failing run exits 1.
+  FilterConfig filter;
+  workload::Workload w;
   try {
-    const FilterConfig filter = make_filter(o);
-    workload::Workload w = workload::load_workload(o.workload);
+    filter = make_filter(o);
+    w = workload::load_workload(o.workload);
     if (o.seq_len) w = workload::with_seq_len(w, o.seq_len);
-    const uint32_t layers = o.layers ? std::min(o.layers, w.layers) : w.layers;
+    if (o.layers > w.layers)
+      throw std::invalid_argument("--layers " + std::to_string(o.layers) + ": workload " + w.name + " has " +
+                                  std::to_string(w.layers) + " layers (expected 0 = all, or 1.." +
+                                  std::to_string(w.layers) + ")");
+  } catch (const std::exception& e) {
+    std::cerr << "energon-golden: " << e.what() << "\n";
+    return 2;
+  }
+  try {
+    const uint32_t layers = o.layers ? o.layers : w.layers;
     const AttentionShape& s = w.shape;
     const size_t n_rounds =
         filter.policy == Policy::mpmrf ? filter.rounds.size() : (filter.policy == Policy::topk ? 1 : 0);
