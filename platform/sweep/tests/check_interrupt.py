@@ -50,9 +50,15 @@ env = dict(os.environ, SYSTEMC_DISABLE_COPYRIGHT_MESSAGE="1")
 proc = subprocess.Popen(["/usr/bin/python3", launcher, "run", spec, "-o", out, "-j", "2", "--bin-dir", bin_dir],
                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 t_end = time.time() + 120
-while time.time() < t_end and len(done_files()) < 3 and proc.poll() is None:
+# Interrupt once 3 points are done and another is running: between two points a worker has no
+# simulator for a moment (longer on a loaded machine), so wait for one to be running.
+running_before = []
+while time.time() < t_end and proc.poll() is None:
+    if len(done_files()) >= 3:
+        running_before = children_in(os.path.join(out, "tmp"))
+        if running_before:
+            break
     time.sleep(0.02)
-running_before = children_in(os.path.join(out, "tmp"))
 proc.send_signal(signal.SIGINT)
 try:
     so, se = proc.communicate(timeout=30)
