@@ -12,19 +12,8 @@ packages=(build-essential cmake pkg-config libsystemc-dev libboost-dev libboost-
           libyaml-cpp-dev catch2 nlohmann-json3-dev python3-numpy python3-matplotlib python3-pytest
           python3-yaml slurm-wlm munge  # energon-sweep and its Slurm test (docs/sweeps.md)
           clang-format clang-tidy)      # the static checks (docs/hardening.md)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "bootstrap: installing ${missing[*]}"
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "bootstrap: missing packages and not root; run as root or install: ${missing[*]}" >&2
-    exit 1
-  fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
-fi
+. "$here/scripts/install-missing.sh"
+install_missing bootstrap "${packages[@]}"
 
 jobs="$(nproc)"
 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" ${ENERGON_CMAKE_ARGS:-}

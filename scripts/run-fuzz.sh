@@ -12,19 +12,8 @@ shift || true
 case "$seconds" in ''|*[!0-9]*) echo "run-fuzz: seconds per target must be a whole number, got '$seconds'" >&2; exit 2;; esac
 
 packages=(clang libclang-rt-14-dev libyaml-cpp-dev cmake)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "run-fuzz: installing ${missing[*]}"
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "run-fuzz: missing packages and not root; run as root or install: ${missing[*]}" >&2
-    exit 1
-  fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
-fi
+. "$here/scripts/install-missing.sh"
+install_missing run-fuzz "${packages[@]}"
 
 cmake -S "$here/testbenches/fuzz" -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DENERGON_FUZZ_SECONDS="$seconds" >/dev/null

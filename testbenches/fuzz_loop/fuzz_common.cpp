@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "energon/desc_fields.h"
 #include "energon/fw/energon_pack.h"
 
 namespace energon::fuzz {
@@ -280,28 +281,9 @@ DescFilter desc_filter(const FilterConfig& f) {
       d.policy = ENERGON_POLICY_MPMRF;
       break;
   }
-  auto sel = [](const SelectConfig& c, uint8_t qb, uint8_t kb) {
-    energon_select_t s{};
-    s.rule = c.rule == SelectRule::topk ? ENERGON_RULE_TOPK : ENERGON_RULE_THRESHOLD;
-    s.q_bits = qb;
-    s.k_bits = kb;
-    s.alpha_q8 = c.alpha_q8;
-    s.k = c.k;
-    s.k_fraction_ppm = c.k_fraction_ppm;
-    return s;
-  };
-  for (const FilterRound& r : f.rounds) d.rounds.push_back(sel(r.select, r.q_bits, r.k_bits));
-  d.topk = sel(f.topk, 0, 0);
+  for (const FilterRound& r : f.rounds) d.rounds.push_back(to_select(r.select, r.q_bits, r.k_bits));
+  d.topk = to_select(f.topk, 0, 0);
   return d;
-}
-
-static SelectConfig select_of(const energon_select_t& s) {
-  SelectConfig c;
-  c.rule = s.rule == ENERGON_RULE_TOPK ? SelectRule::topk : SelectRule::threshold;
-  c.alpha_q8 = s.alpha_q8;
-  c.k = s.k;
-  c.k_fraction_ppm = s.k_fraction_ppm;
-  return c;
 }
 
 FilterConfig filter_of(const energon_desc_t& d) {
@@ -311,8 +293,8 @@ FilterConfig filter_of(const energon_desc_t& d) {
                                                 : Policy::dense;
   if (f.policy == Policy::mpmrf)
     for (unsigned r = 0; r < d.n_rounds && r < ENERGON_MAX_ROUNDS; ++r)
-      f.rounds.push_back({d.round[r].q_bits, d.round[r].k_bits, select_of(d.round[r])});
-  f.topk = select_of(d.topk);
+      f.rounds.push_back({d.round[r].q_bits, d.round[r].k_bits, from_select(d.round[r])});
+  f.topk = from_select(d.topk);
   return f;
 }
 

@@ -1,5 +1,7 @@
 #include "energon/hw/datapath.h"
 
+#include "energon/desc_fields.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -33,15 +35,6 @@ struct Datapath::Job {
   sc_time start, filter_end, attention_end;
   sc_time memory_bound, attention_bound;
 };
-
-static SelectConfig select_config(const energon_select_t& s) {
-  SelectConfig c;
-  c.rule = s.rule == ENERGON_RULE_TOPK ? SelectRule::topk : SelectRule::threshold;
-  c.alpha_q8 = s.alpha_q8;
-  c.k = s.k;
-  c.k_fraction_ppm = s.k_fraction_ppm;
-  return c;
-}
 
 Datapath::Datapath(sc_core::sc_module_name name, const AccelConfig& config)
     : sc_module(name),
@@ -270,7 +263,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
             w->fu_compute_cycles += fj.compute_cycles;
 
             SelectJob sj;
-            sj.rule = select_config(rd);
+            sj.rule = from_select(rd);
             sj.scores = fj.scores.data();
             sj.candidates = cand.data();
             sj.n = uint32_t(cand.size());
@@ -372,7 +365,7 @@ void Datapath::attend(Job& j, RowWork& w, tlm_utils::tlm_quantumkeeper& qk, sc_t
     attention_port_->score_keys(aj, delay);
     settle(qk, delay);
     SelectJob sj;
-    sj.rule = select_config(j.desc.topk);
+    sj.rule = from_select(j.desc.topk);
     sj.scores = aj.acc.data();
     sj.candidates = aj.keys.data();
     sj.n = uint32_t(aj.keys.size());

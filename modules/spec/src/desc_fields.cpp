@@ -15,6 +15,15 @@ energon_select_t to_select(const SelectConfig& rule, uint8_t q_bits, uint8_t k_b
   return s;
 }
 
+SelectConfig from_select(const energon_select_t& s) {
+  SelectConfig c;
+  c.rule = s.rule == ENERGON_RULE_TOPK ? SelectRule::topk : SelectRule::threshold;
+  c.alpha_q8 = s.alpha_q8;
+  c.k = s.k;
+  c.k_fraction_ppm = s.k_fraction_ppm;
+  return c;
+}
+
 uint8_t to_desc_policy(Policy p) {
   switch (p) {
     case Policy::dense:

@@ -11,6 +11,8 @@ namespace energon {
 
 /// A selection rule as the descriptor holds it (q_bits, k_bits: the mpmrf round's widths, 0 else).
 energon_select_t to_select(const SelectConfig& rule, uint8_t q_bits = 0, uint8_t k_bits = 0);
+/// The inverse: the rule a descriptor's energon_select_t holds (q_bits, k_bits belong to the round).
+SelectConfig from_select(const energon_select_t& s);
 /// enum energon_policy of a Policy.
 uint8_t to_desc_policy(Policy p);
 
