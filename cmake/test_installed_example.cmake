@@ -35,8 +35,10 @@ else()
 endif()
 
 # A sanitizer build installs instrumented libraries: the example links the sanitizer runtimes too.
+set(sanitize_link "")
 if(SANITIZE)
-  list(APPEND configure_args "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined")
+  set(sanitize_link "-fsanitize=address,undefined")
+  list(APPEND configure_args "-DCMAKE_EXE_LINKER_FLAGS=${sanitize_link}")
 endif()
 run("configure the example" ${CMAKE_COMMAND} -S ${SOURCE_DIR}/platform/examples/integration -B ${WORK_DIR}/example
     -DCMAKE_BUILD_TYPE=Release ${configure_args})
@@ -59,7 +61,7 @@ if(MODE STREQUAL "installed")
   endif()
   # Without CMake: the same example compiled and linked with pkg-config's flags alone.
   run("build the example with pkg-config" sh -c
-      "c++ -O1 -o ${WORK_DIR}/soc_top_pc ${SOURCE_DIR}/platform/examples/integration/soc_top.cpp $(PKG_CONFIG_PATH=${prefix}/lib/pkgconfig pkg-config --cflags --libs energon-vp)")
+      "c++ -O1 ${sanitize_link} -o ${WORK_DIR}/soc_top_pc ${SOURCE_DIR}/platform/examples/integration/soc_top.cpp $(PKG_CONFIG_PATH=${prefix}/lib/pkgconfig pkg-config --cflags --libs energon-vp)")
   run("run the pkg-config build" ${WORK_DIR}/soc_top_pc)
   if(NOT run_out MATCHES "integration example: PASS")
     message(FATAL_ERROR "the pkg-config build did not pass:\n${run_out}")
