@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "energon/desc_fields.h"
+#include "energon/hw/log.h"
 #include "energon/fw/energon_pack.h"
 
 namespace energon::fuzz {
@@ -44,6 +45,20 @@ bool parse_minutes(const std::string& text, double& out) {
 }
 
 }  // namespace
+
+int set_up(int argc, char** argv, const char* program, const char* what, Options& o, platform::PlatformConfig& cfg) {
+  const int prc = parse_options(argc, argv, program, what, o);
+  if (prc >= 0) return prc;
+  try {
+    cfg = platform::load_platform_config(o.hw);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: --hw '%s': %s\n", program, o.hw.c_str(), e.what());
+    return 2;
+  }
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  if (!o.verbose) hw::log::set_level(hw::log::Level::error);  // every refused job would log a warning
+  return -1;
+}
 
 int parse_options(int argc, char** argv, const char* program, const char* what, Options& o) {
   auto usage = [&](FILE* f) {

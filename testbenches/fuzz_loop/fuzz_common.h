@@ -24,6 +24,7 @@
 #include "energon/golden/golden.h"
 #include "energon/hw/energon_regs.h"
 #include "energon/platform/host_cpu.h"
+#include "energon/platform/platform_config.h"
 
 namespace energon::fuzz {
 
@@ -43,6 +44,10 @@ struct Options {
 
 /// Parses argv. Returns -1 to go on, 0 after --help, 2 on a bad option (message on stderr naming it).
 int parse_options(int argc, char** argv, const char* program, const char* what, Options& o);
+
+/// What both programs do first: parse the options, load the --hw preset, quiet SystemC's info and
+/// (unless --verbose) the model's warnings. Returns -1 to go on, else the exit code.
+int set_up(int argc, char** argv, const char* program, const char* what, Options& o, platform::PlatformConfig& cfg);
 
 /// Random stream of one iteration: independent of the others, so `--first I --iterations 1` replays it.
 std::mt19937_64 iteration_rng(uint64_t seed, uint64_t iteration);

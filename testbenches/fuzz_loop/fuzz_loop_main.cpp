@@ -985,18 +985,12 @@ void Fuzzer::run() {
 int sc_main(int argc, char* argv[]) {
   Options o;
   o.iterations = 300;
-  const int prc = parse_options(
-      argc, argv, kProgram, "random descriptors and register programming through the platform (docs/hardening.md)", o);
-  if (prc >= 0) return prc;
   platform::PlatformConfig cfg;
-  try {
-    cfg = platform::load_platform_config(o.hw);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: --hw '%s': %s\n", kProgram, o.hw.c_str(), e.what());
-    return 2;
-  }
-  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-  if (!o.verbose) hw::log::set_level(hw::log::Level::error);  // every refused job would log a warning
+  if (const int rc =
+          set_up(argc, argv, kProgram,
+                 "random descriptors and register programming through the platform (docs/hardening.md)", o, cfg);
+      rc >= 0)
+    return rc;
 
   platform::Platform top("top", cfg,
                          o.timing == "lt" ? platform::PlatformTiming::lt : platform::PlatformTiming::accurate);
