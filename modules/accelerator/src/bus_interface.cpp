@@ -54,20 +54,17 @@ void BusInterface::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   for (uint64_t at = address; at <= last;) {
     const uint64_t boundary = (at / max_burst_bytes_ + 1) * max_burst_bytes_;
     const uint32_t n = uint32_t(std::min<uint64_t>(boundary, last + 1) - at);
-    tlm::tlm_generic_payload piece;
-    piece.set_command(trans.get_command());
-    piece.set_address(at);
-    piece.set_data_ptr(data + (at - address));
-    piece.set_data_length(n);
-    piece.set_streaming_width(n);
-    piece.set_byte_enable_ptr(nullptr);
-    piece.set_dmi_allowed(false);
-    piece.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    PooledPayload piece(pieces_);
+    piece->set_command(trans.get_command());
+    piece->set_address(at);
+    piece->set_data_ptr(data + (at - address));
+    piece->set_data_length(n);
+    piece->set_streaming_width(n);
     sc_core::sc_time t = delay;
-    forward(piece, t);
+    forward(*piece, t);
     done = std::max(done, t);
-    if (!piece.is_response_ok()) {
-      trans.set_response_status(piece.get_response_status());
+    if (!piece->is_response_ok()) {
+      trans.set_response_status(piece->get_response_status());
       delay = done;
       return;
     }

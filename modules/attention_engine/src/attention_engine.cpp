@@ -5,17 +5,25 @@
 #include <cstring>
 
 #include "energon/hw/fetch_unit.h"
+#include "energon/kernels/kernels.h"
 
 namespace energon::hw {
 
 AttentionEngine::AttentionEngine(sc_core::sc_module_name name, const AccelConfig& config)
-    : sc_module(name), cmd("cmd"), fetch("fetch"), config_(config), clock_(config) {
+    : sc_module(name), cmd("cmd"), fetch("fetch"), config_(config), clock_(config), kernels_(kernels::active()) {
   cmd.bind(*this);
+}
+
+const uint32_t* AttentionEngine::identity_rows(size_t n) {
+  while (identity_.size() < n) identity_.push_back(uint32_t(identity_.size()));
+  return identity_.data();
 }
 
 void AttentionEngine::begin_job() {
   row_cache_.clear();
   row_decoded_.clear();
+  v_cache_.clear();
+  v_cached_.clear();
 }
 
 void AttentionEngine::reset() {
@@ -43,6 +51,18 @@ void AttentionEngine::select_row_cache(const KPlaneLayout& l, uint32_t kv_head) 
   }
 }
 
+bool AttentionEngine::select_v_cache(uint64_t v_addr, uint32_t kv_head, uint32_t n_k, uint32_t d) {
+  const VCacheTag tag{v_addr, kv_head, n_k, d};
+  if (!v_cached_.empty() && tag == v_tag_) return true;
+  v_tag_ = tag;
+  v_cache_.clear();
+  v_cached_.clear();
+  if (n_k == 0 || uint64_t(n_k) * d > kRowCacheElems) return false;
+  v_cache_.resize(size_t(n_k) * d);
+  v_cached_.assign(n_k, 0);
+  return true;
+}
+
 uint64_t AttentionEngine::qk_cycles(uint32_t n, uint32_t d) const {
   return n == 0 ? 0 : ceil_div(uint64_t(n) * d, config_.au_qk_multipliers);
 }
@@ -58,57 +78,58 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
   const KPlaneLayout& l = *job.layout;
   const uint32_t d = l.d;
   const size_t n = job.keys.size();
-  job.key_bits.resize(n * d);
   select_row_cache(l, job.kv_head);
+  // Rows are rebuilt in the decoded-row cache (indexed by key) when it is on, else in key_bits.
+  const bool cached = !row_cache_.empty() && job.planes_have < l.n_planes;
+  if (!cached && job.key_bits.size() != n * d) job.key_bits.resize(n * d);
+  if (cached && job.planes_have > 0)  // the filter engine's leading planes of rows not yet rebuilt
+    for (size_t c = 0; c < n; ++c)
+      if (!decoded(job.keys[c]))
+        std::memcpy(row_cache_.data() + size_t(job.keys[c]) * d, job.key_bits.data() + c * d, d * 2);
+  const auto row_out = [&](size_t c) {
+    return cached ? row_cache_.data() + size_t(job.keys[c]) * d : job.key_bits.data() + c * d;
+  };
   const sc_core::sc_time mem_start = BlockClock::local(delay);
   uint64_t stream_cycles = 0;
   for (uint32_t p = job.planes_have; p < l.n_planes; ++p) {
     const uint32_t rb = l.row_bytes(p);
     for (size_t c = 0; c < n;) {
       size_t e = c + 1;
-      while (e < n && job.keys[e] == job.keys[e - 1] + 1) ++e;
+      bool all_decoded = decoded(job.keys[c]);
+      for (; e < n && job.keys[e] == job.keys[e - 1] + 1; ++e) all_decoded = all_decoded && decoded(job.keys[e]);
       const uint32_t rows = uint32_t(e - c);
-      staging_.resize(size_t(rows) * rb);
-      stream_cycles +=
-          fetch_transfer(fetch, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, job.keys[c]), staging_.data(),
-                         rows * rb, Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay);
-      for (size_t r = c; r < e;) {  // decode only rows the model has not decoded before
+      if (staging_.size() < size_t(rows) * rb) staging_.resize(size_t(rows) * rb);
+      stream_cycles += fetch_transfer(fetch, payloads_, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, job.keys[c]),
+                                      staging_.data(), rows * rb, Traffic(uint8_t(Traffic::k0) + p),
+                                      int64_t(job.kv_head), delay, !all_decoded);
+      for (size_t r = c; r < e && !all_decoded;) {  // decode only rows the model has not decoded before
         if (decoded(job.keys[r])) {
           ++r;
           continue;
         }
         size_t r2 = r + 1;
         while (r2 < e && !decoded(job.keys[r2])) ++r2;
-        unpack_plane_rows(staging_.data() + (r - c) * rb, uint32_t(r2 - r), d, l.bits[p], l.shift(p),
-                          job.key_bits.data() + r * d, p == 0);
+        unpack_plane_rows(staging_.data() + (r - c) * rb, uint32_t(r2 - r), d, l.bits[p], l.shift(p), row_out(r),
+                          p == 0);
         r = r2;
       }
       c = e;
     }
   }
-  if (!row_cache_.empty() && job.planes_have < l.n_planes) {
-    for (size_t c = 0; c < n; ++c) {
-      uint16_t* row = job.key_bits.data() + c * d;
-      uint16_t* cached = row_cache_.data() + size_t(job.keys[c]) * d;
-      if (decoded(job.keys[c])) {
-        std::memcpy(row, cached, d * 2);
-      } else {
-        std::memcpy(cached, row, d * 2);
-        row_decoded_[job.keys[c]] = 1;
-      }
-    }
-  }
+  if (cached)
+    for (const uint32_t key : job.keys) row_decoded_[key] = 1;
   job.planes_have = l.n_planes;
   job.memory_cycles += clock_.to_cycles(BlockClock::local(delay) - mem_start);
+  // INT16 Q·K of the n rows (bits of INT16 values), exact 64-bit sums.
   job.acc.resize(n);
+  if (cached)
+    kernels_.scores_int16(job.q, reinterpret_cast<const int16_t*>(row_cache_.data()), job.keys.data(), uint32_t(n), d,
+                          job.acc.data());
+  else
+    kernels_.scores_int16(job.q, reinterpret_cast<const int16_t*>(job.key_bits.data()), identity_rows(n), uint32_t(n),
+                          d, job.acc.data());
   job.stats = RowStats{};
-  for (size_t c = 0; c < n; ++c) {
-    const uint16_t* k = job.key_bits.data() + c * d;
-    int64_t s = 0;
-    for (uint32_t t = 0; t < d; ++t) s += int32_t(job.q[t]) * int32_t(int16_t(k[t]));  // each product fits int32
-    job.acc[c] = s;
-    job.stats.add(s);
-  }
+  for (size_t c = 0; c < n; ++c) job.stats.add(job.acc[c]);
   // Resident K rows stream from the on-chip buffer into the multipliers as they compute.
   const uint64_t cycles = std::max(qk_cycles(uint32_t(n), d), stream_cycles);
   job.compute_cycles += cycles;
@@ -124,50 +145,54 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
   const size_t n = job.keys.size();
   if (job.acc.size() != n) score_keys(job, delay);
 
-  // Softmax unit, float32 in ascending key order (spec §1.3).
-  std::vector<uint16_t> p16(n);
+  // Softmax unit, float32 in ascending key order (spec §1.3): x_j − max, expf and the sum one key
+  // at a time, then p16 = min(65535, lrintf(e_j / Z · 65536)).
+  p16_.resize(n);
   if (n > 0) {
-    std::vector<float> x(n);
-    float m = 0.0f;
-    for (size_t j = 0; j < n; ++j) {
-      x[j] = static_cast<float>(job.acc[j]) * job.c;
-      if (j == 0 || x[j] > m) m = x[j];
-    }
+    exps_.resize(n);
+    if (!kernels_.softmax_shift(job.acc.data(), uint32_t(n), job.c, exps_.data()))
+      kernels::scalar().softmax_shift(job.acc.data(), uint32_t(n), job.c, exps_.data());
     float z = 0.0f;
     for (size_t j = 0; j < n; ++j) {
-      x[j] = expf(x[j] - m);
-      z += x[j];
+      exps_[j] = expf(exps_[j]);
+      z += exps_[j];
     }
-    for (size_t j = 0; j < n; ++j) {
-      const float p = x[j] / z;
-      const long q = lrintf(p * 65536.0f);
-      p16[j] = static_cast<uint16_t>(std::min<long>(65535, q));
-    }
+    kernels_.softmax_q16_out(exps_.data(), uint32_t(n), z, p16_.data());
   }
 
-  // V rows of the kept keys, one request per run of consecutive keys.
+  // V rows of the kept keys, one request per run of consecutive keys, into the V row cache
+  // (indexed by key) when it is on, else packed in vrows_.
+  const bool cached = select_v_cache(job.v_addr, job.kv_head, n_k, d);
   const sc_core::sc_time mem_start = BlockClock::local(delay);
   uint64_t stream_cycles = 0;
-  vrows_.resize(n * d);
+  if (!cached && vrows_.size() < n * d) vrows_.resize(n * d);
   const uint32_t vrb = d * 2;
   for (size_t c = 0; c < n;) {
     size_t e = c + 1;
-    while (e < n && job.keys[e] == job.keys[e - 1] + 1) ++e;
+    bool all_cached = cached && v_cached_[job.keys[c]];
+    for (; e < n && job.keys[e] == job.keys[e - 1] + 1; ++e) all_cached = all_cached && v_cached_[job.keys[e]];
+    const uint32_t len = uint32_t(e - c) * vrb;
     const uint64_t addr = job.v_addr + (uint64_t(job.kv_head) * n_k + job.keys[c]) * vrb;
-    stream_cycles +=
-        fetch_transfer(fetch, tlm::TLM_READ_COMMAND, addr, reinterpret_cast<uint8_t*>(vrows_.data() + c * d),
-                       uint32_t(e - c) * vrb, Traffic::v, int64_t(job.kv_head), delay);
+    int16_t* dst = cached ? v_cache_.data() + size_t(job.keys[c]) * d : vrows_.data() + c * d;
+    if (all_cached) {  // the bytes still cross the fetch unit (timing, traffic); the model has them
+      if (staging_.size() < len) staging_.resize(len);
+      dst = reinterpret_cast<int16_t*>(staging_.data());
+    }
+    stream_cycles += fetch_transfer(fetch, payloads_, tlm::TLM_READ_COMMAND, addr, reinterpret_cast<uint8_t*>(dst), len,
+                                    Traffic::v, int64_t(job.kv_head), delay, !all_cached);
+    if (cached)
+      for (size_t r = c; r < e; ++r) v_cached_[job.keys[r]] = 1;
     c = e;
   }
   job.memory_cycles += clock_.to_cycles(BlockClock::local(delay) - mem_start);
 
-  job.out.assign(d, 0);
-  sums_.assign(d, 0);
-  for (size_t j = 0; j < n; ++j) {
-    const int32_t p = p16[j];
-    const int16_t* v = vrows_.data() + j * d;
-    for (uint32_t t = 0; t < d; ++t) sums_[t] += int64_t(p * int32_t(v[t]));  // |p·v| < 2^31
-  }
+  // ×V: Σ_j p16_j·v_j exact in 64 bits, then round half away from zero and saturate.
+  job.out.resize(d);
+  sums_.resize(d);
+  if (cached)
+    kernels_.weighted_sum(p16_.data(), job.keys.data(), uint32_t(n), v_cache_.data(), d, sums_.data());
+  else
+    kernels_.weighted_sum(p16_.data(), identity_rows(n), uint32_t(n), vrows_.data(), d, sums_.data());
   for (uint32_t t = 0; t < d; ++t) {
     const int64_t s = sums_[t];
     const int64_t r = s >= 0 ? (s + 32768) >> 16 : -((-s + 32768) >> 16);
@@ -193,7 +218,7 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
 void AttentionEngine::write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d,
                                  sc_core::sc_time& delay) {
   // The payload's data pointer is non-const by TLM convention; a write does not modify it.
-  fetch_transfer(fetch, tlm::TLM_WRITE_COMMAND, addr, reinterpret_cast<uint8_t*>(const_cast<int16_t*>(rows)),
+  fetch_transfer(fetch, payloads_, tlm::TLM_WRITE_COMMAND, addr, reinterpret_cast<uint8_t*>(const_cast<int16_t*>(rows)),
                  n_rows * d * 2, Traffic::out, -1, delay);
 }
 

@@ -195,8 +195,8 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
     std::vector<float> scales(size_t(s.heads) + s.kv_heads);
     sc_time delay = qk.get_local_time();
     const sc_time t0 = BlockClock::local(delay);
-    fetch_transfer(seq_fetch_, tlm::TLM_READ_COMMAND, j.desc.scale_addr, reinterpret_cast<uint8_t*>(scales.data()),
-                   uint32_t(scales.size() * 4), Traffic::scale, -1, delay);
+    fetch_transfer(seq_fetch_, seq_payloads_, tlm::TLM_READ_COMMAND, j.desc.scale_addr,
+                   reinterpret_cast<uint8_t*>(scales.data()), uint32_t(scales.size() * 4), Traffic::scale, -1, delay);
     j.memory_bound += BlockClock::local(delay) - t0;  // nothing else runs during set-up
     settle(qk, delay);
     // A scale that is not a finite number above 0 would make the softmax undefined: refuse the job.
@@ -229,8 +229,9 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
           tile_first = i;
           tile_rows = std::min(config_.q_tile_rows, s.n_q - i);
           const sc_time t0 = BlockClock::local(delay);
-          fetch_transfer(seq_fetch_, tlm::TLM_READ_COMMAND, j.desc.q_addr + (uint64_t(h) * s.n_q + i) * d * 2,
-                         reinterpret_cast<uint8_t*>(q_tile.data()), tile_rows * d * 2, Traffic::q, -1, delay);
+          fetch_transfer(seq_fetch_, seq_payloads_, tlm::TLM_READ_COMMAND,
+                         j.desc.q_addr + (uint64_t(h) * s.n_q + i) * d * 2, reinterpret_cast<uint8_t*>(q_tile.data()),
+                         tile_rows * d * 2, Traffic::q, -1, delay);
           w->fu_memory_cycles += clock_.to_cycles(BlockClock::local(delay) - t0);
           settle(qk, delay);
         }

@@ -144,24 +144,21 @@ void FetchUnit::advance(sc_time& delay) {
 
 bool FetchUnit::memory_access(tlm::tlm_generic_payload& orig, uint64_t addr, uint8_t* data, uint32_t len, Traffic cls,
                               sc_time& delay) {
-  tlm::tlm_generic_payload p;
-  p.set_command(orig.get_command());
-  p.set_address(addr);
-  p.set_data_ptr(data);
-  p.set_data_length(len);
-  p.set_streaming_width(len);
-  p.set_byte_enable_ptr(nullptr);
-  p.set_dmi_allowed(false);
-  p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  PooledPayload p(payloads_);
+  p->set_command(orig.get_command());
+  p->set_address(addr);
+  p->set_data_ptr(data);
+  p->set_data_length(len);
+  p->set_streaming_width(len);
   const sc_time start = sc_core::sc_time_stamp() + delay;
-  mem->b_transport(p, delay);
+  mem->b_transport(*p, delay);
   const sc_time end = sc_core::sc_time_stamp() + delay;
-  if (p.get_response_status() == tlm::TLM_INCOMPLETE_RESPONSE) {  // the target ignored it: a failure
+  if (p->get_response_status() == tlm::TLM_INCOMPLETE_RESPONSE) {  // the target ignored it: a failure
     orig.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     return false;
   }
-  if (p.is_response_error()) {
-    orig.set_response_status(p.get_response_status());
+  if (p->is_response_error()) {
+    orig.set_response_status(p->get_response_status());
     return false;
   }
   stats_.dram_bytes[size_t(cls)] += len;
@@ -215,8 +212,8 @@ void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
     if (memory_access(p, addr, data, len, cls, delay)) p.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
-  std::vector<OnChipBuffer::Span> missing;
-  buf->read(addr, len, data, missing);
+  std::vector<OnChipBuffer::Span> missing;  // allocates only when part of the request misses
+  buf->read(addr, len, ext->copy_resident ? data : nullptr, missing);
   uint32_t missing_bytes = 0;
   for (const auto& s : missing) missing_bytes += s.len;
   const uint32_t hit_bytes = len - missing_bytes;

@@ -19,6 +19,7 @@ struct Bench : sc_core::sc_module {
   test::TestMemory memory{"memory", 0x1000, 0x10000, sc_time(40, SC_NS), 16.0};
   FetchUnit fetch;
   tlm_utils::simple_initiator_socket<Bench> port{"port"};
+  PayloadPool payloads;
   explicit Bench(const AccelConfig& c, sc_core::sc_module_name name = "bench") : sc_module(name), fetch("fetch", c) {
     fetch.mem.bind(memory.socket);
     port.bind(fetch.req);
@@ -29,7 +30,7 @@ struct Bench : sc_core::sc_module {
     out.assign(len, 0);
     sc_time delay;
     const sc_time t0 = sc_core::sc_time_stamp();
-    onchip_cycles = fetch_transfer(port, tlm::TLM_READ_COMMAND, addr, out.data(), len, cls, tag, delay);
+    onchip_cycles = fetch_transfer(port, payloads, tlm::TLM_READ_COMMAND, addr, out.data(), len, cls, tag, delay);
     return (sc_core::sc_time_stamp() - t0 + delay).to_seconds() * 1e9;
   }
 };
@@ -164,9 +165,9 @@ TEST_CASE("fetch: accurate mode waits per transaction, lt mode annotates", "[fet
   sc_time lt_delay, lt_now, acc_delay, acc_now;
   test::Stimulus stim("stim", [&] {
     std::vector<uint8_t> buf(160);
-    fetch_transfer(lt.port, tlm::TLM_READ_COMMAND, 0x1000, buf.data(), 160, Traffic::v, 0, lt_delay);
+    fetch_transfer(lt.port, lt.payloads, tlm::TLM_READ_COMMAND, 0x1000, buf.data(), 160, Traffic::v, 0, lt_delay);
     lt_now = sc_core::sc_time_stamp();
-    fetch_transfer(acc.port, tlm::TLM_READ_COMMAND, 0x1000, buf.data(), 160, Traffic::v, 0, acc_delay);
+    fetch_transfer(acc.port, acc.payloads, tlm::TLM_READ_COMMAND, 0x1000, buf.data(), 160, Traffic::v, 0, acc_delay);
     acc_now = sc_core::sc_time_stamp();
   });
   sc_core::sc_start();

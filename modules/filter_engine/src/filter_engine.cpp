@@ -3,11 +3,12 @@
 #include <algorithm>
 
 #include "energon/hw/fetch_unit.h"
+#include "energon/kernels/kernels.h"
 
 namespace energon::hw {
 
 FilterEngine::FilterEngine(sc_core::sc_module_name name, const AccelConfig& config)
-    : sc_module(name), cmd("cmd"), fetch("fetch"), config_(config), clock_(config) {
+    : sc_module(name), cmd("cmd"), fetch("fetch"), config_(config), clock_(config), kernels_(kernels::active()) {
   cmd.bind(*this);
 }
 
@@ -83,13 +84,15 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
     const uint32_t rb = l.row_bytes(p);
     for (size_t c = 0; c < cand.size();) {
       size_t e = c + 1;
-      while (e < cand.size() && cand[e] == cand[e - 1] + 1) ++e;
+      bool all_decoded = planes_decoded_[cand[c]] > p;
+      for (; e < cand.size() && cand[e] == cand[e - 1] + 1; ++e)
+        all_decoded = all_decoded && planes_decoded_[cand[e]] > p;
       const uint32_t rows = uint32_t(e - c);
-      staging_.resize(size_t(rows) * rb);
+      if (staging_.size() < size_t(rows) * rb) staging_.resize(size_t(rows) * rb);
       stream_cycles +=
-          fetch_transfer(fetch, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, cand[c]), staging_.data(), rows * rb,
-                         Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay);
-      for (size_t r = c; r < e;) {  // decode only rows whose plane p the buffer does not hold yet
+          fetch_transfer(fetch, payloads_, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, cand[c]), staging_.data(),
+                         rows * rb, Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay, !all_decoded);
+      for (size_t r = c; r < e && !all_decoded;) {  // decode only rows whose plane p the buffer does not hold yet
         if (planes_decoded_[cand[r]] > p) {
           ++r;
           continue;
@@ -117,18 +120,16 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
   job.scores.resize(cand.size());
   job.stats = RowStats{};
   const uint32_t kshift = 16 - job.k_bits;
-  for (size_t c = 0; c < cand.size(); ++c) {
-    int8_t* kq = slices.data() + size_t(cand[c]) * d;
-    if (!ready[cand[c]]) {  // this round's planes of the key are decoded by now
-      const uint16_t* row = kb.data() + size_t(cand[c]) * d;
-      for (uint32_t t = 0; t < d; ++t) kq[t] = int8_t(int32_t(int16_t(row[t])) >> kshift);
-      ready[cand[c]] = 1;
-    }
-    int32_t s = 0;  // |q_b·k_b| ≤ 2^14 with 8-bit operands, d ≤ 256: fits int32
-    for (uint32_t t = 0; t < d; ++t) s += int32_t(q_low_[t]) * int32_t(kq[t]);
-    job.scores[c] = s;
-    job.stats.add(s);
+  for (const uint32_t key : cand) {
+    if (ready[key]) continue;  // this round's planes of the key are decoded by now
+    int8_t* kq = slices.data() + size_t(key) * d;
+    const uint16_t* row = kb.data() + size_t(key) * d;
+    for (uint32_t t = 0; t < d; ++t) kq[t] = int8_t(int32_t(int16_t(row[t])) >> kshift);
+    ready[key] = 1;
   }
+  // q_bits × k_bits scores, |q_b·k_b| ≤ 2^14 with 8-bit operands, d ≤ 256: exact in any kernel set.
+  kernels_.scores_int8(q_low_.data(), slices.data(), cand.data(), uint32_t(cand.size()), d, job.scores.data());
+  for (const int64_t s : job.scores) job.stats.add(s);
   // Resident plane rows stream from the on-chip buffer while the lanes score them.
   job.compute_cycles = std::max(round_cycles(uint32_t(cand.size()), d, job.q_bits, job.k_bits), stream_cycles);
   stats_.busy_cycles += job.compute_cycles;

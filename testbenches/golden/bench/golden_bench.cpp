@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "energon/golden/golden.h"
-#include "energon/golden/kernels.h"
+#include "energon/kernels/kernels.h"
 #include "energon/llama/model_loader.h"
 #include "energon/llama/transformer.h"
 #include "energon/llm_eval/golden_attention.h"
@@ -86,10 +86,10 @@ int main(int argc, char** argv) {
     double peak = 0.0;
     const char* peak_isa = "none";
 #if defined(__x86_64__) || defined(__i386__)
-    if (golden::kernels::find("avx512")) {
+    if (kernels::find("avx512")) {
       peak = probe(probe_avx512, 16 * 32);
       peak_isa = "avx512 vpmaddwd";
-    } else if (golden::kernels::find("avx2")) {
+    } else if (kernels::find("avx2")) {
       peak = probe(probe_avx2, 12 * 16);
       peak_isa = "avx2 vpmaddwd";
     }
@@ -103,11 +103,11 @@ int main(int argc, char** argv) {
                 w.name.c_str(), s.heads, s.n_q, s.n_k, s.d, repeats);
     std::printf("%-8s %-8s %10s %12s %16s %9s %14s\n", "kernels", "policy", "ms/layer", "rows/s", "dense-eq GMAC/s",
                 "of peak", "kept fraction");
-    const golden::kernels::KernelSet& chosen = golden::kernels::active();
+    const kernels::KernelSet& chosen = kernels::active();
     std::vector<int16_t> reference;
     bool same = true;
-    for (const golden::kernels::KernelSet* ks : golden::kernels::available()) {
-      golden::kernels::set_active(*ks);
+    for (const kernels::KernelSet* ks : kernels::available()) {
+      kernels::set_active(*ks);
       for (const FilterConfig& f :
            {FilterConfig::dense(), FilterConfig::topk_fraction(kFractionOne / 4), FilterConfig::energon_default()}) {
         double best = 1e30;
@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
           best = std::min(best, cpu_seconds() - t0);
         }
         if (f.policy == Policy::dense) {
-          if (ks == golden::kernels::available().front()) reference = out;
+          if (ks == kernels::available().front()) reference = out;
           same = same && out == reference;
         }
         // Dense-equivalent work: Q·K and ×V over every allowed key.
@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
                     double(s.heads) * s.n_q / best, gmacs, peak > 0 ? 100.0 * gmacs / peak : 0.0, st.kept_fraction());
       }
     }
-    golden::kernels::set_active(chosen);
+    kernels::set_active(chosen);
     std::printf("outputs of every kernel set bit-identical: %s; the model uses %s\n", same ? "yes" : "NO", chosen.name);
 
     if (std::ifstream(model_path).good() && std::ifstream(tok_path).good()) {

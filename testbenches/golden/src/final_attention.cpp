@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "energon/golden/golden.h"
-#include "energon/golden/kernels.h"
+#include "energon/kernels/kernels.h"
 
 namespace energon::golden {
 

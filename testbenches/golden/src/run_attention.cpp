@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "energon/golden/golden.h"
-#include "energon/golden/kernels.h"
+#include "energon/kernels/kernels.h"
 
 namespace energon::golden {
 namespace {

@@ -10,6 +10,8 @@
 
 #include <cstdint>
 
+#include "energon/hw/payload_pool.h"
+
 namespace energon::hw {
 
 class BusInterface : public sc_core::sc_module {
@@ -34,6 +36,7 @@ class BusInterface : public sc_core::sc_module {
   void forward(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
   uint32_t max_burst_bytes_;
+  PayloadPool pieces_;  ///< payloads of the split pieces
   uint64_t requests_ = 0, transactions_ = 0, largest_ = 0;
 };
 

@@ -1,6 +1,7 @@
 // High-precision attention engine (AU): INT16 Q·K with 64-bit accumulation on the kept keys,
 // the float32 softmax unit of spec §1.3 (ascending-order sum, expf, lrintf to Q0.16), ×V with
-// round-half-away /65536 saturated to INT16, and the output row write-back. K planes the
+// round-half-away /65536 saturated to INT16, and the output row write-back. The arithmetic runs
+// on the energon_kernels set of this CPU (bit-exact in every set, docs/numerics.md "Kernels"). K planes the
 // filter engine has not fetched, V rows and the output go through its `fetch` socket.
 #pragma once
 
@@ -15,6 +16,11 @@
 #include "energon/hw/block_timing.h"
 #include "energon/hw/filter_engine.h"
 #include "energon/hw/k_planes.h"
+#include "energon/hw/payload_pool.h"
+
+namespace energon::kernels {
+struct KernelSet;
+}
 
 namespace energon::hw {
 
@@ -116,15 +122,35 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
   RowCacheTag cache_tag_;
   std::vector<uint16_t> row_cache_;
   std::vector<uint8_t> row_decoded_;
+  // Simulation speed only, on the same grounds: V rows of the current kv head the model already
+  // holds, indexed by key, so ×V reads them in place instead of a packed copy per row.
+  struct VCacheTag {
+    uint64_t v_addr = 0;
+    uint32_t kv_head = 0, n_k = 0, d = 0;
+    bool operator==(const VCacheTag& o) const {
+      return v_addr == o.v_addr && kv_head == o.kv_head && n_k == o.n_k && d == o.d;
+    }
+  };
+  /// Points the V row cache at this kv head's rows; false when it does not fit (rows packed then).
+  bool select_v_cache(uint64_t v_addr, uint32_t kv_head, uint32_t n_k, uint32_t d);
+  VCacheTag v_tag_;
+  std::vector<int16_t> v_cache_;
+  std::vector<uint8_t> v_cached_;
 
-  void fetch_rows(AttendJob& job, sc_core::sc_time& delay);
   const AccelConfig config_;
   const BlockClock clock_;
   AttentionEngineStats stats_;
   ActivityTrace* trace_ = nullptr;
+  /// Rows 0, 1, …, n−1 (the kernels address rows by index; the engine's rows are packed).
+  const uint32_t* identity_rows(size_t n);
+  const kernels::KernelSet& kernels_;  ///< the arithmetic, bit-exact in every set
+  std::vector<uint32_t> identity_;
+  PayloadPool payloads_;
   std::vector<uint8_t> staging_;
   std::vector<int16_t> vrows_;
   std::vector<int64_t> sums_;
+  std::vector<float> exps_;
+  std::vector<uint16_t> p16_;
 };
 
 }  // namespace energon::hw

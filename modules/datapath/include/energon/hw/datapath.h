@@ -84,6 +84,7 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   std::unique_ptr<Selector> selector_;
   std::unique_ptr<AttentionEngine> attention_;
   tlm_utils::simple_initiator_socket<Datapath> seq_fetch_;  ///< sequencer: Q rows, scale table
+  PayloadPool seq_payloads_;                                ///< payloads of seq_fetch_
   sc_core::sc_port<filter_engine_if> filter_port_;
   sc_core::sc_port<selector_if> selector_port_;
   sc_core::sc_port<attention_engine_if> attention_port_;

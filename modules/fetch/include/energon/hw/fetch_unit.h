@@ -19,6 +19,7 @@
 #include "energon/hw/activity_trace.h"
 #include "energon/stats/stats.h"
 #include "energon/hw/job_if.h"
+#include "energon/hw/payload_pool.h"
 
 namespace energon::hw {
 
@@ -31,6 +32,8 @@ struct FetchExtension : tlm::tlm_extension<FetchExtension> {
   /// Set by the fetch unit: cycles to stream the part served from the on-chip buffer. Not added
   /// to the delay: the requesting engine overlaps it with its compute (docs/fetch.md).
   uint64_t onchip_cycles = 0;
+  /// False: the bytes served from the on-chip buffer need not be copied out (fetch_transfer).
+  bool copy_resident = true;
 
   tlm::tlm_extension_base* clone() const override { return new FetchExtension(*this); }
   void copy_from(const tlm::tlm_extension_base& e) override { *this = static_cast<const FetchExtension&>(e); }
@@ -43,33 +46,35 @@ class BusError : public std::runtime_error {
   uint64_t addr;
 };
 
-/// Issues one request to the fetch unit through `socket`; throws BusError on an error response.
-/// Returns the on-chip buffer streaming cycles of the request (see FetchExtension).
+/// Issues one request to the fetch unit through `socket`, on a payload of `pool`; throws BusError
+/// on an error response. Returns the on-chip buffer streaming cycles of the request (see
+/// FetchExtension). copy_resident = false: the requester already holds the bytes the buffer
+/// serves (its decoded-row cache, valid because a job's inputs do not change while it runs), so
+/// they are not copied into `data`; timing, traffic and statistics are the same.
 template <typename Socket>
-uint64_t fetch_transfer(Socket& socket, tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len, Traffic cls,
-                        int64_t buffer_tag, sc_core::sc_time& delay) {
+uint64_t fetch_transfer(Socket& socket, PayloadPool& pool, tlm::tlm_command cmd, uint64_t addr, uint8_t* data,
+                        uint32_t len, Traffic cls, int64_t buffer_tag, sc_core::sc_time& delay,
+                        bool copy_resident = true) {
   if (len == 0) return 0;
   FetchExtension ext;
   ext.cls = cls;
   ext.buffer_tag = buffer_tag;
-  tlm::tlm_generic_payload p;
-  p.set_command(cmd);
-  p.set_address(addr);
-  p.set_data_ptr(data);
-  p.set_data_length(len);
-  p.set_streaming_width(len);
-  p.set_byte_enable_ptr(nullptr);
-  p.set_dmi_allowed(false);
-  p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  p.set_extension(&ext);
-  // Stack-owned: the payload must not free it, also when b_transport throws.
+  ext.copy_resident = copy_resident;
+  PooledPayload p(pool);
+  p->set_command(cmd);
+  p->set_address(addr);
+  p->set_data_ptr(data);
+  p->set_data_length(len);
+  p->set_streaming_width(len);
+  p->set_extension(&ext);
+  // Stack-owned: the payload must not keep it, also when b_transport throws.
   struct Detach {
     tlm::tlm_generic_payload& p;
     FetchExtension* ext;
     ~Detach() { p.clear_extension(ext); }
-  } detach{p, &ext};
-  socket->b_transport(p, delay);
-  if (p.is_response_error()) throw BusError(addr, len, p.get_response_status());
+  } detach{*p, &ext};
+  socket->b_transport(*p, delay);
+  if (p->is_response_error()) throw BusError(addr, len, p->get_response_status());
   return ext.onchip_cycles;
 }
 
@@ -142,6 +147,7 @@ class FetchUnit : public sc_core::sc_module {
   FetchStats stats_;
   sc_core::sc_time busy_until_;
   ActivityTrace* trace_ = nullptr;
+  PayloadPool payloads_;
 };
 
 }  // namespace energon::hw

@@ -16,7 +16,12 @@
 #include "energon/hw/block_timing.h"
 #include "energon/hw/k_planes.h"
 #include "energon/hw/activity_trace.h"
+#include "energon/hw/payload_pool.h"
 #include "energon/stats/stats.h"
+
+namespace energon::kernels {
+struct KernelSet;
+}
 
 namespace energon::hw {
 
@@ -108,8 +113,10 @@ class FilterEngine : public sc_core::sc_module, public filter_engine_if {
   KPlaneLayout tracked_layout_;
   const AccelConfig config_;
   const BlockClock clock_;
+  const kernels::KernelSet& kernels_;  ///< the arithmetic, bit-exact in every set
   FilterEngineStats stats_;
   ActivityTrace* trace_ = nullptr;
+  PayloadPool payloads_;
   std::vector<uint8_t> staging_;
 };
 

@@ -7,11 +7,11 @@
 
 #include "energon/attention_job.h"
 
-namespace energon::golden {
-
-namespace kernels {
+namespace energon::kernels {
 struct KernelSet;
 }
+
+namespace energon::golden {
 
 // ---- §1.1 quantization and MSB slicing ----
 

@@ -1,12 +1,15 @@
-// The golden model's inner kernels (Q·K scores and the ×V weighted sum), in several instruction
-// sets chosen at run time. Every kernel returns exactly what the scalar one returns, for every
-// input the types allow (docs/numerics.md "Kernels"); the choice changes speed, never a bit.
+// The attention arithmetic's inner kernels (Q·K scores, the ×V weighted sum, the softmax's
+// vectorisable passes), in several instruction sets chosen at run time. Every kernel returns
+// exactly what the scalar one returns, for every input the types allow (docs/numerics.md
+// "Kernels"); the choice changes speed, never a bit. Plain C++, no SystemC: the golden model and
+// the hardware engines (attention engine, filter engine) both compute with them, so the
+// platform runs its arithmetic as fast as the reference does. Neither depends on the other.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
-namespace energon::golden::kernels {
+namespace energon::kernels {
 
 /// One set of kernels. `rows` are key indices: row j of a head's K or V starts at base + rows[j]·d.
 struct KernelSet {
@@ -30,8 +33,8 @@ struct KernelSet {
 const KernelSet& scalar();
 /// Every kernel set this build has and this CPU can run, scalar first, fastest last.
 std::vector<const KernelSet*> available();
-/// The set the golden model uses: the fastest available one, chosen once, unless the environment
-/// variable ENERGON_GOLDEN_KERNELS names another available set (scalar, avx2, avx512).
+/// The set the golden model and the engines use: the fastest available one, chosen once, unless
+/// the environment variable ENERGON_KERNELS names another available set (scalar, avx2, avx512).
 const KernelSet& active();
 /// Makes `set` (one of available()) the active set, e.g. for a before/after benchmark.
 void set_active(const KernelSet& set);
@@ -54,4 +57,4 @@ struct WsumPlan {
   void build(const uint16_t* p16, const uint32_t* rows, uint32_t n);
 };
 
-}  // namespace energon::golden::kernels
+}  // namespace energon::kernels

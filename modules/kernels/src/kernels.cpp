@@ -1,6 +1,6 @@
 // Scalar reference kernels, the ×V plan shared by the vector kernels, and the run-time choice of
 // kernel set (CPU features via __builtin_cpu_supports; no -march flag anywhere in the build).
-#include "energon/golden/kernels.h"
+#include "energon/kernels/kernels.h"
 
 #include <atomic>
 #include <cmath>
@@ -8,9 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "energon/golden/golden.h"
-
-namespace energon::golden::kernels {
+namespace energon::kernels {
 
 #if defined(__x86_64__) || defined(__i386__)
 // Defined in kernels_avx2.cpp and kernels_avx512.cpp (compiled for x86 only).
@@ -22,7 +20,12 @@ namespace {
 
 void scores_int16_scalar(const int16_t* q, const int16_t* k, const uint32_t* rows, uint32_t n, uint32_t d,
                          int64_t* out) {
-  for (uint32_t j = 0; j < n; ++j) out[j] = dot_int16(q, k + size_t(rows[j]) * d, d);
+  for (uint32_t j = 0; j < n; ++j) {
+    const int16_t* kr = k + size_t(rows[j]) * d;
+    int64_t acc = 0;
+    for (uint32_t t = 0; t < d; ++t) acc += int32_t(q[t]) * int32_t(kr[t]);  // |q·k| ≤ 2^30 fits int32
+    out[j] = acc;
+  }
 }
 
 void scores_int8_scalar(const int8_t* q, const int8_t* k, const uint32_t* rows, uint32_t n, uint32_t d, int64_t* out) {
@@ -77,15 +80,14 @@ struct Registry {
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) sets.push_back(&avx512_set());
 #endif
     const KernelSet* choice = sets.back();
-    if (const char* want = std::getenv("ENERGON_GOLDEN_KERNELS"); want && *want) {
+    if (const char* want = std::getenv("ENERGON_KERNELS"); want && *want) {
       const KernelSet* named = nullptr;
       for (const KernelSet* s : sets)
         if (std::strcmp(s->name, want) == 0) named = s;
       if (named)
         choice = named;
       else
-        std::fprintf(stderr, "energon golden: ENERGON_GOLDEN_KERNELS=%s not available here; using %s\n", want,
-                     choice->name);
+        std::fprintf(stderr, "energon kernels: ENERGON_KERNELS=%s not available here; using %s\n", want, choice->name);
     }
     current.store(choice);
   }
@@ -148,4 +150,4 @@ void WsumPlan::build(const uint16_t* p16, const uint32_t* rows, uint32_t n) {
   if (count) block_end.push_back(count);
 }
 
-}  // namespace energon::golden::kernels
+}  // namespace energon::kernels

@@ -1,4 +1,4 @@
-// AVX-512 (F + BW) kernels of the golden model. Every function here carries the target
+// AVX-512 (F + BW) attention kernels. Every function here carries the target
 // attribute and has internal linkage, so no code built for AVX-512 can be reached on a CPU
 // without it: kernels.cpp hands this set out only when __builtin_cpu_supports says so.
 // Exactness: docs/numerics.md "Kernels"; each bound is restated where it is used.
@@ -13,11 +13,11 @@
 #include <cmath>
 #include <cstring>
 
-#include "energon/golden/kernels.h"
+#include "energon/kernels/kernels.h"
 
 #define ENERGON_AVX512 __attribute__((target("avx512f,avx512bw")))
 
-namespace energon::golden::kernels {
+namespace energon::kernels {
 namespace {
 
 /// Mask of the first `m` 16-bit lanes (m ≤ 32).
@@ -315,6 +315,6 @@ const KernelSet kAvx512{"avx512", scores_int16, scores_int8, weighted_sum, softm
 
 const KernelSet& avx512_set() { return kAvx512; }
 
-}  // namespace energon::golden::kernels
+}  // namespace energon::kernels
 
 #pragma GCC diagnostic pop

@@ -1,4 +1,4 @@
-// AVX2 kernels of the golden model: the AVX-512 algorithms (kernels_avx512.cpp, same exactness
+// AVX2 attention kernels: the AVX-512 algorithms (kernels_avx512.cpp, same exactness
 // arguments, docs/numerics.md "Kernels") on 256-bit vectors. Every function carries the target
 // attribute and has internal linkage; kernels.cpp hands this set out only on CPUs with AVX2.
 // AVX2 has no 16-bit masked loads: the last d mod 16 columns are done one term at a time.
@@ -7,11 +7,11 @@
 #include <cmath>
 #include <cstring>
 
-#include "energon/golden/kernels.h"
+#include "energon/kernels/kernels.h"
 
 #define ENERGON_AVX2 __attribute__((target("avx2")))
 
-namespace energon::golden::kernels {
+namespace energon::kernels {
 namespace {
 
 /// Eight 8-lane int32 vectors → their eight lane sums, in order (exact: subset sums only).
@@ -318,4 +318,4 @@ const KernelSet kAvx2{"avx2", scores_int16, scores_int8, weighted_sum, softmax_s
 
 const KernelSet& avx2_set() { return kAvx2; }
 
-}  // namespace energon::golden::kernels
+}  // namespace energon::kernels
