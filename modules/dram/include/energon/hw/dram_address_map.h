@@ -19,18 +19,21 @@ struct DramCoord {
 /// slices from its last entry (least significant) to its first (most significant).
 class DramAddressMap {
  public:
-  explicit DramAddressMap(const DramConfig& config);
-  DramCoord decode(uint64_t address) const;
-  /// Address of the first byte of the burst at `coord`.
-  uint64_t encode(const DramCoord& coord) const;
-
- private:
   struct Slice {
     DramField field;
     unsigned bits;
     unsigned field_shift;  ///< position of this slice inside its field's value
     unsigned addr_shift;   ///< position of this slice inside the address
   };
+
+  explicit DramAddressMap(const DramConfig& config);
+  DramCoord decode(uint64_t address) const;
+  /// Address of the first byte of the burst at `coord`.
+  uint64_t encode(const DramCoord& coord) const;
+  /// The slices with bits, least significant first (the burst address counter steps through them).
+  const std::vector<Slice>& slices() const { return slices_; }
+
+ private:
   std::vector<Slice> slices_;
 };
 
