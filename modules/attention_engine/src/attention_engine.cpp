@@ -91,29 +91,29 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
   };
   const sc_core::sc_time mem_start = BlockClock::local(delay);
   uint64_t stream_cycles = 0;
-  for (uint32_t p = job.planes_have; p < l.n_planes; ++p) {
+  for (uint32_t p = job.planes_have; p < l.n_planes; ++p) {  // per plane one gathered request of the key runs
     const uint32_t rb = l.row_bytes(p);
+    if (staging_.size() < n * rb) staging_.resize(n * rb);
+    runs_.clear();
     for (size_t c = 0; c < n;) {
       size_t e = c + 1;
       bool all_decoded = decoded(job.keys[c]);
       for (; e < n && job.keys[e] == job.keys[e - 1] + 1; ++e) all_decoded = all_decoded && decoded(job.keys[e]);
-      const uint32_t rows = uint32_t(e - c);
-      if (staging_.size() < size_t(rows) * rb) staging_.resize(size_t(rows) * rb);
-      stream_cycles += fetch_transfer(fetch, payloads_, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, job.keys[c]),
-                                      staging_.data(), rows * rb, Traffic(uint8_t(Traffic::k0) + p),
-                                      int64_t(job.kv_head), delay, !all_decoded);
-      for (size_t r = c; r < e && !all_decoded;) {  // decode only rows the model has not decoded before
-        if (decoded(job.keys[r])) {
-          ++r;
-          continue;
-        }
-        size_t r2 = r + 1;
-        while (r2 < e && !decoded(job.keys[r2])) ++r2;
-        unpack_plane_rows(staging_.data() + (r - c) * rb, uint32_t(r2 - r), d, l.bits[p], l.shift(p), row_out(r),
-                          p == 0);
-        r = r2;
-      }
+      runs_.push_back(
+          {l.row_addr(p, job.kv_head, job.keys[c]), staging_.data() + c * rb, uint32_t(e - c) * rb, !all_decoded});
       c = e;
+    }
+    stream_cycles +=
+        fetch_gather(fetch, payloads_, runs_, Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay);
+    for (size_t r = 0; r < n;) {  // decode only rows the model has not decoded before
+      if (decoded(job.keys[r])) {
+        ++r;
+        continue;
+      }
+      size_t r2 = r + 1;  // a stretch of consecutive keys not decoded yet
+      while (r2 < n && job.keys[r2] == job.keys[r2 - 1] + 1 && !decoded(job.keys[r2])) ++r2;
+      unpack_plane_rows(staging_.data() + r * rb, uint32_t(r2 - r), d, l.bits[p], l.shift(p), row_out(r), p == 0);
+      r = r2;
     }
   }
   if (cached)
@@ -167,23 +167,33 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
   uint64_t stream_cycles = 0;
   if (!cached && vrows_.size() < n * d) vrows_.resize(n * d);
   const uint32_t vrb = d * 2;
+  runs_.clear();
+  uint32_t scratch = 0;  // bytes of runs the model already holds: read into staging_, not kept
   for (size_t c = 0; c < n;) {
     size_t e = c + 1;
     bool all_cached = cached && v_cached_[job.keys[c]];
     for (; e < n && job.keys[e] == job.keys[e - 1] + 1; ++e) all_cached = all_cached && v_cached_[job.keys[e]];
     const uint32_t len = uint32_t(e - c) * vrb;
     const uint64_t addr = job.v_addr + (uint64_t(job.kv_head) * n_k + job.keys[c]) * vrb;
-    int16_t* dst = cached ? v_cache_.data() + size_t(job.keys[c]) * d : vrows_.data() + c * d;
+    uint8_t* dst =
+        reinterpret_cast<uint8_t*>(cached ? v_cache_.data() + size_t(job.keys[c]) * d : vrows_.data() + c * d);
     if (all_cached) {  // the bytes still cross the fetch unit (timing, traffic); the model has them
-      if (staging_.size() < len) staging_.resize(len);
-      dst = reinterpret_cast<int16_t*>(staging_.data());
+      dst = nullptr;   // placed in staging_ below
+      scratch += len;
     }
-    stream_cycles += fetch_transfer(fetch, payloads_, tlm::TLM_READ_COMMAND, addr, reinterpret_cast<uint8_t*>(dst), len,
-                                    Traffic::v, int64_t(job.kv_head), delay, !all_cached);
-    if (cached)
-      for (size_t r = c; r < e; ++r) v_cached_[job.keys[r]] = 1;
+    runs_.push_back({addr, dst, len, !all_cached});
     c = e;
   }
+  if (staging_.size() < scratch) staging_.resize(scratch);
+  uint32_t at = 0;
+  for (FetchRun& r : runs_)
+    if (!r.data) {
+      r.data = staging_.data() + at;
+      at += r.len;
+    }
+  stream_cycles += fetch_gather(fetch, payloads_, runs_, Traffic::v, int64_t(job.kv_head), delay);
+  if (cached)
+    for (const uint32_t key : job.keys) v_cached_[key] = 1;
   job.memory_cycles += clock_.to_cycles(BlockClock::local(delay) - mem_start);
 
   // ×V: Σ_j p16_j·v_j exact in 64 bits, then round half away from zero and saturate.

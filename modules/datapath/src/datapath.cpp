@@ -219,7 +219,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
     const uint32_t g = s.kv_head_of(h);
     uint32_t tile_first = 0, tile_rows = 0;
     for (uint32_t i = 0; i < s.n_q && j.error == ENERGON_ERR_NONE; ++i) {
-      auto w = std::make_shared<RowWork>();
+      std::shared_ptr<RowWork> w = take_row();
       w->head = h;
       w->query = i;
       w->q.resize(d);
@@ -245,7 +245,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
           uint32_t planes_have = 0;
           for (uint32_t r = 0; r < j.desc.n_rounds; ++r) {
             const energon_select_t& rd = j.desc.round[r];
-            FilterRoundJob fj;
+            FilterRoundJob& fj = round_job_;
             fj.layout = &j.layout;
             fj.kv_head = g;
             fj.q = w->q.data();
@@ -263,7 +263,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
             w->fu_memory_cycles += fj.memory_cycles;
             w->fu_compute_cycles += fj.compute_cycles;
 
-            SelectJob sj;
+            SelectJob& sj = filter_select_;
             sj.rule = from_select(rd);
             sj.scores = fj.scores.data();
             sj.candidates = cand.data();
@@ -282,7 +282,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
           for (size_t c = 0; c < cand.size(); ++c)
             std::memcpy(w->key_bits.data() + c * d, candidate_bits.data() + size_t(cand[c]) * d, d * 2);
         }
-        w->keys = cand;
+        w->keys.assign(cand.begin(), cand.end());
       } catch (const BusError&) {
         j.error = ENERGON_ERR_ADDRESS;
         break;
@@ -300,9 +300,20 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
     }
   }
   qk.sync();
-  auto end = std::make_shared<RowWork>();
+  std::shared_ptr<RowWork> end = take_row();
   end->end_of_job = true;
   row_buffer_.write(end);
+}
+
+std::shared_ptr<RowWork> Datapath::take_row() {
+  if (free_rows_.empty()) return std::make_shared<RowWork>();
+  std::shared_ptr<RowWork> w = std::move(free_rows_.back());
+  free_rows_.pop_back();
+  w->end_of_job = false;
+  w->keys.clear();
+  w->planes_have = 0;
+  w->fu_memory_cycles = w->fu_compute_cycles = 0;
+  return w;
 }
 
 void Datapath::attention_stage() {
@@ -322,12 +333,18 @@ void Datapath::attention_stage() {
         ++stats_.attention_stalls;
         stats_.attention_stall_cycles += clock_.to_cycles(starved);
       }
-      if (w->end_of_job) break;
+      if (w->end_of_job) {
+        free_rows_.push_back(std::move(w));
+        break;
+      }
       if (trace_) trace_->value(TraceValue::row_buffer_fill, --rows_buffered_, sc_core::sc_time_stamp());
       // Starved time goes to whichever part of the filter stage's work on this row was larger.
       const uint64_t fu_total = w->fu_memory_cycles + w->fu_compute_cycles;
       if (fu_total > 0) j.memory_bound += starved * (double(w->fu_memory_cycles) / double(fu_total));
-      if (j.error != ENERGON_ERR_NONE) continue;  // drain the buffer after a failure
+      if (j.error != ENERGON_ERR_NONE) {  // drain the buffer after a failure
+        free_rows_.push_back(std::move(w));
+        continue;
+      }
       sc_time mem_time;
       const sc_time a0 = sc_core::sc_time_stamp() + qk.get_local_time();
       try {
@@ -339,6 +356,8 @@ void Datapath::attention_stage() {
       j.memory_bound += mem_time;
       if (elapsed > mem_time) j.attention_bound += elapsed - mem_time;
       ++stats_.rows;
+      // Only now: attend() may wait, and the filter stage must not refill this row meanwhile.
+      free_rows_.push_back(std::move(w));
     }
     qk.sync();
     j.attention_end = sc_core::sc_time_stamp();
@@ -350,22 +369,25 @@ void Datapath::attention_stage() {
 void Datapath::attend(Job& j, RowWork& w, tlm_utils::tlm_quantumkeeper& qk, sc_time& mem_time) {
   const AttentionShape& s = j.shape;
   const uint32_t d = s.d;
-  AttendJob aj;
+  AttendJob& aj = attend_job_;
   aj.layout = &j.layout;
   aj.kv_head = s.kv_head_of(w.head);
   aj.v_addr = j.desc.v_addr;
   aj.out_addr = j.desc.out_addr + (uint64_t(w.head) * s.n_q + w.query) * d * 2;
   aj.q = w.q.data();
   aj.c = j.c[w.head];
-  aj.keys = std::move(w.keys);
-  aj.key_bits = std::move(w.key_bits);
+  aj.keys.swap(w.keys);  // the row's lists move in; the job's old buffers go back with the row
+  aj.key_bits.swap(w.key_bits);
   aj.planes_have = w.planes_have;
+  aj.write_back = true;
+  aj.acc.clear();  // not scored yet
+  aj.compute_cycles = aj.memory_cycles = 0;
   sc_time delay = qk.get_local_time();
   if (j.desc.policy == ENERGON_POLICY_TOPK && !aj.keys.empty()) {
     // SpAtten-like: full-precision scores of every allowed key, then the top-k selector.
     attention_port_->score_keys(aj, delay);
     settle(qk, delay);
-    SelectJob sj;
+    SelectJob& sj = attend_select_;
     sj.rule = from_select(j.desc.topk);
     sj.scores = aj.acc.data();
     sj.candidates = aj.keys.data();
@@ -384,7 +406,7 @@ void Datapath::attend(Job& j, RowWork& w, tlm_utils::tlm_quantumkeeper& qk, sc_t
         ++k;
       }
     aj.acc.resize(o);
-    aj.keys = std::move(sj.kept);
+    aj.keys.swap(sj.kept);
     delay = qk.get_local_time();
   }
   aj.write_back = false;

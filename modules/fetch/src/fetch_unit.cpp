@@ -193,41 +193,49 @@ void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
     p.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
-  const uint64_t addr = p.get_address();
-  const uint32_t len = p.get_data_length();
-  uint8_t* data = p.get_data_ptr();
-  const Traffic cls = ext->cls;
   ext->onchip_cycles = 0;
-  OnChipBuffer* buf = nullptr;
-  if (p.is_read() && ext->buffer_tag >= 0 && config_.sram_bytes > 0) {
-    const int half = int(ext->buffer_tag & 1);
-    // A newer kv head takes its half over; a late request of an older head bypasses it.
-    if (ext->buffer_tag > owner_[half]) {
-      half_[half].clear();
-      owner_[half] = ext->buffer_tag;
+  if (ext->runs) {  // a gathered request: its runs one after the other, as separate requests would be
+    for (uint32_t r = 0; r < ext->n_runs; ++r) {
+      const FetchRun& run = ext->runs[r];
+      if (run.len == 0) continue;
+      if (!serve(p, *ext, run.addr, run.len, run.data, run.copy_resident, delay)) return;
     }
-    if (ext->buffer_tag == owner_[half]) buf = &half_[half];
-  }
-  if (!buf) {
-    if (memory_access(p, addr, data, len, cls, delay)) p.set_response_status(tlm::TLM_OK_RESPONSE);
+  } else if (!serve(p, *ext, p.get_address(), p.get_data_length(), p.get_data_ptr(), ext->copy_resident, delay)) {
     return;
   }
+  p.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, uint64_t addr, uint32_t len, uint8_t* data,
+                      bool copy_resident, sc_time& delay) {
+  const Traffic cls = ext.cls;
+  OnChipBuffer* buf = nullptr;
+  if (p.is_read() && ext.buffer_tag >= 0 && config_.sram_bytes > 0) {
+    const int half = int(ext.buffer_tag & 1);
+    // A newer kv head takes its half over; a late request of an older head bypasses it.
+    if (ext.buffer_tag > owner_[half]) {
+      half_[half].clear();
+      owner_[half] = ext.buffer_tag;
+    }
+    if (ext.buffer_tag == owner_[half]) buf = &half_[half];
+  }
+  if (!buf) return memory_access(p, addr, data, len, cls, delay);
   std::vector<OnChipBuffer::Span> missing;  // allocates only when part of the request misses
-  buf->read(addr, len, ext->copy_resident ? data : nullptr, missing);
+  buf->read(addr, len, copy_resident ? data : nullptr, missing);
   uint32_t missing_bytes = 0;
   for (const auto& s : missing) missing_bytes += s.len;
   const uint32_t hit_bytes = len - missing_bytes;
   if (hit_bytes > 0) {
     stats_.sram_bytes[size_t(cls)] += hit_bytes;
-    ext->onchip_cycles = (hit_bytes + config_.sram_bytes_per_cycle - 1) / config_.sram_bytes_per_cycle;
+    ext.onchip_cycles += (hit_bytes + config_.sram_bytes_per_cycle - 1) / config_.sram_bytes_per_cycle;
   }
   for (const auto& s : missing) {
     uint8_t* dst = data + (s.addr - addr);
-    if (!memory_access(p, s.addr, dst, s.len, cls, delay)) return;
+    if (!memory_access(p, s.addr, dst, s.len, cls, delay)) return false;
     buf->fill(s.addr, s.len, dst);
   }
   advance(delay);
-  p.set_response_status(tlm::TLM_OK_RESPONSE);
+  return true;
 }
 
 unsigned int FetchUnit::transport_dbg(int, tlm::tlm_generic_payload& p) { return mem->transport_dbg(p); }

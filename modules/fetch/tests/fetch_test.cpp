@@ -244,3 +244,86 @@ TEST_CASE("fetch: on-chip buffer lookups of a range ending at the top of the add
   buf.read(top + 64, 64, got.data(), missing);  // entirely resident, starting inside a chunk
   CHECK(missing.empty());
 }
+
+TEST_CASE("fetch: a requester holding the rows skips the copy with the same traffic and cycles", "[fetch]") {
+  // Two identical benches; the second reads the resident part with copy_resident = false.
+  Bench a(small_buffer(4096), "copy"), b(small_buffer(4096), "nocopy");
+  for (Bench* x : {&a, &b})
+    for (uint32_t i = 0; i < 0x10000; ++i) x->memory.bytes[i] = uint8_t(i * 5);
+  std::vector<uint8_t> got_a(256, 0), got_b(256, 0xEE);
+  uint64_t stream_a = 0, stream_b = 0;
+  sc_time delay_a, delay_b;
+  test::Stimulus stim("stim", [&] {
+    sc_time d;
+    std::vector<uint8_t> warm(192);
+    fetch_transfer(a.port, a.payloads, tlm::TLM_READ_COMMAND, 0x1000, warm.data(), 192, Traffic::v, 0, d);
+    fetch_transfer(b.port, b.payloads, tlm::TLM_READ_COMMAND, 0x1000, warm.data(), 192, Traffic::v, 0, d);
+    // 192 bytes resident, 64 missing: both read the missing part from memory.
+    stream_a = fetch_transfer(a.port, a.payloads, tlm::TLM_READ_COMMAND, 0x1000, got_a.data(), 256, Traffic::v, 0,
+                              delay_a, true);
+    stream_b = fetch_transfer(b.port, b.payloads, tlm::TLM_READ_COMMAND, 0x1000, got_b.data(), 256, Traffic::v, 0,
+                              delay_b, false);
+  });
+  sc_core::sc_start();
+  REQUIRE(stim.finished);
+  CHECK(stream_a == stream_b);
+  CHECK(delay_a == delay_b);
+  for (uint32_t i = 0; i < 192; ++i) CHECK(got_b[i] == 0xEE);                         // resident: not copied
+  for (uint32_t i = 192; i < 256; ++i) CHECK(got_b[i] == uint8_t((0x1000 + i) * 5));  // missing: from memory
+  for (uint32_t i = 0; i < 256; ++i) CHECK(got_a[i] == uint8_t((0x1000 + i) * 5));
+  for (size_t c = 0; c < size_t(Traffic::count); ++c) {
+    CHECK(a.fetch.stats().dram_bytes[c] == b.fetch.stats().dram_bytes[c]);
+    CHECK(a.fetch.stats().sram_bytes[c] == b.fetch.stats().sram_bytes[c]);
+  }
+  CHECK(a.fetch.stats().busy_cycles == b.fetch.stats().busy_cycles);
+}
+
+TEST_CASE("fetch: transactions reuse pooled payloads instead of constructing one each", "[fetch]") {
+  Bench b(small_buffer(0));  // no buffer: every request reaches memory
+  test::Stimulus stim("stim", [&] {
+    std::vector<uint8_t> buf(64);
+    for (int i = 0; i < 1000; ++i) {
+      sc_time d;
+      fetch_transfer(b.port, b.payloads, tlm::TLM_READ_COMMAND, 0x1000 + 64 * (i % 100), buf.data(), 64, Traffic::v, 0,
+                     d);
+    }
+  });
+  sc_core::sc_start();
+  REQUIRE(stim.finished);
+  CHECK(b.fetch.stats().dram_transactions == 1000);
+  CHECK(b.payloads.constructed() == 1);  // one request at a time: one payload, reused 1000 times
+}
+
+TEST_CASE("payload pool: a reused payload starts from the default state", "[fetch]") {
+  PayloadPool pool;
+  unsigned char byte = 0, be = 0xFF;
+  tlm::tlm_generic_payload* p = pool.allocate();
+  p->set_command(tlm::TLM_WRITE_COMMAND);
+  p->set_address(0x1234);
+  p->set_data_ptr(&byte);
+  p->set_data_length(1);
+  p->set_byte_enable_ptr(&be);
+  p->set_byte_enable_length(1);
+  p->set_streaming_width(1);
+  p->set_dmi_allowed(true);
+  p->set_response_status(tlm::TLM_OK_RESPONSE);
+  p->release();
+  tlm::tlm_generic_payload* q = pool.allocate();
+  CHECK(q == p);
+  CHECK(pool.constructed() == 1);
+  CHECK(q->get_ref_count() == 1);
+  CHECK(q->get_command() == tlm::TLM_IGNORE_COMMAND);
+  CHECK(q->get_address() == 0);
+  CHECK(q->get_data_ptr() == nullptr);
+  CHECK(q->get_data_length() == 0);
+  CHECK(q->get_byte_enable_ptr() == nullptr);
+  CHECK(q->get_byte_enable_length() == 0);
+  CHECK(q->get_streaming_width() == 0);
+  CHECK(!q->is_dmi_allowed());
+  CHECK(q->get_response_status() == tlm::TLM_INCOMPLETE_RESPONSE);
+  tlm::tlm_generic_payload* r = pool.allocate();  // q is still held: a second payload
+  CHECK(r != q);
+  CHECK(pool.constructed() == 2);
+  q->release();
+  r->release();
+}

@@ -79,31 +79,33 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
   track_candidate_buffer(job);
   const sc_core::sc_time mem_start = BlockClock::local(delay);
   uint64_t stream_cycles = 0;
-  // Fetch the new planes of the candidates, one request per run of consecutive keys.
+  // Fetch the new planes of the candidates: per plane one gathered request of the runs of
+  // consecutive keys (staged at the candidates' positions), then decode.
   for (uint32_t p = job.plane_begin; p < job.plane_end; ++p) {
     const uint32_t rb = l.row_bytes(p);
+    if (staging_.size() < cand.size() * rb) staging_.resize(cand.size() * rb);
+    runs_.clear();
     for (size_t c = 0; c < cand.size();) {
       size_t e = c + 1;
       bool all_decoded = planes_decoded_[cand[c]] > p;
       for (; e < cand.size() && cand[e] == cand[e - 1] + 1; ++e)
         all_decoded = all_decoded && planes_decoded_[cand[e]] > p;
-      const uint32_t rows = uint32_t(e - c);
-      if (staging_.size() < size_t(rows) * rb) staging_.resize(size_t(rows) * rb);
-      stream_cycles +=
-          fetch_transfer(fetch, payloads_, tlm::TLM_READ_COMMAND, l.row_addr(p, job.kv_head, cand[c]), staging_.data(),
-                         rows * rb, Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay, !all_decoded);
-      for (size_t r = c; r < e && !all_decoded;) {  // decode only rows whose plane p the buffer does not hold yet
-        if (planes_decoded_[cand[r]] > p) {
-          ++r;
-          continue;
-        }
-        size_t r2 = r + 1;
-        while (r2 < e && planes_decoded_[cand[r2]] <= p) ++r2;
-        unpack_plane_rows(staging_.data() + (r - c) * rb, uint32_t(r2 - r), d, l.bits[p], l.shift(p),
-                          kb.data() + size_t(cand[r]) * d, p == 0);
-        r = r2;
-      }
+      runs_.push_back(
+          {l.row_addr(p, job.kv_head, cand[c]), staging_.data() + c * rb, uint32_t(e - c) * rb, !all_decoded});
       c = e;
+    }
+    stream_cycles +=
+        fetch_gather(fetch, payloads_, runs_, Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay);
+    for (size_t r = 0; r < cand.size();) {  // decode only rows whose plane p the buffer does not hold yet
+      if (planes_decoded_[cand[r]] > p) {
+        ++r;
+        continue;
+      }
+      size_t r2 = r + 1;  // a stretch of consecutive keys not decoded yet
+      while (r2 < cand.size() && cand[r2] == cand[r2 - 1] + 1 && planes_decoded_[cand[r2]] <= p) ++r2;
+      unpack_plane_rows(staging_.data() + r * rb, uint32_t(r2 - r), d, l.bits[p], l.shift(p),
+                        kb.data() + size_t(cand[r]) * d, p == 0);
+      r = r2;
     }
   }
   for (uint32_t key : cand) planes_decoded_[key] = std::max<uint8_t>(planes_decoded_[key], uint8_t(job.plane_end));

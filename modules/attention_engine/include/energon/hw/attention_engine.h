@@ -15,6 +15,7 @@
 #include "energon/hw/accel_config.h"
 #include "energon/hw/block_timing.h"
 #include "energon/hw/filter_engine.h"
+#include "energon/hw/fetch_unit.h"
 #include "energon/hw/k_planes.h"
 #include "energon/hw/payload_pool.h"
 
@@ -146,6 +147,7 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
   const kernels::KernelSet& kernels_;  ///< the arithmetic, bit-exact in every set
   std::vector<uint32_t> identity_;
   PayloadPool payloads_;
+  std::vector<FetchRun> runs_;
   std::vector<uint8_t> staging_;
   std::vector<int16_t> vrows_;
   std::vector<int64_t> sums_;

@@ -92,6 +92,13 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   sc_core::sc_event attention_start_, attention_done_;
   Job* job_ = nullptr;
   std::vector<int16_t> out_tile_;  ///< finished output rows not yet written
+  // Simulation speed only: per-row working objects are reused, with their buffers' capacity,
+  // instead of allocated for every row (the two stages run on one OS thread).
+  std::shared_ptr<RowWork> take_row();
+  std::vector<std::shared_ptr<RowWork>> free_rows_;
+  FilterRoundJob round_job_;
+  SelectJob filter_select_, attend_select_;
+  AttendJob attend_job_;
   uint32_t out_rows_ = 0;
   std::pair<uint32_t, uint32_t> out_first_;  ///< head and query of the tile's first row
   bool attention_busy_ = false;

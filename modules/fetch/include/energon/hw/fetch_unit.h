@@ -23,6 +23,14 @@
 
 namespace energon::hw {
 
+/// One run of a gathered request (fetch_gather): `len` bytes at `addr`, read into `data`.
+struct FetchRun {
+  uint64_t addr = 0;
+  uint8_t* data = nullptr;
+  uint32_t len = 0;
+  bool copy_resident = true;  ///< see fetch_transfer
+};
+
 /// Request attributes the fetch unit needs beyond the generic payload.
 struct FetchExtension : tlm::tlm_extension<FetchExtension> {
   Traffic cls = Traffic::q;
@@ -34,6 +42,10 @@ struct FetchExtension : tlm::tlm_extension<FetchExtension> {
   uint64_t onchip_cycles = 0;
   /// False: the bytes served from the on-chip buffer need not be copied out (fetch_transfer).
   bool copy_resident = true;
+  /// A gathered read (fetch_gather): the runs replace the payload's address and data pointer;
+  /// the payload's length is their total. Served run after run, each exactly as one request.
+  const FetchRun* runs = nullptr;
+  uint32_t n_runs = 0;
 
   tlm::tlm_extension_base* clone() const override { return new FetchExtension(*this); }
   void copy_from(const tlm::tlm_extension_base& e) override { *this = static_cast<const FetchExtension&>(e); }
@@ -44,6 +56,20 @@ class BusError : public std::runtime_error {
  public:
   BusError(uint64_t addr, uint32_t len, tlm::tlm_response_status status);
   uint64_t addr;
+};
+
+/// Attaches a stack-owned FetchExtension to a payload for a scope: the payload must not keep it,
+/// also when b_transport throws.
+class ScopedFetchExtension {
+ public:
+  ScopedFetchExtension(tlm::tlm_generic_payload& p, FetchExtension& ext) : p_(p), ext_(&ext) { p.set_extension(&ext); }
+  ScopedFetchExtension(const ScopedFetchExtension&) = delete;
+  ScopedFetchExtension& operator=(const ScopedFetchExtension&) = delete;
+  ~ScopedFetchExtension() { p_.clear_extension(ext_); }
+
+ private:
+  tlm::tlm_generic_payload& p_;
+  FetchExtension* ext_;
 };
 
 /// Issues one request to the fetch unit through `socket`, on a payload of `pool`; throws BusError
@@ -66,15 +92,39 @@ uint64_t fetch_transfer(Socket& socket, PayloadPool& pool, tlm::tlm_command cmd,
   p->set_data_ptr(data);
   p->set_data_length(len);
   p->set_streaming_width(len);
-  p->set_extension(&ext);
-  // Stack-owned: the payload must not keep it, also when b_transport throws.
-  struct Detach {
-    tlm::tlm_generic_payload& p;
-    FetchExtension* ext;
-    ~Detach() { p.clear_extension(ext); }
-  } detach{*p, &ext};
+  const ScopedFetchExtension attached(*p, ext);
   socket->b_transport(*p, delay);
   if (p->is_response_error()) throw BusError(addr, len, p->get_response_status());
+  return ext.onchip_cycles;
+}
+
+/// Reads the runs (ascending or not; one kv head's rows of one traffic class) in one request to
+/// the fetch unit, on one payload of `pool`: what the engines' gather DMA issues for the runs of
+/// kept keys of a row. Timing, traffic, statistics and on-chip cycles (returned, summed over the
+/// runs) are those of one fetch_transfer per run in the same order; only the simulation's
+/// per-transaction cost goes. Throws BusError at the first run answered with an error.
+template <typename Socket>
+uint64_t fetch_gather(Socket& socket, PayloadPool& pool, const std::vector<FetchRun>& runs, Traffic cls,
+                      int64_t buffer_tag, sc_core::sc_time& delay) {
+  if (runs.empty()) return 0;
+  uint64_t total = 0;
+  for (const FetchRun& r : runs) total += r.len;
+  if (total == 0) return 0;
+  if (total > UINT32_MAX) throw std::length_error("fetch_gather: more than 4 GiB in one request");
+  FetchExtension ext;
+  ext.cls = cls;
+  ext.buffer_tag = buffer_tag;
+  ext.runs = runs.data();
+  ext.n_runs = uint32_t(runs.size());
+  PooledPayload p(pool);
+  p->set_command(tlm::TLM_READ_COMMAND);
+  p->set_address(runs.front().addr);
+  p->set_data_ptr(runs.front().data);
+  p->set_data_length(uint32_t(total));
+  p->set_streaming_width(uint32_t(total));
+  const ScopedFetchExtension attached(*p, ext);
+  socket->b_transport(*p, delay);
+  if (p->is_response_error()) throw BusError(p->get_address(), uint32_t(total), p->get_response_status());
   return ext.onchip_cycles;
 }
 
@@ -136,6 +186,9 @@ class FetchUnit : public sc_core::sc_module {
  private:
   void b_transport(int id, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned int transport_dbg(int id, tlm::tlm_generic_payload& p);
+  /// One request (or run): from the on-chip buffer where resident, the rest from memory.
+  bool serve(tlm::tlm_generic_payload& p, FetchExtension& ext, uint64_t addr, uint32_t len, uint8_t* data,
+             bool copy_resident, sc_core::sc_time& delay);
   bool memory_access(tlm::tlm_generic_payload& orig, uint64_t addr, uint8_t* data, uint32_t len, Traffic cls,
                      sc_core::sc_time& delay);
   void advance(sc_core::sc_time& delay);

@@ -16,6 +16,7 @@
 #include "energon/hw/block_timing.h"
 #include "energon/hw/k_planes.h"
 #include "energon/hw/activity_trace.h"
+#include "energon/hw/fetch_unit.h"
 #include "energon/hw/payload_pool.h"
 #include "energon/stats/stats.h"
 
@@ -117,6 +118,7 @@ class FilterEngine : public sc_core::sc_module, public filter_engine_if {
   FilterEngineStats stats_;
   ActivityTrace* trace_ = nullptr;
   PayloadPool payloads_;
+  std::vector<FetchRun> runs_;
   std::vector<uint8_t> staging_;
 };
 
