@@ -3,7 +3,9 @@
 # model vs the float path: energon-golden-bench), then the platform vs the golden model alone on
 # the same job (one BERT-base layer from float tensors to INT16 output: energon-vp-bench) for dense
 # and mpmrf, n = 128 … 4096, lt and at timing: CPU-time ratios, and callgrind instruction ratios
-# (repeatable on a shared machine) when valgrind is installed, for n ≤ CALLGRIND_MAX_N.
+# (repeatable on a shared machine) when valgrind is installed, for n ≤ CALLGRIND_MAX_N; then
+# real-model mode (stories260K generation on the platform, mpmrf, lt and at) against the float
+# host path on the same positions (energon-llm-bench), when ../shared/models is there.
 # Numbers only, no pass/fail on speed (a bit-exact mismatch still fails).
 #   scripts/bench_sim_speed.sh [build dir]
 #   env: NS="128 512 1024 2048 4096"  TIMINGS="lt at"  POLICIES="dense mpmrf"  CALLGRIND_MAX_N=512
@@ -15,9 +17,11 @@ POLICIES=${POLICIES:-"dense mpmrf"}
 CALLGRIND_MAX_N=${CALLGRIND_MAX_N:-512}
 bench="$build/bin/energon-vp-bench"
 gbench="$build/bin/energon-golden-bench"
-for b in "$bench" "$gbench"; do
+lbench="$build/bin/energon-llm-bench"
+models=${MODELS:-$(cd "$(dirname "$0")/../.." && pwd)/shared/models}
+for b in "$bench" "$gbench" "$lbench"; do
   if [ ! -x "$b" ]; then
-    echo "bench_sim_speed: $b not built (cmake --build $build --target energon-vp-bench energon-golden-bench)" >&2
+    echo "bench_sim_speed: $b not built (cmake --build $build --target bench)" >&2
     exit 2
   fi
 done
@@ -55,4 +59,13 @@ for timing in $TIMINGS; do
     done
   done
 done
+echo
+echo "== real-model mode vs the float host path =="
+if [ -f "$models/stories260K.bin" ] && [ -f "$models/tok512.bin" ]; then
+  for timing in $TIMINGS; do
+    "$lbench" "$models/stories260K.bin" "$models/tok512.bin" 200 "$timing" 2>/dev/null | grep '^real model' || status=1
+  done
+else
+  echo "(no $models/stories260K.bin and tok512.bin: skipped)"
+fi
 exit $status
