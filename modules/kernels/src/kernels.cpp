@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace energon::kernels {
 
@@ -86,8 +87,14 @@ struct Registry {
         if (std::strcmp(s->name, want) == 0) named = s;
       if (named)
         choice = named;
-      else
-        std::fprintf(stderr, "energon kernels: ENERGON_KERNELS=%s not available here; using %s\n", want, choice->name);
+      else {
+        std::string names;
+        for (const KernelSet* s : sets) names += std::string(names.empty() ? "" : ", ") + s->name;
+        std::fprintf(stderr,
+                     "energon kernels: ENERGON_KERNELS='%s' is not a kernel set this CPU runs (expected %s); "
+                     "using %s\n",
+                     want, names.c_str(), choice->name);
+      }
     }
     current.store(choice);
   }
