@@ -18,69 +18,6 @@ static std::string bus_error_text(uint64_t addr, uint32_t len, tlm::tlm_response
 BusError::BusError(uint64_t a, uint32_t len, tlm::tlm_response_status status)
     : std::runtime_error(bus_error_text(a, len, status)), addr(a) {}
 
-// ---- OnChipBuffer ----
-
-void OnChipBuffer::clear() {
-  chunks_.clear();
-  used_ = 0;
-}
-
-void OnChipBuffer::read(uint64_t addr, uint32_t len, uint8_t* dst, std::vector<Span>& missing) const {
-  missing.clear();
-  // Offsets relative to `addr`, never addr + len: a request may end at the top of the address space
-  // (its last byte 2^64 − 1, which the field checks allow), where addr + len wraps to 0.
-  uint64_t covered = 0;  // bytes [0, covered) of the request are accounted for
-  auto it = chunks_.upper_bound(addr);
-  if (it != chunks_.begin()) {
-    auto prev = std::prev(it);  // prev->first <= addr
-    if (prev->second.size() > addr - prev->first) it = prev;
-  }
-  for (; it != chunks_.end(); ++it) {
-    const uint64_t c0 = it->first;
-    const uint64_t skip = c0 < addr ? addr - c0 : 0;  // chunk bytes before the request
-    const uint64_t rel0 = c0 < addr ? 0 : c0 - addr;  // where the chunk starts in the request
-    if (rel0 >= len) break;
-    const uint64_t rel1 = std::min<uint64_t>(len, rel0 + (it->second.size() - skip));
-    if (rel0 > covered) missing.push_back({addr + covered, uint32_t(rel0 - covered)});
-    const uint64_t s0 = std::max(covered, rel0);
-    if (rel1 > s0 && dst) std::memcpy(dst + s0, it->second.data() + skip + (s0 - rel0), rel1 - s0);
-    covered = std::max(covered, rel1);
-  }
-  if (covered < len) missing.push_back({addr + covered, uint32_t(len - covered)});
-}
-
-void OnChipBuffer::fill(uint64_t addr, uint32_t len, const uint8_t* src) {
-  std::vector<Span> missing;
-  read(addr, len, nullptr, missing);  // another requester may have filled parts meanwhile
-  for (const Span& s : missing) {
-    if (used_ + s.len > capacity_) continue;
-    insert_piece(s.addr, s.len, src + (s.addr - addr));
-  }
-}
-
-void OnChipBuffer::insert_piece(uint64_t addr, uint32_t len, const uint8_t* src) {
-  used_ += len;
-  // Merge with the neighbours so that lookups of long row runs stay short.
-  auto next = chunks_.lower_bound(addr);
-  if (next != chunks_.begin()) {
-    auto prev = std::prev(next);
-    if (prev->first + prev->second.size() == addr) {
-      prev->second.insert(prev->second.end(), src, src + len);
-      if (next != chunks_.end() && next->first == addr + len) {
-        prev->second.insert(prev->second.end(), next->second.begin(), next->second.end());
-        chunks_.erase(next);
-      }
-      return;
-    }
-  }
-  std::vector<uint8_t> bytes(src, src + len);
-  if (next != chunks_.end() && next->first == addr + len) {
-    bytes.insert(bytes.end(), next->second.begin(), next->second.end());
-    chunks_.erase(next);
-  }
-  chunks_.emplace(addr, std::move(bytes));
-}
-
 // ---- FetchUnit ----
 
 FetchUnit::FetchUnit(sc_core::sc_module_name name, const AccelConfig& config)

@@ -11,7 +11,6 @@
 
 #include <array>
 #include <cstdint>
-#include <map>
 #include <stdexcept>
 #include <vector>
 
@@ -19,6 +18,7 @@
 #include "energon/hw/activity_trace.h"
 #include "energon/stats/stats.h"
 #include "energon/hw/job_if.h"
+#include "energon/hw/onchip_buffer.h"
 #include "energon/hw/payload_pool.h"
 
 namespace energon::hw {
@@ -127,30 +127,6 @@ uint64_t fetch_gather(Socket& socket, PayloadPool& pool, const std::vector<Fetch
   if (p->is_response_error()) throw BusError(p->get_address(), uint32_t(total), p->get_response_status());
   return ext.onchip_cycles;
 }
-
-/// On-chip K/V row buffer contents of one half: byte ranges of memory held on chip. Fill on
-/// miss while there is room, no eviction; cleared as a whole.
-class OnChipBuffer {
- public:
-  struct Span {
-    uint64_t addr;
-    uint32_t len;
-  };
-  explicit OnChipBuffer(uint64_t capacity) : capacity_(capacity) {}
-  void clear();
-  /// Splits [addr, addr+len) into resident spans (copied to dst) and missing spans.
-  void read(uint64_t addr, uint32_t len, uint8_t* dst, std::vector<Span>& missing) const;
-  /// Stores the parts of [addr, addr+len) not yet resident, each only if it fits entirely.
-  void fill(uint64_t addr, uint32_t len, const uint8_t* src);
-  uint64_t used() const { return used_; }
-  uint64_t capacity() const { return capacity_; }
-
- private:
-  void insert_piece(uint64_t addr, uint32_t len, const uint8_t* src);
-  uint64_t capacity_;
-  uint64_t used_ = 0;
-  std::map<uint64_t, std::vector<uint8_t>> chunks_;  ///< start address → bytes, non-overlapping
-};
 
 /// Counted by the fetch unit since its reset(); a job's figures are the difference over the job.
 struct FetchStats {
