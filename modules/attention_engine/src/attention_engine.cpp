@@ -45,7 +45,7 @@ void AttentionEngine::select_row_cache(const KPlaneLayout& l, uint32_t kv_head) 
   cache_tag_ = tag;
   row_cache_.clear();
   row_decoded_.clear();
-  if (uint64_t(l.n_k) * l.d <= kRowCacheElems) {
+  if (uint64_t(l.n_k) * l.d <= row_cache_limit_) {
     row_cache_.resize(size_t(l.n_k) * l.d);
     row_decoded_.assign(l.n_k, 0);
   }
@@ -57,7 +57,7 @@ bool AttentionEngine::select_v_cache(uint64_t v_addr, uint32_t kv_head, uint32_t
   v_tag_ = tag;
   v_cache_.clear();
   v_cached_.clear();
-  if (n_k == 0 || uint64_t(n_k) * d > kRowCacheElems) return false;
+  if (n_k == 0 || uint64_t(n_k) * d > row_cache_limit_) return false;
   v_cache_.resize(size_t(n_k) * d);
   v_cached_.assign(n_k, 0);
   return true;

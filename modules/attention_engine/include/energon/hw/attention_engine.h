@@ -101,6 +101,12 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
   /// begin_job() and the counters cleared.
   void reset();
   const AttentionEngineStats& stats() const { return stats_; }
+  /// Simulation speed only: the largest kv head (n_k·d elements) the decoded-row and V-row
+  /// caches take (default 8 M); 0 turns them off. Bits, cycles and traffic do not depend on it.
+  void set_row_cache_limit(uint64_t elems) {
+    row_cache_limit_ = elems;
+    begin_job();
+  }
   void set_trace(ActivityTrace* trace) { trace_ = trace; }
 
  private:
@@ -118,6 +124,7 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
     }
   };
   static constexpr uint64_t kRowCacheElems = uint64_t(8) << 20;
+  uint64_t row_cache_limit_ = kRowCacheElems;
   void select_row_cache(const KPlaneLayout& l, uint32_t kv_head);
   bool decoded(uint32_t key) const { return !row_decoded_.empty() && row_decoded_[key]; }
   RowCacheTag cache_tag_;
