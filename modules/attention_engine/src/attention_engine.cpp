@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "energon/hw/fetch_unit.h"
+#include "energon/hw/key_runs.h"
 #include "energon/kernels/kernels.h"
 
 namespace energon::hw {
@@ -95,26 +96,20 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
     const uint32_t rb = l.row_bytes(p);
     if (staging_.size() < n * rb) staging_.resize(n * rb);
     runs_.clear();
-    for (size_t c = 0; c < n;) {
-      size_t e = c + 1;
-      bool all_decoded = decoded(job.keys[c]);
-      for (; e < n && job.keys[e] == job.keys[e - 1] + 1; ++e) all_decoded = all_decoded && decoded(job.keys[e]);
+    const auto is_decoded = [&](uint32_t key) { return decoded(key); };
+    for_each_key_run(job.keys.data(), n, [&](size_t c, size_t e) {
+      const bool all_decoded = std::all_of(job.keys.begin() + c, job.keys.begin() + e, is_decoded);
       runs_.push_back(
           {l.row_addr(p, job.kv_head, job.keys[c]), staging_.data() + c * rb, uint32_t(e - c) * rb, !all_decoded});
-      c = e;
-    }
+    });
     stream_cycles +=
         fetch_gather(fetch, payloads_, runs_, Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay);
-    for (size_t r = 0; r < n;) {  // decode only rows the model has not decoded before
-      if (decoded(job.keys[r])) {
-        ++r;
-        continue;
-      }
-      size_t r2 = r + 1;  // a stretch of consecutive keys not decoded yet
-      while (r2 < n && job.keys[r2] == job.keys[r2 - 1] + 1 && !decoded(job.keys[r2])) ++r2;
-      unpack_plane_rows(staging_.data() + r * rb, uint32_t(r2 - r), d, l.bits[p], l.shift(p), row_out(r), p == 0);
-      r = r2;
-    }
+    // Decode only rows the model has not decoded before.
+    for_each_key_run_where(
+        job.keys.data(), n, [&](uint32_t key) { return !decoded(key); },
+        [&](size_t r, size_t e) {
+          unpack_plane_rows(staging_.data() + r * rb, uint32_t(e - r), d, l.bits[p], l.shift(p), row_out(r), p == 0);
+        });
   }
   if (cached)
     for (const uint32_t key : job.keys) row_decoded_[key] = 1;
@@ -168,29 +163,18 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
   if (!cached && vrows_.size() < n * d) vrows_.resize(n * d);
   const uint32_t vrb = d * 2;
   runs_.clear();
-  uint32_t scratch = 0;  // bytes of runs the model already holds: read into staging_, not kept
-  for (size_t c = 0; c < n;) {
-    size_t e = c + 1;
-    bool all_cached = cached && v_cached_[job.keys[c]];
-    for (; e < n && job.keys[e] == job.keys[e - 1] + 1; ++e) all_cached = all_cached && v_cached_[job.keys[e]];
-    const uint32_t len = uint32_t(e - c) * vrb;
-    const uint64_t addr = job.v_addr + (uint64_t(job.kv_head) * n_k + job.keys[c]) * vrb;
-    uint8_t* dst =
-        reinterpret_cast<uint8_t*>(cached ? v_cache_.data() + size_t(job.keys[c]) * d : vrows_.data() + c * d);
-    if (all_cached) {  // the bytes still cross the fetch unit (timing, traffic); the model has them
-      dst = nullptr;   // placed in staging_ below
-      scratch += len;
-    }
-    runs_.push_back({addr, dst, len, !all_cached});
-    c = e;
-  }
-  if (staging_.size() < scratch) staging_.resize(scratch);
-  uint32_t at = 0;
-  for (FetchRun& r : runs_)
-    if (!r.data) {
-      r.data = staging_.data() + at;
-      at += r.len;
-    }
+  // A run the model already holds still crosses the fetch unit (timing, traffic); its bytes go
+  // to staging_ (sized for every run), where nothing reads them.
+  if (staging_.size() < n * vrb) staging_.resize(n * vrb);
+  for_each_key_run(job.keys.data(), n, [&](size_t c, size_t e) {
+    const bool all_cached =
+        cached && std::all_of(job.keys.begin() + c, job.keys.begin() + e, [&](uint32_t key) { return v_cached_[key]; });
+    uint8_t* dst = all_cached ? staging_.data() + c * vrb
+                   : cached   ? reinterpret_cast<uint8_t*>(v_cache_.data() + size_t(job.keys[c]) * d)
+                              : reinterpret_cast<uint8_t*>(vrows_.data() + c * d);
+    runs_.push_back(
+        {job.v_addr + (uint64_t(job.kv_head) * n_k + job.keys[c]) * vrb, dst, uint32_t(e - c) * vrb, !all_cached});
+  });
   stream_cycles += fetch_gather(fetch, payloads_, runs_, Traffic::v, int64_t(job.kv_head), delay);
   if (cached)
     for (const uint32_t key : job.keys) v_cached_[key] = 1;

@@ -328,23 +328,24 @@ void Datapath::attention_stage() {
       qk.sync();
       const sc_time t0 = sc_core::sc_time_stamp();
       std::shared_ptr<RowWork> w = row_buffer_.read();
+      // The row goes back to the free list when this iteration ends, not earlier: attend() may
+      // wait, and the filter stage must not refill the row meanwhile.
+      struct GiveBack {
+        std::vector<std::shared_ptr<RowWork>>& free_rows;
+        std::shared_ptr<RowWork>& w;
+        ~GiveBack() { free_rows.push_back(std::move(w)); }
+      } give_back{free_rows_, w};
       const sc_time starved = sc_core::sc_time_stamp() - t0;
       if (starved > SC_ZERO_TIME) {
         ++stats_.attention_stalls;
         stats_.attention_stall_cycles += clock_.to_cycles(starved);
       }
-      if (w->end_of_job) {
-        free_rows_.push_back(std::move(w));
-        break;
-      }
+      if (w->end_of_job) break;
       if (trace_) trace_->value(TraceValue::row_buffer_fill, --rows_buffered_, sc_core::sc_time_stamp());
       // Starved time goes to whichever part of the filter stage's work on this row was larger.
       const uint64_t fu_total = w->fu_memory_cycles + w->fu_compute_cycles;
       if (fu_total > 0) j.memory_bound += starved * (double(w->fu_memory_cycles) / double(fu_total));
-      if (j.error != ENERGON_ERR_NONE) {  // drain the buffer after a failure
-        free_rows_.push_back(std::move(w));
-        continue;
-      }
+      if (j.error != ENERGON_ERR_NONE) continue;  // drain the buffer after a failure
       sc_time mem_time;
       const sc_time a0 = sc_core::sc_time_stamp() + qk.get_local_time();
       try {
@@ -356,8 +357,6 @@ void Datapath::attention_stage() {
       j.memory_bound += mem_time;
       if (elapsed > mem_time) j.attention_bound += elapsed - mem_time;
       ++stats_.rows;
-      // Only now: attend() may wait, and the filter stage must not refill this row meanwhile.
-      free_rows_.push_back(std::move(w));
     }
     qk.sync();
     j.attention_end = sc_core::sc_time_stamp();

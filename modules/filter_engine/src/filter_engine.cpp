@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "energon/hw/fetch_unit.h"
+#include "energon/hw/key_runs.h"
 #include "energon/kernels/kernels.h"
 
 namespace energon::hw {
@@ -85,28 +86,21 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
     const uint32_t rb = l.row_bytes(p);
     if (staging_.size() < cand.size() * rb) staging_.resize(cand.size() * rb);
     runs_.clear();
-    for (size_t c = 0; c < cand.size();) {
-      size_t e = c + 1;
-      bool all_decoded = planes_decoded_[cand[c]] > p;
-      for (; e < cand.size() && cand[e] == cand[e - 1] + 1; ++e)
-        all_decoded = all_decoded && planes_decoded_[cand[e]] > p;
+    const auto has_plane = [&](uint32_t key) { return planes_decoded_[key] > p; };
+    for_each_key_run(cand.data(), cand.size(), [&](size_t c, size_t e) {
+      const bool all_decoded = std::all_of(cand.begin() + c, cand.begin() + e, has_plane);
       runs_.push_back(
           {l.row_addr(p, job.kv_head, cand[c]), staging_.data() + c * rb, uint32_t(e - c) * rb, !all_decoded});
-      c = e;
-    }
+    });
     stream_cycles +=
         fetch_gather(fetch, payloads_, runs_, Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay);
-    for (size_t r = 0; r < cand.size();) {  // decode only rows whose plane p the buffer does not hold yet
-      if (planes_decoded_[cand[r]] > p) {
-        ++r;
-        continue;
-      }
-      size_t r2 = r + 1;  // a stretch of consecutive keys not decoded yet
-      while (r2 < cand.size() && cand[r2] == cand[r2 - 1] + 1 && planes_decoded_[cand[r2]] <= p) ++r2;
-      unpack_plane_rows(staging_.data() + r * rb, uint32_t(r2 - r), d, l.bits[p], l.shift(p),
-                        kb.data() + size_t(cand[r]) * d, p == 0);
-      r = r2;
-    }
+    // Decode only rows whose plane p the buffer does not hold yet.
+    for_each_key_run_where(
+        cand.data(), cand.size(), [&](uint32_t key) { return !has_plane(key); },
+        [&](size_t r, size_t e) {
+          unpack_plane_rows(staging_.data() + r * rb, uint32_t(e - r), d, l.bits[p], l.shift(p),
+                            kb.data() + size_t(cand[r]) * d, p == 0);
+        });
   }
   for (uint32_t key : cand) planes_decoded_[key] = std::max<uint8_t>(planes_decoded_[key], uint8_t(job.plane_end));
   job.memory_cycles = clock_.to_cycles(BlockClock::local(delay) - mem_start);

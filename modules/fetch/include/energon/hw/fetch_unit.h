@@ -58,19 +58,30 @@ class BusError : public std::runtime_error {
   uint64_t addr;
 };
 
-/// Attaches a stack-owned FetchExtension to a payload for a scope: the payload must not keep it,
-/// also when b_transport throws.
-class ScopedFetchExtension {
- public:
-  ScopedFetchExtension(tlm::tlm_generic_payload& p, FetchExtension& ext) : p_(p), ext_(&ext) { p.set_extension(&ext); }
-  ScopedFetchExtension(const ScopedFetchExtension&) = delete;
-  ScopedFetchExtension& operator=(const ScopedFetchExtension&) = delete;
-  ~ScopedFetchExtension() { p_.clear_extension(ext_); }
+namespace detail {
 
- private:
-  tlm::tlm_generic_payload& p_;
-  FetchExtension* ext_;
-};
+/// Sends one request with `ext` attached (stack-owned: detached again, also when b_transport
+/// throws) on a payload of `pool`; throws BusError on an error response.
+template <typename Socket>
+void issue_fetch(Socket& socket, PayloadPool& pool, tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len,
+                 FetchExtension& ext, sc_core::sc_time& delay) {
+  PooledPayload p(pool);
+  p->set_command(cmd);
+  p->set_address(addr);
+  p->set_data_ptr(data);
+  p->set_data_length(len);
+  p->set_streaming_width(len);
+  p->set_extension(&ext);
+  struct Detach {
+    tlm::tlm_generic_payload& p;
+    FetchExtension* ext;
+    ~Detach() { p.clear_extension(ext); }
+  } detach{*p, &ext};
+  socket->b_transport(*p, delay);
+  if (p->is_response_error()) throw BusError(addr, len, p->get_response_status());
+}
+
+}  // namespace detail
 
 /// Issues one request to the fetch unit through `socket`, on a payload of `pool`; throws BusError
 /// on an error response. Returns the on-chip buffer streaming cycles of the request (see
@@ -86,15 +97,7 @@ uint64_t fetch_transfer(Socket& socket, PayloadPool& pool, tlm::tlm_command cmd,
   ext.cls = cls;
   ext.buffer_tag = buffer_tag;
   ext.copy_resident = copy_resident;
-  PooledPayload p(pool);
-  p->set_command(cmd);
-  p->set_address(addr);
-  p->set_data_ptr(data);
-  p->set_data_length(len);
-  p->set_streaming_width(len);
-  const ScopedFetchExtension attached(*p, ext);
-  socket->b_transport(*p, delay);
-  if (p->is_response_error()) throw BusError(addr, len, p->get_response_status());
+  detail::issue_fetch(socket, pool, cmd, addr, data, len, ext, delay);
   return ext.onchip_cycles;
 }
 
@@ -106,7 +109,6 @@ uint64_t fetch_transfer(Socket& socket, PayloadPool& pool, tlm::tlm_command cmd,
 template <typename Socket>
 uint64_t fetch_gather(Socket& socket, PayloadPool& pool, const std::vector<FetchRun>& runs, Traffic cls,
                       int64_t buffer_tag, sc_core::sc_time& delay) {
-  if (runs.empty()) return 0;
   uint64_t total = 0;
   for (const FetchRun& r : runs) total += r.len;
   if (total == 0) return 0;
@@ -116,15 +118,8 @@ uint64_t fetch_gather(Socket& socket, PayloadPool& pool, const std::vector<Fetch
   ext.buffer_tag = buffer_tag;
   ext.runs = runs.data();
   ext.n_runs = uint32_t(runs.size());
-  PooledPayload p(pool);
-  p->set_command(tlm::TLM_READ_COMMAND);
-  p->set_address(runs.front().addr);
-  p->set_data_ptr(runs.front().data);
-  p->set_data_length(uint32_t(total));
-  p->set_streaming_width(uint32_t(total));
-  const ScopedFetchExtension attached(*p, ext);
-  socket->b_transport(*p, delay);
-  if (p->is_response_error()) throw BusError(p->get_address(), uint32_t(total), p->get_response_status());
+  detail::issue_fetch(socket, pool, tlm::TLM_READ_COMMAND, runs.front().addr, runs.front().data, uint32_t(total), ext,
+                      delay);
   return ext.onchip_cycles;
 }
 
