@@ -29,6 +29,7 @@ assert value(report, "dense.filtering.kept_fraction") == 1.0
 assert value(report, "mpmrf.filtering.kept_fraction_round1") >= value(report, "mpmrf.filtering.kept_fraction_round2")
 assert value(report, "mpmrf.cycles.filter_engine.busy_cycles") > 0
 assert value(report, "dense.cycles.filter_engine.busy_cycles") == 0
+# At n = 256 the filter engine no longer bounds mpmrf (at n <= 128 it does: docs/results.md).
 assert value(report, "speedup.over_dense") > 1.0, "mpmrf should beat dense"
 assert value(report, "host.interrupt_waits") > 0
 print("check_vp_json: ok")

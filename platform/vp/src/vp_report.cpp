@@ -223,12 +223,14 @@ void add_provenance(Group& g, const VpOptions& o, const platform::PlatformConfig
                                                                {"au_latency", c.au_latency},
                                                                {"softmax_lanes", c.softmax_lanes},
                                                                {"softmax_latency", c.softmax_latency},
+                                                               {"au_score_buffer_keys", c.au_score_buffer_keys},
                                                                {"selector_elems_per_cycle", c.selector_elems_per_cycle},
                                                                {"selector_latency", c.selector_latency},
                                                                {"fifo_depth", c.fifo_depth},
                                                                {"q_tile_rows", c.q_tile_rows},
                                                                {"sram_bytes", c.sram_bytes},
                                                                {"sram_bytes_per_cycle", c.sram_bytes_per_cycle},
+                                                               {"sram_banks", c.sram_banks},
                                                                {"lt_quantum_cycles", c.lt_quantum_cycles}})
     a.set(name, v, "", "");
   Group& d = g.group("dram", "DramConfig as resolved (" + hw.dram.origin + ")");
