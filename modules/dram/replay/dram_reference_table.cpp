@@ -14,8 +14,7 @@ const std::vector<std::string>& dram_reference_traces() {
   return traces;
 }
 
-void generate_dram_reference_traces(const std::string& reference_dir, const std::string& dir,
-                                    const std::string& load) {
+void generate_dram_reference_traces(const std::string& reference_dir, const std::string& dir, const std::string& load) {
   const std::string cmd =
       "/usr/bin/python3 '" + reference_dir + "/gen_traces.py' '" + dir + "' --load " + load + " > /dev/null";
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error("failed: " + cmd);
@@ -38,11 +37,10 @@ DramReferenceFigures read_dram_reference(const std::string& reference_json, cons
   return f;
 }
 
-std::vector<DramReferenceRow> compare_with_dram_reference(const std::string& reference_dir,
-                                                          const std::string& trace_dir, const std::string& load,
-                                                          const std::vector<std::string>& variants,
-                                                          size_t max_requests,
-                                                          const std::function<void(const DramReferenceRow&)>& row_done) {
+std::vector<DramReferenceRow> compare_with_dram_reference(
+    const std::string& reference_dir, const std::string& trace_dir, const std::string& load,
+    const std::vector<std::string>& variants, size_t max_requests,
+    const std::function<void(const DramReferenceRow&)>& row_done) {
   std::vector<DramReferenceRow> rows;
   const auto cases = dram_reference_cases();
   for (const auto& trace : dram_reference_traces()) {
@@ -76,7 +74,8 @@ std::string dram_reference_table_header() {
 
 std::string dram_reference_table_row(const DramReferenceRow& r) {
   char line[512];
-  std::snprintf(line, sizeof line, "| %s | %s | %s | %.2f / %.2f | %.2f | %.1f / %.1f | %.2f | %.1f / %.1f | %.2f | %.2f / %.2f |\n",
+  std::snprintf(line, sizeof line,
+                "| %s | %s | %s | %.2f / %.2f | %.2f | %.1f / %.1f | %.2f | %.1f / %.1f | %.2f | %.2f / %.2f |\n",
                 r.trace.c_str(), r.config.variant.c_str(), r.config.scheduler.c_str(), r.model.bandwidth_gbps,
                 r.reference.bandwidth_gbps, r.bandwidth_ratio(), r.model.read_latency_mean_ns,
                 r.reference.read_latency_mean_ns, r.mean_ratio(), r.model.read_latency_p95_ns,

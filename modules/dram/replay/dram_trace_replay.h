@@ -24,8 +24,8 @@ std::vector<DramTraceRequest> read_dram_trace(const std::string& path, size_t ma
 /// What the reference measures (reference/dram/README.md "Metrics").
 struct DramReplayResult {
   size_t requests = 0;
-  size_t lines = 0;         ///< 64 B lines: requests with the same time stamp and line address
-  double span_ns = 0;       ///< first request to last response
+  size_t lines = 0;    ///< 64 B lines: requests with the same time stamp and line address
+  double span_ns = 0;  ///< first request to last response
   double bandwidth_gbps = 0;
   double read_latency_mean_ns = 0;  ///< per read line: last response − trace time
   double read_latency_p95_ns = 0;   ///< linear interpolation between order statistics

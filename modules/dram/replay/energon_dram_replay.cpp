@@ -52,8 +52,8 @@ int main(int argc, char** argv) {
     std::printf("\n### load = %s%s\n\n%s", l.c_str(),
                 requests ? (" (first " + std::to_string(requests) + " requests)").c_str() : "",
                 dram_reference_table_header().c_str());
-    const std::vector<std::string> variants = only_variant.empty() ? std::vector<std::string>{}
-                                                                   : std::vector<std::string>{only_variant};
+    const std::vector<std::string> variants =
+        only_variant.empty() ? std::vector<std::string>{} : std::vector<std::string>{only_variant};
     compare_with_dram_reference(reference, dir, l, variants, requests, [&](const DramReferenceRow& r) {
       std::fputs(dram_reference_table_row(r).c_str(), stdout);
       std::fflush(stdout);

@@ -133,7 +133,8 @@ void Dram::respond_method() {
     send_response(slot);
   }
   if (!completed_.empty())
-    respond_event_.notify(std::max(sc_core::SC_ZERO_TIME, to_time(completed_.front().first) - sc_core::sc_time_stamp()));
+    respond_event_.notify(
+        std::max(sc_core::SC_ZERO_TIME, to_time(completed_.front().first) - sc_core::sc_time_stamp()));
 }
 
 void Dram::send_response(size_t slot) {

@@ -28,10 +28,10 @@ struct DramController::Bus {
   struct Bank {
     std::vector<DramQueuedRequest> buffer;
     int64_t open_row = -1;
-    int64_t act_at = 0;  ///< earliest ACT (tRC, tRP, tRPab, tRFC)
-    int64_t pre_at = 0;  ///< earliest PRE (tRAS, tRTP, tWR)
-    int64_t rd_at = 0;   ///< earliest RD (tRCD)
-    int64_t wr_at = 0;   ///< earliest WR (tRCD_WR)
+    int64_t act_at = 0;           ///< earliest ACT (tRC, tRP, tRPab, tRFC)
+    int64_t pre_at = 0;           ///< earliest PRE (tRAS, tRTP, tWR)
+    int64_t rd_at = 0;            ///< earliest RD (tRCD)
+    int64_t wr_at = 0;            ///< earliest WR (tRCD_WR)
     uint64_t committed = kNoAge;  ///< request the bank activated its row for (served next)
     uint8_t outcome = 0;          ///< for the next column command: 0 hit, 1 empty, 2 conflict
   };
@@ -55,14 +55,14 @@ struct DramController::Bus {
     int last_unit = -1;
     bool last_write = false;
   };
-  std::vector<Bank> banks;   ///< unit-major
+  std::vector<Bank> banks;    ///< unit-major
   std::vector<Group> groups;  ///< unit-major
   std::vector<Unit> units;
   std::vector<DataBus> data;
   int64_t now = 0;
   int64_t next = DramController::kIdle;  ///< what the last step found, for next_event()
-  int64_t row_free = 0;  ///< first cycle the row (or the only) command bus is free
-  int64_t col_free = 0;  ///< the column command bus (the same as row_free unless split)
+  int64_t row_free = 0;                  ///< first cycle the row (or the only) command bus is free
+  int64_t col_free = 0;                  ///< the column command bus (the same as row_free unless split)
   size_t buffered = 0;
 };
 
@@ -238,7 +238,8 @@ int64_t DramController::step(Bus& bus) {
         offer(row, c, ready, cb.precharge_cycles);
       } else {
         c.cmd = Cmd::ref;
-        for (unsigned b = first_bank; b < first_bank + banks_per_unit; ++b) ready = std::max(ready, bus.banks[b].act_at);
+        for (unsigned b = first_bank; b < first_bank + banks_per_unit; ++b)
+          ready = std::max(ready, bus.banks[b].act_at);
         offer(row, c, ready, cb.refresh_cycles);
       }
       continue;

@@ -35,8 +35,8 @@ std::string dram_scheduler_list() {
 std::unique_ptr<DramScheduler> make_dram_scheduler(const DramControllerParams& params) {
   for (const auto& s : kSchedulers)
     if (params.scheduler == s.name) return s.make(params);
-  throw DramConfigError("controller.scheduler: unknown scheduler '" + params.scheduler + "' (expected one of: " +
-                        dram_scheduler_list() + ")");
+  throw DramConfigError("controller.scheduler: unknown scheduler '" + params.scheduler +
+                        "' (expected one of: " + dram_scheduler_list() + ")");
 }
 
 }  // namespace energon::hw

@@ -14,9 +14,9 @@ namespace energon::hw {
 
 /// A request waiting in a bank's buffer (one burst).
 struct DramQueuedRequest {
-  uint64_t tag = 0;        ///< the caller's handle, returned with the completion
-  uint64_t age = 0;        ///< arrival order on the command bus (smaller = older)
-  int64_t visible = 0;     ///< cycle from which the scheduler may serve it
+  uint64_t tag = 0;     ///< the caller's handle, returned with the completion
+  uint64_t age = 0;     ///< arrival order on the command bus (smaller = older)
+  int64_t visible = 0;  ///< cycle from which the scheduler may serve it
   uint32_t row = 0;
   uint32_t overtaken = 0;  ///< younger requests of the same bank served before it
   bool write = false;
