@@ -60,8 +60,10 @@ sc_core::sc_time Dram::clock_period() const { return sc_core::sc_time(cfg_.tck_p
 
 sc_core::sc_time Dram::closed_bank_latency(bool write) const {
   const auto& t = cfg_.timing;
-  return sc_core::sc_time(double(int64_t(t.tRCD) + (write ? t.tCWL : t.tCL) + cfg_.burst_cycles()) * cfg_.tck_ps,
-                          sc_core::SC_PS);
+  const int64_t rcd = write && t.tRCD_WR ? t.tRCD_WR : t.tRCD;
+  const int64_t latency = write ? int64_t(t.tCWL) : int64_t(t.tCL) + t.tDQSCK;
+  const int64_t cycles = int64_t(cfg_.command_bus.activate_cycles) - 1 + rcd + latency + cfg_.burst_cycles();
+  return sc_core::sc_time(double(cycles) * cfg_.tck_ps, sc_core::SC_PS);
 }
 
 int64_t Dram::to_cycle(const sc_core::sc_time& t) const {

@@ -155,8 +155,8 @@ DramConfig with_scheduler(const std::string& scheduler) {
 TEST_CASE("dram nb_transport: FR-FCFS answers the interleaved row hit before the conflict") {
   // A row 0, B row 1, C row 0 to one bank, all requested at time 0 (see dram_controller_test.cpp).
   Dram dram("dram", with_scheduler("frfcfs"));
-  AtInitiator at("at", {{false, small_addr(0, 0, 0, 0)}, {false, small_addr(1, 0, 0, 0)}, {false, small_addr(0, 0, 0, 1)}},
-                 false);
+  AtInitiator at(
+      "at", {{false, small_addr(0, 0, 0, 0)}, {false, small_addr(1, 0, 0, 0)}, {false, small_addr(0, 0, 0, 1)}}, false);
   at.init.bind(dram.tgt);
   sc_core::sc_start();
   REQUIRE(at.finished);
@@ -170,8 +170,8 @@ TEST_CASE("dram nb_transport: FR-FCFS answers the interleaved row hit before the
 
 TEST_CASE("dram nb_transport: FIFO answers in arrival order, the row hit after the conflict") {
   Dram dram("dram", with_scheduler("fifo"));
-  AtInitiator at("at", {{false, small_addr(0, 0, 0, 0)}, {false, small_addr(1, 0, 0, 0)}, {false, small_addr(0, 0, 0, 1)}},
-                 false);
+  AtInitiator at(
+      "at", {{false, small_addr(0, 0, 0, 0)}, {false, small_addr(1, 0, 0, 0)}, {false, small_addr(0, 0, 0, 1)}}, false);
   at.init.bind(dram.tgt);
   sc_core::sc_start();
   REQUIRE(at.finished);

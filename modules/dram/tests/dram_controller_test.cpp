@@ -18,7 +18,8 @@ namespace {
 
 /// A controller with its statistics and the data end of every request by tag.
 struct Harness {
-  explicit Harness(const DramConfig& c) : cfg(c), stats(c.channels, c.tck_ps, c.peak_bandwidth_gbps()), ctrl(cfg, stats) {
+  explicit Harness(const DramConfig& c)
+      : cfg(c), stats(c.channels, c.tck_ps, c.peak_bandwidth_gbps()), ctrl(cfg, stats) {
     ctrl.set_completion_sink([this](const DramController::Completion& done) { end[done.tag] = done.data_end; });
   }
   void read(uint64_t tag, uint64_t address, int64_t arrival) { add(tag, false, address, arrival); }
@@ -169,7 +170,7 @@ TEST_CASE("dram controller: HBM2 write to a closed bank uses tRCD_WR") {
   h.write(0, preset_addr(c, 0, 0, 0, 5), 0);
   h.read(1, preset_addr(c, 2, 0, 0, 5), 0);  // another command bus
   h.drain();
-  CHECK(h.end.at(0) == 1 + 1 + 6 + 7 + 2);       // ACT 1..2, WR at 2 + tRCD_WR, data after tCWL
+  CHECK(h.end.at(0) == 1 + 1 + 6 + 7 + 2);        // ACT 1..2, WR at 2 + tRCD_WR, data after tCWL
   CHECK(h.end.at(1) == 1 + 1 + 12 + 18 + 1 + 2);  // RD at 2 + tRCD, data after tCL + tDQSCK
 }
 
