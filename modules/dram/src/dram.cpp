@@ -48,6 +48,8 @@ Dram::~Dram() = default;
 void Dram::reset_stats() { stats_.clear(); }
 
 void Dram::reset() {
+  if (admitting_ || in_flight_.size() != free_slots_.size())
+    SC_REPORT_ERROR(name(), "reset() with nb_transport requests in flight");
   timing_->reset();
   controller_->reset();
   stats_.clear();

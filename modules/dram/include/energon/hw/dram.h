@@ -43,7 +43,8 @@ class Dram : public sc_core::sc_module {
   /// Every transaction as a span on the dram track (nullptr: off).
   void set_trace(ActivityTrace* trace) { trace_ = trace; }
   /// Closes all rows and forgets timing history, clears statistics; memory contents are kept. The
-  /// DRAM's cycle 0 (and its refresh grid) becomes the present time.
+  /// DRAM's cycle 0 (and its refresh grid) becomes the present time. Not with nb_transport
+  /// requests in flight (an error).
   void reset();
   /// Zeroes the whole memory (DMI pointers stay valid).
   void clear_memory();
