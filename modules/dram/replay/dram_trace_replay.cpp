@@ -41,16 +41,18 @@ DramReplayResult replay_dram_trace(const DramConfig& config, const std::vector<D
   DramController controller(config, stats);
   std::vector<int64_t> done(trace.size(), -1);
   std::vector<size_t> completed(controller.buses(), 0);  // per player: served (column command issued)
+  std::vector<unsigned> bus_of(trace.size());
   controller.set_completion_sink([&](const DramController::Completion& c) {
     done[c.tag] = c.data_end;
-    ++completed[controller.bus_of(trace[c.tag].address)];
+    ++completed[bus_of[c.tag]];
   });
 
   const unsigned buses = controller.buses();
   std::vector<std::vector<size_t>> players(buses);  // request indices per command bus, in trace order
   for (size_t i = 0; i < trace.size(); ++i) {
     if (trace[i].address >= config.size_bytes) throw std::runtime_error("trace address beyond the DRAM size");
-    players[controller.bus_of(trace[i].address)].push_back(i);
+    bus_of[i] = controller.bus_of(trace[i].address);
+    players[bus_of[i]].push_back(i);
   }
   auto cycle_of = [&](int64_t ps) { return int64_t(std::ceil((double(ps) - 0.5) / config.tck_ps)); };
 
@@ -59,17 +61,24 @@ DramReplayResult replay_dram_trace(const DramConfig& config, const std::vector<D
     size_t head = 0;
     size_t issued = 0;
     int64_t last_handoff = -1;
+    size_t full_at = ~size_t(0);  // completed[b] when the head's bank was last found full
     while (head < order.size() || controller.pending(b) > 0) {
       const int64_t now = controller.now(b);
       if (head < order.size()) {
         const DramTraceRequest& r = trace[order[head]];
         const int64_t due = std::max(cycle_of(r.time_ps), last_handoff + 1);
-        const bool room = issued - completed[b] < options.max_outstanding && controller.can_accept(r.address);
+        // A full bank buffer only frees when a request of this bus is served.
+        bool room = issued - completed[b] < options.max_outstanding && full_at != completed[b];
+        if (room && due <= now && !controller.can_accept(r.address)) {
+          room = false;
+          full_at = completed[b];
+        }
         if (due <= now && room) {
           controller.enqueue(order[head], r.write, r.address, now);
           last_handoff = now;
           ++issued;
           ++head;
+          full_at = ~size_t(0);
           continue;  // the next one at the earliest a cycle later
         }
         // Wait for the hand-off time, or (full) for the controller to serve something.

@@ -249,8 +249,11 @@ int64_t DramController::step(Bus& bus) {
     for (unsigned bi = first_bank; bi < first_bank + banks_per_unit; ++bi) {
       Bus::Bank& b = bus.banks[bi];
       if (b.buffer.empty()) continue;
-      size_t visible = 0;
-      while (visible < b.buffer.size() && b.buffer[visible].visible <= now) ++visible;
+      size_t visible = b.buffer.size();  // arrival order: visible times never decrease along the buffer
+      if (b.buffer.back().visible > now) {
+        visible = 0;
+        while (b.buffer[visible].visible <= now) ++visible;
+      }
       if (visible == 0) {
         next = std::min(next, b.buffer.front().visible);
         continue;
