@@ -55,7 +55,9 @@ std::vector<DramReferenceRow> compare_with_dram_reference(
         row.trace = trace;
         row.load = load;
         row.config = c;
-        row.model = replay_dram_trace(dram_reference_config(c), requests);
+        DramReplayOptions options;
+        options.handoff_bytes = c.request_bytes();
+        row.model = replay_dram_trace(dram_reference_config(c), requests, options);
         row.reference =
             read_dram_reference(reference_dir + "/reference.json", stem + "__" + c.variant + "_" + c.scheduler);
         if (row_done) row_done(row);

@@ -61,12 +61,15 @@ DramReplayResult replay_dram_trace(const DramConfig& config, const std::vector<D
     size_t head = 0;
     size_t issued = 0;
     int64_t last_handoff = -1;
-    size_t full_at = ~size_t(0);  // completed[b] when the head's bank was last found full
+    const DramTraceRequest* last = nullptr;  // the request handed over last
+    size_t full_at = ~size_t(0);             // completed[b] when the head's bank was last found full
     while (head < order.size() || controller.pending(b) > 0) {
       const int64_t now = controller.now(b);
       if (head < order.size()) {
         const DramTraceRequest& r = trace[order[head]];
-        const int64_t due = std::max(cycle_of(r.time_ps), last_handoff + 1);
+        const bool same_block = options.handoff_bytes > 0 && last && last->time_ps == r.time_ps &&
+                                last->address / options.handoff_bytes == r.address / options.handoff_bytes;
+        const int64_t due = std::max(cycle_of(r.time_ps), same_block ? last_handoff : last_handoff + 1);
         // A full bank buffer only frees when a request of this bus is served.
         bool room = issued - completed[b] < options.max_outstanding && full_at != completed[b];
         if (room && due <= now && !controller.can_accept(r.address)) {
@@ -76,6 +79,7 @@ DramReplayResult replay_dram_trace(const DramConfig& config, const std::vector<D
         if (due <= now && room) {
           controller.enqueue(order[head], r.write, r.address, now);
           last_handoff = now;
+          last = &r;
           ++issued;
           ++head;
           full_at = ~size_t(0);

@@ -1,7 +1,7 @@
 // Trace replay through the controller core (SystemC-free): requests of a DRAMSys-style .stl trace
 // ("<time ps>: read|write 0x<address>") handed to the controller by one player per command bus,
-// in trace order, at most one per cycle, while the bank's request buffer has room and fewer than
-// `max_outstanding` are in flight (the reference setup, docs/dram.md "Fidelity").
+// in trace order, at most one request (or handoff_bytes) per cycle, while the bank's request buffer has room and fewer
+// than `max_outstanding` are in flight (the reference setup, docs/dram.md "Fidelity").
 #pragma once
 
 #include <cstdint>
@@ -37,6 +37,9 @@ struct DramReplayResult {
 
 struct DramReplayOptions {
   size_t max_outstanding = 128;  ///< per player (DRAMSys MaxActiveTransactions)
+  /// Bytes a player hands over per cycle: consecutive requests with one time stamp inside one
+  /// aligned block of this size go in the same cycle (the reference's request size; 0: one request).
+  uint64_t handoff_bytes = 0;
 };
 
 DramReplayResult replay_dram_trace(const DramConfig& config, const std::vector<DramTraceRequest>& trace,
