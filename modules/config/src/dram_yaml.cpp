@@ -36,12 +36,26 @@ struct OrganizationFile {
 
 struct TimingFile {
   std::optional<DurationText> tRCD, tRP, tCL, tCWL, tRAS, tRC, tCCD, tCCD_S, tCCD_L, tRRD, tRRD_S, tRRD_L, tFAW, tWR,
-      tWTR, tWTR_S, tWTR_L, tRTP, tRTRS;
+      tWTR, tWTR_S, tWTR_L, tRTP, tRTRS, tDQSCK, tRPab, tRCD_WR, tRTW;
 };
 
 struct RefreshFile {
   std::optional<bool> enabled;
   std::optional<DurationText> tREFI, tRFC;
+  std::optional<uint64_t> postpone;
+  std::optional<std::string> stagger;
+  int stagger_line = 0;
+};
+
+struct ControllerFile {
+  std::optional<std::string> scheduler, page_policy;
+  std::optional<uint64_t> starvation_cap, request_buffer, arbitration_cycles;
+  int scheduler_line = 0, page_policy_line = 0;
+};
+
+struct CommandBusFile {
+  std::optional<uint64_t> activate_cycles, column_cycles, precharge_cycles, refresh_cycles, channels_per_bus;
+  std::optional<bool> row_column_split;
 };
 
 struct MappingEntryFile {
@@ -56,6 +70,8 @@ struct DramFile {
   std::optional<double> tck_ps;
   TimingFile timing;
   RefreshFile refresh;
+  ControllerFile controller;
+  CommandBusFile command_bus;
   std::vector<MappingEntryFile> mapping;
   bool has_mapping = false;
 };
@@ -194,7 +210,7 @@ class Parser {
     DramFile f;
     check_keys(root, "",
                {"name", "source", "description", "size_bytes", "organization", "clock", "timing", "refresh",
-                "address_mapping"});
+                "controller", "command_bus", "address_mapping"});
     f.name = text(root, "name");
     f.source = text(root, "source");
     f.size_bytes = size(root, "size_bytes");
@@ -221,9 +237,9 @@ class Parser {
     }
     if (const YAML::Node t = root["timing"]; t.IsDefined()) {
       const std::string p = "timing";
-      check_keys(t, p,
-                 {"tRCD", "tRP", "tCL", "tCWL", "tRAS", "tRC", "tCCD", "tCCD_S", "tCCD_L", "tRRD", "tRRD_S", "tRRD_L",
-                  "tFAW", "tWR", "tWTR", "tWTR_S", "tWTR_L", "tRTP", "tRTRS"});
+      check_keys(t, p, {"tRCD",   "tRP",  "tCL",    "tCWL",   "tRAS",  "tRC",     "tCCD", "tCCD_S",
+                        "tCCD_L", "tRRD", "tRRD_S", "tRRD_L", "tFAW",  "tWR",     "tWTR", "tWTR_S",
+                        "tWTR_L", "tRTP", "tRTRS",  "tDQSCK", "tRPab", "tRCD_WR", "tRTW"});
       auto& m = f.timing;
       m.tRCD = duration(t, p, "tRCD");
       m.tRP = duration(t, p, "tRP");
@@ -244,12 +260,44 @@ class Parser {
       m.tWTR_L = duration(t, p, "tWTR_L");
       m.tRTP = duration(t, p, "tRTP");
       m.tRTRS = duration(t, p, "tRTRS");
+      m.tDQSCK = duration(t, p, "tDQSCK");
+      m.tRPab = duration(t, p, "tRPab");
+      m.tRCD_WR = duration(t, p, "tRCD_WR");
+      m.tRTW = duration(t, p, "tRTW");
     }
     if (const YAML::Node r = root["refresh"]; r.IsDefined()) {
-      check_keys(r, "refresh", {"enabled", "tREFI", "tRFC"});
+      check_keys(r, "refresh", {"enabled", "tREFI", "tRFC", "postpone", "stagger"});
       f.refresh.enabled = flag(r, "refresh", "enabled");
+      f.refresh.postpone = count(r, "refresh", "postpone");
+      f.refresh.stagger = text(r, "stagger");
+      if (f.refresh.stagger) f.refresh.stagger_line = r["stagger"].Mark().line + 1;
       f.refresh.tREFI = duration(r, "refresh", "tREFI");
       f.refresh.tRFC = duration(r, "refresh", "tRFC");
+    }
+    if (const YAML::Node m = root["controller"]; m.IsDefined()) {
+      const std::string p = "controller";
+      check_keys(m, p, {"scheduler", "starvation_cap", "page_policy", "request_buffer", "arbitration_cycles"});
+      auto& k = f.controller;
+      k.scheduler = text(m, "scheduler");
+      if (k.scheduler) k.scheduler_line = m["scheduler"].Mark().line + 1;
+      k.page_policy = text(m, "page_policy");
+      if (k.page_policy) k.page_policy_line = m["page_policy"].Mark().line + 1;
+      k.starvation_cap = count(m, p, "starvation_cap");
+      k.request_buffer = count(m, p, "request_buffer");
+      k.arbitration_cycles = count(m, p, "arbitration_cycles");
+    }
+    if (const YAML::Node b = root["command_bus"]; b.IsDefined()) {
+      const std::string p = "command_bus";
+      check_keys(b, p,
+                 {"activate_cycles", "column_cycles", "precharge_cycles", "refresh_cycles", "row_column_split",
+                  "channels_per_bus"});
+      auto& k = f.command_bus;
+      k.activate_cycles = count(b, p, "activate_cycles");
+      k.column_cycles = count(b, p, "column_cycles");
+      k.precharge_cycles = count(b, p, "precharge_cycles");
+      k.refresh_cycles = count(b, p, "refresh_cycles");
+      k.channels_per_bus = count(b, p, "channels_per_bus");
+      k.row_column_split = flag(b, p, "row_column_split");
     }
     if (const YAML::Node m = root["address_mapping"]; m.IsDefined()) {
       if (!m.IsSequence())
@@ -368,6 +416,50 @@ class Validator {
       p.tREFI = f_.refresh.tREFI ? cycles(*f_.refresh.tREFI, tck) : 0;
       p.tRFC = f_.refresh.tRFC ? cycles(*f_.refresh.tRFC, tck) : 0;
     }
+
+    p.tDQSCK = t.tDQSCK ? cycles(*t.tDQSCK, tck) : 0;
+    p.tRPab = t.tRPab ? cycles(*t.tRPab, tck) : p.tRP;         // named default: all-bank = per-bank precharge
+    p.tRCD_WR = t.tRCD_WR ? cycles(*t.tRCD_WR, tck) : p.tRCD;  // named default: one tRCD for RD and WR
+    p.tRTW = t.tRTW ? cycles(*t.tRTW, tck) : 0;
+    if (p.tRPab < p.tRP) fail("timing.tRPab", "must be >= tRP (" + std::to_string(p.tRP) + " cycles)", t.tRPab->line);
+
+    const auto& k = f_.controller;
+    auto& mc = c.controller;
+    mc.scheduler = k.scheduler.value_or(mc.scheduler);
+    if (k.page_policy) {
+      if (*k.page_policy == "open")
+        mc.page_policy = DramPagePolicy::open;
+      else if (*k.page_policy == "closed")
+        mc.page_policy = DramPagePolicy::closed;
+      else
+        fail("controller.page_policy", "expected open or closed, got '" + *k.page_policy + "'", k.page_policy_line);
+    }
+    if (k.scheduler && !is_dram_scheduler(*k.scheduler))
+      fail("controller.scheduler",
+           "unknown scheduler '" + *k.scheduler + "' (expected one of: " + dram_scheduler_list() + ")",
+           k.scheduler_line);
+    mc.starvation_cap = uint32_t(k.starvation_cap.value_or(mc.starvation_cap));
+    mc.request_buffer = uint32_t(k.request_buffer.value_or(mc.request_buffer));
+    mc.arbitration_cycles = uint32_t(k.arbitration_cycles.value_or(mc.arbitration_cycles));
+    mc.refresh_postpone = uint32_t(f_.refresh.postpone.value_or(mc.refresh_postpone));
+    if (const auto& st = f_.refresh.stagger) {
+      if (*st == "none")
+        mc.refresh_stagger = DramRefreshStagger::none;
+      else if (*st == "bus")
+        mc.refresh_stagger = DramRefreshStagger::bus;
+      else if (*st == "all")
+        mc.refresh_stagger = DramRefreshStagger::all;
+      else
+        fail("refresh.stagger", "expected none, bus or all, got '" + *st + "'", f_.refresh.stagger_line);
+    }
+    const auto& b = f_.command_bus;
+    auto& cb = c.command_bus;
+    cb.activate_cycles = uint32_t(b.activate_cycles.value_or(cb.activate_cycles));
+    cb.column_cycles = uint32_t(b.column_cycles.value_or(cb.column_cycles));
+    cb.precharge_cycles = uint32_t(b.precharge_cycles.value_or(cb.precharge_cycles));
+    cb.refresh_cycles = uint32_t(b.refresh_cycles.value_or(cb.refresh_cycles));
+    cb.channels_per_bus = uint32_t(b.channels_per_bus.value_or(cb.channels_per_bus));
+    cb.row_column_split = b.row_column_split.value_or(cb.row_column_split);
 
     if (!f_.has_mapping)
       fail("address_mapping", "missing (expected a list of fields from MSB to LSB, e.g. [row, bank, column, channel])");

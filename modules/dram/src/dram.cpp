@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "dram_bank_timing.h"
+#include "dram_controller.h"
 #include "dram_storage.h"
 
 namespace energon::hw {
@@ -24,7 +25,19 @@ Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
       map_(cfg_),
       stats_(cfg_.channels, cfg_.tck_ps, cfg_.peak_bandwidth_gbps()),
       storage_(std::make_unique<DramStorage>(cfg_.size_bytes)),
-      timing_(std::make_unique<DramBankTiming>(cfg_)) {
+      timing_(std::make_unique<DramBankTiming>(cfg_)),
+      controller_(std::make_unique<DramController>(cfg_, stats_)),
+      request_peq_(this, &Dram::request_arrived) {
+  SC_HAS_PROCESS(Dram);
+  SC_METHOD(controller_method);
+  sensitive << controller_event_;
+  dont_initialize();
+  SC_METHOD(respond_method);
+  sensitive << respond_event_;
+  dont_initialize();
+  controller_->set_completion_sink(
+      [this](const DramController::Completion& c) { burst_done(size_t(c.tag), c.data_end); });
+  tgt.register_nb_transport_fw(this, &Dram::nb_transport_fw);
   tgt.register_b_transport(this, &Dram::b_transport);
   tgt.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
   tgt.register_transport_dbg(this, &Dram::transport_dbg);
@@ -35,7 +48,10 @@ Dram::~Dram() = default;
 void Dram::reset_stats() { stats_.clear(); }
 
 void Dram::reset() {
+  if (admitting_ || in_flight_.size() != free_slots_.size())
+    SC_REPORT_ERROR(name(), "reset() with nb_transport requests in flight");
   timing_->reset();
+  controller_->reset();
   stats_.clear();
   epoch_ = sc_core::sc_time_stamp();  // cycle 0 (and the refresh grid) restart now
 }
@@ -46,8 +62,10 @@ sc_core::sc_time Dram::clock_period() const { return sc_core::sc_time(cfg_.tck_p
 
 sc_core::sc_time Dram::closed_bank_latency(bool write) const {
   const auto& t = cfg_.timing;
-  return sc_core::sc_time(double(int64_t(t.tRCD) + (write ? t.tCWL : t.tCL) + cfg_.burst_cycles()) * cfg_.tck_ps,
-                          sc_core::SC_PS);
+  const int64_t rcd = write && t.tRCD_WR ? t.tRCD_WR : t.tRCD;
+  const int64_t latency = write ? int64_t(t.tCWL) : int64_t(t.tCL) + t.tDQSCK;
+  const int64_t cycles = int64_t(cfg_.command_bus.activate_cycles) - 1 + rcd + latency + cfg_.burst_cycles();
+  return sc_core::sc_time(double(cycles) * cfg_.tck_ps, sc_core::SC_PS);
 }
 
 int64_t Dram::to_cycle(const sc_core::sc_time& t) const {
@@ -82,30 +100,37 @@ void Dram::copy(tlm::tlm_generic_payload& trans, uint64_t address, unsigned leng
   }
 }
 
-void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+bool Dram::admissible(tlm::tlm_generic_payload& trans) const {
   const tlm::tlm_command cmd = trans.get_command();
   const uint64_t address = trans.get_address();
   const unsigned length = trans.get_data_length();
   if (cmd != tlm::TLM_READ_COMMAND && cmd != tlm::TLM_WRITE_COMMAND && cmd != tlm::TLM_IGNORE_COMMAND) {
     trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
-    return;
+    return false;
   }
   if (length == 0 || address >= cfg_.size_bytes || length > cfg_.size_bytes - address) {
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    return;
+    return false;
   }
   if (trans.get_streaming_width() < length) {  // streaming (FIFO-style) bursts make no sense for memory
     trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
-    return;
+    return false;
   }
   if (trans.get_byte_enable_ptr() && trans.get_byte_enable_length() == 0) {
     trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-    return;
+    return false;
   }
-  if (cmd == tlm::TLM_IGNORE_COMMAND) {
+  return true;
+}
+
+void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  if (!admissible(trans)) return;
+  if (trans.get_command() == tlm::TLM_IGNORE_COMMAND) {
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
+  const uint64_t address = trans.get_address();
+  const unsigned length = trans.get_data_length();
 
   copy(trans, address, length);
   const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;

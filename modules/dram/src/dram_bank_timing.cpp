@@ -7,10 +7,30 @@ namespace energon::hw {
 
 DramBankTiming::DramBankTiming(const DramConfig& config)
     : cfg_(config),
-      t_{config.timing.tRCD,  config.timing.tRP,     config.timing.tCL,    config.timing.tCWL,    config.timing.tRAS,
-         config.timing.tRC,   config.timing.tCCD_S,  config.timing.tCCD_L, config.timing.tRRD_S,  config.timing.tRRD_L,
-         config.timing.tFAW,  config.timing.tWR,     config.timing.tWTR_S, config.timing.tWTR_L,  config.timing.tRTP,
-         config.timing.tRTRS, config.burst_cycles(), config.burst_bytes(), config.refresh_enabled},
+      t_{config.timing.tRCD,
+         config.timing.tRP,
+         int64_t(config.timing.tCL) + config.timing.tDQSCK,
+         config.timing.tCWL,
+         config.timing.tRAS,
+         config.timing.tRC,
+         config.timing.tCCD_S,
+         config.timing.tCCD_L,
+         config.timing.tRRD_S,
+         config.timing.tRRD_L,
+         config.timing.tFAW,
+         config.timing.tWR,
+         config.timing.tWTR_S,
+         config.timing.tWTR_L,
+         config.timing.tRTP,
+         config.timing.tRTRS,
+         config.timing.tRCD_WR ? config.timing.tRCD_WR : config.timing.tRCD,  // 0: a config built in code
+         config.timing.tRPab ? config.timing.tRPab : config.timing.tRP,
+         int64_t(config.command_bus.activate_cycles) - 1,
+         int64_t(config.command_bus.precharge_cycles) - 1,
+         int64_t(config.command_bus.column_cycles) - 1,
+         config.burst_cycles(),
+         config.burst_bytes(),
+         config.refresh_enabled},
       counter_(config, DramAddressMap(config)),
       steady_rounds_(counter_.round_digit() != DramBurstCounter::kNoDigit && counter_.round_bursts() <= kMaxRound) {
   reset();
@@ -207,7 +227,7 @@ inline int64_t DramBankTiming::issue(const Params& t, const DramBurstPosition& a
   if (!hit) activate(at, arrival, st);
 
   const int64_t latency = kWrite ? t.tCWL : t.tCL;
-  floor = std::max(arrival, b.next_col);
+  floor = std::max(arrival + t.col_tail, kWrite ? b.next_wr : b.next_col);
   if constexpr (!kWrite) floor = std::max({floor, rk.last_write_end + t.tWTR_S, g.last_write_end + t.tWTR_L});
   const bool turnaround = ch.last_rank >= 0 && (ch.last_rank != int(at.rank_index) || ch.last_was_write != kWrite);
   const int64_t col = std::max({floor, ch.last_col, rk.last_col + t.tCCD_S, g.last_col + t.tCCD_L,
@@ -247,10 +267,10 @@ void DramBankTiming::activate(const DramBurstPosition& at, int64_t arrival, Dram
   Rank& rk = ranks_[at.rank_index];
   BankGroup& g = groups_[at.group_index];
   Bank& b = banks_[at.bank_index];
-  int64_t act = arrival;
+  int64_t act = arrival + t_.act_tail;
   if (b.open_row >= 0) {
     ++st.row_conflicts;
-    act = std::max(arrival, b.next_pre) + t_.tRP;  // PRE, then ACT
+    act = std::max(arrival + t_.pre_tail, b.next_pre) + t_.tRP;  // PRE, then ACT
   } else {
     ++st.row_empty;
   }
@@ -263,6 +283,7 @@ void DramBankTiming::activate(const DramBurstPosition& at, int64_t arrival, Dram
   b.next_pre = act + t_.tRAS;
   b.next_act = act + t_.tRC;
   b.next_col = act + t_.tRCD;
+  b.next_wr = act + t_.tRCD_WR;
   ++st.activates;
 }
 
@@ -298,7 +319,7 @@ void DramBankTiming::refresh(uint32_t rank_index, int64_t due) {
     else
       start = std::max(start, b->next_act);
   }
-  if (precharge != kNever) start = std::max(start, precharge + t_.tRP);  // precharge-all first
+  if (precharge != kNever) start = std::max(start, precharge + t_.tRPab);  // precharge-all first
   const int64_t end = start + cfg_.timing.tRFC;
   for (auto b = first; b != last; ++b) {
     b->open_row = -1;

@@ -1,5 +1,6 @@
 // Analytic DRAM timing: per-bank/rank/channel state in clock cycles, no events.
 // Every burst is scheduled in arrival order (FCFS, open page) the moment its transaction arrives.
+// tCL here is the read latency RL + tDQSCK; multi-cycle commands take effect on their last cycle.
 // The schedule is the per-burst model of docs/dram.md; how it is computed fast ("Fast path") and
 // why that is exact is explained there and next to the code.
 #pragma once
@@ -42,7 +43,8 @@ class DramBankTiming {
     int64_t open_row = -1;
     int64_t next_act = 0;  ///< earliest ACT (tRC, tRP after PRE, refresh end)
     int64_t next_pre = 0;  ///< earliest PRE (tRAS, tRTP, tWR)
-    int64_t next_col = 0;  ///< earliest RD/WR (tRCD)
+    int64_t next_col = 0;  ///< earliest RD (tRCD)
+    int64_t next_wr = 0;   ///< earliest WR (tRCD_WR)
   };
   struct BankGroup {
     int64_t last_act = kNever;
@@ -67,9 +69,11 @@ class DramBankTiming {
   /// works on a local copy: the compiler then knows the counter updates do not change it.
   struct Params {
     int64_t tRCD, tRP, tCL, tCWL, tRAS, tRC, tCCD_S, tCCD_L, tRRD_S, tRRD_L, tFAW, tWR, tWTR_S, tWTR_L, tRTP, tRTRS;
-    int64_t burst;         ///< data cycles of one burst
-    uint64_t burst_bytes;  ///< bytes of one burst
-    bool refresh;          ///< refresh enabled
+    int64_t tRCD_WR, tRPab;
+    int64_t act_tail, pre_tail, col_tail;  ///< cycles of a multi-cycle ACT, PRE, RD/WR after its first
+    int64_t burst;                         ///< data cycles of one burst
+    uint64_t burst_bytes;                  ///< bytes of one burst
+    bool refresh;                          ///< refresh enabled
   };
   /// The round being recorded and the one before, for the steady-state shortcut. Kept from one
   /// transaction to the next while they continue one burst sequence.

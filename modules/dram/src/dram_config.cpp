@@ -53,6 +53,20 @@ const char* to_string(DramField field) {
   return "?";
 }
 
+const char* to_string(DramPagePolicy policy) { return policy == DramPagePolicy::open ? "open" : "closed"; }
+
+const char* to_string(DramRefreshStagger stagger) {
+  switch (stagger) {
+    case DramRefreshStagger::none:
+      return "none";
+    case DramRefreshStagger::bus:
+      return "bus";
+    case DramRefreshStagger::all:
+      return "all";
+  }
+  return "?";
+}
+
 uint64_t DramConfig::capacity_bytes() const {
   return uint64_t(channels) * ranks * bank_groups * banks_per_group * rows * row_bytes();
 }
@@ -108,6 +122,32 @@ void validate_dram_config(const DramConfig& c) {
     if (t.tRFC == 0) fail("refresh.tRFC", "must be > 0 with refresh enabled");
     if (t.tRFC + t.tRP >= t.tREFI) fail("refresh.tRFC", "tRFC + tRP must be < tREFI");
   }
+
+  const auto& mc = c.controller;
+  if (!is_dram_scheduler(mc.scheduler))
+    fail("controller.scheduler",
+         "unknown scheduler '" + mc.scheduler + "' (expected one of: " + dram_scheduler_list() + ")");
+  if (mc.starvation_cap == 0 || mc.starvation_cap > 1024)
+    fail("controller.starvation_cap", "expected 1..1024 row hits, got " + std::to_string(mc.starvation_cap));
+  if (mc.request_buffer == 0 || mc.request_buffer > 256)
+    fail("controller.request_buffer", "expected 1..256 entries per bank, got " + std::to_string(mc.request_buffer));
+  if (mc.arbitration_cycles > 64)
+    fail("controller.arbitration_cycles", "expected 0..64 cycles, got " + std::to_string(mc.arbitration_cycles));
+  if (mc.refresh_postpone > 8)
+    fail("refresh.postpone",
+         "expected 0..8 refreshes (JEDEC allows at most 8), got " + std::to_string(mc.refresh_postpone));
+  const auto& cb = c.command_bus;
+  auto command_cycles = [&](uint32_t v, const char* key) {
+    if (v == 0 || v > 8) fail(std::string("command_bus.") + key, "expected 1..8 cycles, got " + std::to_string(v));
+  };
+  command_cycles(cb.activate_cycles, "activate_cycles");
+  command_cycles(cb.column_cycles, "column_cycles");
+  command_cycles(cb.precharge_cycles, "precharge_cycles");
+  command_cycles(cb.refresh_cycles, "refresh_cycles");
+  if (!power_of_two(cb.channels_per_bus) || cb.channels_per_bus > c.channels)
+    fail("command_bus.channels_per_bus", "expected a power of two that divides organization.channels (" +
+                                             std::to_string(c.channels) + "), got " +
+                                             std::to_string(cb.channels_per_bus));
 
   // Every field with more than one value must get exactly its bit count across its slices.
   if (c.mapping.empty()) fail("address_mapping", "must list the address fields");

@@ -20,6 +20,8 @@ DramChannelStats DramStats::total() const {
     t.activates += c.activates;
     t.refreshes += c.refreshes;
     t.busy_cycles += c.busy_cycles;
+    t.reordered += c.reordered;
+    t.refreshes_postponed += c.refreshes_postponed;
   }
   return t;
 }

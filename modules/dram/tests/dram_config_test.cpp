@@ -203,3 +203,60 @@ TEST_CASE("dram config: size_bytes below the capacity limits the address range")
   CHECK_THAT(msg, Catch::StartsWith("inline"));
   CHECK_THAT(msg, Catch::Contains("size_bytes"));
 }
+
+TEST_CASE("dram config: controller and command-bus keys of the presets match the reference configs") {
+  const DramConfig d = load_dram_config("ddr4-3200");
+  CHECK(d.controller.scheduler == "frfcfs");
+  CHECK(d.controller.page_policy == DramPagePolicy::open);
+  CHECK(d.controller.request_buffer == 8);
+  CHECK(d.controller.refresh_postpone == 0);
+  CHECK(d.controller.refresh_stagger == DramRefreshStagger::bus);
+  CHECK(d.command_bus.activate_cycles == 1);
+  CHECK(d.timing.tRPab == d.timing.tRP);
+  CHECK(d.timing.tRCD_WR == d.timing.tRCD);
+  const DramConfig l = load_dram_config("lpddr4-4266");
+  CHECK(l.timing.tDQSCK == 4);
+  CHECK(l.timing.tRPab == 45);
+  CHECK(l.command_bus.activate_cycles == 4);
+  CHECK(l.command_bus.column_cycles == 4);
+  CHECK(l.command_bus.precharge_cycles == 2);
+  CHECK(l.command_bus.refresh_cycles == 2);
+  const DramConfig h = load_dram_config("hbm2");
+  CHECK(h.timing.tDQSCK == 1);
+  CHECK(h.timing.tRCD_WR == 6);
+  CHECK(h.timing.tRTW == 18);
+  CHECK(h.command_bus.activate_cycles == 2);
+  CHECK(h.command_bus.row_column_split);
+  CHECK(h.command_bus.channels_per_bus == 2);
+}
+
+TEST_CASE("dram config: controller keys parse and bad values name the key and the line") {
+  const std::string ok = small_yaml() +
+                         "controller:\n  scheduler: frfcfs_cap\n  starvation_cap: 4\n  page_policy: closed\n"
+                         "  request_buffer: 16\n  arbitration_cycles: 0\n"
+                         "command_bus:\n  activate_cycles: 2\n  row_column_split: true\n";
+  CHECK(load_error(ok).empty());
+  const std::string sched = load_error(small_yaml() + "controller:\n  scheduler: lifo\n");
+  CHECK_THAT(sched, Catch::Contains("controller.scheduler"));
+  CHECK_THAT(sched, Catch::Contains("'lifo'"));
+  CHECK_THAT(sched, Catch::Contains("fifo, fifo_strict, frfcfs, frfcfs_cap"));
+  CHECK_THAT(sched, Catch::Contains(".yaml:"));  // with the line
+  CHECK_THAT(load_error(small_yaml() + "controller:\n  page_policy: adaptive\n"), Catch::Contains("open or closed"));
+  CHECK_THAT(load_error(small_yaml() + "controller:\n  request_buffer: 0\n"),
+             Catch::Contains("controller.request_buffer"));
+  CHECK_THAT(load_error(small_yaml() + "controller:\n  queue: 3\n"), Catch::Contains("controller.queue"));
+  CHECK_THAT(load_error(small_yaml() + "command_bus:\n  column_cycles: 9\n"),
+             Catch::Contains("command_bus.column_cycles"));
+  CHECK_THAT(load_error(small_yaml() + "command_bus:\n  channels_per_bus: 2\n"),
+             Catch::Contains("command_bus.channels_per_bus"));
+  CHECK_THAT(load_error(replace(small_yaml(), "  tRTP: 5", "  tRTP: 5\n  tRPab: 3")), Catch::Contains("timing.tRPab"));
+}
+
+TEST_CASE("dram config: refresh postpone and stagger are checked") {
+  const std::string refresh =
+      replace(small_yaml(), "refresh:\n  enabled: false", "refresh:\n  enabled: false\n  postpone: 9");
+  CHECK_THAT(load_error(refresh), Catch::Contains("refresh.postpone"));
+  const std::string stagger =
+      replace(small_yaml(), "refresh:\n  enabled: false", "refresh:\n  enabled: false\n  stagger: diagonal");
+  CHECK_THAT(load_error(stagger), Catch::Contains("none, bus or all"));
+}

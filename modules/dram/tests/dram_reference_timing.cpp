@@ -42,6 +42,9 @@ int64_t DramReferenceTiming::access(bool write, uint64_t address, uint64_t lengt
 int64_t DramReferenceTiming::burst(Channel& ch, const DramCoord& at, bool write, int64_t arrival,
                                    DramChannelStats& st) {
   const DramTimingParams& t = cfg_.timing;
+  const int64_t act_tail = cfg_.command_bus.activate_cycles - 1;  // multi-cycle commands act on their last cycle
+  const int64_t pre_tail = cfg_.command_bus.precharge_cycles - 1;
+  const int64_t col_tail = cfg_.command_bus.column_cycles - 1;
   Rank& rk = ch.ranks[at.rank];
   if (cfg_.refresh_enabled) refresh_until(rk, std::max(arrival, ch.last_col), st);
 
@@ -50,10 +53,10 @@ int64_t DramReferenceTiming::burst(Channel& ch, const DramCoord& at, bool write,
   if (b.open_row == int64_t(at.row)) {
     ++st.row_hits;
   } else {
-    int64_t act = arrival;
+    int64_t act = arrival + act_tail;
     if (b.open_row >= 0) {
       ++st.row_conflicts;
-      act = std::max(arrival, b.next_pre) + t.tRP;  // PRE, then ACT
+      act = std::max(arrival + pre_tail, b.next_pre) + t.tRP;  // PRE, then ACT
     } else {
       ++st.row_empty;
     }
@@ -66,12 +69,13 @@ int64_t DramReferenceTiming::burst(Channel& ch, const DramCoord& at, bool write,
     b.next_pre = act + t.tRAS;
     b.next_act = act + t.tRC;
     b.next_col = act + t.tRCD;
+    b.next_wr = act + (t.tRCD_WR ? t.tRCD_WR : t.tRCD);
     ++st.activates;
   }
 
-  const int64_t latency = write ? t.tCWL : t.tCL;
-  int64_t col =
-      std::max({arrival, b.next_col, ch.last_col, rk.last_col + t.tCCD_S, rk.last_col_in_group[bg] + t.tCCD_L});
+  const int64_t latency = write ? int64_t(t.tCWL) : int64_t(t.tCL) + t.tDQSCK;
+  int64_t col = std::max({arrival + col_tail, write ? b.next_wr : b.next_col, ch.last_col, rk.last_col + t.tCCD_S,
+                          rk.last_col_in_group[bg] + t.tCCD_L});
   if (!write) col = std::max({col, rk.last_write_end + t.tWTR_S, rk.last_write_end_in_group[bg] + t.tWTR_L});
   const bool turnaround = ch.last_rank >= 0 && (ch.last_rank != int(at.rank) || ch.last_was_write != write);
   col = std::max(col, ch.bus_free + (turnaround ? t.tRTRS : 0) - latency);
@@ -123,7 +127,7 @@ void DramReferenceTiming::refresh(Rank& rk, int64_t due) {
     else
       start = std::max(start, b.next_act);
   }
-  if (precharge != kNever) start = std::max(start, precharge + t.tRP);  // precharge-all first
+  if (precharge != kNever) start = std::max(start, precharge + (t.tRPab ? t.tRPab : t.tRP));  // precharge-all first
   const int64_t end = start + t.tRFC;
   for (Bank& b : rk.banks) {
     b.open_row = -1;

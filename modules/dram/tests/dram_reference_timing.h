@@ -36,7 +36,8 @@ class DramReferenceTiming {
     int64_t open_row = -1;
     int64_t next_act = 0;  ///< earliest ACT (tRC, tRP after PRE, refresh end)
     int64_t next_pre = 0;  ///< earliest PRE (tRAS, tRTP, tWR)
-    int64_t next_col = 0;  ///< earliest RD/WR (tRCD)
+    int64_t next_col = 0;  ///< earliest RD (tRCD)
+    int64_t next_wr = 0;   ///< earliest WR (tRCD_WR)
   };
   struct Rank {
     std::vector<Bank> banks;

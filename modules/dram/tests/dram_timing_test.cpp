@@ -193,7 +193,9 @@ TEST_CASE("dram timing: lpddr4-4266 splits a 64 B line over both channels") {
   Dram dram("dram", load_dram_config("lpddr4-4266"));
   Access a;
   run(dram, [&](DramStimulus& s) { a = s.read(0, 64); });
-  CHECK(a.cycles == 39 + 36 + 8);  // both 32 B halves in parallel, not one after the other
+  // ACT-1/ACT-2 take 4 cycles (acting on the last), then tRCD, RL + tDQSCK, BL16; both 32 B halves
+  // in parallel, not one after the other.
+  CHECK(a.cycles == 3 + 39 + 36 + 4 + 8);
   REQUIRE(dram.stats().channels().size() == 2);
   CHECK(dram.stats().channel(0).bytes_read == 32);
   CHECK(dram.stats().channel(1).bytes_read == 32);
@@ -203,9 +205,10 @@ TEST_CASE("dram timing: hbm2 spreads a 64 KiB block over 16 pseudo-channels") {
   Dram dram("dram", load_dram_config("hbm2"));
   Access a;
   run(dram, [&](DramStimulus& s) { a = s.read(0, 64 * 1024); });
-  // Per pseudo-channel: 128 bursts of 32 B in bank 0 of each group. RD at 12, 16, 20, 24 (ACTs
-  // tRRD_S = 4 apart), then every 2 cycles (bus-limited): last RD 24 + 2*124 = 272, + tCL 18 + 2.
-  CHECK(a.cycles == 292);
+  // Per pseudo-channel: 128 bursts of 32 B in bank 0 of each group. The 2-cycle ACTs act at 1, 5,
+  // 9, 13 (tRRD_S = 4 apart), RD at 13, 17, 21, 25, then every 2 cycles (bus-limited): last RD
+  // 25 + 2*124 = 273, + tCL 18 + tDQSCK 1 + 2.
+  CHECK(a.cycles == 294);
   for (const auto& c : dram.stats().channels()) CHECK(c.bytes_read == 4096);
 }
 

@@ -16,8 +16,10 @@ struct DramChannelStats {
   uint64_t row_empty = 0;      ///< bursts to a precharged bank (ACT only)
   uint64_t row_conflicts = 0;  ///< bursts to a bank with another row open (PRE + ACT)
   uint64_t activates = 0;
-  uint64_t refreshes = 0;    ///< all-bank refreshes, counted up to the last access
-  uint64_t busy_cycles = 0;  ///< cycles the data bus carried data
+  uint64_t refreshes = 0;            ///< all-bank refreshes, counted up to the last access
+  uint64_t busy_cycles = 0;          ///< cycles the data bus carried data
+  uint64_t reordered = 0;            ///< controller: bursts served before an older request of their bank
+  uint64_t refreshes_postponed = 0;  ///< controller: refreshes postponed while requests were pending
 
   uint64_t row_misses() const { return row_empty + row_conflicts; }
 };
