@@ -14,11 +14,11 @@ namespace {
 
 std::vector<const AttentionPolicy*> registered() {
   std::vector<const AttentionPolicy*> all;
-#define ENERGON_REGISTER_POLICY(NAME, lower, value, desc)                                                  \
-  all.push_back(&lower##_policy());                                                                       \
-  if (all.back()->id() != (value) || std::string(all.back()->name()) != #lower)                           \
-    throw std::logic_error("policy " #lower " (" #value ") registered as " + std::string(all.back()->name()) + \
-                           " (" + std::to_string(all.back()->id()) + ")");
+#define ENERGON_REGISTER_POLICY(NAME, lower, value, desc)                                                             \
+  all.push_back(&lower##_policy());                                                                                   \
+  if (all.back()->id() != (value) || std::string(all.back()->name()) != #lower)                                       \
+    throw std::logic_error("policy " #lower " (" #value ") registered as " + std::string(all.back()->name()) + " (" + \
+                           std::to_string(all.back()->id()) + ")");
   ENERGON_POLICIES(ENERGON_REGISTER_POLICY)
 #undef ENERGON_REGISTER_POLICY
   return all;
@@ -28,8 +28,10 @@ std::string known() {
   std::string s;
   const auto& all = attention_policies();
   for (size_t i = 0; i < all.size(); ++i)
-    s += (i == 0 ? "" : i + 1 == all.size() ? " or " : ", ") + std::string(all[i]->name()) + " (" +
-         std::to_string(all[i]->id()) + ")";
+    s += (i == 0                ? ""
+          : i + 1 == all.size() ? " or "
+                                : ", ") +
+         std::string(all[i]->name()) + " (" + std::to_string(all[i]->id()) + ")";
   return s;
 }
 

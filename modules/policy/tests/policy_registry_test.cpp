@@ -13,7 +13,8 @@ using namespace energon::hw;
 TEST_CASE("policy registry lists every policy of the register map by name and id") {
   const auto& all = attention_policies();
   std::string listed;
-  for (const AttentionPolicy* p : all) listed += std::string(listed.empty() ? "" : " ") + p->name() + "=" + std::to_string(p->id());
+  for (const AttentionPolicy* p : all)
+    listed += std::string(listed.empty() ? "" : " ") + p->name() + "=" + std::to_string(p->id());
   INFO("registry: " << listed);
   // The register map's table, in its order.
   std::vector<std::pair<std::string, unsigned>> expected;
@@ -43,8 +44,7 @@ TEST_CASE("policy registry refuses an unknown name or id naming the known ones")
   CHECK(find_policy("sparse") == nullptr);
   CHECK(find_policy(uint8_t(200)) == nullptr);
   CHECK_THROWS_AS(policy_by_name("sparse"), UnknownPolicy);
-  CHECK_THROWS_WITH(policy_by_name("sparse"),
-                    "unknown policy 'sparse'; expected dense (0), topk (1) or mpmrf (2)");
+  CHECK_THROWS_WITH(policy_by_name("sparse"), "unknown policy 'sparse'; expected dense (0), topk (1) or mpmrf (2)");
   CHECK_THROWS_WITH(policy_by_name("MPMRF"), Catch::Contains("unknown policy 'MPMRF'"));
   CHECK_THROWS_AS(policy_by_id(3), UnknownPolicy);
   CHECK_THROWS_WITH(policy_by_id(3), "unknown policy id 3; expected dense (0), topk (1) or mpmrf (2)");
