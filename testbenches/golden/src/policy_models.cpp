@@ -13,8 +13,8 @@ ENERGON_POLICIES(ENERGON_DECLARE_MODEL)
 const std::vector<const PolicyModel*>& policy_models() {
   static const std::vector<const PolicyModel*> all = [] {
     std::vector<const PolicyModel*> v;
-#define ENERGON_REGISTER_MODEL(NAME, lower, value, desc)                            \
-  v.push_back(&lower##_model());                                                    \
+#define ENERGON_REGISTER_MODEL(NAME, lower, value, desc)                              \
+  v.push_back(&lower##_model());                                                      \
   if (v.back()->policy() != Policy::lower || std::string(v.back()->name()) != #lower) \
     throw std::logic_error("golden policy model " #lower " registered as " + std::string(v.back()->name()));
     ENERGON_POLICIES(ENERGON_REGISTER_MODEL)
