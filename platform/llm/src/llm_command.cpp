@@ -46,7 +46,7 @@ LlmParseOutcome parse_llm_options(int argc, const char* const* argv, std::ostrea
                                             "model file: GGUF (.gguf) or llama2.c checkpoint (.bin) [required]")(
       "tokenizer,t", po::value(&o.tokenizer), "llama2.c tokenizer file (tok512.bin); not needed for GGUF")(
       "prompt", po::value(&o.prompt)->default_value(o.prompt), "prompt text (BOS is prepended)")(
-      "policy,p", po::value(&policy)->default_value(policy), "dense | topk | mpmrf")(
+      "policy,p", po::value(&policy)->default_value(policy), policy_names().c_str())(
       "rounds", po::value(&o.rounds), "mpmrf rounds, e.g. \"4x2:alpha=0,4x4:alpha=0.5\" (default: Energon's)")(
       "topk", po::value(&o.topk)->default_value(o.topk), "topk policy rule: top=<k> or top=<p>%")(
       "steps,n", po::value(&o.steps)->default_value(o.steps), "tokens to generate at most")(

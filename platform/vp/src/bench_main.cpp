@@ -42,7 +42,7 @@ int sc_main(int argc, char* argv[]) {
   desc.add_options()("help,h", "this help")("hw", po::value(&hw_name)->default_value(hw_name),
                                             "hardware preset or YAML")("workload,w", po::value(&wl)->default_value(wl),
                                                                        "workload name or YAML")(
-      "policy,p", po::value(&policy_text)->default_value(policy_text), "dense | topk | mpmrf")(
+      "policy,p", po::value(&policy_text)->default_value(policy_text), policy_names().c_str())(
       "seq-len,n", po::value(&seq_len)->default_value(0), "override n (synthetic self-attention)")(
       "timing", po::value(&timing)->default_value(timing), "lt | at")(
       "repeat", po::value(&repeat)->default_value(repeat), "golden runs (best time counts)")(

@@ -52,7 +52,7 @@ ParseOutcome parse_options(int argc, char** argv) {
   desc.add_options()("help,h", "this help")("list", "list hardware presets and built-in workloads")(
       "hw", po::value(&o.hw)->default_value(o.hw), "hardware preset name or YAML file")(
       "workload,w", po::value(&o.workload)->default_value(o.workload), "workload name or YAML file")(
-      "policy,p", po::value(&policy)->default_value(policy), "dense | topk | mpmrf")(
+      "policy,p", po::value(&policy)->default_value(policy), policy_names().c_str())(
       "rounds", po::value(&o.rounds), "mpmrf rounds, e.g. \"4x2:alpha=0,4x4:alpha=0.5\" (default: Energon's)")(
       "alpha", po::value(&alpha), "α for every threshold round, in [-1, 1]")(
       "topk-fraction", po::value(&topk_fraction),

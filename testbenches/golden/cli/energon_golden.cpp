@@ -40,7 +40,7 @@ bool parse_options(int argc, char** argv, Options& o, int& exit_code) {
   po::options_description desc("energon-golden: the golden model of Energon attention on a workload");
   desc.add_options()("help,h", "show this help")("workload,w", po::value(&o.workload)->default_value(o.workload),
                                                  "built-in workload name or YAML path")(
-      "policy,p", po::value(&o.policy)->default_value(o.policy), "dense | topk | mpmrf")(
+      "policy,p", po::value(&o.policy)->default_value(o.policy), policy_names().c_str())(
       "rounds,r", po::value(&o.rounds), "mpmrf rounds, e.g. 4x2:alpha=0,4x4:alpha=0.5 (default: Energon's)")(
       "topk", po::value(&o.topk)->default_value(o.topk), "topk policy rule: top=<k> or top=<p>%")(
       "layers,l", po::value(&o.layers)->default_value(0), "run the first N layers (0: all)")(

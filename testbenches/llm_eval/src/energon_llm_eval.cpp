@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
   desc.add_options()("help,h", "show this help")("model,m", po::value(&o.model)->required(),
                                                  "model file: llama2.c .bin or .gguf")(
       "tokenizer", po::value(&o.tokenizer), "llama2.c tokenizer .bin (not needed for .gguf)")(
-      "policy,p", po::value(&o.policy)->default_value(o.policy), "dense | topk | mpmrf")(
+      "policy,p", po::value(&o.policy)->default_value(o.policy), policy_names().c_str())(
       "rounds,r", po::value(&o.rounds), "mpmrf rounds, e.g. 4x2:alpha=0,4x4:alpha=0.5")(
       "topk", po::value(&o.topk)->default_value(o.topk), "topk rule: top=<k> or top=<p>%")(
       "sweep", po::bool_switch(&o.sweep), "evaluate dense, three top-k fractions and an α grid")(
