@@ -17,8 +17,9 @@ using namespace energon;
 namespace {
 
 constexpr uint32_t kMaxRegressionSeq = 256;
-const std::vector<std::string> kWorkloads = {"bert-base-128", "bert-base-384",   "bert-base-512", "bert-large-512",
-                                             "deit-s-197",    "gpt2-small-1024", "vit-b16-197"};
+const std::vector<std::string> kWorkloads = {
+    "bert-base-128",   "bert-base-384", "bert-base-512",   "bert-large-512",  "deit-s-197",
+    "gpt2-small-1024", "vit-b16-197",   "gpt2-style-2048", "gpt2-style-4096", "longformer-base-4096"};
 
 workload::Workload regression_workload(const std::string& name) {
   workload::Workload w = workload::load_workload(name);
@@ -128,6 +129,9 @@ ENERGON_E2E_ALL("bert-large-512")
 ENERGON_E2E_ALL("deit-s-197")
 ENERGON_E2E_ALL("gpt2-small-1024")
 ENERGON_E2E_ALL("vit-b16-197")
+ENERGON_E2E_ALL("gpt2-style-2048")
+ENERGON_E2E_ALL("gpt2-style-4096")
+ENERGON_E2E_ALL("longformer-base-4096")
 
 TEST_CASE("regression: three layers queued two deep, bit-exact") {
   run_e2e("bert-base-128", Policy::mpmrf, platform::PlatformTiming::lt, 3, 2);

@@ -20,11 +20,50 @@ const uint32_t* AttentionEngine::identity_rows(size_t n) {
   return identity_.data();
 }
 
+AttentionEngineStats& AttentionEngineStats::operator+=(const AttentionEngineStats& o) {
+  busy_cycles += o.busy_cycles, qk_busy_cycles += o.qk_busy_cycles, exp_busy_cycles += o.exp_busy_cycles;
+  xv_busy_cycles += o.xv_busy_cycles, score_buffer_stalls += o.score_buffer_stalls;
+  score_buffer_stall_cycles += o.score_buffer_stall_cycles, v_wait_cycles += o.v_wait_cycles;
+  recomputed_rows += o.recomputed_rows, recomputed_keys += o.recomputed_keys;
+  rows += o.rows, qk_macs += o.qk_macs, softmax_elems += o.softmax_elems, v_macs += o.v_macs;
+  return *this;
+}
+
+AttentionEngineStats& AttentionEngineStats::operator-=(const AttentionEngineStats& o) {
+  busy_cycles -= o.busy_cycles, qk_busy_cycles -= o.qk_busy_cycles, exp_busy_cycles -= o.exp_busy_cycles;
+  xv_busy_cycles -= o.xv_busy_cycles, score_buffer_stalls -= o.score_buffer_stalls;
+  score_buffer_stall_cycles -= o.score_buffer_stall_cycles, v_wait_cycles -= o.v_wait_cycles;
+  recomputed_rows -= o.recomputed_rows, recomputed_keys -= o.recomputed_keys;
+  rows -= o.rows, qk_macs -= o.qk_macs, softmax_elems -= o.softmax_elems, v_macs -= o.v_macs;
+  return *this;
+}
+
+void AttentionEngineStats::describe(stats::Group& g) const {
+  g.set("busy_cycles", busy_cycles, "cycles", "Cycles with a row in the engine (PERF_BUSY_ATTN)");
+  g.set("qk_busy_cycles", qk_busy_cycles, "cycles", "Q·K unit busy (K streaming included)");
+  g.set("exp_busy_cycles", exp_busy_cycles, "cycles", "Softmax exp + sum pass busy");
+  g.set("xv_busy_cycles", xv_busy_cycles, "cycles", "Normalize + ×V unit busy (V streaming included)");
+  g.set("score_buffer_stalls", score_buffer_stalls, "", "Rows the Q·K unit held back for score-buffer space");
+  g.set("score_buffer_stall_cycles", score_buffer_stall_cycles, "cycles", "Cycles the Q·K unit waited for space");
+  g.set("v_wait_cycles", v_wait_cycles, "cycles", "Cycles the ×V unit waited for V rows from memory");
+  g.set("recomputed_rows", recomputed_rows, "", "Rows longer than the score buffer (scores recomputed)");
+  g.set("recomputed_keys", recomputed_keys, "", "Keys whose Q·K was recomputed, per pass");
+  g.set("rows", rows, "", "Query rows finished");
+  g.set("qk_macs", qk_macs, "MACs", "INT16 Q·K multiply-accumulates (top-k scoring and recompute included)");
+  g.set("softmax_elems", softmax_elems, "", "Kept keys through the float32 softmax");
+  g.set("v_macs", v_macs, "MACs", "Q0.16 × INT16 probability × V multiply-accumulates");
+}
+
 void AttentionEngine::begin_job() {
   row_cache_.clear();
   row_decoded_.clear();
   v_cache_.clear();
   v_cached_.clear();
+  slots_.clear();
+  slot_head_ = 0;
+  slots_used_ = 0;
+  row_open_ = false;
+  qk_free_ = exp_free_ = xv_free_ = busy_until_ = sc_core::SC_ZERO_TIME;
 }
 
 void AttentionEngine::reset() {
@@ -68,17 +107,91 @@ uint64_t AttentionEngine::qk_cycles(uint32_t n, uint32_t d) const {
   return n == 0 ? 0 : ceil_div(uint64_t(n) * d, config_.au_qk_multipliers);
 }
 
-uint64_t AttentionEngine::softmax_v_cycles(uint32_t n, uint32_t d) const {
-  if (n == 0) return config_.au_latency;  // a row with no allowed keys: write zeros
-  // Softmax: three passes over the row (max, exp + sum, normalize + quantize) then ×V.
-  return 3 * ceil_div(n, config_.softmax_lanes) + config_.softmax_latency +
-         ceil_div(uint64_t(n) * d, config_.au_v_multipliers) + config_.au_latency;
+uint64_t AttentionEngine::exp_cycles(uint32_t n) const { return ceil_div(n, config_.softmax_lanes); }
+
+uint64_t AttentionEngine::xv_cycles(uint32_t n, uint32_t d) const {
+  return std::max(ceil_div(n, config_.softmax_lanes), ceil_div(uint64_t(n) * d, config_.au_v_multipliers));
+}
+
+void AttentionEngine::advance_to(const sc_core::sc_time& t, sc_core::sc_time& delay) const {
+  const sc_core::sc_time now = BlockClock::local(delay);
+  if (t <= now) return;
+  delay += t - now;
+  if (config_.timing == TimingMode::accurate) {
+    sc_core::wait(delay);
+    delay = sc_core::SC_ZERO_TIME;
+  }
+}
+
+sc_core::sc_time AttentionEngine::reserve_scores(uint32_t entries, sc_core::sc_time t) {
+  while (slot_head_ < slots_.size() &&
+         (slots_[slot_head_].release <= t || slots_used_ + entries > config_.au_score_buffer_keys)) {
+    t = std::max(t, slots_[slot_head_].release);
+    slots_used_ -= slots_[slot_head_].entries;
+    ++slot_head_;
+  }
+  if (slot_head_ == slots_.size()) slots_.clear(), slot_head_ = 0;
+  slots_.push_back({sc_core::SC_ZERO_TIME, entries});
+  slots_used_ += entries;
+  return t;
+}
+
+uint64_t AttentionEngine::fetch_k_rows(AttendJob& job, size_t first, uint32_t plane_begin, bool decode,
+                                       sc_core::sc_time& delay) {
+  const KPlaneLayout& l = *job.layout;
+  const uint32_t d = l.d;
+  const size_t n = job.keys.size();
+  const bool cached = !row_cache_.empty();
+  const auto row_out = [&](size_t c) {
+    return cached ? row_cache_.data() + size_t(job.keys[c]) * d : job.key_bits.data() + c * d;
+  };
+  uint64_t stream_cycles = 0;
+  for (uint32_t p = plane_begin; p < l.n_planes; ++p) {  // per plane one gathered request of the key runs
+    const uint32_t rb = l.row_bytes(p);
+    if (staging_.size() < n * rb) staging_.resize(n * rb);
+    runs_.clear();
+    const auto is_decoded = [&](uint32_t key) { return !decode || decoded(key); };
+    for_each_key_run(job.keys.data() + first, n - first, [&](size_t c, size_t e) {
+      c += first, e += first;
+      const bool all_decoded = std::all_of(job.keys.begin() + c, job.keys.begin() + e, is_decoded);
+      runs_.push_back(
+          {l.row_addr(p, job.kv_head, job.keys[c]), staging_.data() + c * rb, uint32_t(e - c) * rb, !all_decoded});
+    });
+    // The re-stream of a recompute (decode false) runs alongside the Q·K unit: decoupled.
+    stream_cycles +=
+        fetch_gather(fetch, payloads_, runs_, Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay, !decode);
+    if (!decode) continue;
+    // Decode only rows the model has not decoded before.
+    for_each_key_run_where(
+        job.keys.data(), n, [&](uint32_t key) { return !decoded(key); },
+        [&](size_t r, size_t e) {
+          unpack_plane_rows(staging_.data() + r * rb, uint32_t(e - r), d, l.bits[p], l.shift(p), row_out(r), p == 0);
+        });
+  }
+  return stream_cycles;
 }
 
 void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
   const KPlaneLayout& l = *job.layout;
   const uint32_t d = l.d;
   const size_t n = job.keys.size();
+  // The row enters the Q·K unit when it is free and the score buffer has room for its scores (a
+  // row longer than the buffer waits for all of it and recomputes the rest, finish_row).
+  const sc_core::sc_time arrive = BlockClock::local(delay);
+  const uint32_t entries = uint32_t(std::min<size_t>(n, config_.au_score_buffer_keys));
+  const sc_core::sc_time free = std::max(arrive, qk_free_);
+  sc_core::sc_time start = reserve_scores(entries, free);
+  if (start > free) {
+    ++stats_.score_buffer_stalls;
+    stats_.score_buffer_stall_cycles += clock_.to_cycles(start - free);
+  }
+  if (job.k_ready > start) {  // the prefetched K rows are still on their way
+    job.memory_cycles += clock_.to_cycles(job.k_ready - start);
+    start = job.k_ready;
+  }
+  advance_to(start, delay);
+  job.started = start;
+  row_open_ = true;
   select_row_cache(l, job.kv_head);
   // Rows are rebuilt in the decoded-row cache (indexed by key) when it is on, else in key_bits.
   const bool cached = !row_cache_.empty() && job.planes_have < l.n_planes;
@@ -87,30 +200,8 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
     for (size_t c = 0; c < n; ++c)
       if (!decoded(job.keys[c]))
         std::memcpy(row_cache_.data() + size_t(job.keys[c]) * d, job.key_bits.data() + c * d, d * 2);
-  const auto row_out = [&](size_t c) {
-    return cached ? row_cache_.data() + size_t(job.keys[c]) * d : job.key_bits.data() + c * d;
-  };
   const sc_core::sc_time mem_start = BlockClock::local(delay);
-  uint64_t stream_cycles = 0;
-  for (uint32_t p = job.planes_have; p < l.n_planes; ++p) {  // per plane one gathered request of the key runs
-    const uint32_t rb = l.row_bytes(p);
-    if (staging_.size() < n * rb) staging_.resize(n * rb);
-    runs_.clear();
-    const auto is_decoded = [&](uint32_t key) { return decoded(key); };
-    for_each_key_run(job.keys.data(), n, [&](size_t c, size_t e) {
-      const bool all_decoded = std::all_of(job.keys.begin() + c, job.keys.begin() + e, is_decoded);
-      runs_.push_back(
-          {l.row_addr(p, job.kv_head, job.keys[c]), staging_.data() + c * rb, uint32_t(e - c) * rb, !all_decoded});
-    });
-    stream_cycles +=
-        fetch_gather(fetch, payloads_, runs_, Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay);
-    // Decode only rows the model has not decoded before.
-    for_each_key_run_where(
-        job.keys.data(), n, [&](uint32_t key) { return !decoded(key); },
-        [&](size_t r, size_t e) {
-          unpack_plane_rows(staging_.data() + r * rb, uint32_t(e - r), d, l.bits[p], l.shift(p), row_out(r), p == 0);
-        });
-  }
+  const uint64_t stream_cycles = job.planes_have < l.n_planes ? fetch_k_rows(job, 0, job.planes_have, true, delay) : 0;
   if (cached)
     for (const uint32_t key : job.keys) row_decoded_[key] = 1;
   job.planes_have = l.n_planes;
@@ -125,20 +216,30 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
                           d, job.acc.data());
   job.stats = RowStats{};
   for (size_t c = 0; c < n; ++c) job.stats.add(job.acc[c]);
-  // Resident K rows stream from the on-chip buffer into the multipliers as they compute.
+  // Resident K rows stream from the on-chip buffer into the multipliers as they compute; the
+  // comparator at the adder tree's output keeps the row maximum (the softmax's max pass).
   const uint64_t cycles = std::max(qk_cycles(uint32_t(n), d), stream_cycles);
   job.compute_cycles += cycles;
-  stats_.busy_cycles += cycles;
+  stats_.qk_busy_cycles += cycles;
   stats_.qk_macs += uint64_t(n) * d;
   trace_busy(trace_, TraceTrack::attention_engine, "q.k", delay, clock_.cycles(cycles), cycles);
   clock_.spend(cycles, delay);
+  qk_free_ = BlockClock::local(delay);
 }
 
 void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
   const uint32_t d = job.layout->d;
   const uint32_t n_k = job.layout->n_k;
   const size_t n = job.keys.size();
-  if (job.acc.size() != n) score_keys(job, delay);
+  if (job.acc.size() != n) {
+    score_keys(job, delay);
+  } else if (!row_open_) {  // scores given by the caller: the row only takes its score-buffer entries
+    const sc_core::sc_time start =
+        reserve_scores(uint32_t(std::min<size_t>(n, config_.au_score_buffer_keys)), BlockClock::local(delay));
+    advance_to(start, delay);
+    job.started = start;
+  }
+  row_open_ = false;
 
   // Softmax unit, float32 in ascending key order (spec §1.3): x_j − max, expf and the sum one key
   // at a time, then p16 = min(65535, lrintf(e_j / Z · 65536)).
@@ -155,11 +256,30 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
     kernels_.softmax_q16_out(exps_.data(), uint32_t(n), z, p16_.data());
   }
 
+  // The scores (and, for top-k, the selection) are ready now. A row longer than the score buffer
+  // kept only its first au_score_buffer_keys scores: the exp and the normalize pass each recompute
+  // the rest, re-reading those K rows (the model holds their bits: nothing is decoded again).
+  const sc_core::sc_time ready = std::max(BlockClock::local(delay), job.scores_ready);
+  const size_t held = std::min<size_t>(n, config_.au_score_buffer_keys);
+  const uint32_t over = uint32_t(n - held);
+  uint64_t recompute_stream[2] = {0, 0};
+  sc_core::sc_time recompute_ready[2] = {ready, ready};
+  if (over > 0) {
+    ++stats_.recomputed_rows;
+    for (int pass = 0; pass < 2; ++pass) {
+      sc_core::sc_time kdelay = ready - sc_core::sc_time_stamp();
+      recompute_stream[pass] = fetch_k_rows(job, held, 0, false, kdelay);
+      recompute_ready[pass] = BlockClock::local(kdelay);
+      stats_.recomputed_keys += over;
+      stats_.qk_macs += uint64_t(over) * d;
+    }
+  }
+
   // V rows of the kept keys, one request per run of consecutive keys, into the V row cache
-  // (indexed by key) when it is on, else packed in vrows_.
+  // (indexed by key) when it is on, else packed in vrows_. Issued now; they stream in while the
+  // exp pass runs, and the ×V unit waits for them if they come later.
   const bool cached = select_v_cache(job.v_addr, job.kv_head, n_k, d);
-  const sc_core::sc_time mem_start = BlockClock::local(delay);
-  uint64_t stream_cycles = 0;
+  sc_core::sc_time vdelay = ready - sc_core::sc_time_stamp();  // issued when the kept keys are known
   if (!cached && vrows_.size() < n * d) vrows_.resize(n * d);
   const uint32_t vrb = d * 2;
   runs_.clear();
@@ -175,10 +295,10 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
     runs_.push_back(
         {job.v_addr + (uint64_t(job.kv_head) * n_k + job.keys[c]) * vrb, dst, uint32_t(e - c) * vrb, !all_cached});
   });
-  stream_cycles += fetch_gather(fetch, payloads_, runs_, Traffic::v, int64_t(job.kv_head), delay);
+  const uint64_t v_stream = fetch_gather(fetch, payloads_, runs_, Traffic::v, int64_t(job.kv_head), vdelay, true);
+  const sc_core::sc_time v_ready = std::max(BlockClock::local(vdelay), job.v_ready);
   if (cached)
     for (const uint32_t key : job.keys) v_cached_[key] = 1;
-  job.memory_cycles += clock_.to_cycles(BlockClock::local(delay) - mem_start);
 
   // ×V: Σ_j p16_j·v_j exact in 64 bits, then round half away from zero and saturate.
   job.out.resize(d);
@@ -192,20 +312,45 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
     const int64_t r = s >= 0 ? (s + 32768) >> 16 : -((-s + 32768) >> 16);
     job.out[t] = static_cast<int16_t>(std::clamp<int64_t>(r, INT16_MIN, INT16_MAX));
   }
-  // V rows stream from the buffer during the softmax and ×V phases.
-  const uint64_t cycles = std::max(softmax_v_cycles(uint32_t(n), d), stream_cycles);
-  job.compute_cycles += cycles;
-  stats_.busy_cycles += cycles;
+
+  // The row's passes on the softmax and ×V units (docs/attention-engine.md "Cycle model").
+  const uint64_t recompute_qk = qk_cycles(over, d);
+  sc_core::sc_time xv_start = std::max(ready, xv_free_);
+  if (n > 0) {
+    const sc_core::sc_time exp_start = std::max({ready, exp_free_, recompute_ready[0]});
+    const uint64_t exp_pass = std::max({exp_cycles(uint32_t(n)), recompute_qk, recompute_stream[0]});
+    exp_free_ = exp_start + clock_.cycles(exp_pass);
+    stats_.exp_busy_cycles += exp_pass;
+    trace_busy(trace_, TraceTrack::attention_engine, "exp", exp_start - sc_core::sc_time_stamp(),
+               clock_.cycles(exp_pass), exp_pass);
+    const sc_core::sc_time z_ready = exp_free_ + clock_.cycles(config_.softmax_latency);
+    xv_start = std::max({z_ready, xv_free_, recompute_ready[1]});
+  }
+  const sc_core::sc_time fed = std::max(xv_start, v_ready);  // the V rows have arrived
+  stats_.v_wait_cycles += clock_.to_cycles(fed - xv_start);
+  job.memory_cycles += clock_.to_cycles(fed - xv_start);
+  const uint64_t xv_pass =
+      n == 0 ? 0 : std::max({xv_cycles(uint32_t(n), d), v_stream, recompute_qk, recompute_stream[1]});
+  xv_free_ = fed + clock_.cycles(xv_pass);
+  stats_.xv_busy_cycles += xv_pass;
+  if (n > 0)
+    trace_busy(trace_, TraceTrack::attention_engine, "softmax, xV", fed - sc_core::sc_time_stamp(),
+               clock_.cycles(xv_pass), xv_pass);
+  job.done = xv_free_ + clock_.cycles(config_.au_latency);
+  slots_.back().release = xv_free_;
+  // Busy: the union over rows of [Q·K start, output ready] (both are in row order).
+  const sc_core::sc_time from = std::max(job.started, busy_until_);
+  if (job.done > from) stats_.busy_cycles += clock_.to_cycles(job.done - from);
+  busy_until_ = std::max(busy_until_, job.done);
+  job.compute_cycles += clock_.to_cycles(job.done - ready);
   ++stats_.rows;
   stats_.softmax_elems += n;
   stats_.v_macs += uint64_t(n) * d;
-  trace_busy(trace_, TraceTrack::attention_engine, "softmax, xV", delay, clock_.cycles(cycles), cycles);
-  clock_.spend(cycles, delay);
 
   if (job.write_back) {
-    const sc_core::sc_time wr_start = BlockClock::local(delay);
-    write_rows(job.out_addr, job.out.data(), 1, d, delay);
-    job.memory_cycles += clock_.to_cycles(BlockClock::local(delay) - wr_start);
+    sc_core::sc_time wdelay = job.done - sc_core::sc_time_stamp();  // done is never before now
+    write_rows(job.out_addr, job.out.data(), 1, d, wdelay);
+    job.done = BlockClock::local(wdelay);
   }
 }
 
@@ -213,7 +358,7 @@ void AttentionEngine::write_rows(uint64_t addr, const int16_t* rows, uint32_t n_
                                  sc_core::sc_time& delay) {
   // The payload's data pointer is non-const by TLM convention; a write does not modify it.
   fetch_transfer(fetch, payloads_, tlm::TLM_WRITE_COMMAND, addr, reinterpret_cast<uint8_t*>(const_cast<int16_t*>(rows)),
-                 n_rows * d * 2, Traffic::out, -1, delay);
+                 n_rows * d * 2, Traffic::out, -1, delay, true, true);  // the write-back DMA: decoupled
 }
 
 }  // namespace energon::hw

@@ -57,7 +57,8 @@ TEST_CASE("attention_engine: dense layer bit-exact against golden run_attention"
   Bench b;
   const energon_desc_t desc = test::place_job(b.memory, L, FilterConfig::dense(), {2, 2, 12}, 0x10000);
   const KPlaneLayout l = KPlaneLayout::from_desc(desc);
-  uint64_t qk_cycles = 0, cycles = 0;
+  uint64_t qk_cycles = 0;
+  sc_core::sc_time first_start = sc_core::SC_ZERO_TIME, last_done = sc_core::SC_ZERO_TIME;
   test::Stimulus stim("stim", [&] {
     for (uint32_t h = 0; h < s.heads; ++h)
       for (uint32_t i = 0; i < s.n_q; ++i) {
@@ -66,7 +67,8 @@ TEST_CASE("attention_engine: dense layer bit-exact against golden run_attention"
         sc_core::sc_time delay;
         b.port->finish_row(j, delay);
         qk_cycles += b.au.qk_cycles(uint32_t(j.keys.size()), s.d);
-        cycles += j.compute_cycles;
+        if (h == 0 && i == 0) first_start = j.started;
+        last_done = j.done;
       }
   });
   sc_core::sc_start();
@@ -75,7 +77,11 @@ TEST_CASE("attention_engine: dense layer bit-exact against golden run_attention"
   b.memory.load(desc.out_addr, out.data(), out.size() * 2);
   CHECK(out == golden::run_attention(L, FilterConfig::dense()));
   CHECK(b.au.stats().rows == 14);
-  CHECK(b.au.stats().busy_cycles == cycles);
+  // Each row is sent when the Q·K unit takes it, so some row is in the engine from the first
+  // row's start until the last row's output is ready; its write-back (40 ns + 128 B at 16 B/ns)
+  // comes after.
+  const sc_core::sc_time ns(1, sc_core::SC_NS);
+  CHECK(b.au.stats().busy_cycles == uint64_t(std::llround((last_done - first_start) / ns)) - 48);
   CHECK(qk_cycles == 2 * (3 + 4 + 5 + 6 + 7 + 8 + 9));  // 64 multipliers, d = 64: one key per cycle
   // Each K plane and V row of the kv head crosses the bus once (the on-chip buffer holds them).
   CHECK(b.fetch.stats().dram_bytes[size_t(Traffic::k2)] == 9 * 64 * 12 / 8);
@@ -143,13 +149,13 @@ TEST_CASE("attention_engine: given scores are used as-is, an empty row writes ze
   const KPlaneLayout l = KPlaneLayout::from_desc(desc);
   AttendJob given, empty;
   test::Stimulus stim("stim", [&] {
+    sc_core::sc_time delay;
+    empty = b.row_job(desc, l, L, 0, 0);
+    b.port->finish_row(empty, delay);
     given = b.row_job(desc, l, L, 0, 1);
     given.keys = {1, 3};
     given.acc = {1000, 1000};  // equal scores: p = 1/2 each, no K fetched
-    sc_core::sc_time delay;
     b.port->finish_row(given, delay);
-    empty = b.row_job(desc, l, L, 0, 0);
-    b.port->finish_row(empty, delay);
   });
   sc_core::sc_start();
   REQUIRE(stim.finished);
@@ -168,10 +174,13 @@ TEST_CASE("attention_engine: cycle model from multipliers, softmax lanes and lat
   AccelConfig c = AccelConfig::edge();
   AttentionEngine au("au", c);
   CHECK(au.qk_cycles(100, 64) == 100);
-  CHECK(au.softmax_v_cycles(100, 64) == 3 * 13 + c.softmax_latency + 100 + c.au_latency);  // 8 lanes; 64 ×V multipliers
+  CHECK(au.exp_cycles(100) == 13);      // 8 exp lanes
+  CHECK(au.xv_cycles(100, 64) == 100);  // 64 ×V multipliers; the normalize pass (13) hides under it
+  CHECK(au.xv_cycles(100, 1) == 13);    // tiny rows: the 8 normalize lanes bound it
   AccelConfig srv = AccelConfig::server();
   AttentionEngine au4("au4", srv);
   CHECK(au4.qk_cycles(100, 64) == 25);
+  CHECK(au4.xv_cycles(100, 64) == 25);
 }
 
 TEST_CASE("attention_engine: row caches change neither bits nor cycles nor traffic", "[attention_engine]") {
@@ -234,4 +243,112 @@ TEST_CASE("attention_engine: row caches change neither bits nor cycles nor traff
   cached.memory.load(desc.out_addr, out_a.data(), out_a.size() * 2);
   plain.memory.load(desc.out_addr, out_b.data(), out_b.size() * 2);
   CHECK(out_a == out_b);
+}
+
+namespace {
+
+/// Rows of n keys (all of [0, n)) through the engine back to back, every K plane and V row
+/// already in the on-chip buffer (a warm-up row fetched them), no write-back: the pipeline alone.
+/// Per row: when the caller may send the next row (cycles after the first row's arrival) and
+/// when the row's output is ready.
+struct PipelineRun {
+  std::vector<uint64_t> accepted, done;
+  AttentionEngineStats stats;
+};
+
+PipelineRun run_pipeline(const AccelConfig& cfg, uint32_t rows, uint32_t n, const char* name) {
+  AttentionShape s;
+  s.n_q = rows;
+  s.n_k = n;
+  s.d = 64;
+  s.valid_len = n;
+  const QuantizedLayer L = test::random_layer(s, 3);
+  Bench b(cfg, name);
+  const energon_desc_t desc = test::place_job(b.memory, L, FilterConfig::dense(), {4, 12}, 0x10000);
+  const KPlaneLayout l = KPlaneLayout::from_desc(desc);
+  PipelineRun r;
+  std::vector<AttendJob> jobs;
+  test::Stimulus stim(("stim_" + std::string(name)).c_str(), [&] {
+    AttendJob warm = b.row_job(desc, l, L, 0, 0);
+    for (uint32_t k = 0; k < n; ++k) warm.keys.push_back(k);
+    sc_core::sc_time delay;
+    b.port->finish_row(warm, delay);
+    sc_core::wait(warm.done - sc_core::sc_time_stamp() + sc_core::sc_time(1, sc_core::SC_US));
+    b.au.begin_job();
+    const AttentionEngineStats before = b.au.stats();
+    const sc_core::sc_time t0 = sc_core::sc_time_stamp();
+    const double period = 1.0e6 / cfg.clock_mhz;  // ps
+    const auto cycles = [&](const sc_core::sc_time& t) {
+      return uint64_t(std::llround((t - t0).to_seconds() * 1e12 / period));
+    };
+    delay = sc_core::SC_ZERO_TIME;
+    for (uint32_t i = 0; i < rows; ++i) {
+      AttendJob j = b.row_job(desc, l, L, 0, i);
+      for (uint32_t k = 0; k < n; ++k) j.keys.push_back(k);
+      j.write_back = false;
+      b.port->finish_row(j, delay);
+      r.accepted.push_back(cycles(BlockClock::local(delay)));
+      r.done.push_back(cycles(j.done));
+    }
+    (r.stats = b.au.stats()) -= before;
+  });
+  sc_core::sc_start();
+  REQUIRE(stim.finished);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("attention_engine: pipeline fill steady state and drain in exact cycles", "[attention_engine]") {
+  // Edge, d = 64, N = 64 resident keys: Q·K N = 64 cycles (64 multipliers), exp pass N/8 = 8 and
+  // softmax_latency 24, normalize + ×V max(N/8, N) = 64, au_latency 8. Row r enters the Q·K unit
+  // at 64·r; its ×V starts at 64·(r+1) + 8 + 24 or when row r−1's ×V ends, whichever is later.
+  const PipelineRun r = run_pipeline(AccelConfig::edge(), 4, 64, "steady");
+  CHECK(r.accepted == std::vector<uint64_t>{64, 128, 192, 256});
+  // Fill: row 0 is done at 64 + 8 + 24 + 64 + 8 = 168; then one row per 64 cycles.
+  CHECK(r.done == std::vector<uint64_t>{168, 232, 296, 360});
+  CHECK(r.stats.busy_cycles == 360);  // unpipelined: 4 × (64 + 3·8 + 24 + 64 + 8) = 736
+  CHECK(r.stats.qk_busy_cycles == 4 * 64);
+  CHECK(r.stats.exp_busy_cycles == 4 * 8);
+  CHECK(r.stats.xv_busy_cycles == 4 * 64);
+  CHECK(r.stats.score_buffer_stalls == 0);
+  CHECK(r.stats.v_wait_cycles == 0);
+}
+
+TEST_CASE("attention_engine: a softmax-bound row hides the softmax latency after fill", "[attention_engine]") {
+  // One exp lane: the exp pass takes N = 64 cycles and the normalize pass 64; Q·K 64. Every unit
+  // is busy 64 cycles a row, so the steady state is still one row per 64 cycles; the exp latency
+  // (24) and au_latency (8) show once.
+  AccelConfig c = AccelConfig::edge();
+  c.softmax_lanes = 1;
+  const PipelineRun r = run_pipeline(c, 3, 64, "softmax_bound");
+  CHECK(r.accepted == std::vector<uint64_t>{64, 128, 192});
+  CHECK(r.done == std::vector<uint64_t>{64 + 64 + 24 + 64 + 8, 288, 352});
+}
+
+TEST_CASE("attention_engine: a full score buffer holds the Q·K unit back", "[attention_engine]") {
+  // Room for one row of 64 scores: row r+1 enters the Q·K unit only when row r's ×V pass ends, at
+  // 64 + 8 + 24 + 64 = 160 after its start: no overlap across rows.
+  AccelConfig c = AccelConfig::edge();
+  c.au_score_buffer_keys = 64;
+  const PipelineRun r = run_pipeline(c, 3, 64, "buffer_bound");
+  CHECK(r.accepted == std::vector<uint64_t>{64, 160 + 64, 320 + 64});
+  CHECK(r.done == std::vector<uint64_t>{168, 328, 488});
+  CHECK(r.stats.score_buffer_stalls == 2);
+  CHECK(r.stats.score_buffer_stall_cycles == 2 * (160 - 64));
+}
+
+TEST_CASE("attention_engine: rows longer than the score buffer recompute the rest", "[attention_engine]") {
+  // 32 entries, rows of 64 keys: keys 32..63 are scored again in the exp pass and in the
+  // normalize pass (32 Q·K cycles each, their K rows re-streamed: 32·(32 + 96) B over 8 banks of
+  // 16 B = 32 cycles). Exp pass max(8, 32) = 32 from 64; ×V from 64 + 32 + 24 = 120 for
+  // max(64, 32) = 64 cycles; done at 120 + 64 + 8 = 192.
+  AccelConfig c = AccelConfig::edge();
+  c.au_score_buffer_keys = 32;
+  const PipelineRun r = run_pipeline(c, 1, 64, "recompute");
+  CHECK(r.accepted == std::vector<uint64_t>{64});
+  CHECK(r.done == std::vector<uint64_t>{192});
+  CHECK(r.stats.recomputed_rows == 1);
+  CHECK(r.stats.recomputed_keys == 2 * 32);
+  CHECK(r.stats.qk_macs == (64 + 2 * 32) * 64);
 }

@@ -20,6 +20,8 @@ AccelConfig AccelConfig::server() {
   c.fifo_depth = 8;
   c.sram_bytes = 1024 * 1024;
   c.sram_bytes_per_cycle = 512;
+  c.sram_banks = 16;
+  c.au_score_buffer_keys = 32768;
   return c;
 }
 
@@ -35,6 +37,7 @@ namespace {
 constexpr uint32_t kMaxUnits = 1u << 20;
 constexpr uint32_t kMaxLatencyCycles = 1u << 20;
 constexpr uint64_t kMaxSramBytes = uint64_t(1) << 30;
+constexpr uint32_t kMaxSramBanks = 64;  // SramBankCounter::kMaxBanks
 constexpr uint64_t kMaxQuantumCycles = 1000000000;
 }  // namespace
 
@@ -58,6 +61,12 @@ std::string validate(const AccelConfig& c) {
     e << "sram_bytes_per_cycle must be at least 1";
   else if (c.lt_quantum_cycles == 0)
     e << "lt_quantum_cycles must be at least 1";
+  else if (c.au_score_buffer_keys == 0 || c.au_score_buffer_keys > kMaxUnits)
+    e << "au_score_buffer_keys (" << c.au_score_buffer_keys << ") must be in 1.." << kMaxUnits;
+  else if (c.sram_banks == 0 || c.sram_banks > kMaxSramBanks || (c.sram_banks & (c.sram_banks - 1)) != 0 ||
+           c.sram_bytes_per_cycle % c.sram_banks != 0)
+    e << "sram_banks (" << c.sram_banks << ") must be a power of two up to " << kMaxSramBanks
+      << " that divides sram_bytes_per_cycle (" << c.sram_bytes_per_cycle << ")";
   else if (c.fu_multipliers > kMaxUnits || c.au_qk_multipliers > kMaxUnits || c.au_v_multipliers > kMaxUnits ||
            c.softmax_lanes > kMaxUnits || c.selector_elems_per_cycle > kMaxUnits || c.fifo_depth > kMaxUnits ||
            c.q_tile_rows > kMaxUnits || c.sram_bytes_per_cycle > kMaxUnits)

@@ -8,6 +8,7 @@
 
 #include "energon/attention_job.h"
 #include "energon/hw/attention_policy.h"
+#include "energon/hw/key_runs.h"
 
 namespace energon::hw {
 
@@ -23,6 +24,7 @@ struct RowWork {
   std::vector<uint16_t> key_bits;  ///< keys.size()×d leading-plane bits
   uint32_t planes_have = 0;
   uint64_t fu_memory_cycles = 0, fu_compute_cycles = 0;  ///< the filter stage's work on this row
+  sc_time k_ready, v_ready;                              ///< the prefetch DMA's completion
 };
 
 struct Datapath::Job {
@@ -292,6 +294,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
             std::memcpy(w->key_bits.data() + c * d, candidate_bits.data() + size_t(cand[c]) * d, d * 2);
         }
         w->keys.assign(cand.begin(), cand.end());
+        prefetch_row(j, *w, BlockClock::local(qk.get_local_time()));
       } catch (const BusError&) {
         j.error = ENERGON_ERR_ADDRESS;
         break;
@@ -322,7 +325,37 @@ std::shared_ptr<RowWork> Datapath::take_row() {
   w->keys.clear();
   w->planes_have = 0;
   w->fu_memory_cycles = w->fu_compute_cycles = 0;
+  w->k_ready = w->v_ready = SC_ZERO_TIME;
   return w;
+}
+
+void Datapath::prefetch_row(Job& j, RowWork& w, const sc_time& at) {
+  if (w.keys.empty() || config_.sram_bytes == 0) return;
+  const KPlaneLayout& l = j.layout;
+  const uint32_t g = j.shape.kv_head_of(w.head);
+  const size_t n = w.keys.size();
+  sc_time delay = at - sc_core::sc_time_stamp();  // decoupled: the filter stage goes on
+  for (uint32_t p = w.planes_have; p < l.n_planes; ++p) {
+    const uint32_t rb = l.row_bytes(p);
+    if (prefetch_scratch_.size() < n * rb) prefetch_scratch_.resize(n * rb);
+    prefetch_runs_.clear();
+    for_each_key_run(w.keys.data(), n, [&](size_t c, size_t e) {
+      prefetch_runs_.push_back({l.row_addr(p, g, w.keys[c]), prefetch_scratch_.data() + c * rb, uint32_t(e - c) * rb});
+    });
+    fetch_gather(seq_fetch_, seq_payloads_, prefetch_runs_, Traffic(uint8_t(Traffic::k0) + p), int64_t(g), delay, true,
+                 true);
+  }
+  w.k_ready = sc_core::sc_time_stamp() + delay;
+  if (j.schedule.attention_select) return;  // V of the kept keys only: known after the AU's selection
+  const uint32_t vrb = j.shape.d * 2;
+  if (prefetch_scratch_.size() < n * vrb) prefetch_scratch_.resize(n * vrb);
+  prefetch_runs_.clear();
+  for_each_key_run(w.keys.data(), n, [&](size_t c, size_t e) {
+    prefetch_runs_.push_back({j.desc.v_addr + (uint64_t(g) * j.shape.n_k + w.keys[c]) * vrb,
+                              prefetch_scratch_.data() + c * vrb, uint32_t(e - c) * vrb});
+  });
+  fetch_gather(seq_fetch_, seq_payloads_, prefetch_runs_, Traffic::v, int64_t(g), delay, true, true);
+  w.v_ready = sc_core::sc_time_stamp() + delay;
 }
 
 void Datapath::attention_stage() {
@@ -333,6 +366,7 @@ void Datapath::attention_stage() {
     qk.reset();
     out_tile_.assign(size_t(config_.q_tile_rows) * j.shape.d, 0);
     out_rows_ = 0;
+    last_row_done_ = selector_free_ = SC_ZERO_TIME;
     for (;;) {
       qk.sync();
       const sc_time t0 = sc_core::sc_time_stamp();
@@ -367,6 +401,18 @@ void Datapath::attention_stage() {
       if (elapsed > mem_time) j.attention_bound += elapsed - mem_time;
       ++stats_.rows;
     }
+    // Drain: the engine finishes its last rows, then the last tiles are written.
+    const sc_time local = sc_core::sc_time_stamp() + qk.get_local_time();
+    sc_time end = std::max(local, last_row_done_);
+    if (last_row_done_ > local) j.attention_bound += last_row_done_ - local;
+    try {
+      const sc_time written = write_tiles(SC_ZERO_TIME, true);
+      if (written > end) j.memory_bound += written - end, end = written;
+    } catch (const BusError&) {
+      j.error = ENERGON_ERR_ADDRESS;
+    }
+    out_pending_.clear();
+    qk.set(end - sc_core::sc_time_stamp());
     qk.sync();
     j.attention_end = sc_core::sc_time_stamp();
     attention_busy_ = false;
@@ -390,6 +436,10 @@ void Datapath::attend(Job& j, RowWork& w, tlm_utils::tlm_quantumkeeper& qk, sc_t
   aj.write_back = true;
   aj.acc.clear();  // not scored yet
   aj.compute_cycles = aj.memory_cycles = 0;
+  aj.k_ready = w.k_ready;
+  aj.v_ready = w.v_ready;
+  aj.scores_ready = SC_ZERO_TIME;
+  write_tiles(sc_core::sc_time_stamp() + qk.get_local_time(), false);  // tiles finished by now
   sc_time delay = qk.get_local_time();
   if (j.schedule.attention_select && !aj.keys.empty()) {
     // The policy selects on full-precision scores (topk: SpAtten-like): the AU scores every
@@ -403,9 +453,13 @@ void Datapath::attend(Job& j, RowWork& w, tlm_utils::tlm_quantumkeeper& qk, sc_t
     sj.candidates = aj.keys.data();
     sj.n = uint32_t(aj.keys.size());
     sj.stats = aj.stats;
-    delay = qk.get_local_time();
-    selector_port_->select(sj, delay);
-    settle(qk, delay);
+    // The selector works on this row while the Q·K unit takes the next one.
+    const sc_time scored = BlockClock::local(qk.get_local_time());
+    sc_time sel_delay = std::max(scored, selector_free_) - sc_core::sc_time_stamp();
+    sj.decoupled = true;
+    selector_port_->select(sj, sel_delay);
+    selector_free_ = BlockClock::local(sel_delay);
+    aj.scores_ready = selector_free_;
     j.candidates[step] += aj.keys.size();
     j.kept[step] += sj.kept.size();
     // Compact the score buffer to the kept keys (both lists ascending).
@@ -428,16 +482,35 @@ void Datapath::attend(Job& j, RowWork& w, tlm_utils::tlm_quantumkeeper& qk, sc_t
   if (out_rows_ == 0) out_first_ = {w.head, w.query};
   std::memcpy(out_tile_.data() + size_t(out_rows_) * d, aj.out.data(), d * 2);
   ++out_rows_;
+  last_row_done_ = aj.done;
   if (out_rows_ == config_.q_tile_rows || w.query + 1 == s.n_q) {
-    delay = qk.get_local_time();
-    const sc_time t0 = BlockClock::local(delay);
-    const uint64_t addr = j.desc.out_addr + (uint64_t(out_first_.first) * s.n_q + out_first_.second) * d * 2;
-    const uint32_t rows = out_rows_;
+    OutTile t;
+    if (!out_spare_.empty()) {
+      t = std::move(out_spare_.back());
+      out_spare_.pop_back();
+    }
+    t.ready = aj.done;
+    t.addr = j.desc.out_addr + (uint64_t(out_first_.first) * s.n_q + out_first_.second) * d * 2;
+    t.rows = out_rows_;
+    t.data.assign(out_tile_.begin(), out_tile_.begin() + ptrdiff_t(out_rows_) * d);
+    out_pending_.push_back(std::move(t));
     out_rows_ = 0;
-    attention_port_->write_rows(addr, out_tile_.data(), rows, d, delay);
-    mem_time += BlockClock::local(delay) - t0;
-    settle(qk, delay);
   }
+}
+
+sc_time Datapath::write_tiles(const sc_time& until, bool all) {
+  sc_time end = SC_ZERO_TIME;
+  size_t done = 0;
+  for (; done < out_pending_.size() && (all || out_pending_[done].ready <= until); ++done) {
+    OutTile& t = out_pending_[done];
+    const sc_time now = sc_core::sc_time_stamp();
+    sc_time delay = t.ready > now ? t.ready - now : SC_ZERO_TIME;
+    attention_port_->write_rows(t.addr, t.data.data(), t.rows, job_->shape.d, delay);
+    end = std::max(end, sc_core::sc_time_stamp() + delay);
+  }
+  for (size_t i = 0; i < done; ++i) out_spare_.push_back(std::move(out_pending_[i]));
+  out_pending_.erase(out_pending_.begin(), out_pending_.begin() + ptrdiff_t(done));
+  return end;
 }
 
 }  // namespace energon::hw

@@ -72,15 +72,16 @@ void FetchStats::describe(stats::Group& g) const {
   }
 }
 
-void FetchUnit::advance(sc_time& delay) {
-  if (config_.timing == TimingMode::accurate && delay > sc_core::SC_ZERO_TIME) {
+void FetchUnit::advance(const FetchExtension& ext, sc_time& delay) {
+  if (config_.timing == TimingMode::accurate && !ext.decoupled && delay > sc_core::SC_ZERO_TIME) {
     sc_core::wait(delay);
     delay = sc_core::SC_ZERO_TIME;
   }
 }
 
-bool FetchUnit::memory_access(tlm::tlm_generic_payload& orig, uint64_t addr, uint8_t* data, uint32_t len, Traffic cls,
-                              sc_time& delay) {
+bool FetchUnit::memory_access(tlm::tlm_generic_payload& orig, const FetchExtension& ext, uint64_t addr, uint8_t* data,
+                              uint32_t len, sc_time& delay) {
+  const Traffic cls = ext.cls;
   PooledPayload p(payloads_);
   p->set_command(orig.get_command());
   p->set_address(addr);
@@ -107,7 +108,7 @@ bool FetchUnit::memory_access(tlm::tlm_generic_payload& orig, uint64_t addr, uin
     if (trace_) trace_->span(TraceTrack::fetch, "dram access", from, end, cycles);
   }
   busy_until_ = std::max(busy_until_, end);
-  advance(delay);
+  advance(ext, delay);
   return true;
 }
 
@@ -131,20 +132,23 @@ void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
     return;
   }
   ext->onchip_cycles = 0;
+  SramBankCounter banks(config_.sram_bytes_per_cycle, config_.sram_banks);
   if (ext->runs) {  // a gathered request: its runs one after the other, as separate requests would be
     for (uint32_t r = 0; r < ext->n_runs; ++r) {
       const FetchRun& run = ext->runs[r];
       if (run.len == 0) continue;
-      if (!serve(p, *ext, run.addr, run.len, run.data, run.copy_resident, delay)) return;
+      if (!serve(p, *ext, banks, run.addr, run.len, run.data, run.copy_resident, delay)) return;
     }
-  } else if (!serve(p, *ext, p.get_address(), p.get_data_length(), p.get_data_ptr(), ext->copy_resident, delay)) {
+  } else if (!serve(p, *ext, banks, p.get_address(), p.get_data_length(), p.get_data_ptr(), ext->copy_resident,
+                    delay)) {
     return;
   }
+  ext->onchip_cycles = banks.cycles();  // the whole request's on-chip reads, by bank
   p.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, uint64_t addr, uint32_t len, uint8_t* data,
-                      bool copy_resident, sc_time& delay) {
+bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBankCounter& banks, uint64_t addr,
+                      uint32_t len, uint8_t* data, bool copy_resident, sc_time& delay) {
   const Traffic cls = ext.cls;
   OnChipBuffer* buf = nullptr;
   if (p.is_read() && ext.buffer_tag >= 0 && config_.sram_bytes > 0) {
@@ -156,7 +160,19 @@ bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, uint64_t
     }
     if (ext.buffer_tag == owner_[half]) buf = &half_[half];
   }
-  if (!buf) return memory_access(p, addr, data, len, cls, delay);
+  if (ext.prefetch) {  // only what is missing and fits; no buffer, nothing to do
+    if (!buf) return true;
+    std::vector<OnChipBuffer::Span> missing;
+    buf->read(addr, len, nullptr, missing);
+    for (const auto& s : missing) {
+      if (buf->used() + s.len > buf->capacity()) continue;
+      uint8_t* dst = data + (s.addr - addr);
+      if (!memory_access(p, ext, s.addr, dst, s.len, delay)) return false;
+      buf->fill(s.addr, s.len, dst);
+    }
+    return true;
+  }
+  if (!buf) return memory_access(p, ext, addr, data, len, delay);
   std::vector<OnChipBuffer::Span> missing;  // allocates only when part of the request misses
   buf->read(addr, len, copy_resident ? data : nullptr, missing);
   uint32_t missing_bytes = 0;
@@ -164,14 +180,21 @@ bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, uint64_t
   const uint32_t hit_bytes = len - missing_bytes;
   if (hit_bytes > 0) {
     stats_.sram_bytes[size_t(cls)] += hit_bytes;
-    ext.onchip_cycles += (hit_bytes + config_.sram_bytes_per_cycle - 1) / config_.sram_bytes_per_cycle;
+    // The resident spans (between the missing ones, offsets from addr: a span may end at 2^64).
+    uint64_t off = 0;
+    for (const auto& m : missing) {
+      const uint64_t m_off = m.addr - addr;
+      if (m_off > off) banks.add(addr + off, uint32_t(m_off - off));
+      off = m_off + m.len;
+    }
+    if (off < len) banks.add(addr + off, uint32_t(len - off));
   }
   for (const auto& s : missing) {
     uint8_t* dst = data + (s.addr - addr);
-    if (!memory_access(p, s.addr, dst, s.len, cls, delay)) return false;
+    if (!memory_access(p, ext, s.addr, dst, s.len, delay)) return false;
     buf->fill(s.addr, s.len, dst);
   }
-  advance(delay);
+  advance(ext, delay);
   return true;
 }
 

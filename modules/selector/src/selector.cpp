@@ -23,7 +23,10 @@ void Selector::select(SelectJob& job, sc_core::sc_time& delay) {
   stats_.passes += job.passes;
   stats_.busy_cycles += job.cycles;
   trace_busy(trace_, TraceTrack::selector, "select", delay, clock_.cycles(job.cycles), job.cycles);
-  clock_.spend(job.cycles, delay);
+  if (job.decoupled)
+    delay += clock_.cycles(job.cycles);
+  else
+    clock_.spend(job.cycles, delay);
 }
 
 void Selector::select_threshold(SelectJob& job) {

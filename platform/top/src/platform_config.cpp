@@ -148,12 +148,14 @@ std::string dump_platform_yaml(const PlatformConfig& c) {
                                                                {"au_latency", x.au_latency},
                                                                {"softmax_lanes", x.softmax_lanes},
                                                                {"softmax_latency", x.softmax_latency},
+                                                               {"au_score_buffer_keys", x.au_score_buffer_keys},
                                                                {"selector_elems_per_cycle", x.selector_elems_per_cycle},
                                                                {"selector_latency", x.selector_latency},
                                                                {"fifo_depth", x.fifo_depth},
                                                                {"q_tile_rows", x.q_tile_rows},
                                                                {"sram_bytes", x.sram_bytes},
                                                                {"sram_bytes_per_cycle", x.sram_bytes_per_cycle},
+                                                               {"sram_banks", x.sram_banks},
                                                                {"lt_quantum_cycles", x.lt_quantum_cycles}})
     a[k] = v;
   a["timing"] = hw::to_string(x.timing);

@@ -160,6 +160,25 @@ void add_energy(Group& g, const PassResult& p, const platform::PlatformConfig& h
   g.set("per_layer", layers ? sum.total_pj() * 1e-6 / layers : 0.0, "uJ", "Mean energy per layer");
 }
 
+// Effective throughput and average power over the accelerator's time (docs/results.md
+// "Calibration against the paper"): dense-equivalent ops are those dense attention would do on
+// the same rows (a MAC = 2 ops, Q·K and ×V over every allowed key), whatever the policy skipped.
+void add_throughput(Group& g, const PassTotals& t, uint32_t d, const Group& energy) {
+  const double seconds = double(t.job_cycles) / (t.clock_mhz * 1e6);
+  const double ops = 4.0 * double(t.allowed) * d;
+  g.set("dense_equivalent_ops", ops, "ops", "2 · (Q·K + ×V) MACs of dense attention on the allowed keys");
+  g.set("effective_gops", seconds > 0 ? ops / seconds * 1e-9 : 0.0, "GOPS",
+        "Dense-equivalent ops / accelerator time (the paper's 1153 GOPS is this figure)");
+  const stats::Stat* total = energy.find("total");
+  const stats::Stat* dram = energy.find("dram");
+  if (!total || !dram || seconds <= 0) return;
+  const double core_uj = stats::as_double(total->value) - stats::as_double(dram->value);
+  g.set("core_power_w", core_uj * 1e-6 / seconds, "W", "Energy without DRAM / accelerator time (paper: 0.32 W)");
+  g.set("power_w", stats::as_double(total->value) * 1e-6 / seconds, "W",
+        "All energy, DRAM included / accelerator time");
+  g.set("core_pj_per_op", ops > 0 ? core_uj * 1e6 / ops : 0.0, "pJ", "Core energy per dense-equivalent op");
+}
+
 bool add_check(Group& g, const PassResult& p) {
   size_t checked = 0, exact = 0, counts = 0, mismatches = 0, errors = 0;
   for (auto& l : p.app.layers) {
@@ -220,12 +239,14 @@ void add_provenance(Group& g, const VpOptions& o, const platform::PlatformConfig
                                                                {"au_latency", c.au_latency},
                                                                {"softmax_lanes", c.softmax_lanes},
                                                                {"softmax_latency", c.softmax_latency},
+                                                               {"au_score_buffer_keys", c.au_score_buffer_keys},
                                                                {"selector_elems_per_cycle", c.selector_elems_per_cycle},
                                                                {"selector_latency", c.selector_latency},
                                                                {"fifo_depth", c.fifo_depth},
                                                                {"q_tile_rows", c.q_tile_rows},
                                                                {"sram_bytes", c.sram_bytes},
                                                                {"sram_bytes_per_cycle", c.sram_bytes_per_cycle},
+                                                               {"sram_banks", c.sram_banks},
                                                                {"lt_quantum_cycles", c.lt_quantum_cycles}})
     a.set(name, v, "", "");
   Group& d = g.group("dram", "DramConfig as resolved (" + hw.dram.origin + ")");
@@ -288,6 +309,8 @@ bool build_report(Group& root, const VpOptions& o, const platform::PlatformConfi
       add_energy(e, p, hw, *energy_table, layers);
     else
       e.set("error", energy_error, "", "Energy table could not be loaded");
+    add_throughput(g.group("throughput", "Effective throughput and average power over the accelerator time"), t,
+                   w.shape.d, e);
   }
   if (!run.passes.empty()) {
     const platform::HostCpuStats& h = run.passes.back().host;

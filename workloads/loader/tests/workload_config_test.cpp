@@ -44,7 +44,8 @@ TEST_CASE("workload_builtin_models_load_and_validate") {
       {"bert-base-128", {12, 12, 128, false}},   {"bert-base-384", {12, 12, 384, false}},
       {"bert-base-512", {12, 12, 512, false}},   {"bert-large-512", {24, 16, 512, false}},
       {"gpt2-small-1024", {12, 12, 1024, true}}, {"vit-b16-197", {12, 12, 197, false}},
-      {"deit-s-197", {12, 6, 197, false}}};
+      {"deit-s-197", {12, 6, 197, false}},       {"gpt2-style-2048", {12, 12, 2048, true}},
+      {"gpt2-style-4096", {12, 12, 4096, true}}, {"longformer-base-4096", {12, 12, 4096, false}}};
   const std::vector<std::string> names = builtin_workloads();
   REQUIRE(names.size() == table.size());
   for (const std::string& name : names) {

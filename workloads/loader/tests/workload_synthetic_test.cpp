@@ -2,6 +2,8 @@
 // structure of trained models (measured on float softmax(QK^T/sqrt d)).
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -30,6 +32,7 @@ uint64_t fnv1a(const FloatLayer& l) {
 // Float attention statistics over the first `heads` heads, every `stride`-th query.
 struct AttentionStats {
   double top10 = 0;                            // mean share of a row's mass on its top 10% keys
+  double top20 = 0;                            // … and on its top 20% keys
   double sink = 0;                             // mean mass per row on the sink keys
   double local = 0;                            // mean mass per row on keys within ±local_window of the query
   double max_p = 0;                            // mean largest probability of a row
@@ -72,11 +75,14 @@ AttentionStats measure(const FloatLayer& l, const SyntheticParams& p, uint32_t h
       std::sort(sorted.rbegin(), sorted.rend());
       const uint32_t top = std::max(1u, (end + 9) / 10);
       for (uint32_t j = 0; j < top; ++j) st.top10 += sorted[j];
+      const uint32_t top20 = std::max(1u, (end + 4) / 5);
+      for (uint32_t j = 0; j < top20; ++j) st.top20 += sorted[j];
       st.max_p += sorted[0];
       ++rows;
     }
   }
-  for (double* x : {&st.top10, &st.sink, &st.local, &st.max_p, &st.uniform_sink, &st.uniform_local}) *x /= rows;
+  for (double* x : {&st.top10, &st.top20, &st.sink, &st.local, &st.max_p, &st.uniform_sink, &st.uniform_local})
+    *x /= rows;
   return st;
 }
 
@@ -222,4 +228,14 @@ TEST_CASE("workload_synthetic_bert_base_512_layer_is_fast") {
 #ifdef NDEBUG
   CHECK(ms < 300);  // ~30 ms measured in Release; an O(n^2 d) term would take seconds
 #endif
+}
+
+TEST_CASE("workload_attention_statistics_table", "[.stats]") {
+  // Prints the docs/workloads.md "Shipped workloads" statistics: layer 0, all heads, every 4th query.
+  for (const std::string& name : builtin_workloads()) {
+    const Workload w = load_workload(name);
+    const AttentionStats st = measure(make_layer(w, 0), w.synthetic, w.shape.heads, 4);
+    std::printf("%s top10 %.2f top20 %.2f sink %.2f local %.2f max_p %.2f\n", name.c_str(), st.top10, st.top20, st.sink,
+                st.local, st.max_p);
+  }
 }

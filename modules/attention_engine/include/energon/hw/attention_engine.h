@@ -37,49 +37,53 @@ struct AttendJob {
   std::vector<uint32_t> keys;      ///< keys to attend to, ascending
   std::vector<uint16_t> key_bits;  ///< keys.size()×d K bits; planes [0, planes_have) present
   uint32_t planes_have = 0;
+  /// When a prefetch of this row's remaining K planes / V rows into the on-chip buffer completes
+  /// (SC_ZERO_TIME: none); the Q·K and ×V units do not start on the row's data before.
+  sc_core::sc_time k_ready, v_ready;
+  /// When the scores (for top-k: the selection) are ready, if later than the finish_row call.
+  sc_core::sc_time scores_ready;
   std::vector<int64_t> acc;  ///< INT16 Q·K per key: set by score_keys (or by the caller)
   RowStats stats;            ///< of acc
   // ---- results ----
   std::vector<int16_t> out;                        ///< the row written back
   uint64_t compute_cycles = 0, memory_cycles = 0;  ///< accumulated over the calls
+  /// Set by finish_row: when the row's output leaves the ×V unit (absolute time; the caller's
+  /// delay only advances to when the Q·K unit takes the next row, docs/attention-engine.md).
+  sc_core::sc_time done;
+  sc_core::sc_time started;  ///< set by score_keys: when the row entered the Q·K unit
 };
 
 class attention_engine_if : public virtual sc_core::sc_interface {
  public:
   /// Completes the K rows of job.keys (missing planes) and computes acc = Q·K.
   virtual void score_keys(AttendJob& job, sc_core::sc_time& delay) = 0;
-  /// Softmax over job.keys (scoring first when acc is not set), ×V, writes the output row.
+  /// Softmax over job.keys (scoring first when acc is not set), ×V, writes the output row. The
+  /// softmax and ×V units work on the row while the Q·K unit takes the next one: `delay` comes
+  /// back at the time the engine accepts the next row, `job.done` is when this row's output is
+  /// ready (with write_back, the write is issued then).
   virtual void finish_row(AttendJob& job, sc_core::sc_time& delay) = 0;
-  /// Writes n_rows finished output rows (INT16, d each) to memory in one transaction.
+  /// Writes n_rows finished output rows (INT16, d each) to memory in one transaction, issued at
+  /// local(delay); the write-back DMA is decoupled: `delay` comes back at the write's end and
+  /// nothing waits, in the accurate mode too.
   virtual void write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d, sc_core::sc_time& delay) = 0;
 };
 
 /// Counted by the attention engine since its reset(); a job's figures are the difference over the job.
 struct AttentionEngineStats {
-  uint64_t busy_cycles = 0;
+  uint64_t busy_cycles = 0;  ///< cycles with a row in the engine (union over rows)
+  uint64_t qk_busy_cycles = 0, exp_busy_cycles = 0, xv_busy_cycles = 0;
+  uint64_t score_buffer_stalls = 0, score_buffer_stall_cycles = 0;
+  uint64_t v_wait_cycles = 0;
+  uint64_t recomputed_rows = 0, recomputed_keys = 0;
   uint64_t rows = 0;
   uint64_t qk_macs = 0;
   uint64_t softmax_elems = 0;
   uint64_t v_macs = 0;
 
-  AttentionEngineStats& operator+=(const AttentionEngineStats& o) {
-    busy_cycles += o.busy_cycles, rows += o.rows, qk_macs += o.qk_macs;
-    softmax_elems += o.softmax_elems, v_macs += o.v_macs;
-    return *this;
-  }
-  AttentionEngineStats& operator-=(const AttentionEngineStats& o) {
-    busy_cycles -= o.busy_cycles, rows -= o.rows, qk_macs -= o.qk_macs;
-    softmax_elems -= o.softmax_elems, v_macs -= o.v_macs;
-    return *this;
-  }
+  AttentionEngineStats& operator+=(const AttentionEngineStats& o);
+  AttentionEngineStats& operator-=(const AttentionEngineStats& o);
   /// Registers these figures (name, unit, description) in `g`.
-  void describe(stats::Group& g) const {
-    g.set("busy_cycles", busy_cycles, "cycles", "Q·K, softmax and ×V cycles (PERF_BUSY_ATTN)");
-    g.set("rows", rows, "", "Query rows finished");
-    g.set("qk_macs", qk_macs, "MACs", "INT16 Q·K multiply-accumulates (top-k scoring included)");
-    g.set("softmax_elems", softmax_elems, "", "Kept keys through the float32 softmax");
-    g.set("v_macs", v_macs, "MACs", "Q0.16 × INT16 probability × V multiply-accumulates");
-  }
+  void describe(stats::Group& g) const;
 };
 
 class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
@@ -94,8 +98,12 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
   void score_keys(AttendJob& job, sc_core::sc_time& delay) override;
   void finish_row(AttendJob& job, sc_core::sc_time& delay) override;
   void write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d, sc_core::sc_time& delay) override;
+  /// Q·K unit: cycles for n keys (the max pass is fused into it).
   uint64_t qk_cycles(uint32_t n, uint32_t d) const;
-  uint64_t softmax_v_cycles(uint32_t n, uint32_t d) const;
+  /// Softmax unit, exp + sum pass over n keys (its latency softmax_latency comes on top).
+  uint64_t exp_cycles(uint32_t n) const;
+  /// Normalize pass streaming into the ×V multipliers (au_latency comes on top).
+  uint64_t xv_cycles(uint32_t n, uint32_t d) const;
   /// Clears the decoded-row cache (start of a job); the counters go on.
   void begin_job();
   /// begin_job() and the counters cleared.
@@ -144,6 +152,24 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
   VCacheTag v_tag_;
   std::vector<int16_t> v_cache_;
   std::vector<uint8_t> v_cached_;
+
+  // Pipeline state (docs/attention-engine.md "Cycle model"): absolute times, reset per job.
+  struct ScoreSlot {
+    sc_core::sc_time release;  ///< when the row's ×V pass ends (set by finish_row)
+    uint32_t entries = 0;
+  };
+  /// Takes `entries` of the score buffer at or after `t` (rows leave it in order); returns when.
+  sc_core::sc_time reserve_scores(uint32_t entries, sc_core::sc_time t);
+  /// Fetches planes [plane_begin, n_planes) of keys [first, n) of the job; decodes the rows the
+  /// model does not hold yet when `decode`. Returns the on-chip streaming cycles.
+  uint64_t fetch_k_rows(AttendJob& job, size_t first, uint32_t plane_begin, bool decode, sc_core::sc_time& delay);
+  /// Moves the caller's local time to `t` (waiting in the accurate mode).
+  void advance_to(const sc_core::sc_time& t, sc_core::sc_time& delay) const;
+  std::vector<ScoreSlot> slots_;  ///< rows holding score-buffer entries, oldest first from slot_head_
+  size_t slot_head_ = 0;
+  uint64_t slots_used_ = 0;
+  bool row_open_ = false;  ///< score_keys took a row's entries; finish_row completes it
+  sc_core::sc_time qk_free_, exp_free_, xv_free_, busy_until_;
 
   const AccelConfig config_;
   const BlockClock clock_;

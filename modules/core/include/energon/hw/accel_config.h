@@ -32,13 +32,15 @@ struct AccelConfig {
   uint32_t au_v_multipliers = 64;         ///< INT16×Q0.16 multipliers for P×V
   uint32_t au_latency = 8;                ///< attention engine pipeline fill, cycles per row
   uint32_t softmax_lanes = 8;             ///< float32 exp units
-  uint32_t softmax_latency = 24;          ///< softmax pipeline fill (exp + divide), cycles per row
+  uint32_t softmax_latency = 24;          ///< softmax pipeline fill (exp + sum), cycles per row
+  uint32_t au_score_buffer_keys = 8192;   ///< AU score buffer: float32 entries shared by the rows in flight
   uint32_t selector_elems_per_cycle = 8;  ///< compares per cycle (threshold and quick-select)
   uint32_t selector_latency = 2;          ///< cycles per selector pass (pivot broadcast)
   uint32_t fifo_depth = 4;                ///< FU→AU row buffer entries
   uint32_t q_tile_rows = 16;              ///< Q rows read / output rows written per transaction
   uint64_t sram_bytes = 256 * 1024;       ///< on-chip K/V buffer (two halves, see docs/fetch.md)
   uint32_t sram_bytes_per_cycle = 128;    ///< on-chip buffer read bandwidth (one K or V row of d = 64)
+  uint32_t sram_banks = 8;                ///< on-chip buffer banks, word-interleaved by address
   TimingMode timing = TimingMode::lt;     ///< timing fidelity
   uint64_t lt_quantum_cycles = 10000;     ///< lt mode: quantum of the quantum keeper
 

@@ -92,6 +92,25 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   sc_core::sc_event attention_start_, attention_done_;
   Job* job_ = nullptr;
   std::vector<int16_t> out_tile_;  ///< finished output rows not yet written
+  /// A full output tile waiting for its last row to leave the ×V unit (the write-back DMA issues
+  /// it then, without holding up the attention engine's next rows).
+  struct OutTile {
+    sc_core::sc_time ready;
+    uint64_t addr = 0;
+    uint32_t rows = 0;
+    std::vector<int16_t> data;
+  };
+  std::vector<OutTile> out_pending_;  ///< oldest first
+  std::vector<OutTile> out_spare_;    ///< written tiles, reused for their buffers
+  /// Issues the pending tiles ready by `until` (all of them: SC_ZERO_TIME); returns the last write's end.
+  sc_core::sc_time write_tiles(const sc_core::sc_time& until, bool all);
+  sc_core::sc_time last_row_done_;
+  sc_core::sc_time selector_free_;  ///< topk: when the selector finishes its last row
+  /// The prefetch DMA: a row's remaining K planes (and, unless topk, V rows) into the on-chip
+  /// buffer as soon as the filter stage knows its keys (docs/datapath.md "Prefetch").
+  void prefetch_row(Job& j, RowWork& w, const sc_core::sc_time& at);
+  std::vector<FetchRun> prefetch_runs_;
+  std::vector<uint8_t> prefetch_scratch_;
   // Simulation speed only: per-row working objects are reused, with their buffers' capacity,
   // instead of allocated for every row (the two stages run on one OS thread).
   std::shared_ptr<RowWork> take_row();

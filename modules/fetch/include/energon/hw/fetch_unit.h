@@ -19,6 +19,7 @@
 #include "energon/stats/stats.h"
 #include "energon/hw/job_if.h"
 #include "energon/hw/onchip_buffer.h"
+#include "energon/hw/sram_banks.h"
 #include "energon/hw/payload_pool.h"
 
 namespace energon::hw {
@@ -42,6 +43,15 @@ struct FetchExtension : tlm::tlm_extension<FetchExtension> {
   uint64_t onchip_cycles = 0;
   /// False: the bytes served from the on-chip buffer need not be copied out (fetch_transfer).
   bool copy_resident = true;
+  /// True: the fetch unit returns the annotated delay without waiting, in the accurate mode too:
+  /// the requester's DMA runs alongside it and it uses the completion time itself (the attention
+  /// engine's V and re-stream reads, the output write-back).
+  bool decoupled = false;
+  /// True: a prefetch into the on-chip buffer (reads only, buffer tag ≥ 0): the missing spans
+  /// that fit in the buffer's free space are read from memory and kept; resident bytes are not
+  /// read, nothing else is fetched, and `data` receives only the spans read. The datapath's
+  /// prefetch DMA issues it decoupled, so the engine's own request later hits on chip.
+  bool prefetch = false;
   /// A gathered read (fetch_gather): the runs replace the payload's address and data pointer;
   /// the payload's length is their total. Served run after run, each exactly as one request.
   const FetchRun* runs = nullptr;
@@ -91,24 +101,25 @@ void issue_fetch(Socket& socket, PayloadPool& pool, tlm::tlm_command cmd, uint64
 template <typename Socket>
 uint64_t fetch_transfer(Socket& socket, PayloadPool& pool, tlm::tlm_command cmd, uint64_t addr, uint8_t* data,
                         uint32_t len, Traffic cls, int64_t buffer_tag, sc_core::sc_time& delay,
-                        bool copy_resident = true) {
+                        bool copy_resident = true, bool decoupled = false) {
   if (len == 0) return 0;
   FetchExtension ext;
   ext.cls = cls;
   ext.buffer_tag = buffer_tag;
   ext.copy_resident = copy_resident;
+  ext.decoupled = decoupled;
   detail::issue_fetch(socket, pool, cmd, addr, data, len, ext, delay);
   return ext.onchip_cycles;
 }
 
 /// Reads the runs (ascending or not; one kv head's rows of one traffic class) in one request to
 /// the fetch unit, on one payload of `pool`: what the engines' gather DMA issues for the runs of
-/// kept keys of a row. Timing, traffic, statistics and on-chip cycles (returned, summed over the
-/// runs) are those of one fetch_transfer per run in the same order; only the simulation's
-/// per-transaction cost goes. Throws BusError at the first run answered with an error.
+/// kept keys of a row. Timing, traffic and statistics are those of one fetch_transfer per run in
+/// the same order; the on-chip cycles (returned) are the whole request's, by bank (SramBankCounter):
+/// the busiest bank's words. Throws BusError at the first run answered with an error.
 template <typename Socket>
 uint64_t fetch_gather(Socket& socket, PayloadPool& pool, const std::vector<FetchRun>& runs, Traffic cls,
-                      int64_t buffer_tag, sc_core::sc_time& delay) {
+                      int64_t buffer_tag, sc_core::sc_time& delay, bool decoupled = false, bool prefetch = false) {
   uint64_t total = 0;
   for (const FetchRun& r : runs) total += r.len;
   if (total == 0) return 0;
@@ -118,6 +129,8 @@ uint64_t fetch_gather(Socket& socket, PayloadPool& pool, const std::vector<Fetch
   ext.buffer_tag = buffer_tag;
   ext.runs = runs.data();
   ext.n_runs = uint32_t(runs.size());
+  ext.decoupled = decoupled;
+  ext.prefetch = prefetch;
   detail::issue_fetch(socket, pool, tlm::TLM_READ_COMMAND, runs.front().addr, runs.front().data, uint32_t(total), ext,
                       delay);
   return ext.onchip_cycles;
@@ -158,11 +171,12 @@ class FetchUnit : public sc_core::sc_module {
   void b_transport(int id, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned int transport_dbg(int id, tlm::tlm_generic_payload& p);
   /// One request (or run): from the on-chip buffer where resident, the rest from memory.
-  bool serve(tlm::tlm_generic_payload& p, FetchExtension& ext, uint64_t addr, uint32_t len, uint8_t* data,
-             bool copy_resident, sc_core::sc_time& delay);
-  bool memory_access(tlm::tlm_generic_payload& orig, uint64_t addr, uint8_t* data, uint32_t len, Traffic cls,
-                     sc_core::sc_time& delay);
-  void advance(sc_core::sc_time& delay);
+  bool serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBankCounter& banks, uint64_t addr, uint32_t len,
+             uint8_t* data, bool copy_resident, sc_core::sc_time& delay);
+  bool memory_access(tlm::tlm_generic_payload& orig, const FetchExtension& ext, uint64_t addr, uint8_t* data,
+                     uint32_t len, sc_core::sc_time& delay);
+  /// Accurate mode: waits out the delay unless the request is decoupled.
+  void advance(const FetchExtension& ext, sc_core::sc_time& delay);
 
   const AccelConfig config_;
   const sc_core::sc_time period_;

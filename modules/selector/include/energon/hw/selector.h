@@ -23,6 +23,9 @@ struct SelectJob {
   uint32_t n = 0;
   /// Row statistics from the scoring engine (threshold rule); recomputed when count != n.
   RowStats stats;
+  /// True: the caller runs the selector alongside its own stage; `delay` comes back at the
+  /// selection's end and nothing waits, in the accurate mode too.
+  bool decoupled = false;
   // ---- results ----
   std::vector<uint32_t> kept;  ///< ascending key indices
   uint64_t cycles = 0;

@@ -1,0 +1,32 @@
+// On-chip buffer read cost by bytes and banks: the buffer is `banks` banks of `word` bytes,
+// word-interleaved by address (word w lives in bank w mod banks), each bank reading one word per
+// cycle. A request (one run or a gathered list of runs) takes as many cycles as its busiest
+// bank has words to read (docs/fetch.md "On-chip read cost").
+#pragma once
+
+#include <cstdint>
+#include <array>
+
+namespace energon::hw {
+
+class SramBankCounter {
+ public:
+  static constexpr uint32_t kMaxBanks = 64;
+  /// `bytes_per_cycle` = banks × word bytes; `banks` a power of two up to kMaxBanks dividing it.
+  /// A value type: one per request being served (requests may overlap in the accurate mode).
+  SramBankCounter(uint32_t bytes_per_cycle, uint32_t banks);
+  /// Counts the words of [addr, addr + len) (len ≥ 1). Spans of a request come in ascending
+  /// address order; a word the previous span already read is not read again.
+  void add(uint64_t addr, uint32_t len);
+  /// Cycles of the request so far: the largest word count of any bank.
+  uint64_t cycles() const;
+
+ private:
+  uint32_t word_bytes_;
+  uint32_t banks_;
+  std::array<uint64_t, kMaxBanks> words_{};  ///< per bank, [0, banks_) used
+  uint64_t last_word_ = 0;
+  bool any_ = false;
+};
+
+}  // namespace energon::hw
