@@ -29,7 +29,7 @@ install(FILES ${PROJECT_BINARY_DIR}/EnergonVPConfig.cmake ${PROJECT_BINARY_DIR}/
 # pkg-config: the hardware stack, firmware and golden model in static link order.
 set(ENERGON_PC_LIBS "")
 foreach(lib accelerator controller register_map datapath attention_engine selector filter_engine fetch config
-            energy dram router hw_core stats golden kernels spec fw)
+            energy policy dram router hw_core stats golden kernels spec fw)
   string(APPEND ENERGON_PC_LIBS " -lenergon_${lib}")
 endforeach()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/energon-vp.pc.in ${PROJECT_BINARY_DIR}/energon-vp.pc @ONLY)

@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "energon/desc_fields.h"
+#include "energon/golden/policy_model.h"
 #include "energon/hw/log.h"
 #include "energon/fw/energon_pack.h"
 
@@ -285,17 +286,7 @@ JobSpec random_job(std::mt19937_64& rng, const JobBounds& b) {
 
 DescFilter desc_filter(const FilterConfig& f) {
   DescFilter d;
-  switch (f.policy) {
-    case Policy::dense:
-      d.policy = ENERGON_POLICY_DENSE;
-      break;
-    case Policy::topk:
-      d.policy = ENERGON_POLICY_TOPK;
-      break;
-    case Policy::mpmrf:
-      d.policy = ENERGON_POLICY_MPMRF;
-      break;
-  }
+  d.policy = to_desc_policy(f.policy);
   for (const FilterRound& r : f.rounds) d.rounds.push_back(to_select(r.select, r.q_bits, r.k_bits));
   d.topk = to_select(f.topk, 0, 0);
   return d;
@@ -309,7 +300,7 @@ FilterConfig filter_of(const energon_desc_t& d) {
   if (f.policy == Policy::mpmrf)
     for (unsigned r = 0; r < d.n_rounds && r < ENERGON_MAX_ROUNDS; ++r)
       f.rounds.push_back({d.round[r].q_bits, d.round[r].k_bits, from_select(d.round[r])});
-  f.topk = from_select(d.topk);
+  if (f.policy == Policy::topk) f.topk = from_select(d.topk);  // the only policy that reads it
   return f;
 }
 
@@ -399,7 +390,8 @@ std::string compare_with_golden(const energon_desc_t& d, const energon_result_t&
   if (r.allowed != g.stats.allowed) e << "allowed " << r.allowed << " vs golden " << g.stats.allowed << "; ";
   if (r.final_kept != g.stats.final_kept)
     e << "final kept " << r.final_kept << " vs golden " << g.stats.final_kept << "; ";
-  const unsigned rounds = d.policy == ENERGON_POLICY_MPMRF ? d.n_rounds : d.policy == ENERGON_POLICY_TOPK ? 1 : 0;
+  const FilterConfig filter = filter_of(d);
+  const size_t rounds = golden::policy_model(filter.policy).schedule(filter).selection_steps();
   for (unsigned k = 0; k < ENERGON_MAX_ROUNDS; ++k) {
     const uint64_t want = k < rounds && k < g.stats.rounds.size() ? g.stats.rounds[k].kept : 0;
     if (r.kept[k] != want) e << "kept[" << k << "] " << r.kept[k] << " vs golden " << want << "; ";
@@ -442,7 +434,7 @@ uint8_t expected_check_error(const energon_desc_t& d, uint64_t ring_base, uint64
     for (unsigned r = 0; r < d.n_rounds; ++r)
       if (d.round[r].rule > ENERGON_RULE_TOPK) return ENERGON_ERR_POLICY;
   }
-  if (!validate(filter_of(d)).empty()) return ENERGON_ERR_POLICY;
+  if (!golden::validate_filter(filter_of(d)).empty()) return ENERGON_ERR_POLICY;
   // 8. planes
   if (d.n_planes < 1 || d.n_planes > 4) return ENERGON_ERR_PLANES;
   unsigned sum = 0;

@@ -1,6 +1,7 @@
 #include "energon/hw/descriptor_check.h"
 
 #include "energon/attention_job.h"
+#include "energon/hw/attention_policy.h"
 
 namespace energon::hw {
 namespace {
@@ -9,34 +10,13 @@ static_assert(kMaxDescKeys == energon::kMaxKeys, "hardware key limit differs fro
 static_assert(ENERGON_MAX_ROUNDS == energon::kMaxRounds, "round limit differs from the golden model's");
 static_assert(kMaxFilterOperandBits == energon::kMaxFilterBits, "filter width differs from the golden model's");
 
-bool rule_ok(const energon_select_t& s) {
-  if (s.rule == ENERGON_RULE_THRESHOLD) return s.alpha_q8 >= -256 && s.alpha_q8 <= 256;
-  if (s.rule == ENERGON_RULE_TOPK)
-    return (s.k != 0 || s.k_fraction_ppm != 0) && s.k_fraction_ppm <= ENERGON_FRACTION_ONE;
-  return false;
-}
-
+// The policy's own fields (ERR_POLICY) are its AttentionPolicy's to check (modules/policy).
 bool policy_ok(const energon_desc_t& d) {
-  switch (d.policy) {
-    case ENERGON_POLICY_DENSE:
-      return true;
-    case ENERGON_POLICY_TOPK:
-      return d.topk.rule == ENERGON_RULE_TOPK && rule_ok(d.topk);
-    case ENERGON_POLICY_MPMRF:
-      if (d.n_rounds < 1 || d.n_rounds > ENERGON_MAX_ROUNDS) return false;
-      for (unsigned r = 0; r < d.n_rounds; ++r) {
-        const energon_select_t& s = d.round[r];
-        if (s.q_bits < 1 || s.q_bits > kMaxFilterOperandBits || s.k_bits < 1 || s.k_bits > kMaxFilterOperandBits)
-          return false;
-        if (r > 0 && s.k_bits < d.round[r - 1].k_bits) return false;  // planes arrive MSB first
-        if (!rule_ok(s)) return false;
-      }
-      return true;
-    default:
-      return false;
-  }
+  const AttentionPolicy* p = find_policy(d.policy);
+  return p != nullptr && p->field_error(d).empty();
 }
 
+// Called after policy_ok: the policy is known and its fields are in range.
 bool planes_ok(const energon_desc_t& d) {
   if (d.n_planes < 1 || d.n_planes > ENERGON_MAX_PLANES) return false;
   unsigned sum = 0;
@@ -48,10 +28,8 @@ bool planes_ok(const energon_desc_t& d) {
     prefix_sums |= 1u << sum;
   }
   if (sum != 16) return false;
-  if (d.policy == ENERGON_POLICY_MPMRF) {
-    for (unsigned r = 0; r < d.n_rounds; ++r)
-      if (!(prefix_sums & (1u << d.round[r].k_bits))) return false;  // a round must fetch whole planes
-  }
+  for (const FilterRoundStep& r : policy_by_id(d.policy).schedule(d).filter_rounds)
+    if (!(prefix_sums & (1u << r.k_bits))) return false;  // a filter round must fetch whole planes
   return true;
 }
 
@@ -67,11 +45,8 @@ struct Extent {
 
 bool reserved_clear(const energon_desc_t& d) {
   if ((d.flags & ~ENERGON_DESC_FLAG_CAUSAL) != 0 || d.reserved0 != 0) return false;
-  if (d.policy == ENERGON_POLICY_TOPK && d.topk.reserved != 0) return false;
-  if (d.policy == ENERGON_POLICY_MPMRF)
-    for (unsigned r = 0; r < d.n_rounds && r < ENERGON_MAX_ROUNDS; ++r)
-      if (d.round[r].reserved != 0) return false;
-  return true;
+  const AttentionPolicy* p = find_policy(d.policy);  // an unknown policy fails later, as POLICY
+  return p == nullptr || p->reserved_clear(d);
 }
 
 }  // namespace

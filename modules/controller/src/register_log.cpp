@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "energon/hw/attention_policy.h"
 #include "energon/hw/register_table.h"
 
 namespace energon::hw {
@@ -65,19 +66,14 @@ std::string describe_register(uint32_t offset, uint32_t value) {
 }
 
 std::string describe_descriptor(const energon_desc_t& d) {
-  static const char* const policies[] = {"dense", "topk", "mpmrf"};
+  const AttentionPolicy* policy = find_policy(d.policy);
   std::string s = "magic " + std::string(d.magic == ENERGON_DESC_MAGIC ? "ok" : hex(d.magic)) + ", heads " +
                   std::to_string(d.heads) + "/" + std::to_string(d.kv_heads) + ", n_q " + std::to_string(d.n_q) +
                   ", n_k " + std::to_string(d.n_k) + ", valid_len " + std::to_string(d.valid_len) + ", d " +
                   std::to_string(d.d) + ", " +
-                  (d.policy <= 2 ? policies[d.policy] : "policy " + std::to_string(d.policy)) +
+                  (policy ? std::string(policy->name()) : "policy " + std::to_string(d.policy)) +
                   ((d.flags & ENERGON_DESC_FLAG_CAUSAL) ? ", causal" : "");
-  if (d.policy == ENERGON_POLICY_MPMRF) {
-    s += ", rounds";
-    for (unsigned r = 0; r < d.n_rounds && r < ENERGON_MAX_ROUNDS; ++r)
-      s += " " + std::to_string(d.round[r].q_bits) + "x" + std::to_string(d.round[r].k_bits) +
-           (d.round[r].rule == ENERGON_RULE_TOPK ? ":topk" : ":a=" + std::to_string(d.round[r].alpha_q8) + "/256");
-  }
+  if (policy) s += policy->describe(d);
   s += ", planes";
   for (unsigned p = 0; p < d.n_planes && p < ENERGON_MAX_PLANES; ++p) s += " " + std::to_string(d.plane_bits[p]);
   s += ", q " + hex(d.q_addr, 1) + ", v " + hex(d.v_addr, 1) + ", out " + hex(d.out_addr, 1);

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "energon/attention_job.h"
+#include "energon/hw/attention_policy.h"
 #include "energon/hw/key_runs.h"
 
 namespace energon::hw {
@@ -28,6 +29,7 @@ struct RowWork {
 
 struct Datapath::Job {
   energon_desc_t desc{};
+  RowSchedule schedule;  ///< the policy's work on every row (modules/policy)
   AttentionShape shape;
   KPlaneLayout layout;
   std::vector<float> c;  ///< softmax scale per query head
@@ -147,6 +149,13 @@ JobOutcome Datapath::run_job(const energon_desc_t& desc) {
   j.shape.causal = (desc.flags & ENERGON_DESC_FLAG_CAUSAL) != 0;
   j.shape.valid_len = desc.valid_len;
   j.layout = KPlaneLayout::from_desc(desc);
+  // The controller's checks passed this descriptor, so its policy has a schedule; a job given
+  // to the datapath directly with one that has none ends with ERR_POLICY, rows untouched.
+  try {
+    j.schedule = policy_by_id(desc.policy).schedule(desc);
+  } catch (const std::invalid_argument&) {
+    j.error = ENERGON_ERR_POLICY;
+  }
   j.start = sc_core::sc_time_stamp();
 
   tlm_utils::tlm_quantumkeeper qk;
@@ -211,9 +220,9 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
     j.error = ENERGON_ERR_ADDRESS;
   }
 
-  const bool mpmrf = j.desc.policy == ENERGON_POLICY_MPMRF;
+  const std::vector<FilterRoundStep>& rounds = j.schedule.filter_rounds;
   std::vector<uint16_t> candidate_bits;  // the FU's candidate buffer [n_k][d]
-  if (mpmrf && j.error == ENERGON_ERR_NONE) candidate_bits.resize(size_t(s.n_k) * d);
+  if (!rounds.empty() && j.error == ENERGON_ERR_NONE) candidate_bits.resize(size_t(s.n_k) * d);
   std::vector<uint32_t> cand;
 
   std::vector<int16_t> q_tile(size_t(config_.q_tile_rows) * d);
@@ -243,10 +252,10 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
         j.allowed += end;
         cand.resize(end);
         for (uint32_t k = 0; k < end; ++k) cand[k] = k;
-        if (mpmrf && end > 0) {
+        if (!rounds.empty() && end > 0) {
           uint32_t planes_have = 0;
-          for (uint32_t r = 0; r < j.desc.n_rounds; ++r) {
-            const energon_select_t& rd = j.desc.round[r];
+          for (uint32_t r = 0; r < rounds.size(); ++r) {
+            const FilterRoundStep& rd = rounds[r];
             FilterRoundJob& fj = round_job_;
             fj.layout = &j.layout;
             fj.kv_head = g;
@@ -255,7 +264,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
             fj.q_bits = rd.q_bits;
             fj.k_bits = rd.k_bits;
             fj.plane_begin = planes_have;
-            fj.plane_end = std::max(planes_have, j.layout.planes_for_bits(rd.k_bits));
+            fj.plane_end = std::max(planes_have, uint32_t(rd.plane_end));
             fj.candidates = &cand;
             fj.key_bits = &candidate_bits;
             delay = qk.get_local_time();
@@ -266,7 +275,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
             w->fu_compute_cycles += fj.compute_cycles;
 
             SelectJob& sj = filter_select_;
-            sj.rule = from_select(rd);
+            sj.rule = rd.rule;
             sj.scores = fj.scores.data();
             sj.candidates = cand.data();
             sj.n = uint32_t(cand.size());
@@ -337,7 +346,7 @@ void Datapath::prefetch_row(Job& j, RowWork& w, const sc_time& at) {
                  true);
   }
   w.k_ready = sc_core::sc_time_stamp() + delay;
-  if (j.desc.policy == ENERGON_POLICY_TOPK) return;  // V of the kept keys only: known after the selection
+  if (j.schedule.attention_select) return;  // V of the kept keys only: known after the AU's selection
   const uint32_t vrb = j.shape.d * 2;
   if (prefetch_scratch_.size() < n * vrb) prefetch_scratch_.resize(n * vrb);
   prefetch_runs_.clear();
@@ -432,12 +441,14 @@ void Datapath::attend(Job& j, RowWork& w, tlm_utils::tlm_quantumkeeper& qk, sc_t
   aj.scores_ready = SC_ZERO_TIME;
   write_tiles(sc_core::sc_time_stamp() + qk.get_local_time(), false);  // tiles finished by now
   sc_time delay = qk.get_local_time();
-  if (j.desc.policy == ENERGON_POLICY_TOPK && !aj.keys.empty()) {
-    // SpAtten-like: full-precision scores of every allowed key, then the top-k selector.
+  if (j.schedule.attention_select && !aj.keys.empty()) {
+    // The policy selects on full-precision scores (topk: SpAtten-like): the AU scores every
+    // remaining key, then the selector applies the policy's rule; its counts follow the FU rounds'.
+    const size_t step = j.schedule.filter_rounds.size();
     attention_port_->score_keys(aj, delay);
     settle(qk, delay);
     SelectJob& sj = attend_select_;
-    sj.rule = from_select(j.desc.topk);
+    sj.rule = j.schedule.attention_rule;
     sj.scores = aj.acc.data();
     sj.candidates = aj.keys.data();
     sj.n = uint32_t(aj.keys.size());
@@ -449,8 +460,8 @@ void Datapath::attend(Job& j, RowWork& w, tlm_utils::tlm_quantumkeeper& qk, sc_t
     selector_port_->select(sj, sel_delay);
     selector_free_ = BlockClock::local(sel_delay);
     aj.scores_ready = selector_free_;
-    j.candidates[0] += aj.keys.size();
-    j.kept[0] += sj.kept.size();
+    j.candidates[step] += aj.keys.size();
+    j.kept[step] += sj.kept.size();
     // Compact the score buffer to the kept keys (both lists ascending).
     size_t o = 0;
     for (size_t c = 0, k = 0; c < aj.keys.size() && k < sj.kept.size(); ++c)

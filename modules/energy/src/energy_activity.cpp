@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "energon/hw/attention_policy.h"
 #include "energon/hw/energy.h"
 
 namespace energon::hw {
@@ -11,13 +12,11 @@ JobActivity activity_from_counts(const energon_desc_t& desc, const JobCounts& c,
   if (!(ctx.clock_mhz > 0) || !std::isfinite(ctx.clock_mhz))
     throw std::invalid_argument("JobContext::clock_mhz must be > 0, got " + std::to_string(ctx.clock_mhz));
   JobActivity a;
-  if (desc.policy == ENERGON_POLICY_MPMRF) {
-    if (desc.n_rounds < 1 || desc.n_rounds > ENERGON_MAX_ROUNDS)
-      throw std::invalid_argument("descriptor n_rounds must be 1.." + std::to_string(ENERGON_MAX_ROUNDS) + ", got " +
-                                  std::to_string(desc.n_rounds));
-    for (unsigned r = 0; r < desc.n_rounds; ++r)
-      a.rounds.push_back({desc.round[r].q_bits, desc.round[r].k_bits, c.round_macs[r], c.round_keys[r]});
-  }
+  // The filter engine's rounds are the policy's (modules/policy); they give each round's widths.
+  const RowSchedule schedule = policy_by_id(desc.policy).schedule(desc);
+  for (size_t r = 0; r < schedule.filter_rounds.size(); ++r)
+    a.rounds.push_back(
+        {schedule.filter_rounds[r].q_bits, schedule.filter_rounds[r].k_bits, c.round_macs[r], c.round_keys[r]});
   a.int16_macs = c.int16_macs;
   a.softmax_elems = c.softmax_elems;
   a.selector_elems = c.selector_elems;

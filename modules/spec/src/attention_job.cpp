@@ -1,31 +1,54 @@
 #include "energon/attention_job.h"
 
+#include <iterator>
 #include <sstream>
 
 namespace energon {
 
+namespace {
+
+struct PolicyName {
+  Policy policy;
+  const char* name;
+};
+#define ENERGON_SPEC_POLICY_NAME(NAME, name, value, desc) PolicyName{Policy::name, #name},
+constexpr PolicyName kPolicyNames[] = {ENERGON_POLICIES(ENERGON_SPEC_POLICY_NAME)};
+#undef ENERGON_SPEC_POLICY_NAME
+
+}  // namespace
+
 const char* to_string(Policy p) {
-  switch (p) {
-    case Policy::dense:
-      return "dense";
-    case Policy::topk:
-      return "topk";
-    case Policy::mpmrf:
-      return "mpmrf";
-  }
+  for (const PolicyName& n : kPolicyNames)
+    if (n.policy == p) return n.name;
   return "?";
 }
 
 const char* to_string(SelectRule r) { return r == SelectRule::topk ? "topk" : "threshold"; }
 
 bool parse_policy(const std::string& text, Policy& out) {
-  for (Policy p : {Policy::dense, Policy::topk, Policy::mpmrf}) {
-    if (text == to_string(p)) {
-      out = p;
+  for (const PolicyName& n : kPolicyNames) {
+    if (text == n.name) {
+      out = n.policy;
       return true;
     }
   }
   return false;
+}
+
+const std::vector<Policy>& all_policies() {
+  static const std::vector<Policy> all = [] {
+    std::vector<Policy> v;
+    for (const PolicyName& n : kPolicyNames) v.push_back(n.policy);
+    return v;
+  }();
+  return all;
+}
+
+std::string policy_names() {
+  std::string s;
+  const size_t n = std::size(kPolicyNames);
+  for (size_t i = 0; i < n; ++i) s += (i == 0 ? "" : i + 1 == n ? " or " : ", ") + std::string(kPolicyNames[i].name);
+  return s;
 }
 
 uint32_t SelectConfig::topk_count(uint32_t n) const {
@@ -78,7 +101,7 @@ std::string validate(const AttentionShape& s) {
   return e.str();
 }
 
-static std::string validate_select(const SelectConfig& c, const char* where) {
+std::string validate_select(const SelectConfig& c, const std::string& where) {
   std::ostringstream e;
   if (c.rule == SelectRule::threshold) {
     if (c.alpha_q8 < -256 || c.alpha_q8 > 256) e << where << ": alpha_q8 " << c.alpha_q8 << " outside -256..256";
@@ -91,13 +114,8 @@ static std::string validate_select(const SelectConfig& c, const char* where) {
 }
 
 std::string validate(const FilterConfig& f) {
-  if (f.policy == Policy::topk) {
-    if (f.topk.rule != SelectRule::topk) return "topk policy needs a top-k rule";
-    return validate_select(f.topk, "topk");
-  }
-  if (f.policy != Policy::mpmrf) return {};
-  if (f.rounds.empty() || f.rounds.size() > kMaxRounds)
-    return "mpmrf needs 1.." + std::to_string(kMaxRounds) + " rounds";
+  if (std::string e = validate_select(f.topk, "topk"); !e.empty()) return e;
+  if (f.rounds.size() > kMaxRounds) return "at most " + std::to_string(kMaxRounds) + " filter rounds";
   for (size_t r = 0; r < f.rounds.size(); ++r) {
     const FilterRound& fr = f.rounds[r];
     const std::string where = "round " + std::to_string(r + 1);
@@ -105,7 +123,7 @@ std::string validate(const FilterConfig& f) {
       return where + ": q_bits and k_bits must be in 1.." + std::to_string(kMaxFilterBits);
     if (r > 0 && fr.k_bits < f.rounds[r - 1].k_bits)
       return where + ": k_bits may not decrease between rounds (bit planes are fetched MSB first)";
-    std::string e = validate_select(fr.select, where.c_str());
+    std::string e = validate_select(fr.select, where);
     if (!e.empty()) return e;
   }
   return {};

@@ -24,16 +24,6 @@ SelectConfig from_select(const energon_select_t& s) {
   return c;
 }
 
-uint8_t to_desc_policy(Policy p) {
-  switch (p) {
-    case Policy::dense:
-      return ENERGON_POLICY_DENSE;
-    case Policy::topk:
-      return ENERGON_POLICY_TOPK;
-    case Policy::mpmrf:
-      return ENERGON_POLICY_MPMRF;
-  }
-  return 0xFF;
-}
+uint8_t to_desc_policy(Policy p) { return static_cast<uint8_t>(p); }  // Policy's values are the register map's
 
 }  // namespace energon

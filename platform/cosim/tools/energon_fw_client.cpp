@@ -15,6 +15,7 @@
 #include "energon/fw/energon_fw.h"
 #include "energon/fw/energon_job.h"
 #include "energon/golden/golden.h"
+#include "energon/hw/attention_policy.h"
 #include "energon/workload/workload.h"
 
 namespace po = boost::program_options;
@@ -76,18 +77,15 @@ int main(int argc, char** argv) {
   o.charge_host = vm.count("no-host-cost") == 0;
 
   FilterConfig filter;
-  if (o.policy == "dense") {
-    filter = FilterConfig::dense();
-  } else if (o.policy == "topk") {
-    filter = FilterConfig::dense();
-    filter.policy = Policy::topk;
-    if (const std::string e = parse_select(o.topk, filter.topk); !e.empty()) return fail("--topk: " + e);
-  } else if (o.policy == "mpmrf") {
-    filter = FilterConfig::energon_default();
-    if (!o.rounds.empty())
-      if (const std::string e = parse_rounds(o.rounds, filter.rounds); !e.empty()) return fail("--rounds: " + e);
-  } else {
-    return fail("--policy '" + o.policy + "': expected dense, topk or mpmrf");
+  Policy policy_kind;
+  if (!parse_policy(o.policy, policy_kind)) return fail("--policy '" + o.policy + "': expected " + policy_names());
+  try {
+    hw::PolicyOptions po;
+    po.rounds = o.rounds;
+    po.topk = o.topk;
+    filter = hw::policy_of(policy_kind).configure(po);
+  } catch (const std::invalid_argument& e) {
+    return fail(e.what());
   }
   workload::Workload w;
   try {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "energon/fw/energon_pack.h"
+#include "energon/hw/attention_policy.h"
 #include "energon/platform/job_placement.h"
 
 namespace energon::platform::llm {
@@ -13,7 +14,8 @@ const char* to_string(KvPlacement p) { return p == KvPlacement::resident ? "resi
 AcceleratorAttention::AcceleratorAttention(HostCpu& cpu, energon_dev_t& dev, const FilterConfig& filter,
                                            uint32_t context, uint32_t timeout_us)
     : cpu_(cpu), dev_(dev), filter_(filter), context_(context), timeout_us_(timeout_us) {
-  if (const std::string e = validate(filter_); !e.empty()) throw std::invalid_argument("filter: " + e);
+  if (const std::string e = hw::policy_of(filter_.policy).validate(filter_); !e.empty())
+    throw std::invalid_argument("filter: " + e);
   if (context_ == 0) throw std::invalid_argument("AcceleratorAttention: context must be > 0");
   for (const FilterRound& r : filter_.rounds) rounds_.push_back(to_select(r.select, r.q_bits, r.k_bits));
   topk_ = to_select(filter_.topk, 0, 0);

@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "energon/filter_spec.h"
+#include "energon/hw/attention_policy.h"
 #include "energon/platform/address_map.h"
 #include "energon/platform/llm/llm_report.h"
 
@@ -20,19 +21,10 @@ namespace energon::platform::llm {
 namespace po = boost::program_options;
 
 FilterConfig filter_of(const LlmOptions& o) {
-  FilterConfig f = FilterConfig::dense();
-  if (o.policy == Policy::topk) {
-    f.policy = Policy::topk;
-    if (const std::string e = parse_select(o.topk, f.topk); !e.empty())
-      throw std::invalid_argument("--topk '" + o.topk + "': " + e);
-  } else if (o.policy == Policy::mpmrf) {
-    f = FilterConfig::energon_default();
-    if (!o.rounds.empty())
-      if (const std::string e = parse_rounds(o.rounds, f.rounds); !e.empty())
-        throw std::invalid_argument("--rounds '" + o.rounds + "': " + e);
-  }
-  if (const std::string e = validate(f); !e.empty()) throw std::invalid_argument("filter configuration: " + e);
-  return f;
+  hw::PolicyOptions po;
+  po.rounds = o.rounds;
+  po.topk = o.topk;
+  return hw::policy_of(o.policy).configure(po);
 }
 
 LlmParseOutcome parse_llm_options(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -54,7 +46,7 @@ LlmParseOutcome parse_llm_options(int argc, const char* const* argv, std::ostrea
                                             "model file: GGUF (.gguf) or llama2.c checkpoint (.bin) [required]")(
       "tokenizer,t", po::value(&o.tokenizer), "llama2.c tokenizer file (tok512.bin); not needed for GGUF")(
       "prompt", po::value(&o.prompt)->default_value(o.prompt), "prompt text (BOS is prepended)")(
-      "policy,p", po::value(&policy)->default_value(policy), "dense | topk | mpmrf")(
+      "policy,p", po::value(&policy)->default_value(policy), policy_names().c_str())(
       "rounds", po::value(&o.rounds), "mpmrf rounds, e.g. \"4x2:alpha=0,4x4:alpha=0.5\" (default: Energon's)")(
       "topk", po::value(&o.topk)->default_value(o.topk), "topk policy rule: top=<k> or top=<p>%")(
       "steps,n", po::value(&o.steps)->default_value(o.steps), "tokens to generate at most")(
@@ -90,7 +82,7 @@ LlmParseOutcome parse_llm_options(int argc, const char* const* argv, std::ostrea
     return {std::nullopt, 0};
   }
   if (o.model.empty()) return bad("--model is required (a .gguf file, or a llama2.c .bin with --tokenizer)");
-  if (!parse_policy(policy, o.policy)) return bad("--policy '" + policy + "': expected dense, topk or mpmrf");
+  if (!parse_policy(policy, o.policy)) return bad("--policy '" + policy + "': expected " + policy_names());
   if (!parse_mode(mode, o.mode)) return bad("--mode '" + mode + "': expected generation, whole or prefill");
   if (timing == "lt")
     o.timing = PlatformTiming::lt;

@@ -4,8 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "energon/filter_spec.h"
-
+#include "energon/hw/attention_policy.h"
 #include "energon/hw/energy_table.h"
 #include "energon/platform/job_energy.h"
 #include "energon/config/energy_yaml.h"
@@ -23,16 +22,15 @@ const char* const kTrafficNames[] = {"descriptors_read", "q", "k_plane0", "k_pla
 static_assert(sizeof(kTrafficNames) / sizeof(kTrafficNames[0]) == size_t(hw::Traffic::count), "traffic names");
 
 std::string policy_text(const FilterConfig& f) {
-  std::string t = to_string(f.policy);
-  if (f.policy == Policy::mpmrf) t += " " + format_rounds(f.rounds);
-  if (f.policy == Policy::topk) t += " " + format_select(f.topk);
-  return t;
+  const hw::AttentionPolicy& policy = hw::policy_of(f.policy);
+  const std::string parameters = policy.parameters(f);
+  return policy.name() + (parameters.empty() ? "" : " " + parameters);
 }
 
 void set_kept(Group& g, const FilterConfig& f, uint64_t allowed, uint64_t final_kept,
               const std::array<uint64_t, ENERGON_MAX_ROUNDS>& kept) {
   g.set("keys_allowed", allowed, "keys", "Keys allowed by the causal mask, over heads and queries");
-  const size_t rounds = f.policy == Policy::mpmrf ? f.rounds.size() : f.policy == Policy::topk ? 1 : 0;
+  const size_t rounds = hw::policy_of(f.policy).selection_steps(f);
   for (size_t r = 0; r < rounds && r < ENERGON_MAX_ROUNDS; ++r)
     g.set("kept_fraction_round" + std::to_string(r + 1), ratio(double(kept[r]), double(allowed)), "",
           "Keys kept after round " + std::to_string(r + 1) + " / allowed");

@@ -20,6 +20,7 @@
 
 #include "energon/fw/energon_fw.h"
 #include "energon/golden/golden.h"
+#include "energon/hw/attention_policy.h"
 #include "energon/platform/job_placement.h"
 #include "energon/platform/platform.h"
 #include "energon/workload/workload.h"
@@ -41,7 +42,7 @@ int sc_main(int argc, char* argv[]) {
   desc.add_options()("help,h", "this help")("hw", po::value(&hw_name)->default_value(hw_name),
                                             "hardware preset or YAML")("workload,w", po::value(&wl)->default_value(wl),
                                                                        "workload name or YAML")(
-      "policy,p", po::value(&policy_text)->default_value(policy_text), "dense | topk | mpmrf")(
+      "policy,p", po::value(&policy_text)->default_value(policy_text), policy_names().c_str())(
       "seq-len,n", po::value(&seq_len)->default_value(0), "override n (synthetic self-attention)")(
       "timing", po::value(&timing)->default_value(timing), "lt | at")(
       "repeat", po::value(&repeat)->default_value(repeat), "golden runs (best time counts)")(
@@ -55,7 +56,7 @@ int sc_main(int argc, char* argv[]) {
       std::cout << desc << "\n";
       return 0;
     }
-    if (!parse_policy(policy_text, policy)) throw std::invalid_argument("--policy: expected dense, topk or mpmrf");
+    if (!parse_policy(policy_text, policy)) throw std::invalid_argument("--policy: expected " + policy_names());
     if (timing != "lt" && timing != "at") throw std::invalid_argument("--timing: expected lt or at");
   } catch (const std::exception& e) {
     std::cerr << "energon-vp-bench: " << e.what() << "\n";
@@ -71,9 +72,9 @@ int sc_main(int argc, char* argv[]) {
     std::cerr << "energon-vp-bench: " << e.what() << "\n";
     return 2;
   }
-  const FilterConfig filter = policy == Policy::dense  ? FilterConfig::dense()
-                              : policy == Policy::topk ? FilterConfig::topk_fraction(kFractionOne / 16)
-                                                       : FilterConfig::energon_default();
+  hw::PolicyOptions policy_options;
+  policy_options.topk_fraction_ppm = kFractionOne / 16;
+  const FilterConfig filter = hw::policy_of(policy).configure(policy_options);
   const FloatLayer layer = workload::make_layer(w, 0);
 
   // Golden model alone: quantize + run, best of `repeat`.

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "energon/filter_spec.h"
+#include "energon/hw/attention_policy.h"
 #include "vp_memory.h"
 #include "energon/workload/workload.h"
 
@@ -51,7 +52,7 @@ ParseOutcome parse_options(int argc, char** argv) {
   desc.add_options()("help,h", "this help")("list", "list hardware presets and built-in workloads")(
       "hw", po::value(&o.hw)->default_value(o.hw), "hardware preset name or YAML file")(
       "workload,w", po::value(&o.workload)->default_value(o.workload), "workload name or YAML file")(
-      "policy,p", po::value(&policy)->default_value(policy), "dense | topk | mpmrf")(
+      "policy,p", po::value(&policy)->default_value(policy), policy_names().c_str())(
       "rounds", po::value(&o.rounds), "mpmrf rounds, e.g. \"4x2:alpha=0,4x4:alpha=0.5\" (default: Energon's)")(
       "alpha", po::value(&alpha), "α for every threshold round, in [-1, 1]")(
       "topk-fraction", po::value(&topk_fraction),
@@ -119,7 +120,7 @@ ParseOutcome parse_options(int argc, char** argv) {
     std::cerr << "energon-vp: " << msg << "\n";
     return ParseOutcome{std::nullopt, 2};
   };
-  if (!parse_policy(policy, o.policy)) return bad("--policy '" + policy + "': expected dense, topk or mpmrf");
+  if (!parse_policy(policy, o.policy)) return bad("--policy '" + policy + "': expected " + policy_names());
   if (timing == "lt")
     o.timing = platform::PlatformTiming::lt;
   else if (timing == "at" || timing == "accurate")
@@ -148,11 +149,11 @@ ParseOutcome parse_options(int argc, char** argv) {
     o.topk_fraction_ppm = ppm;
   }
   if (!o.rounds.empty()) {
-    std::vector<FilterRound> r;
-    const std::string err = parse_rounds(o.rounds, r);
-    if (!err.empty()) return bad("--rounds '" + o.rounds + "': " + err);
-    if (const std::string e = validate(filter_for(o, Policy::mpmrf, kFractionOne / 4)); !e.empty())
-      return bad("--rounds '" + o.rounds + "': " + e);
+    try {
+      filter_for(o, Policy::mpmrf, kFractionOne / 4);  // --rounds is checked even when mpmrf only compares
+    } catch (const std::invalid_argument& e) {
+      return bad(e.what());
+    }
   }
   if (o.queue_depth == 0 || o.queue_depth >= ENERGON_QUEUE_MAX_ENTRIES)
     return bad("--queue-depth " + std::to_string(o.queue_depth) + ": expected 1.." +
@@ -175,20 +176,11 @@ ParseOutcome parse_options(int argc, char** argv) {
 }
 
 FilterConfig filter_for(const VpOptions& o, Policy policy, uint32_t topk_fraction_ppm) {
-  switch (policy) {
-    case Policy::dense:
-      return FilterConfig::dense();
-    case Policy::topk:
-      return FilterConfig::topk_fraction(topk_fraction_ppm);
-    case Policy::mpmrf:
-      break;
-  }
-  FilterConfig f = FilterConfig::energon_default();
-  if (!o.rounds.empty()) parse_rounds(o.rounds, f.rounds);
-  if (o.alpha)
-    for (auto& r : f.rounds)
-      if (r.select.rule == SelectRule::threshold) r.select.alpha_q8 = int32_t(std::lround(*o.alpha * 256.0));
-  return f;
+  hw::PolicyOptions po;
+  po.rounds = o.rounds;
+  po.alpha = o.alpha;
+  po.topk_fraction_ppm = topk_fraction_ppm;
+  return hw::policy_of(policy).configure(po);
 }
 
 }  // namespace energon::vp

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <optional>
 
-#include "energon/filter_spec.h"
 #include "energon/fw/energon_fw.h"
+#include "energon/hw/attention_policy.h"
 #include "energon/hw/energy.h"
 #include "energon/platform/job_energy.h"
 #include "energon/stats/provenance.h"
@@ -45,10 +45,9 @@ std::string shape_text(const AttentionShape& s) {
 }
 
 std::string policy_text(const FilterConfig& f) {
-  std::string t = to_string(f.policy);
-  if (f.policy == Policy::mpmrf) t += " " + format_rounds(f.rounds);
-  if (f.policy == Policy::topk) t += " " + format_select(f.topk);
-  return t;
+  const hw::AttentionPolicy& policy = hw::policy_of(f.policy);
+  const std::string parameters = policy.parameters(f);
+  return policy.name() + (parameters.empty() ? "" : " " + parameters);
 }
 
 void add_latency(Group& g, const PassResult& p, const PassTotals& t, uint32_t layers) {
@@ -111,9 +110,7 @@ void add_traffic(Group& g, const PassResult& p, uint32_t layers) {
 
 void add_filtering(Group& g, const PassResult& p, const PassTotals& t) {
   g.set("keys_allowed", t.allowed, "keys", "Keys allowed by the masks, all heads and queries");
-  const size_t rounds = p.filter.policy == Policy::mpmrf  ? p.filter.rounds.size()
-                        : p.filter.policy == Policy::topk ? 1
-                                                          : 0;
+  const size_t rounds = hw::policy_of(p.filter.policy).selection_steps(p.filter);
   for (size_t r = 0; r < rounds && r < ENERGON_MAX_ROUNDS; ++r)
     g.set("kept_fraction_round" + std::to_string(r + 1), ratio(double(t.kept[r]), double(t.allowed)), "",
           "Keys kept after round " + std::to_string(r + 1) + " / allowed");

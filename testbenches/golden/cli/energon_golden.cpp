@@ -14,6 +14,8 @@
 
 #include "energon/filter_spec.h"
 #include "energon/golden/accuracy.h"
+#include "energon/golden/policy_model.h"
+#include "energon/hw/attention_policy.h"
 #include "energon/workload/workload.h"
 
 namespace po = boost::program_options;
@@ -38,7 +40,7 @@ bool parse_options(int argc, char** argv, Options& o, int& exit_code) {
   po::options_description desc("energon-golden: the golden model of Energon attention on a workload");
   desc.add_options()("help,h", "show this help")("workload,w", po::value(&o.workload)->default_value(o.workload),
                                                  "built-in workload name or YAML path")(
-      "policy,p", po::value(&o.policy)->default_value(o.policy), "dense | topk | mpmrf")(
+      "policy,p", po::value(&o.policy)->default_value(o.policy), policy_names().c_str())(
       "rounds,r", po::value(&o.rounds), "mpmrf rounds, e.g. 4x2:alpha=0,4x4:alpha=0.5 (default: Energon's)")(
       "topk", po::value(&o.topk)->default_value(o.topk), "topk policy rule: top=<k> or top=<p>%")(
       "layers,l", po::value(&o.layers)->default_value(0), "run the first N layers (0: all)")(
@@ -70,23 +72,12 @@ bool parse_options(int argc, char** argv, Options& o, int& exit_code) {
 FilterConfig make_filter(const Options& o) {
   Policy p;
   if (!parse_policy(o.policy, p))
-    throw std::invalid_argument("--policy '" + o.policy + "': expected dense, topk or mpmrf");
-  FilterConfig f = FilterConfig::dense();
-  if (p == Policy::mpmrf) {
-    f = FilterConfig::energon_default();
-    if (!o.rounds.empty()) {
-      const std::string err = parse_rounds(o.rounds, f.rounds);
-      if (!err.empty()) throw std::invalid_argument("--rounds: " + err);
-    }
-  } else if (p == Policy::topk) {
-    f.policy = Policy::topk;
-    const std::string err = parse_select(o.topk, f.topk);
-    if (!err.empty() || f.topk.rule != SelectRule::topk)
-      throw std::invalid_argument("--topk: " + (err.empty() ? "expected top=<k> or top=<p>%" : err));
-  }
-  const std::string err = validate(f);
-  if (!err.empty())
-    throw std::invalid_argument((p == Policy::topk ? "--topk '" + o.topk : "--rounds '" + o.rounds) + "': " + err);
+    throw std::invalid_argument("--policy '" + o.policy + "': expected " + policy_names());
+  hw::PolicyOptions po;
+  po.rounds = o.rounds;
+  po.topk = o.topk;
+  FilterConfig f = hw::policy_of(p).configure(po);
+  if (const std::string e = golden::validate_filter(f); !e.empty()) throw std::invalid_argument(e);
   return f;
 }
 
@@ -121,17 +112,16 @@ int main(int argc, char** argv) {
   try {
     const uint32_t layers = o.layers ? o.layers : w.layers;
     const AttentionShape& s = w.shape;
-    const size_t n_rounds =
-        filter.policy == Policy::mpmrf ? filter.rounds.size() : (filter.policy == Policy::topk ? 1 : 0);
+    const size_t n_rounds = golden::policy_model(filter.policy).schedule(filter).selection_steps();
+    const hw::AttentionPolicy& policy = hw::policy_of(filter.policy);
+    const std::string parameters = policy.parameters(filter);
 
     if (!o.quiet) {
       std::printf("energon-golden  workload %s: %u of %u layers, heads %u, kv_heads %u, n_q %u, n_k %u, d %u%s\n",
                   w.name.c_str(), layers, w.layers, s.heads, s.kv_heads, s.n_q, s.n_k, s.d, s.causal ? ", causal" : "");
-      std::printf("                policy %s%s%s\n\n", to_string(filter.policy),
-                  filter.policy == Policy::mpmrf ? "  rounds " : (filter.policy == Policy::topk ? "  " : ""),
-                  filter.policy == Policy::mpmrf
-                      ? format_rounds(filter.rounds).c_str()
-                      : (filter.policy == Policy::topk ? format_select(filter.topk).c_str() : ""));
+      const std::string shown =
+          parameters.empty() ? "" : "  " + std::string(policy.parameters_key()) + " " + parameters;
+      std::printf("                policy %s%s\n\n", policy.name(), shown.c_str());
       std::printf("layer");
       for (size_t r = 0; r < n_rounds; ++r) std::printf("  kept r%zu", r + 1);
       std::printf("   final  rel-L2 err  cosine    mass recall  max|err|   golden ms  ref ms\n");
@@ -151,8 +141,7 @@ int main(int argc, char** argv) {
                      {"causal", s.causal},
                      {"valid_len", s.valid_len}}},
                    {"layers", json::array()}};
-    if (filter.policy == Policy::mpmrf) report["rounds"] = format_rounds(filter.rounds);
-    if (filter.policy == Policy::topk) report["topk"] = format_select(filter.topk);
+    if (!parameters.empty()) report[policy.parameters_key()] = parameters;
 
     golden::GoldenStats total;
     total.rounds.assign(n_rounds, {});

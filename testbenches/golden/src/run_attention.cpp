@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "energon/golden/golden.h"
+#include "energon/golden/policy_model.h"
 #include "energon/kernels/kernels.h"
 
 namespace energon::golden {
@@ -41,8 +42,10 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
   const AttentionShape& s = job.shape;
   const uint32_t d = s.d;
   std::vector<int16_t> out(s.q_elems(), 0);
-  const bool mpmrf = filter.policy == Policy::mpmrf;
-  const size_t n_rounds = mpmrf ? filter.rounds.size() : (filter.policy == Policy::topk ? 1 : 0);
+  // The policy's reference steps (src/policies): low-bit rounds, then a full-precision rule.
+  const GoldenSchedule schedule = policy_model(filter.policy).schedule(filter);
+  const std::vector<FilterRound>& rounds = schedule.low_bit_rounds;
+  const size_t n_rounds = schedule.selection_steps();
 
   const kernels::KernelSet& kern = kernels::active();  // exact: every set gives the same scores
   GoldenStats local;
@@ -56,8 +59,8 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
     const uint32_t kvh = s.kv_head_of(h);
     const int16_t* k_head = job.k.data.data() + size_t(kvh) * s.n_k * d;
     const int16_t* v_head = job.v.data.data() + size_t(kvh) * s.n_k * d;
-    if (mpmrf && low_keys_head != kvh) {
-      low_keys.build(k_head, s.n_k, d, filter.rounds);
+    if (!rounds.empty() && low_keys_head != kvh) {
+      low_keys.build(k_head, s.n_k, d, rounds);
       low_keys_head = kvh;
     }
     const float c = softmax_scale(job.q.scale[h], job.k.scale[kvh], d);
@@ -70,9 +73,9 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
       local.allowed += end;
       report(observer, h, i, 0, row.candidates, n_rounds == 0 || end == 0);
 
-      if (mpmrf) {
-        for (size_t r = 0; r < n_rounds && !row.candidates.empty(); ++r) {
-          const FilterRound& fr = filter.rounds[r];
+      if (!rounds.empty()) {
+        for (size_t r = 0; r < rounds.size() && !row.candidates.empty(); ++r) {
+          const FilterRound& fr = rounds[r];
           for (uint32_t t = 0; t < d; ++t) row.q_low[t] = static_cast<int8_t>(msb_slice(q[t], fr.q_bits));
           const uint32_t n = static_cast<uint32_t>(row.candidates.size());
           row.scores.resize(n);
@@ -87,22 +90,23 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
         }
       }
 
-      // Full-precision scores of the surviving keys (the topk policy selects on them).
+      // Full-precision scores of the surviving keys (a full-precision rule selects on them).
       uint32_t n = static_cast<uint32_t>(row.candidates.size());
       row.scores.resize(n);
       kern.scores_int16(q, k_head, row.candidates.data(), n, d, row.scores.data());
-      if (filter.policy == Policy::topk && n > 0) {
+      if (schedule.full_precision_select && n > 0) {
+        const size_t step = rounds.size();
         row.kept.clear();
-        select(filter.topk, row.scores.data(), row.candidates.data(), n, row.kept);
-        local.rounds[0].candidates += n;
-        local.rounds[0].kept += row.kept.size();
+        select(schedule.full_precision_rule, row.scores.data(), row.candidates.data(), n, row.kept);
+        local.rounds[step].candidates += n;
+        local.rounds[step].kept += row.kept.size();
         // Kept keys are a sorted subset of the candidates: compact their scores in place.
         uint32_t w = 0;
         for (uint32_t j = 0; j < n && w < row.kept.size(); ++j)
           if (row.candidates[j] == row.kept[w]) row.scores[w++] = row.scores[j];
         row.candidates.swap(row.kept);
         n = static_cast<uint32_t>(row.candidates.size());
-        report(observer, h, i, 1, row.candidates, true);
+        report(observer, h, i, uint32_t(step + 1), row.candidates, true);
       }
       local.final_kept += n;
       if (n == 0) continue;  // no allowed key: the output row stays zero

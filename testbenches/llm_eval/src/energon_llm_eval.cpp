@@ -14,6 +14,8 @@
 #include "energon/llama/model_loader.h"
 #include "energon/llama/quality.h"
 #include "energon/llama/transformer.h"
+#include "energon/golden/policy_model.h"
+#include "energon/hw/attention_policy.h"
 #include "energon/llm_eval/golden_attention.h"
 
 namespace po = boost::program_options;
@@ -82,23 +84,14 @@ std::vector<Point> sweep_points() {
 Point single_point(const Options& o) {
   Policy p;
   if (!parse_policy(o.policy, p))
-    throw std::invalid_argument("--policy '" + o.policy + "': expected dense, topk or mpmrf");
-  Point pt{o.policy, FilterConfig::dense()};
-  if (p == Policy::topk) {
-    pt.filter.policy = Policy::topk;
-    const std::string e = parse_select(o.topk, pt.filter.topk);
-    if (!e.empty()) throw std::invalid_argument("--topk: " + e);
-    pt.label += " " + o.topk;
-  } else if (p == Policy::mpmrf) {
-    pt.filter = FilterConfig::energon_default();
-    if (!o.rounds.empty()) {
-      const std::string e = parse_rounds(o.rounds, pt.filter.rounds);
-      if (!e.empty()) throw std::invalid_argument("--rounds: " + e);
-    }
-    pt.label += " " + format_rounds(pt.filter.rounds);
-  }
-  const std::string e = validate(pt.filter);
-  if (!e.empty()) throw std::invalid_argument(e);
+    throw std::invalid_argument("--policy '" + o.policy + "': expected " + policy_names());
+  hw::PolicyOptions po;
+  po.rounds = o.rounds;
+  po.topk = o.topk;
+  const hw::AttentionPolicy& policy = hw::policy_of(p);
+  Point pt{o.policy, policy.configure(po)};
+  if (const std::string parameters = policy.parameters(pt.filter); !parameters.empty()) pt.label += " " + parameters;
+  if (const std::string e = golden::validate_filter(pt.filter); !e.empty()) throw std::invalid_argument(e);
   return pt;
 }
 
@@ -110,7 +103,7 @@ int main(int argc, char** argv) {
   desc.add_options()("help,h", "show this help")("model,m", po::value(&o.model)->required(),
                                                  "model file: llama2.c .bin or .gguf")(
       "tokenizer", po::value(&o.tokenizer), "llama2.c tokenizer .bin (not needed for .gguf)")(
-      "policy,p", po::value(&o.policy)->default_value(o.policy), "dense | topk | mpmrf")(
+      "policy,p", po::value(&o.policy)->default_value(o.policy), policy_names().c_str())(
       "rounds,r", po::value(&o.rounds), "mpmrf rounds, e.g. 4x2:alpha=0,4x4:alpha=0.5")(
       "topk", po::value(&o.topk)->default_value(o.topk), "topk rule: top=<k> or top=<p>%")(
       "sweep", po::bool_switch(&o.sweep), "evaluate dense, three top-k fractions and an α grid")(

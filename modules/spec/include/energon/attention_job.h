@@ -7,18 +7,28 @@
 #include <string>
 #include <vector>
 
+#include "energon/hw/energon_regs.h"
+
 namespace energon {
 
-enum class Policy : uint8_t { dense = 0, topk = 1, mpmrf = 2 };
+/// The attention policies of the register map (ENERGON_POLICIES), value = descriptor policy byte.
+#define ENERGON_SPEC_POLICY(NAME, name, value, desc) name = ENERGON_POLICY_##NAME,
+enum class Policy : uint8_t { ENERGON_POLICIES(ENERGON_SPEC_POLICY) };
+#undef ENERGON_SPEC_POLICY
 enum class SelectRule : uint8_t { threshold = 0, topk = 1 };
 
 /// A top-k fraction of 1 in parts per million (the descriptor's ENERGON_FRACTION_ONE).
 constexpr uint32_t kFractionOne = 1000000;
 
+/// The policy's name ("dense"), "?" for a value outside the register map.
 const char* to_string(Policy p);
 const char* to_string(SelectRule r);
-/// Parses "dense", "topk" or "mpmrf"; returns false on anything else.
+/// Parses a policy name of the register map ("dense", "topk", "mpmrf", ...); false on anything else.
 bool parse_policy(const std::string& text, Policy& out);
+/// Every policy of the register map, in its order.
+const std::vector<Policy>& all_policies();
+/// The names of every policy for messages: "dense, topk or mpmrf".
+std::string policy_names();
 
 /// A selection rule applied to one query row's candidate scores (spec §1.2).
 struct SelectConfig {
@@ -84,8 +94,15 @@ constexpr uint32_t kMaxFilterBits = 8;
 
 /// Empty string when the shape is valid, else what is wrong.
 std::string validate(const AttentionShape& s);
-/// Empty string when the filter configuration is valid, else what is wrong.
+/// Empty string when every rule the filter configuration holds is well formed (at most kMaxRounds
+/// rounds of widths 1..kMaxFilterBits, k_bits not decreasing, each rule in range), else what is
+/// wrong. What a policy requires of its fields (a round count, a rule kind) is the policy's own
+/// check: hw::AttentionPolicy::validate on the hardware side, golden::validate_filter on the
+/// golden side.
 std::string validate(const FilterConfig& f);
+/// One rule in range: alpha_q8 in −256..256 (threshold), k ≥ 1 or a fraction in (0, 1] (top-k).
+/// `where` prefixes the message ("round 2").
+std::string validate_select(const SelectConfig& rule, const std::string& where);
 
 /// Signed INT16 tensor with one float scale per head: x_real ≈ scale[h]·data[...].
 /// Layout [head][row][d], row-major.

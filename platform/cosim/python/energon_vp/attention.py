@@ -5,7 +5,8 @@ import numpy as np
 
 from . import packing, regmap
 
-POLICIES = {"dense": regmap.POLICY_DENSE, "topk": regmap.POLICY_TOPK, "mpmrf": regmap.POLICY_MPMRF}
+# Every policy of the register map (ENERGON_POLICIES, generated into regmap.py) by its name.
+POLICIES = {name[len("POLICY_"):].lower(): value for name, value in vars(regmap).items() if name.startswith("POLICY_")}
 
 
 def _result(block):

@@ -129,7 +129,17 @@ enum energon_error { ENERGON_ERRORS(ENERGON_ERROR_ENUM) };
 #define ENERGON_MAX_FILTER_BITS 8u    /* q_bits, k_bits of an mpmrf round */
 #define ENERGON_FRACTION_ONE 1000000u /* k_fraction_ppm of all candidates: fractions in parts per million */
 
-enum energon_policy { ENERGON_POLICY_DENSE = 0, ENERGON_POLICY_TOPK = 1, ENERGON_POLICY_MPMRF = 2 };
+/* Attention policies, X(NAME, name, value, description): the descriptor's policy byte. Each has
+ * its implementation in modules/policy/src/<name>_policy.cpp and its golden counterpart in
+ * testbenches/golden/src/policies/<name>_model.cpp (docs/policies.md). */
+#define ENERGON_POLICIES(X)                                                               \
+  X(DENSE, dense, 0, "No filtering: every allowed key is kept")                           \
+  X(TOPK, topk, 1, "Full-precision scores of every allowed key, then the top-k selector") \
+  X(MPMRF, mpmrf, 2, "Mix-precision multi-round filtering on the low-bit filter engine")
+
+#define ENERGON_POLICY_ENUM(NAME, name, value, desc) ENERGON_POLICY_##NAME = (value),
+enum energon_policy { ENERGON_POLICIES(ENERGON_POLICY_ENUM) };
+#undef ENERGON_POLICY_ENUM
 enum energon_rule { ENERGON_RULE_THRESHOLD = 0, ENERGON_RULE_TOPK = 1 };
 #define ENERGON_DESC_FLAG_CAUSAL (1u << 0)
 

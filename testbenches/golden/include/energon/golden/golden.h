@@ -76,7 +76,7 @@ struct RowObserver {
 };
 
 /// Runs one job: output INT16 [heads][n_q][d] with V's scales. Streams query rows; the
-/// shape and filter configuration must be valid (energon::validate).
+/// shape and filter configuration must be valid (energon::validate, golden::validate_filter).
 std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig& filter, GoldenStats* stats = nullptr,
                                    RowObserver* observer = nullptr);
 
