@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 
 #include "energon/hw/fetch_unit.h"
 #include "energon/hw/key_runs.h"
@@ -24,7 +25,7 @@ AttentionEngineStats& AttentionEngineStats::operator+=(const AttentionEngineStat
   busy_cycles += o.busy_cycles, qk_busy_cycles += o.qk_busy_cycles, exp_busy_cycles += o.exp_busy_cycles;
   xv_busy_cycles += o.xv_busy_cycles, score_buffer_stalls += o.score_buffer_stalls;
   score_buffer_stall_cycles += o.score_buffer_stall_cycles, v_wait_cycles += o.v_wait_cycles;
-  recomputed_rows += o.recomputed_rows, recomputed_keys += o.recomputed_keys;
+  recomputed_rows += o.recomputed_rows, recomputed_keys += o.recomputed_keys, tiles += o.tiles;
   rows += o.rows, qk_macs += o.qk_macs, softmax_elems += o.softmax_elems, v_macs += o.v_macs;
   return *this;
 }
@@ -33,7 +34,7 @@ AttentionEngineStats& AttentionEngineStats::operator-=(const AttentionEngineStat
   busy_cycles -= o.busy_cycles, qk_busy_cycles -= o.qk_busy_cycles, exp_busy_cycles -= o.exp_busy_cycles;
   xv_busy_cycles -= o.xv_busy_cycles, score_buffer_stalls -= o.score_buffer_stalls;
   score_buffer_stall_cycles -= o.score_buffer_stall_cycles, v_wait_cycles -= o.v_wait_cycles;
-  recomputed_rows -= o.recomputed_rows, recomputed_keys -= o.recomputed_keys;
+  recomputed_rows -= o.recomputed_rows, recomputed_keys -= o.recomputed_keys, tiles -= o.tiles;
   rows -= o.rows, qk_macs -= o.qk_macs, softmax_elems -= o.softmax_elems, v_macs -= o.v_macs;
   return *this;
 }
@@ -48,6 +49,7 @@ void AttentionEngineStats::describe(stats::Group& g) const {
   g.set("v_wait_cycles", v_wait_cycles, "cycles", "Cycles the ×V unit waited for V rows from memory");
   g.set("recomputed_rows", recomputed_rows, "", "Rows longer than the score buffer (scores recomputed)");
   g.set("recomputed_keys", recomputed_keys, "", "Keys whose Q·K was recomputed, per pass");
+  g.set("tiles", tiles, "", "Query tiles (rows sharing one K and one V stream)");
   g.set("rows", rows, "", "Query rows finished");
   g.set("qk_macs", qk_macs, "MACs", "INT16 Q·K multiply-accumulates (top-k scoring and recompute included)");
   g.set("softmax_elems", softmax_elems, "", "Kept keys through the float32 softmax");
@@ -241,20 +243,7 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
   }
   row_open_ = false;
 
-  // Softmax unit, float32 in ascending key order (spec §1.3): x_j − max, expf and the sum one key
-  // at a time, then p16 = min(65535, lrintf(e_j / Z · 65536)).
-  p16_.resize(n);
-  if (n > 0) {
-    exps_.resize(n);
-    if (!kernels_.softmax_shift(job.acc.data(), uint32_t(n), job.c, exps_.data()))
-      kernels::scalar().softmax_shift(job.acc.data(), uint32_t(n), job.c, exps_.data());
-    float z = 0.0f;
-    for (size_t j = 0; j < n; ++j) {
-      exps_[j] = expf(exps_[j]);
-      z += exps_[j];
-    }
-    kernels_.softmax_q16_out(exps_.data(), uint32_t(n), z, p16_.data());
-  }
+  softmax_row(job);
 
   // The scores (and, for top-k, the selection) are ready now. A row longer than the score buffer
   // kept only its first au_score_buffer_keys scores: the exp and the normalize pass each recompute
@@ -300,18 +289,10 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
   if (cached)
     for (const uint32_t key : job.keys) v_cached_[key] = 1;
 
-  // ×V: Σ_j p16_j·v_j exact in 64 bits, then round half away from zero and saturate.
-  job.out.resize(d);
-  sums_.resize(d);
   if (cached)
-    kernels_.weighted_sum(p16_.data(), job.keys.data(), uint32_t(n), v_cache_.data(), d, sums_.data());
+    weigh_row(job, v_cache_.data(), job.keys.data());
   else
-    kernels_.weighted_sum(p16_.data(), identity_rows(n), uint32_t(n), vrows_.data(), d, sums_.data());
-  for (uint32_t t = 0; t < d; ++t) {
-    const int64_t s = sums_[t];
-    const int64_t r = s >= 0 ? (s + 32768) >> 16 : -((-s + 32768) >> 16);
-    job.out[t] = static_cast<int16_t>(std::clamp<int64_t>(r, INT16_MIN, INT16_MAX));
-  }
+    weigh_row(job, vrows_.data(), identity_rows(n));
 
   // The row's passes on the softmax and ×V units (docs/attention-engine.md "Cycle model").
   const uint64_t recompute_qk = qk_cycles(over, d);
@@ -352,6 +333,190 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
     write_rows(job.out_addr, job.out.data(), 1, d, wdelay);
     job.done = BlockClock::local(wdelay);
   }
+}
+
+void AttentionEngine::softmax_row(AttendJob& job) {
+  // Softmax unit, float32 in ascending key order (spec §1.3): x_j − max, expf and the sum one key
+  // at a time, then p16 = min(65535, lrintf(e_j / Z · 65536)).
+  const size_t n = job.keys.size();
+  p16_.resize(n);
+  if (n == 0) return;
+  exps_.resize(n);
+  if (!kernels_.softmax_shift(job.acc.data(), uint32_t(n), job.c, exps_.data()))
+    kernels::scalar().softmax_shift(job.acc.data(), uint32_t(n), job.c, exps_.data());
+  float z = 0.0f;
+  for (size_t j = 0; j < n; ++j) {
+    exps_[j] = expf(exps_[j]);
+    z += exps_[j];
+  }
+  kernels_.softmax_q16_out(exps_.data(), uint32_t(n), z, p16_.data());
+}
+
+void AttentionEngine::weigh_row(AttendJob& job, const int16_t* v_rows, const uint32_t* v_index) {
+  // ×V: Σ_j p16_j·v_j exact in 64 bits, then round half away from zero and saturate.
+  const uint32_t d = job.layout->d;
+  job.out.resize(d);
+  sums_.resize(d);
+  kernels_.weighted_sum(p16_.data(), v_index, uint32_t(job.keys.size()), v_rows, d, sums_.data());
+  for (uint32_t t = 0; t < d; ++t) {
+    const int64_t s = sums_[t];
+    const int64_t r = s >= 0 ? (s + 32768) >> 16 : -((-s + 32768) >> 16);
+    job.out[t] = static_cast<int16_t>(std::clamp<int64_t>(r, INT16_MIN, INT16_MAX));
+  }
+}
+
+void AttentionEngine::tile_union(const std::vector<AttendJob*>& rows) {
+  std::vector<uint32_t>& u = tile_job_.keys;
+  u.clear();
+  for (const AttendJob* r : rows) u.insert(u.end(), r->keys.begin(), r->keys.end());
+  std::sort(u.begin(), u.end());
+  u.erase(std::unique(u.begin(), u.end()), u.end());
+}
+
+void AttentionEngine::score_tile(std::vector<AttendJob*>& rows, sc_core::sc_time& delay) {
+  if (rows.empty()) return;
+  const KPlaneLayout& l = *rows.front()->layout;
+  const uint32_t d = l.d;
+  const uint32_t kv_head = rows.front()->kv_head;
+  if (!can_tile(l.n_k, d)) throw std::logic_error("AttentionEngine::score_tile: the kv head exceeds the row caches");
+  uint64_t entries = 0, qk = 0;
+  uint32_t planes_have = l.n_planes;
+  sc_core::sc_time k_ready;
+  for (const AttendJob* r : rows) {
+    entries += r->keys.size();
+    qk += qk_cycles(uint32_t(r->keys.size()), d);
+    k_ready = std::max(k_ready, r->k_ready);
+    if (r->keys.empty()) continue;
+    if (planes_have != l.n_planes && r->planes_have != planes_have)
+      throw std::logic_error("AttentionEngine::score_tile: rows hold different leading planes");
+    planes_have = r->planes_have;
+  }
+  if (entries > config_.au_score_buffer_keys)
+    throw std::logic_error("AttentionEngine::score_tile: the tile's scores exceed the score buffer");
+  // The tile enters the Q·K unit when it is free, the score buffer has room and its prefetch is in.
+  const sc_core::sc_time arrive = BlockClock::local(delay);
+  const sc_core::sc_time free = std::max(arrive, qk_free_);
+  sc_core::sc_time start = reserve_scores(uint32_t(entries), free);
+  if (start > free) {
+    ++stats_.score_buffer_stalls;
+    stats_.score_buffer_stall_cycles += clock_.to_cycles(start - free);
+  }
+  if (k_ready > start) {
+    rows.front()->memory_cycles += clock_.to_cycles(k_ready - start);
+    start = k_ready;
+  }
+  advance_to(start, delay);
+  row_open_ = true;
+  select_row_cache(l, kv_head);
+  for (AttendJob* r : rows) {
+    r->started = start;
+    if (planes_have > 0)  // the filter engine's leading planes of rows not yet rebuilt
+      for (size_t c = 0; c < r->keys.size(); ++c)
+        if (!decoded(r->keys[c]))
+          std::memcpy(row_cache_.data() + size_t(r->keys[c]) * d, r->key_bits.data() + c * d, d * 2);
+  }
+  // One stream of the union of the rows' K rows, double-buffered in key blocks: the pass ends
+  // when both the Q·K of every row and the stream have.
+  tile_union(rows);
+  tile_job_.layout = &l;
+  tile_job_.kv_head = kv_head;
+  uint64_t stream_cycles = 0;
+  sc_core::sc_time kdelay = delay;
+  if (planes_have < l.n_planes && !tile_job_.keys.empty())
+    stream_cycles = fetch_k_rows(tile_job_, 0, planes_have, true, kdelay);
+  const sc_core::sc_time k_arrived = BlockClock::local(kdelay);
+  for (const uint32_t key : tile_job_.keys) row_decoded_[key] = 1;
+  for (AttendJob* r : rows) {
+    const size_t n = r->keys.size();
+    r->planes_have = l.n_planes;
+    r->acc.resize(n);
+    kernels_.scores_int16(r->q, reinterpret_cast<const int16_t*>(row_cache_.data()), r->keys.data(), uint32_t(n), d,
+                          r->acc.data());
+    r->stats = RowStats{};
+    for (size_t c = 0; c < n; ++c) r->stats.add(r->acc[c]);
+    stats_.qk_macs += uint64_t(n) * d;
+  }
+  const uint64_t cycles = std::max(qk, stream_cycles);
+  const sc_core::sc_time end = std::max(start + clock_.cycles(cycles), k_arrived);
+  rows.front()->memory_cycles += clock_.to_cycles(end - start) - cycles;
+  rows.front()->compute_cycles += cycles;
+  stats_.qk_busy_cycles += cycles;
+  ++stats_.tiles;
+  trace_busy(trace_, TraceTrack::attention_engine, "q.k", start - sc_core::sc_time_stamp(), clock_.cycles(cycles),
+             cycles);
+  advance_to(end, delay);
+  qk_free_ = BlockClock::local(delay);
+}
+
+void AttentionEngine::finish_tile(std::vector<AttendJob*>& rows, sc_core::sc_time& delay) {
+  if (rows.empty()) return;
+  if (!row_open_) throw std::logic_error("AttentionEngine::finish_tile without score_tile");
+  row_open_ = false;
+  const KPlaneLayout& l = *rows.front()->layout;
+  const uint32_t d = l.d;
+  const uint32_t kv_head = rows.front()->kv_head;
+  const uint64_t v_addr = rows.front()->v_addr;
+  // The scores (and any selection) are ready; the V stream of the union of the kept keys is
+  // issued now and streams in during the exp passes.
+  sc_core::sc_time ready = BlockClock::local(delay), v_prefetched;
+  uint64_t exp_pass = 0, xv = 0;
+  for (const AttendJob* r : rows) {
+    ready = std::max(ready, r->scores_ready);
+    v_prefetched = std::max(v_prefetched, r->v_ready);
+    exp_pass += exp_cycles(uint32_t(r->keys.size()));
+    xv += r->keys.empty() ? 0 : xv_cycles(uint32_t(r->keys.size()), d);
+  }
+  if (!select_v_cache(v_addr, kv_head, l.n_k, d))
+    throw std::logic_error("AttentionEngine::finish_tile: the kv head exceeds the V row cache");
+  tile_union(rows);
+  const std::vector<uint32_t>& u = tile_job_.keys;
+  const uint32_t vrb = d * 2;
+  if (staging_.size() < u.size() * vrb) staging_.resize(u.size() * vrb);
+  runs_.clear();
+  for_each_key_run(u.data(), u.size(), [&](size_t c, size_t e) {
+    const bool all_cached = std::all_of(u.begin() + c, u.begin() + e, [&](uint32_t key) { return v_cached_[key]; });
+    uint8_t* dst =
+        all_cached ? staging_.data() + c * vrb : reinterpret_cast<uint8_t*>(v_cache_.data() + size_t(u[c]) * d);
+    runs_.push_back({v_addr + (uint64_t(kv_head) * l.n_k + u[c]) * vrb, dst, uint32_t(e - c) * vrb, !all_cached});
+  });
+  sc_core::sc_time vdelay = ready - sc_core::sc_time_stamp();
+  const uint64_t v_stream = fetch_gather(fetch, payloads_, runs_, Traffic::v, int64_t(kv_head), vdelay, true);
+  const sc_core::sc_time v_ready = std::max(BlockClock::local(vdelay), v_prefetched);
+  for (const uint32_t key : u) v_cached_[key] = 1;
+  for (AttendJob* r : rows) {
+    softmax_row(*r);
+    weigh_row(*r, v_cache_.data(), r->keys.data());
+    stats_.softmax_elems += r->keys.size();
+    stats_.v_macs += uint64_t(r->keys.size()) * d;
+  }
+  // The rows' exp passes one after the other, then one ×V pass over the V stream for all rows.
+  const sc_core::sc_time exp_start = std::max(ready, exp_free_);
+  exp_free_ = exp_start + clock_.cycles(exp_pass);
+  stats_.exp_busy_cycles += exp_pass;
+  if (exp_pass > 0)
+    trace_busy(trace_, TraceTrack::attention_engine, "exp", exp_start - sc_core::sc_time_stamp(),
+               clock_.cycles(exp_pass), exp_pass);
+  const sc_core::sc_time xv_start =
+      std::max(exp_pass > 0 ? exp_free_ + clock_.cycles(config_.softmax_latency) : ready, xv_free_);
+  const sc_core::sc_time fed = std::max(xv_start, v_ready);
+  stats_.v_wait_cycles += clock_.to_cycles(fed - xv_start);
+  rows.front()->memory_cycles += clock_.to_cycles(fed - xv_start);
+  const uint64_t xv_pass = std::max(xv, v_stream);
+  xv_free_ = fed + clock_.cycles(xv_pass);
+  stats_.xv_busy_cycles += xv_pass;
+  if (xv_pass > 0)
+    trace_busy(trace_, TraceTrack::attention_engine, "softmax, xV", fed - sc_core::sc_time_stamp(),
+               clock_.cycles(xv_pass), xv_pass);
+  const sc_core::sc_time done = xv_free_ + clock_.cycles(config_.au_latency);
+  slots_.back().release = xv_free_;
+  const sc_core::sc_time from = std::max(rows.front()->started, busy_until_);
+  if (done > from) stats_.busy_cycles += clock_.to_cycles(done - from);
+  busy_until_ = std::max(busy_until_, done);
+  for (AttendJob* r : rows) {
+    r->done = done;
+    ++stats_.rows;
+  }
+  rows.front()->compute_cycles += clock_.to_cycles(done - ready);
 }
 
 void AttentionEngine::write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d,

@@ -66,6 +66,7 @@ AccelConfig parse_accel_config(const YAML::Node& node, const std::string& file) 
       {"softmax_lanes", u32(c.softmax_lanes)},
       {"softmax_latency", u32(c.softmax_latency)},
       {"au_score_buffer_keys", u32(c.au_score_buffer_keys)},
+      {"au_query_tile", u32(c.au_query_tile)},
       {"selector_elems_per_cycle", u32(c.selector_elems_per_cycle)},
       {"selector_latency", u32(c.selector_latency)},
       {"fifo_depth", u32(c.fifo_depth)},

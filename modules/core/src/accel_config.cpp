@@ -21,7 +21,7 @@ AccelConfig AccelConfig::server() {
   c.sram_bytes = 1024 * 1024;
   c.sram_bytes_per_cycle = 512;
   c.sram_banks = 16;
-  c.au_score_buffer_keys = 32768;
+  c.au_score_buffer_keys = 65536;
   return c;
 }
 
@@ -37,7 +37,8 @@ namespace {
 constexpr uint32_t kMaxUnits = 1u << 20;
 constexpr uint32_t kMaxLatencyCycles = 1u << 20;
 constexpr uint64_t kMaxSramBytes = uint64_t(1) << 30;
-constexpr uint32_t kMaxSramBanks = 64;  // SramBankCounter::kMaxBanks
+constexpr uint32_t kMaxSramBanks = 64;
+constexpr uint32_t kMaxQueryTile = 1024;  // SramBankCounter::kMaxBanks
 constexpr uint64_t kMaxQuantumCycles = 1000000000;
 }  // namespace
 
@@ -63,6 +64,8 @@ std::string validate(const AccelConfig& c) {
     e << "lt_quantum_cycles must be at least 1";
   else if (c.au_score_buffer_keys == 0 || c.au_score_buffer_keys > kMaxUnits)
     e << "au_score_buffer_keys (" << c.au_score_buffer_keys << ") must be in 1.." << kMaxUnits;
+  else if (c.au_query_tile == 0 || c.au_query_tile > kMaxQueryTile)
+    e << "au_query_tile (" << c.au_query_tile << ") must be in 1.." << kMaxQueryTile;
   else if (c.sram_banks == 0 || c.sram_banks > kMaxSramBanks || (c.sram_banks & (c.sram_banks - 1)) != 0 ||
            c.sram_bytes_per_cycle % c.sram_banks != 0)
     e << "sram_banks (" << c.sram_banks << ") must be a power of two up to " << kMaxSramBanks

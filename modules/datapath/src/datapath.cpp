@@ -163,6 +163,15 @@ JobOutcome Datapath::run_job(const energon_desc_t& desc) {
   job_ = &j;
   attention_busy_ = true;
   attention_start_.notify(SC_ZERO_TIME);
+  filter_selector_free_ = SC_ZERO_TIME;
+  // The filter rounds' planes of a kv head keep their share of the on-chip buffer (up to half of
+  // a half), so the attention engine's streams do not push them out at long sequences.
+  uint32_t filter_planes = 0;
+  for (const FilterRoundStep& r : j.schedule.filter_rounds)
+    filter_planes = std::max<uint32_t>(filter_planes, r.plane_end);
+  uint64_t filter_bytes = 0;
+  for (uint32_t p = 0; p < filter_planes; ++p) filter_bytes += uint64_t(j.layout.n_k) * j.layout.row_bytes(p);
+  fetch_->set_filter_reserve(filter_planes, std::min(filter_bytes, config_.sram_bytes / 4));
   filter_stage(j, qk);
   qk.sync();
   j.filter_end = sc_core::sc_time_stamp();
@@ -252,6 +261,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
         j.allowed += end;
         cand.resize(end);
         for (uint32_t k = 0; k < end; ++k) cand[k] = k;
+        sc_time keys_ready = BlockClock::local(qk.get_local_time());
         if (!rounds.empty() && end > 0) {
           uint32_t planes_have = 0;
           for (uint32_t r = 0; r < rounds.size(); ++r) {
@@ -280,9 +290,21 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
             sj.candidates = cand.data();
             sj.n = uint32_t(cand.size());
             sj.stats = fj.stats;
-            delay = qk.get_local_time();
-            selector_port_->select(sj, delay);
-            settle(qk, delay);
+            // The selector takes the row when it has finished the previous one. The last round's
+            // selection runs alongside the filter engine's first round of the next row: the row
+            // is handed on with its keys ready at the selection's end (k_ready, the prefetch).
+            const bool last = r + 1 == rounds.size();
+            const sc_time at = std::max(BlockClock::local(qk.get_local_time()), filter_selector_free_);
+            sc_time sel_delay = at - sc_core::sc_time_stamp();
+            sj.decoupled = true;
+            selector_port_->select(sj, sel_delay);
+            filter_selector_free_ = BlockClock::local(sel_delay);
+            if (last) {
+              keys_ready = filter_selector_free_;
+            } else {
+              delay = filter_selector_free_ - sc_core::sc_time_stamp();
+              settle(qk, delay);
+            }
             w->fu_compute_cycles += sj.cycles;
             j.candidates[r] += cand.size();
             j.kept[r] += sj.kept.size();
@@ -294,7 +316,8 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
             std::memcpy(w->key_bits.data() + c * d, candidate_bits.data() + size_t(cand[c]) * d, d * 2);
         }
         w->keys.assign(cand.begin(), cand.end());
-        prefetch_row(j, *w, BlockClock::local(qk.get_local_time()));
+        prefetch_row(j, *w, keys_ready);
+        w->k_ready = std::max(w->k_ready, keys_ready);
       } catch (const BusError&) {
         j.error = ENERGON_ERR_ADDRESS;
         break;
@@ -358,6 +381,10 @@ void Datapath::prefetch_row(Job& j, RowWork& w, const sc_time& at) {
   w.v_ready = sc_core::sc_time_stamp() + delay;
 }
 
+uint32_t Datapath::tile_rows(const Job& j) const {
+  return attention_->can_tile(j.shape.n_k, j.shape.d) ? config_.au_query_tile : 1;
+}
+
 void Datapath::attention_stage() {
   tlm_utils::tlm_quantumkeeper qk;
   for (;;) {
@@ -367,39 +394,63 @@ void Datapath::attention_stage() {
     out_tile_.assign(size_t(config_.q_tile_rows) * j.shape.d, 0);
     out_rows_ = 0;
     last_row_done_ = selector_free_ = SC_ZERO_TIME;
+    const uint32_t tile_max = tile_rows(j);
+    uint64_t tile_keys = 0;
+    // The tile's rows go back to the free list once the tile is done, not earlier: attend() may
+    // wait, and the filter stage must not refill them meanwhile.
+    const auto give_back = [&] {
+      for (auto& r : tile_) free_rows_.push_back(std::move(r));
+      tile_.clear();
+      tile_keys = 0;
+    };
+    const auto flush = [&] {
+      if (tile_.empty()) return;
+      if (j.error == ENERGON_ERR_NONE) {
+        sc_time mem_time;
+        const sc_time a0 = sc_core::sc_time_stamp() + qk.get_local_time();
+        try {
+          attend(j, tile_, qk, mem_time);
+        } catch (const BusError&) {
+          j.error = ENERGON_ERR_ADDRESS;
+        }
+        const sc_time elapsed = sc_core::sc_time_stamp() + qk.get_local_time() - a0;
+        j.memory_bound += mem_time;
+        if (elapsed > mem_time) j.attention_bound += elapsed - mem_time;
+        stats_.rows += tile_.size();
+      }
+      give_back();
+    };
     for (;;) {
       qk.sync();
       const sc_time t0 = sc_core::sc_time_stamp();
       std::shared_ptr<RowWork> w = row_buffer_.read();
-      // The row goes back to the free list when this iteration ends, not earlier: attend() may
-      // wait, and the filter stage must not refill the row meanwhile.
-      struct GiveBack {
-        std::vector<std::shared_ptr<RowWork>>& free_rows;
-        std::shared_ptr<RowWork>& w;
-        ~GiveBack() { free_rows.push_back(std::move(w)); }
-      } give_back{free_rows_, w};
       const sc_time starved = sc_core::sc_time_stamp() - t0;
       if (starved > SC_ZERO_TIME) {
         ++stats_.attention_stalls;
         stats_.attention_stall_cycles += clock_.to_cycles(starved);
       }
-      if (w->end_of_job) break;
+      if (w->end_of_job) {
+        flush();
+        free_rows_.push_back(std::move(w));
+        break;
+      }
       if (trace_) trace_->value(TraceValue::row_buffer_fill, --rows_buffered_, sc_core::sc_time_stamp());
       // Starved time goes to whichever part of the filter stage's work on this row was larger.
       const uint64_t fu_total = w->fu_memory_cycles + w->fu_compute_cycles;
       if (fu_total > 0) j.memory_bound += starved * (double(w->fu_memory_cycles) / double(fu_total));
-      if (j.error != ENERGON_ERR_NONE) continue;  // drain the buffer after a failure
-      sc_time mem_time;
-      const sc_time a0 = sc_core::sc_time_stamp() + qk.get_local_time();
-      try {
-        attend(j, *w, qk, mem_time);
-      } catch (const BusError&) {
-        j.error = ENERGON_ERR_ADDRESS;
+      if (j.error != ENERGON_ERR_NONE) {  // drain the buffer after a failure
+        free_rows_.push_back(std::move(w));
+        continue;
       }
-      const sc_time elapsed = sc_core::sc_time_stamp() + qk.get_local_time() - a0;
-      j.memory_bound += mem_time;
-      if (elapsed > mem_time) j.attention_bound += elapsed - mem_time;
-      ++stats_.rows;
+      // A tile: rows of one head while two tiles' scores fit the score buffer; a row longer than
+      // half of it goes alone (the per-row pipeline, which recomputes beyond the buffer).
+      const uint64_t keys = w->keys.size();
+      if (!tile_.empty() && (w->head != tile_.front()->head || 2 * (tile_keys + keys) > config_.au_score_buffer_keys))
+        flush();
+      const bool last = w->query + 1 == j.shape.n_q;
+      tile_.push_back(std::move(w));
+      tile_keys += keys;
+      if (tile_.size() >= tile_max || last || 2 * tile_keys > config_.au_score_buffer_keys) flush();
     }
     // Drain: the engine finishes its last rows, then the last tiles are written.
     const sc_time local = sc_core::sc_time_stamp() + qk.get_local_time();
@@ -420,81 +471,106 @@ void Datapath::attention_stage() {
   }
 }
 
-void Datapath::attend(Job& j, RowWork& w, tlm_utils::tlm_quantumkeeper& qk, sc_time& mem_time) {
+void Datapath::attend(Job& j, std::vector<std::shared_ptr<RowWork>>& tile, tlm_utils::tlm_quantumkeeper& qk,
+                      sc_time& mem_time) {
   const AttentionShape& s = j.shape;
   const uint32_t d = s.d;
-  AttendJob& aj = attend_job_;
-  aj.layout = &j.layout;
-  aj.kv_head = s.kv_head_of(w.head);
-  aj.v_addr = j.desc.v_addr;
-  aj.out_addr = j.desc.out_addr + (uint64_t(w.head) * s.n_q + w.query) * d * 2;
-  aj.q = w.q.data();
-  aj.c = j.c[w.head];
-  aj.keys.swap(w.keys);  // the row's lists move in; the job's old buffers go back with the row
-  aj.key_bits.swap(w.key_bits);
-  aj.planes_have = w.planes_have;
-  aj.write_back = true;
-  aj.acc.clear();  // not scored yet
-  aj.compute_cycles = aj.memory_cycles = 0;
-  aj.k_ready = w.k_ready;
-  aj.v_ready = w.v_ready;
-  aj.scores_ready = SC_ZERO_TIME;
+  const size_t n_rows = tile.size();
+  if (attend_jobs_.size() < n_rows) attend_jobs_.resize(n_rows);
+  attend_ptrs_.clear();
+  for (size_t r = 0; r < n_rows; ++r) {
+    RowWork& w = *tile[r];
+    AttendJob& aj = attend_jobs_[r];
+    aj.layout = &j.layout;
+    aj.kv_head = s.kv_head_of(w.head);
+    aj.v_addr = j.desc.v_addr;
+    aj.out_addr = j.desc.out_addr + (uint64_t(w.head) * s.n_q + w.query) * d * 2;
+    aj.q = w.q.data();
+    aj.c = j.c[w.head];
+    aj.keys.swap(w.keys);  // the row's lists move in; the job's old buffers go back with the row
+    aj.key_bits.swap(w.key_bits);
+    aj.planes_have = w.planes_have;
+    aj.write_back = false;
+    aj.acc.clear();  // not scored yet
+    aj.compute_cycles = aj.memory_cycles = 0;
+    aj.k_ready = w.k_ready;
+    aj.v_ready = w.v_ready;
+    aj.scores_ready = SC_ZERO_TIME;
+    attend_ptrs_.push_back(&aj);
+  }
+  const bool tiled = n_rows > 1;
   write_tiles(sc_core::sc_time_stamp() + qk.get_local_time(), false);  // tiles finished by now
   sc_time delay = qk.get_local_time();
-  if (j.schedule.attention_select && !aj.keys.empty()) {
+  if (j.schedule.attention_select) {
     // The policy selects on full-precision scores (topk: SpAtten-like): the AU scores every
     // remaining key, then the selector applies the policy's rule; its counts follow the FU rounds'.
-    const size_t step = j.schedule.filter_rounds.size();
-    attention_port_->score_keys(aj, delay);
+    if (tiled)
+      attention_port_->score_tile(attend_ptrs_, delay);
+    else if (!attend_ptrs_[0]->keys.empty())
+      attention_port_->score_keys(*attend_ptrs_[0], delay);
     settle(qk, delay);
-    SelectJob& sj = attend_select_;
-    sj.rule = j.schedule.attention_rule;
-    sj.scores = aj.acc.data();
-    sj.candidates = aj.keys.data();
-    sj.n = uint32_t(aj.keys.size());
-    sj.stats = aj.stats;
-    // The selector works on this row while the Q·K unit takes the next one.
-    const sc_time scored = BlockClock::local(qk.get_local_time());
-    sc_time sel_delay = std::max(scored, selector_free_) - sc_core::sc_time_stamp();
-    sj.decoupled = true;
-    selector_port_->select(sj, sel_delay);
-    selector_free_ = BlockClock::local(sel_delay);
-    aj.scores_ready = selector_free_;
-    j.candidates[step] += aj.keys.size();
-    j.kept[step] += sj.kept.size();
-    // Compact the score buffer to the kept keys (both lists ascending).
-    size_t o = 0;
-    for (size_t c = 0, k = 0; c < aj.keys.size() && k < sj.kept.size(); ++c)
-      if (aj.keys[c] == sj.kept[k]) {
-        aj.acc[o++] = aj.acc[c];
-        ++k;
-      }
-    aj.acc.resize(o);
-    aj.keys.swap(sj.kept);
+    const size_t step = j.schedule.filter_rounds.size();
+    for (AttendJob* aj : attend_ptrs_) {
+      if (aj->keys.empty()) continue;
+      SelectJob& sj = attend_select_;
+      sj.rule = j.schedule.attention_rule;
+      sj.scores = aj->acc.data();
+      sj.candidates = aj->keys.data();
+      sj.n = uint32_t(aj->keys.size());
+      sj.stats = aj->stats;
+      // The selector works on this row while the Q·K unit takes the next one.
+      const sc_time scored = BlockClock::local(qk.get_local_time());
+      sc_time sel_delay = std::max(scored, selector_free_) - sc_core::sc_time_stamp();
+      sj.decoupled = true;
+      selector_port_->select(sj, sel_delay);
+      selector_free_ = BlockClock::local(sel_delay);
+      aj->scores_ready = selector_free_;
+      j.candidates[step] += aj->keys.size();
+      j.kept[step] += sj.kept.size();
+      // Compact the score buffer to the kept keys (both lists ascending).
+      size_t o = 0;
+      for (size_t c = 0, k = 0; c < aj->keys.size() && k < sj.kept.size(); ++c)
+        if (aj->keys[c] == sj.kept[k]) {
+          aj->acc[o++] = aj->acc[c];
+          ++k;
+        }
+      aj->acc.resize(o);
+      aj->keys.swap(sj.kept);
+    }
+    delay = qk.get_local_time();
+  } else if (tiled) {
+    attention_port_->score_tile(attend_ptrs_, delay);
+    settle(qk, delay);
     delay = qk.get_local_time();
   }
-  aj.write_back = false;
-  attention_port_->finish_row(aj, delay);
+  if (tiled)
+    attention_port_->finish_tile(attend_ptrs_, delay);
+  else
+    attention_port_->finish_row(*attend_ptrs_[0], delay);
   settle(qk, delay);
-  j.final_kept += aj.keys.size();
-  mem_time += clock_.cycles(aj.memory_cycles);
-  // Output rows leave a tile at a time (rows of one head are contiguous in memory).
-  if (out_rows_ == 0) out_first_ = {w.head, w.query};
-  std::memcpy(out_tile_.data() + size_t(out_rows_) * d, aj.out.data(), d * 2);
-  ++out_rows_;
-  last_row_done_ = aj.done;
-  if (out_rows_ == config_.q_tile_rows || w.query + 1 == s.n_q) {
-    OutTile t;
-    if (!out_spare_.empty()) {
-      t = std::move(out_spare_.back());
-      out_spare_.pop_back();
+  for (size_t r = 0; r < n_rows; ++r) {
+    const RowWork& w = *tile[r];
+    const AttendJob& aj = attend_jobs_[r];
+    j.final_kept += aj.keys.size();
+    mem_time += clock_.cycles(aj.memory_cycles);
+    // Output rows leave a tile at a time (rows of one head are contiguous in memory).
+    if (out_rows_ == 0) out_first_ = {w.head, w.query};
+    std::memcpy(out_tile_.data() + size_t(out_rows_) * d, aj.out.data(), d * 2);
+    ++out_rows_;
+    last_row_done_ = std::max(last_row_done_, aj.done);
+    if (out_rows_ == config_.q_tile_rows || w.query + 1 == s.n_q) {
+      OutTile t;
+      if (!out_spare_.empty()) {
+        t = std::move(out_spare_.back());
+        out_spare_.pop_back();
+      }
+      t.ready = aj.done;
+      t.addr = j.desc.out_addr + (uint64_t(out_first_.first) * s.n_q + out_first_.second) * d * 2;
+      t.rows = out_rows_;
+      t.data.assign(out_tile_.begin(), out_tile_.begin() + ptrdiff_t(out_rows_) * d);
+      out_pending_.push_back(std::move(t));
+      out_rows_ = 0;
     }
-    t.ready = aj.done;
-    t.addr = j.desc.out_addr + (uint64_t(out_first_.first) * s.n_q + out_first_.second) * d * 2;
-    t.rows = out_rows_;
-    t.data.assign(out_tile_.begin(), out_tile_.begin() + ptrdiff_t(out_rows_) * d);
-    out_pending_.push_back(std::move(t));
-    out_rows_ = 0;
   }
 }
 

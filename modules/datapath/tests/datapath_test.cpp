@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "energon/golden/golden.h"
 #include "energon/hw/datapath.h"
@@ -114,9 +115,12 @@ struct Kept : golden::RowObserver {
   const AttentionShape& s;
   std::map<uint32_t, std::set<std::pair<uint32_t, uint32_t>>> unions;  // round → {(kv, key)}
   std::map<uint32_t, uint64_t> sums;                                   // round → Σ row sizes
+  /// round → {(head, query tile, key)}: the attention engine streams a query tile's union once.
+  std::map<uint32_t, std::set<std::tuple<uint32_t, uint32_t, uint32_t>>> tile_unions;
+  uint32_t tile = AccelConfig::edge().au_query_tile;
   explicit Kept(const AttentionShape& sh) : s(sh) {}
-  void on_round(uint32_t h, uint32_t, uint32_t r, const std::vector<uint32_t>& kept, bool) override {
-    for (uint32_t k : kept) unions[r].insert({s.kv_head_of(h), k});
+  void on_round(uint32_t h, uint32_t i, uint32_t r, const std::vector<uint32_t>& kept, bool) override {
+    for (uint32_t k : kept) unions[r].insert({s.kv_head_of(h), k}), tile_unions[r].insert({h, i / tile, k});
     sums[r] += kept.size();
   }
 };
@@ -192,11 +196,13 @@ TEST_CASE("datapath: mpmrf plane traffic follows the on-demand policy and beats 
   const Run& r1 = runs[1];
   const Run& dense0 = runs[2];
   check_against_golden(L, f, r0);
-  // Without an on-chip buffer every row's candidates are fetched for that row.
+  // Without an on-chip buffer every row's candidates are fetched for that row by the filter
+  // engine; the attention engine streams the union of a query tile's kept keys once (8 rows).
   CHECK(r0.outcome.bytes[size_t(Traffic::k0)] == kept.sums[0] * rb0);
   CHECK(r0.outcome.bytes[size_t(Traffic::k1)] == kept.sums[1] * rb1);
-  CHECK(r0.outcome.bytes[size_t(Traffic::k2)] == kept.sums[2] * rb2);
-  CHECK(r0.outcome.bytes[size_t(Traffic::v)] == kept.sums[2] * rbv);
+  CHECK(r0.outcome.bytes[size_t(Traffic::k2)] == kept.tile_unions[2].size() * rb2);
+  CHECK(r0.outcome.bytes[size_t(Traffic::v)] == kept.tile_unions[2].size() * rbv);
+  CHECK(kept.tile_unions[2].size() < kept.sums[2]);  // the tiles share keys
 
   // With the buffer, each kv head's plane rows cross the bus once: the union over its rows.
   CHECK(r1.outcome.bytes[size_t(Traffic::k0)] == kept.unions[0].size() * rb0);
@@ -205,12 +211,10 @@ TEST_CASE("datapath: mpmrf plane traffic follows the on-demand policy and beats 
   CHECK(r1.outcome.bytes[size_t(Traffic::v)] == kept.unions[2].size() * rbv);
   CHECK(r1.out == r0.out);
 
-  auto k_bytes = [](const Run& r) {
-    return r.outcome.bytes[size_t(Traffic::k0)] + r.outcome.bytes[size_t(Traffic::k1)] +
-           r.outcome.bytes[size_t(Traffic::k2)];
-  };
-  CHECK(k_bytes(dense0) == 2 * 16 * 60 * (rb0 + rb1 + rb2));
-  CHECK(k_bytes(r0) * 2 < k_bytes(dense0));
+  // Dense without a buffer: every plane of all 60 allowed keys once per tile (2 heads × 2 tiles).
+  for (size_t c = size_t(Traffic::k0); c <= size_t(Traffic::k2); ++c)
+    CHECK(dense0.outcome.bytes[c] == 2 * 2 * 60 * (c == size_t(Traffic::k2) ? rb2 : rb0));
+  CHECK(r0.outcome.bytes[size_t(Traffic::k2)] * 2 < dense0.outcome.bytes[size_t(Traffic::k2)]);
   CHECK(r0.outcome.bytes[size_t(Traffic::v)] * 2 < dense0.outcome.bytes[size_t(Traffic::v)]);
 }
 
@@ -341,4 +345,37 @@ TEST_CASE("datapath: bench BERT-base layer", "[.bench]") {
   }
   std::printf("wall: platform datapath %.2f s, golden %.2f s\n", wall, gwall);
   CHECK(runs[2].out == golden::run_attention(L, FilterConfig::energon_default()));
+}
+
+TEST_CASE("datapath: query tiles make the DRAM bytes per tile grow linearly in n", "[datapath]") {
+  // One head whose K and V overflow the buffer (16 KiB halves): the part that does not stay
+  // resident streams from DRAM once per query tile of 8 rows, not once per row. Per tile the
+  // bytes are a·n + b (a: K + V bytes per key, b: minus what stays resident), so equal steps of
+  // n add equal bytes per tile; with one-row tiles the same layer moves about 8× more.
+  AccelConfig small = AccelConfig::edge();
+  small.sram_bytes = 32 * 1024;
+  AccelConfig per_row = small;
+  per_row.au_query_tile = 1;
+  const uint32_t tile = small.au_query_tile;
+  std::vector<QuantizedLayer> layers;
+  for (uint32_t n : {128u, 256u, 384u}) layers.push_back(test::random_layer(shape(1, 1, n, n, 64, false, n), 7, 20000));
+  const FilterConfig dense = FilterConfig::dense();
+  const auto runs = run_jobs({{&layers[0], dense, small},
+                              {&layers[1], dense, small},
+                              {&layers[2], dense, small},
+                              {&layers[1], dense, per_row}});
+  auto kv_bytes = [](const Run& r) {
+    return r.outcome.bytes[size_t(Traffic::k0)] + r.outcome.bytes[size_t(Traffic::k1)] +
+           r.outcome.bytes[size_t(Traffic::k2)] + r.outcome.bytes[size_t(Traffic::v)];
+  };
+  std::vector<double> per_tile;
+  for (size_t i = 0; i < 3; ++i) {
+    check_against_golden(layers[i], dense, runs[i]);
+    per_tile.push_back(double(kv_bytes(runs[i])) / double(layers[i].shape.n_q / tile));
+  }
+  INFO("bytes per tile " << per_tile[0] << " " << per_tile[1] << " " << per_tile[2]);
+  CHECK(per_tile[2] - per_tile[1] == Approx(per_tile[1] - per_tile[0]).epsilon(0.02));
+  CHECK(per_tile[1] - per_tile[0] == Approx(128.0 * (32 + 96 + 128)).epsilon(0.02));  // a = 256 B per key
+  check_against_golden(layers[1], dense, runs[3]);
+  CHECK(double(kv_bytes(runs[3])) > 6.0 * double(kv_bytes(runs[1])));
 }

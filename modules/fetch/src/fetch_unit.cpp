@@ -31,8 +31,35 @@ FetchUnit::FetchUnit(sc_core::sc_module_name name, const AccelConfig& config)
   req.register_transport_dbg(this, &FetchUnit::transport_dbg);
 }
 
+uint64_t FetchUnit::fill_room(int half, Traffic cls) const {
+  const OnChipBuffer& b = half_[half];
+  const uint64_t room = b.capacity() - std::min(b.capacity(), b.used());
+  if (is_filter_plane(cls)) return room;
+  const uint64_t share = b.capacity() - std::min(b.capacity(), filter_reserve_);
+  return std::min(room, share - std::min(share, other_used_[half]));
+}
+
+void FetchUnit::fill(int half, Traffic cls, uint64_t addr, uint32_t len, const uint8_t* src) {
+  const uint64_t before = half_[half].used();
+  half_[half].fill(addr, len, src);
+  if (!is_filter_plane(cls)) other_used_[half] += half_[half].used() - before;
+}
+
+bool FetchUnit::is_filter_plane(Traffic cls) const {
+  const int p = int(cls) - int(Traffic::k0);
+  return p >= 0 && p < int(filter_planes_) && p < int(ENERGON_MAX_PLANES);
+}
+
+void FetchUnit::set_filter_reserve(uint32_t filter_planes, uint64_t bytes) {
+  filter_planes_ = filter_planes;
+  filter_reserve_ = bytes;
+}
+
 void FetchUnit::begin_job() {
   for (auto& h : half_) h.clear();
+  other_used_[0] = other_used_[1] = 0;
+  filter_planes_ = 0;
+  filter_reserve_ = 0;
   owner_[0] = owner_[1] = -1;
   busy_until_ = sc_core::SC_ZERO_TIME;
 }
@@ -151,11 +178,12 @@ bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBank
                       uint32_t len, uint8_t* data, bool copy_resident, sc_time& delay) {
   const Traffic cls = ext.cls;
   OnChipBuffer* buf = nullptr;
+  const int half = int(ext.buffer_tag & 1);
   if (p.is_read() && ext.buffer_tag >= 0 && config_.sram_bytes > 0) {
-    const int half = int(ext.buffer_tag & 1);
     // A newer kv head takes its half over; a late request of an older head bypasses it.
     if (ext.buffer_tag > owner_[half]) {
       half_[half].clear();
+      other_used_[half] = 0;
       owner_[half] = ext.buffer_tag;
     }
     if (ext.buffer_tag == owner_[half]) buf = &half_[half];
@@ -165,10 +193,11 @@ bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBank
     std::vector<OnChipBuffer::Span> missing;
     buf->read(addr, len, nullptr, missing);
     for (const auto& s : missing) {
-      if (buf->used() + s.len > buf->capacity()) continue;
+      const uint32_t len = uint32_t(std::min<uint64_t>(s.len, fill_room(half, cls)));
+      if (len == 0) continue;
       uint8_t* dst = data + (s.addr - addr);
-      if (!memory_access(p, ext, s.addr, dst, s.len, delay)) return false;
-      buf->fill(s.addr, s.len, dst);
+      if (!memory_access(p, ext, s.addr, dst, len, delay)) return false;
+      fill(half, cls, s.addr, len, dst);
     }
     return true;
   }
@@ -192,7 +221,8 @@ bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBank
   for (const auto& s : missing) {
     uint8_t* dst = data + (s.addr - addr);
     if (!memory_access(p, ext, s.addr, dst, s.len, delay)) return false;
-    buf->fill(s.addr, s.len, dst);
+    const uint64_t room = fill_room(half, cls);
+    if (room > 0) fill(half, cls, s.addr, uint32_t(std::min<uint64_t>(s.len, room)), dst);
   }
   advance(ext, delay);
   return true;

@@ -119,13 +119,13 @@ TEST_CASE("fetch: resident rows are served on chip, bypass and classes counted",
   CHECK(hit_stream == 2);
 }
 
-TEST_CASE("fetch: buffer fills until full, a newer kv head takes its half over", "[fetch]") {
+TEST_CASE("fetch: buffer fills until full keeping what fits, a newer kv head takes its half over", "[fetch]") {
   Bench b(small_buffer(1024));  // two halves of 512 bytes
   std::vector<uint8_t> got;
   test::Stimulus stim("stim", [&] {
     b.read(0x1000, 384, Traffic::v, 0, got);        // fits in half 0
-    b.read(0x1000 + 384, 256, Traffic::v, 0, got);  // would overflow: streamed, not kept
-    b.read(0x1000, 640, Traffic::v, 0, got);        // first 384 on chip, 256 again from memory
+    b.read(0x1000 + 384, 256, Traffic::v, 0, got);  // fills the half: its first 128 bytes kept
+    b.read(0x1000, 640, Traffic::v, 0, got);        // first 512 on chip, 128 again from memory
     b.read(0x3000, 128, Traffic::k1, 1, got);       // kv head 1 uses half 1
     b.read(0x4000, 128, Traffic::k1, 2, got);       // kv head 2 clears half 0 (kv head 0's)
     b.read(0x1000, 128, Traffic::v, 0, got);        // late request of kv head 0: bypasses
@@ -134,8 +134,8 @@ TEST_CASE("fetch: buffer fills until full, a newer kv head takes its half over",
   sc_core::sc_start();
   REQUIRE(stim.finished);
   const FetchStats& s = b.fetch.stats();
-  CHECK(s.dram_bytes[size_t(Traffic::v)] == 384 + 256 + 256 + 128);
-  CHECK(s.sram_bytes[size_t(Traffic::v)] == 384);
+  CHECK(s.dram_bytes[size_t(Traffic::v)] == 384 + 256 + 128 + 128);
+  CHECK(s.sram_bytes[size_t(Traffic::v)] == 512);
   CHECK(s.dram_bytes[size_t(Traffic::k1)] == 128 + 128);
   CHECK(s.sram_bytes[size_t(Traffic::k1)] == 128);
 }
@@ -423,4 +423,24 @@ TEST_CASE("fetch: the bank counter counts each word once and handles the top of 
   SramBankCounter bad(64, 0);  // an unchecked config: one bank of 64 B
   bad.add(0, 128);
   CHECK(bad.cycles() == 2);
+}
+
+TEST_CASE("fetch: the filter planes keep their reserve of each half", "[fetch]") {
+  // Halves of 512 B, 256 B reserved for planes [0, 1): V may fill only 256 B, plane 0 the rest.
+  Bench b(small_buffer(1024));
+  b.fetch.set_filter_reserve(1, 256);
+  std::vector<uint8_t> got;
+  test::Stimulus stim("stim", [&] {
+    b.read(0x1000, 384, Traffic::v, 0, got);   // 256 kept, the reserve stays free
+    b.read(0x2000, 256, Traffic::k0, 0, got);  // plane 0 takes the reserve
+    b.read(0x1000, 384, Traffic::v, 0, got);   // 256 on chip, 128 from memory again
+    b.read(0x2000, 256, Traffic::k0, 0, got);  // all on chip
+  });
+  sc_core::sc_start();
+  REQUIRE(stim.finished);
+  const FetchStats& s = b.fetch.stats();
+  CHECK(s.dram_bytes[size_t(Traffic::v)] == 384 + 128);
+  CHECK(s.sram_bytes[size_t(Traffic::v)] == 256);
+  CHECK(s.dram_bytes[size_t(Traffic::k0)] == 256);
+  CHECK(s.sram_bytes[size_t(Traffic::k0)] == 256);
 }

@@ -149,6 +149,7 @@ std::string dump_platform_yaml(const PlatformConfig& c) {
                                                                {"softmax_lanes", x.softmax_lanes},
                                                                {"softmax_latency", x.softmax_latency},
                                                                {"au_score_buffer_keys", x.au_score_buffer_keys},
+                                                               {"au_query_tile", x.au_query_tile},
                                                                {"selector_elems_per_cycle", x.selector_elems_per_cycle},
                                                                {"selector_latency", x.selector_latency},
                                                                {"fifo_depth", x.fifo_depth},

@@ -240,6 +240,7 @@ void add_provenance(Group& g, const VpOptions& o, const platform::PlatformConfig
                                                                {"softmax_lanes", c.softmax_lanes},
                                                                {"softmax_latency", c.softmax_latency},
                                                                {"au_score_buffer_keys", c.au_score_buffer_keys},
+                                                               {"au_query_tile", c.au_query_tile},
                                                                {"selector_elems_per_cycle", c.selector_elems_per_cycle},
                                                                {"selector_latency", c.selector_latency},
                                                                {"fifo_depth", c.fifo_depth},

@@ -62,6 +62,14 @@ class attention_engine_if : public virtual sc_core::sc_interface {
   /// back at the time the engine accepts the next row, `job.done` is when this row's output is
   /// ready (with write_back, the write is issued then).
   virtual void finish_row(AttendJob& job, sc_core::sc_time& delay) = 0;
+  /// A query tile (docs/attention-engine.md "Query tiles"): rows of one kv head, their scores
+  /// together at most au_score_buffer_keys. Streams the union of the rows' K rows once (planes
+  /// [planes_have, n_planes), the same planes_have for every row with keys) and computes every
+  /// row's acc; `delay` comes back when the Q·K unit takes the next tile.
+  virtual void score_tile(std::vector<AttendJob*>& rows, sc_core::sc_time& delay) = 0;
+  /// Softmax and ×V of a scored tile (each row's keys may have shrunk since score_tile, e.g. by a
+  /// selection): streams the union of the rows' V rows once; every row's `done` is the tile's.
+  virtual void finish_tile(std::vector<AttendJob*>& rows, sc_core::sc_time& delay) = 0;
   /// Writes n_rows finished output rows (INT16, d each) to memory in one transaction, issued at
   /// local(delay); the write-back DMA is decoupled: `delay` comes back at the write's end and
   /// nothing waits, in the accurate mode too.
@@ -75,6 +83,7 @@ struct AttentionEngineStats {
   uint64_t score_buffer_stalls = 0, score_buffer_stall_cycles = 0;
   uint64_t v_wait_cycles = 0;
   uint64_t recomputed_rows = 0, recomputed_keys = 0;
+  uint64_t tiles = 0;  ///< query tiles (rows sharing one K and one V stream)
   uint64_t rows = 0;
   uint64_t qk_macs = 0;
   uint64_t softmax_elems = 0;
@@ -98,6 +107,11 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
   void score_keys(AttendJob& job, sc_core::sc_time& delay) override;
   void finish_row(AttendJob& job, sc_core::sc_time& delay) override;
   void write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d, sc_core::sc_time& delay) override;
+  void score_tile(std::vector<AttendJob*>& rows, sc_core::sc_time& delay) override;
+  void finish_tile(std::vector<AttendJob*>& rows, sc_core::sc_time& delay) override;
+  /// Whether tiles of a kv head of n_k keys of dimension d can run (they read the tile's rows
+  /// from the decoded-row and V-row caches, which must take the kv head).
+  bool can_tile(uint32_t n_k, uint32_t d) const { return n_k > 0 && uint64_t(n_k) * d <= row_cache_limit_; }
   /// Q·K unit: cycles for n keys (the max pass is fused into it).
   uint64_t qk_cycles(uint32_t n, uint32_t d) const;
   /// Softmax unit, exp + sum pass over n keys (its latency softmax_latency comes on top).
@@ -165,6 +179,12 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
   uint64_t fetch_k_rows(AttendJob& job, size_t first, uint32_t plane_begin, bool decode, sc_core::sc_time& delay);
   /// Moves the caller's local time to `t` (waiting in the accurate mode).
   void advance_to(const sc_core::sc_time& t, sc_core::sc_time& delay) const;
+  /// The union of the tile rows' keys (ascending) into tile_job_.keys.
+  void tile_union(const std::vector<AttendJob*>& rows);
+  /// Softmax of one row into p16_ (spec §1.3), and ×V from the V row cache into job.out.
+  void softmax_row(AttendJob& job);
+  void weigh_row(AttendJob& job, const int16_t* v_rows, const uint32_t* v_index);
+  AttendJob tile_job_;            ///< the tile's union stream
   std::vector<ScoreSlot> slots_;  ///< rows holding score-buffer entries, oldest first from slot_head_
   size_t slot_head_ = 0;
   uint64_t slots_used_ = 0;

@@ -33,7 +33,8 @@ struct AccelConfig {
   uint32_t au_latency = 8;                ///< attention engine pipeline fill, cycles per row
   uint32_t softmax_lanes = 8;             ///< float32 exp units
   uint32_t softmax_latency = 24;          ///< softmax pipeline fill (exp + sum), cycles per row
-  uint32_t au_score_buffer_keys = 8192;   ///< AU score buffer: float32 entries shared by the rows in flight
+  uint32_t au_score_buffer_keys = 16384;  ///< AU score buffer: float32 entries shared by the rows in flight
+  uint32_t au_query_tile = 8;             ///< AU query tile: rows sharing one K and one V stream (1: per row)
   uint32_t selector_elems_per_cycle = 8;  ///< compares per cycle (threshold and quick-select)
   uint32_t selector_latency = 2;          ///< cycles per selector pass (pivot broadcast)
   uint32_t fifo_depth = 4;                ///< FU→AU row buffer entries

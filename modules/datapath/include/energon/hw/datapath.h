@@ -74,7 +74,11 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   struct Job;
   void filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk);
   void attention_stage();
-  void attend(Job& j, RowWork& w, tlm_utils::tlm_quantumkeeper& qk, sc_core::sc_time& busy_mem);
+  /// The attention engine's work on a query tile (one row: the per-row pipeline).
+  void attend(Job& j, std::vector<std::shared_ptr<RowWork>>& tile, tlm_utils::tlm_quantumkeeper& qk,
+              sc_core::sc_time& busy_mem);
+  /// Rows per query tile of this job (docs/attention-engine.md "Query tiles").
+  uint32_t tile_rows(const Job& j) const;
   void settle(tlm_utils::tlm_quantumkeeper& qk, const sc_core::sc_time& delay);
 
   const AccelConfig config_;
@@ -105,7 +109,8 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   /// Issues the pending tiles ready by `until` (all of them: SC_ZERO_TIME); returns the last write's end.
   sc_core::sc_time write_tiles(const sc_core::sc_time& until, bool all);
   sc_core::sc_time last_row_done_;
-  sc_core::sc_time selector_free_;  ///< topk: when the selector finishes its last row
+  sc_core::sc_time selector_free_;         ///< topk: when the selector finishes its last row
+  sc_core::sc_time filter_selector_free_;  ///< filter rounds: when the selector finishes its last pass
   /// The prefetch DMA: a row's remaining K planes (and, unless topk, V rows) into the on-chip
   /// buffer as soon as the filter stage knows its keys (docs/datapath.md "Prefetch").
   void prefetch_row(Job& j, RowWork& w, const sc_core::sc_time& at);
@@ -117,7 +122,9 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   std::vector<std::shared_ptr<RowWork>> free_rows_;
   FilterRoundJob round_job_;
   SelectJob filter_select_, attend_select_;
-  AttendJob attend_job_;
+  std::vector<AttendJob> attend_jobs_;  ///< one per row of the tile
+  std::vector<AttendJob*> attend_ptrs_;
+  std::vector<std::shared_ptr<RowWork>> tile_;  ///< rows collected for the next tile
   uint32_t out_rows_ = 0;
   std::pair<uint32_t, uint32_t> out_first_;  ///< head and query of the tile's first row
   bool attention_busy_ = false;

@@ -160,8 +160,11 @@ class FetchUnit : public sc_core::sc_module {
   FetchUnit(const FetchUnit&) = delete;
   FetchUnit& operator=(const FetchUnit&) = delete;
 
-  /// Empties the on-chip buffer (start of a job); the counters go on.
+  /// Empties the on-chip buffer (start of a job) and drops the filter reserve; the counters go on.
   void begin_job();
+  /// For this job: the K planes [0, filter_planes) are the filter engine's, and up to `bytes` of
+  /// each buffer half stay theirs: other classes fill only the rest (docs/fetch.md "Partition").
+  void set_filter_reserve(uint32_t filter_planes, uint64_t bytes);
   /// begin_job() and the counters cleared.
   void reset();
   const FetchStats& stats() const { return stats_; }
@@ -175,6 +178,10 @@ class FetchUnit : public sc_core::sc_module {
              uint8_t* data, bool copy_resident, sc_core::sc_time& delay);
   bool memory_access(tlm::tlm_generic_payload& orig, const FetchExtension& ext, uint64_t addr, uint8_t* data,
                      uint32_t len, sc_core::sc_time& delay);
+  bool is_filter_plane(Traffic cls) const;
+  /// Bytes of `half` a fill of class `cls` may still take (the filter planes' reserve).
+  uint64_t fill_room(int half, Traffic cls) const;
+  void fill(int half, Traffic cls, uint64_t addr, uint32_t len, const uint8_t* src);
   /// Accurate mode: waits out the delay unless the request is decoupled.
   void advance(const FetchExtension& ext, sc_core::sc_time& delay);
 
@@ -182,6 +189,9 @@ class FetchUnit : public sc_core::sc_module {
   const sc_core::sc_time period_;
   OnChipBuffer half_[2];
   int64_t owner_[2] = {-1, -1};
+  uint64_t other_used_[2] = {0, 0};  ///< bytes of each half held by classes other than the filter's planes
+  uint32_t filter_planes_ = 0;
+  uint64_t filter_reserve_ = 0;
   FetchStats stats_;
   sc_core::sc_time busy_until_;
   ActivityTrace* trace_ = nullptr;
