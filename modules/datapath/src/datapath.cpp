@@ -238,6 +238,16 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
   for (uint32_t h = 0; h < s.heads && j.error == ENERGON_ERR_NONE; ++h) {
     const uint32_t g = s.kv_head_of(h);
     uint32_t tile_first = 0, tile_rows = 0;
+    if (!rounds.empty() && (h == 0 || s.kv_head_of(h - 1) != g)) {
+      try {  // the filter planes of the new kv head, in bulk, before its first round
+        sc_time delay = qk.get_local_time();
+        delay = prefetch_filter_planes(j, g, BlockClock::local(delay)) - sc_core::sc_time_stamp();
+        settle(qk, delay);
+      } catch (const BusError&) {
+        j.error = ENERGON_ERR_ADDRESS;
+        break;
+      }
+    }
     for (uint32_t i = 0; i < s.n_q && j.error == ENERGON_ERR_NONE; ++i) {
       std::shared_ptr<RowWork> w = take_row();
       w->head = h;
@@ -350,6 +360,22 @@ std::shared_ptr<RowWork> Datapath::take_row() {
   w->fu_memory_cycles = w->fu_compute_cycles = 0;
   w->k_ready = w->v_ready = SC_ZERO_TIME;
   return w;
+}
+
+sc_time Datapath::prefetch_filter_planes(Job& j, uint32_t g, const sc_time& at) {
+  const KPlaneLayout& l = j.layout;
+  sc_time delay = at - sc_core::sc_time_stamp();
+  uint32_t planes = 0;
+  for (const FilterRoundStep& r : j.schedule.filter_rounds) planes = std::max<uint32_t>(planes, r.plane_end);
+  if (config_.sram_bytes == 0 || j.shape.valid_len == 0) return at;
+  for (uint32_t p = 0; p < planes; ++p) {
+    const uint32_t bytes = j.shape.valid_len * l.row_bytes(p);
+    if (prefetch_scratch_.size() < bytes) prefetch_scratch_.resize(bytes);
+    prefetch_runs_.assign(1, {l.row_addr(p, g, 0), prefetch_scratch_.data(), bytes});
+    fetch_gather(seq_fetch_, seq_payloads_, prefetch_runs_, Traffic(uint8_t(Traffic::k0) + p), int64_t(g), delay, true,
+                 true);
+  }
+  return sc_core::sc_time_stamp() + delay;
 }
 
 void Datapath::prefetch_row(Job& j, RowWork& w, const sc_time& at) {

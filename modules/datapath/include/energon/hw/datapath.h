@@ -114,6 +114,9 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   /// The prefetch DMA: a row's remaining K planes (and, unless topk, V rows) into the on-chip
   /// buffer as soon as the filter stage knows its keys (docs/datapath.md "Prefetch").
   void prefetch_row(Job& j, RowWork& w, const sc_core::sc_time& at);
+  /// The filter rounds' planes of kv head g (all valid keys) into its half at `at`, before the
+  /// head's first round; returns when they are in (what fits of them: the partition's reserve).
+  sc_core::sc_time prefetch_filter_planes(Job& j, uint32_t g, const sc_core::sc_time& at);
   std::vector<FetchRun> prefetch_runs_;
   std::vector<uint8_t> prefetch_scratch_;
   // Simulation speed only: per-row working objects are reused, with their buffers' capacity,
