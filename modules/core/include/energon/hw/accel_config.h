@@ -37,7 +37,7 @@ struct AccelConfig {
   uint32_t au_query_tile = 8;             ///< AU query tile: rows sharing one K and one V stream (1: per row)
   uint32_t selector_elems_per_cycle = 8;  ///< compares per cycle (threshold and quick-select)
   uint32_t selector_latency = 2;          ///< cycles per selector pass (pivot broadcast)
-  uint32_t fifo_depth = 4;                ///< FU→AU row buffer entries
+  uint32_t fifo_depth = 8;                ///< FU→AU row buffer entries (a query tile: au_query_tile)
   uint32_t q_tile_rows = 16;              ///< Q rows read / output rows written per transaction
   uint64_t sram_bytes = 256 * 1024;       ///< on-chip K/V buffer (two halves, see docs/fetch.md)
   uint32_t sram_bytes_per_cycle = 128;    ///< on-chip buffer read bandwidth (one K or V row of d = 64)
