@@ -371,7 +371,7 @@ TEST_CASE("datapath: query tiles make the DRAM bytes per tile grow linearly in n
   std::vector<double> per_tile;
   for (size_t i = 0; i < 3; ++i) {
     check_against_golden(layers[i], dense, runs[i]);
-    per_tile.push_back(double(kv_bytes(runs[i])) / double(layers[i].shape.n_q / tile));
+    per_tile.push_back(double(kv_bytes(runs[i])) * double(tile) / double(layers[i].shape.n_q));
   }
   INFO("bytes per tile " << per_tile[0] << " " << per_tile[1] << " " << per_tile[2]);
   CHECK(per_tile[2] - per_tile[1] == Approx(per_tile[1] - per_tile[0]).epsilon(0.02));
