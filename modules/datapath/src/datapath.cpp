@@ -237,7 +237,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
   std::vector<int16_t> q_tile(size_t(config_.q_tile_rows) * d);
   for (uint32_t h = 0; h < s.heads && j.error == ENERGON_ERR_NONE; ++h) {
     const uint32_t g = s.kv_head_of(h);
-    uint32_t tile_first = 0, tile_rows = 0;
+    uint32_t tile_first = 0, tile_rows = 0, tile_read_end = 0;
     if (!rounds.empty() && (h == 0 || s.kv_head_of(h - 1) != g)) {
       try {  // the filter planes of the new kv head, in bulk, before its first round
         sc_time delay = qk.get_local_time();
@@ -269,6 +269,9 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
 
         const uint32_t end = s.allowed_end(i);
         j.allowed += end;
+        // The filter engine's query tile: its first round reads the candidates' planes once for
+        // au_query_tile consecutive rows of a head (the allowed keys of the tile's first row).
+        if (i % config_.au_query_tile == 0) tile_read_end = 0;
         cand.resize(end);
         for (uint32_t k = 0; k < end; ++k) cand[k] = k;
         sc_time keys_ready = BlockClock::local(qk.get_local_time());
@@ -287,10 +290,12 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
             fj.plane_end = std::max(planes_have, uint32_t(rd.plane_end));
             fj.candidates = &cand;
             fj.key_bits = &candidate_bits;
+            fj.tile_read_end = r == 0 ? tile_read_end : 0;
             delay = qk.get_local_time();
             filter_port_->score_round(fj, delay);
             settle(qk, delay);
             planes_have = fj.plane_end;
+            if (r == 0 && tile_read_end == 0) tile_read_end = end;
             w->fu_memory_cycles += fj.memory_cycles;
             w->fu_compute_cycles += fj.compute_cycles;
 

@@ -196,9 +196,10 @@ TEST_CASE("datapath: mpmrf plane traffic follows the on-demand policy and beats 
   const Run& r1 = runs[1];
   const Run& dense0 = runs[2];
   check_against_golden(L, f, r0);
-  // Without an on-chip buffer every row's candidates are fetched for that row by the filter
-  // engine; the attention engine streams the union of a query tile's kept keys once (8 rows).
-  CHECK(r0.outcome.bytes[size_t(Traffic::k0)] == kept.sums[0] * rb0);
+  // Without an on-chip buffer the filter engine's first round reads the 60 allowed keys once per
+  // query tile of 8 rows (2 heads × 2 tiles), later rounds every row's candidates for that row;
+  // the attention engine streams the union of a query tile's kept keys once.
+  CHECK(r0.outcome.bytes[size_t(Traffic::k0)] == 2 * 2 * 60 * rb0);
   CHECK(r0.outcome.bytes[size_t(Traffic::k1)] == kept.sums[1] * rb1);
   CHECK(r0.outcome.bytes[size_t(Traffic::k2)] == kept.tile_unions[2].size() * rb2);
   CHECK(r0.outcome.bytes[size_t(Traffic::v)] == kept.tile_unions[2].size() * rbv);

@@ -81,13 +81,18 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
   const sc_core::sc_time mem_start = BlockClock::local(delay);
   uint64_t stream_cycles = 0;
   // Fetch the new planes of the candidates: per plane one gathered request of the runs of
-  // consecutive keys (staged at the candidates' positions), then decode.
+  // consecutive keys (staged at the candidates' positions), then decode. The candidates an
+  // earlier row of the query tile read in this round come from that read (their rows are
+  // decoded already); should one not be, every candidate is read.
+  const size_t tile_read = size_t(std::lower_bound(cand.begin(), cand.end(), job.tile_read_end) - cand.begin());
   for (uint32_t p = job.plane_begin; p < job.plane_end; ++p) {
     const uint32_t rb = l.row_bytes(p);
     if (staging_.size() < cand.size() * rb) staging_.resize(cand.size() * rb);
     runs_.clear();
     const auto has_plane = [&](uint32_t key) { return planes_decoded_[key] > p; };
-    for_each_key_run(cand.data(), cand.size(), [&](size_t c, size_t e) {
+    const size_t from = std::all_of(cand.begin(), cand.begin() + ptrdiff_t(tile_read), has_plane) ? tile_read : 0;
+    for_each_key_run(cand.data() + from, cand.size() - from, [&](size_t c, size_t e) {
+      c += from, e += from;
       const bool all_decoded = std::all_of(cand.begin() + c, cand.begin() + e, has_plane);
       runs_.push_back(
           {l.row_addr(p, job.kv_head, cand[c]), staging_.data() + c * rb, uint32_t(e - c) * rb, !all_decoded});

@@ -51,6 +51,10 @@ struct FilterRoundJob {
   /// [plane_begin, plane_end). Rows of other keys are left alone. Keep it unchanged between the
   /// calls of one kv head (the engine does not decode a row's plane twice); reset() forgets.
   std::vector<uint16_t>* key_bits = nullptr;
+  /// Keys below this index were read in this round for an earlier row of the same query tile:
+  /// the engine scores the tile's rows against the plane rows it read once (docs/filter-engine.md
+  /// "Query tiles") and reads only the others. 0: read every candidate's new planes.
+  uint32_t tile_read_end = 0;
   // ---- results ----
   std::vector<int64_t> scores;  ///< scores[c] of candidates[c]
   RowStats stats;
