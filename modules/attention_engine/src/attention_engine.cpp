@@ -173,35 +173,77 @@ uint64_t AttentionEngine::fetch_k_rows(AttendJob& job, size_t first, uint32_t pl
   return stream_cycles;
 }
 
-void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
-  const KPlaneLayout& l = *job.layout;
-  const uint32_t d = l.d;
-  const size_t n = job.keys.size();
-  // The row enters the Q·K unit when it is free and the score buffer has room for its scores (a
-  // row longer than the buffer waits for all of it and recomputes the rest, finish_row).
-  const sc_core::sc_time arrive = BlockClock::local(delay);
-  const uint32_t entries = uint32_t(std::min<size_t>(n, config_.au_score_buffer_keys));
-  const sc_core::sc_time free = std::max(arrive, qk_free_);
-  sc_core::sc_time start = reserve_scores(entries, free);
+sc_core::sc_time AttentionEngine::enter_qk(uint64_t entries, const sc_core::sc_time& k_ready, uint64_t& memory_cycles,
+                                           sc_core::sc_time& delay) {
+  // Rows (tiles) enter the Q·K unit when it is free, the score buffer has room for their scores
+  // and their prefetched K rows are in.
+  const sc_core::sc_time free = std::max(BlockClock::local(delay), qk_free_);
+  sc_core::sc_time start = reserve_scores(uint32_t(entries), free);
   if (start > free) {
     ++stats_.score_buffer_stalls;
     stats_.score_buffer_stall_cycles += clock_.to_cycles(start - free);
   }
-  if (job.k_ready > start) {  // the prefetched K rows are still on their way
-    job.memory_cycles += clock_.to_cycles(job.k_ready - start);
-    start = job.k_ready;
+  if (k_ready > start) {
+    memory_cycles += clock_.to_cycles(k_ready - start);
+    start = k_ready;
   }
   advance_to(start, delay);
-  job.started = start;
   row_open_ = true;
+  return start;
+}
+
+void AttentionEngine::take_leading_planes(const AttendJob& job) {
+  const uint32_t d = job.layout->d;
+  if (job.planes_have == 0 || job.planes_have >= job.layout->n_planes) return;
+  for (size_t c = 0; c < job.keys.size(); ++c)  // the filter engine's planes of rows not yet rebuilt
+    if (!decoded(job.keys[c]))
+      std::memcpy(row_cache_.data() + size_t(job.keys[c]) * d, job.key_bits.data() + c * d, d * 2);
+}
+
+uint64_t AttentionEngine::stream_v(const AttendJob& job, const std::vector<uint32_t>& keys, bool cached,
+                                   sc_core::sc_time& delay) {
+  // One request of the runs of consecutive keys, into the V row cache (indexed by key) when it is
+  // on, else packed in vrows_. A run the model already holds still crosses the fetch unit
+  // (timing, traffic); its bytes go to staging_, where nothing reads them.
+  const uint32_t d = job.layout->d, n_k = job.layout->n_k, vrb = d * 2;
+  const size_t n = keys.size();
+  if (!cached && vrows_.size() < n * d) vrows_.resize(n * d);
+  if (staging_.size() < n * vrb) staging_.resize(n * vrb);
+  runs_.clear();
+  for_each_key_run(keys.data(), n, [&](size_t c, size_t e) {
+    const bool all_cached =
+        cached && std::all_of(keys.begin() + c, keys.begin() + e, [&](uint32_t key) { return v_cached_[key]; });
+    uint8_t* dst = all_cached ? staging_.data() + c * vrb
+                   : cached   ? reinterpret_cast<uint8_t*>(v_cache_.data() + size_t(keys[c]) * d)
+                              : reinterpret_cast<uint8_t*>(vrows_.data() + c * d);
+    runs_.push_back(
+        {job.v_addr + (uint64_t(job.kv_head) * n_k + keys[c]) * vrb, dst, uint32_t(e - c) * vrb, !all_cached});
+  });
+  const uint64_t stream = fetch_gather(fetch, payloads_, runs_, Traffic::v, int64_t(job.kv_head), delay, true);
+  if (cached)
+    for (const uint32_t key : keys) v_cached_[key] = 1;
+  return stream;
+}
+
+void AttentionEngine::leave(const sc_core::sc_time& started, const sc_core::sc_time& done) {
+  slots_.back().release = xv_free_;  // the scores are read until the end of the ×V pass
+  // Busy: the union over rows of [Q·K start, output ready] (both are in row order).
+  const sc_core::sc_time from = std::max(started, busy_until_);
+  if (done > from) stats_.busy_cycles += clock_.to_cycles(done - from);
+  busy_until_ = std::max(busy_until_, done);
+}
+
+void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
+  const KPlaneLayout& l = *job.layout;
+  const uint32_t d = l.d;
+  const size_t n = job.keys.size();
+  // A row longer than the score buffer waits for all of it and recomputes the rest (finish_row).
+  job.started = enter_qk(std::min<uint64_t>(n, config_.au_score_buffer_keys), job.k_ready, job.memory_cycles, delay);
   select_row_cache(l, job.kv_head);
   // Rows are rebuilt in the decoded-row cache (indexed by key) when it is on, else in key_bits.
   const bool cached = !row_cache_.empty() && job.planes_have < l.n_planes;
   if (!cached && job.key_bits.size() != n * d) job.key_bits.resize(n * d);
-  if (cached && job.planes_have > 0)  // the filter engine's leading planes of rows not yet rebuilt
-    for (size_t c = 0; c < n; ++c)
-      if (!decoded(job.keys[c]))
-        std::memcpy(row_cache_.data() + size_t(job.keys[c]) * d, job.key_bits.data() + c * d, d * 2);
+  if (cached) take_leading_planes(job);
   const sc_core::sc_time mem_start = BlockClock::local(delay);
   const uint64_t stream_cycles = job.planes_have < l.n_planes ? fetch_k_rows(job, 0, job.planes_have, true, delay) : 0;
   if (cached)
@@ -236,10 +278,7 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
   if (job.acc.size() != n) {
     score_keys(job, delay);
   } else if (!row_open_) {  // scores given by the caller: the row only takes its score-buffer entries
-    const sc_core::sc_time start =
-        reserve_scores(uint32_t(std::min<size_t>(n, config_.au_score_buffer_keys)), BlockClock::local(delay));
-    advance_to(start, delay);
-    job.started = start;
+    job.started = enter_qk(std::min<uint64_t>(n, config_.au_score_buffer_keys), job.k_ready, job.memory_cycles, delay);
   }
   row_open_ = false;
 
@@ -269,25 +308,8 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
   // exp pass runs, and the ×V unit waits for them if they come later.
   const bool cached = select_v_cache(job.v_addr, job.kv_head, n_k, d);
   sc_core::sc_time vdelay = ready - sc_core::sc_time_stamp();  // issued when the kept keys are known
-  if (!cached && vrows_.size() < n * d) vrows_.resize(n * d);
-  const uint32_t vrb = d * 2;
-  runs_.clear();
-  // A run the model already holds still crosses the fetch unit (timing, traffic); its bytes go
-  // to staging_ (sized for every run), where nothing reads them.
-  if (staging_.size() < n * vrb) staging_.resize(n * vrb);
-  for_each_key_run(job.keys.data(), n, [&](size_t c, size_t e) {
-    const bool all_cached =
-        cached && std::all_of(job.keys.begin() + c, job.keys.begin() + e, [&](uint32_t key) { return v_cached_[key]; });
-    uint8_t* dst = all_cached ? staging_.data() + c * vrb
-                   : cached   ? reinterpret_cast<uint8_t*>(v_cache_.data() + size_t(job.keys[c]) * d)
-                              : reinterpret_cast<uint8_t*>(vrows_.data() + c * d);
-    runs_.push_back(
-        {job.v_addr + (uint64_t(job.kv_head) * n_k + job.keys[c]) * vrb, dst, uint32_t(e - c) * vrb, !all_cached});
-  });
-  const uint64_t v_stream = fetch_gather(fetch, payloads_, runs_, Traffic::v, int64_t(job.kv_head), vdelay, true);
+  const uint64_t v_stream = stream_v(job, job.keys, cached, vdelay);
   const sc_core::sc_time v_ready = std::max(BlockClock::local(vdelay), job.v_ready);
-  if (cached)
-    for (const uint32_t key : job.keys) v_cached_[key] = 1;
 
   if (cached)
     weigh_row(job, v_cache_.data(), job.keys.data());
@@ -318,11 +340,7 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
     trace_busy(trace_, TraceTrack::attention_engine, "softmax, xV", fed - sc_core::sc_time_stamp(),
                clock_.cycles(xv_pass), xv_pass);
   job.done = xv_free_ + clock_.cycles(config_.au_latency);
-  slots_.back().release = xv_free_;
-  // Busy: the union over rows of [Q·K start, output ready] (both are in row order).
-  const sc_core::sc_time from = std::max(job.started, busy_until_);
-  if (job.done > from) stats_.busy_cycles += clock_.to_cycles(job.done - from);
-  busy_until_ = std::max(busy_until_, job.done);
+  leave(job.started, job.done);
   job.compute_cycles += clock_.to_cycles(job.done - ready);
   ++stats_.rows;
   stats_.softmax_elems += n;
@@ -393,27 +411,11 @@ void AttentionEngine::score_tile(std::vector<AttendJob*>& rows, sc_core::sc_time
   }
   if (entries > config_.au_score_buffer_keys)
     throw std::logic_error("AttentionEngine::score_tile: the tile's scores exceed the score buffer");
-  // The tile enters the Q·K unit when it is free, the score buffer has room and its prefetch is in.
-  const sc_core::sc_time arrive = BlockClock::local(delay);
-  const sc_core::sc_time free = std::max(arrive, qk_free_);
-  sc_core::sc_time start = reserve_scores(uint32_t(entries), free);
-  if (start > free) {
-    ++stats_.score_buffer_stalls;
-    stats_.score_buffer_stall_cycles += clock_.to_cycles(start - free);
-  }
-  if (k_ready > start) {
-    rows.front()->memory_cycles += clock_.to_cycles(k_ready - start);
-    start = k_ready;
-  }
-  advance_to(start, delay);
-  row_open_ = true;
+  const sc_core::sc_time start = enter_qk(entries, k_ready, rows.front()->memory_cycles, delay);
   select_row_cache(l, kv_head);
   for (AttendJob* r : rows) {
     r->started = start;
-    if (planes_have > 0)  // the filter engine's leading planes of rows not yet rebuilt
-      for (size_t c = 0; c < r->keys.size(); ++c)
-        if (!decoded(r->keys[c]))
-          std::memcpy(row_cache_.data() + size_t(r->keys[c]) * d, r->key_bits.data() + c * d, d * 2);
+    take_leading_planes(*r);
   }
   // One stream of the union of the rows' K rows, double-buffered in key blocks: the pass ends
   // when both the Q·K of every row and the stream have.
@@ -469,20 +471,9 @@ void AttentionEngine::finish_tile(std::vector<AttendJob*>& rows, sc_core::sc_tim
   if (!select_v_cache(v_addr, kv_head, l.n_k, d))
     throw std::logic_error("AttentionEngine::finish_tile: the kv head exceeds the V row cache");
   tile_union(rows);
-  const std::vector<uint32_t>& u = tile_job_.keys;
-  const uint32_t vrb = d * 2;
-  if (staging_.size() < u.size() * vrb) staging_.resize(u.size() * vrb);
-  runs_.clear();
-  for_each_key_run(u.data(), u.size(), [&](size_t c, size_t e) {
-    const bool all_cached = std::all_of(u.begin() + c, u.begin() + e, [&](uint32_t key) { return v_cached_[key]; });
-    uint8_t* dst =
-        all_cached ? staging_.data() + c * vrb : reinterpret_cast<uint8_t*>(v_cache_.data() + size_t(u[c]) * d);
-    runs_.push_back({v_addr + (uint64_t(kv_head) * l.n_k + u[c]) * vrb, dst, uint32_t(e - c) * vrb, !all_cached});
-  });
   sc_core::sc_time vdelay = ready - sc_core::sc_time_stamp();
-  const uint64_t v_stream = fetch_gather(fetch, payloads_, runs_, Traffic::v, int64_t(kv_head), vdelay, true);
+  const uint64_t v_stream = stream_v(*rows.front(), tile_job_.keys, true, vdelay);
   const sc_core::sc_time v_ready = std::max(BlockClock::local(vdelay), v_prefetched);
-  for (const uint32_t key : u) v_cached_[key] = 1;
   for (AttendJob* r : rows) {
     softmax_row(*r);
     weigh_row(*r, v_cache_.data(), r->keys.data());
@@ -508,10 +499,7 @@ void AttentionEngine::finish_tile(std::vector<AttendJob*>& rows, sc_core::sc_tim
     trace_busy(trace_, TraceTrack::attention_engine, "softmax, xV", fed - sc_core::sc_time_stamp(),
                clock_.cycles(xv_pass), xv_pass);
   const sc_core::sc_time done = xv_free_ + clock_.cycles(config_.au_latency);
-  slots_.back().release = xv_free_;
-  const sc_core::sc_time from = std::max(rows.front()->started, busy_until_);
-  if (done > from) stats_.busy_cycles += clock_.to_cycles(done - from);
-  busy_until_ = std::max(busy_until_, done);
+  leave(rows.front()->started, done);
   for (AttendJob* r : rows) {
     r->done = done;
     ++stats_.rows;

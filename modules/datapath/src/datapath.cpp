@@ -166,9 +166,7 @@ JobOutcome Datapath::run_job(const energon_desc_t& desc) {
   filter_selector_free_ = SC_ZERO_TIME;
   // The filter rounds' planes of a kv head keep their share of the on-chip buffer (up to half of
   // a half), so the attention engine's streams do not push them out at long sequences.
-  uint32_t filter_planes = 0;
-  for (const FilterRoundStep& r : j.schedule.filter_rounds)
-    filter_planes = std::max<uint32_t>(filter_planes, r.plane_end);
+  const uint32_t filter_planes = j.schedule.filter_planes();
   uint64_t filter_bytes = 0;
   for (uint32_t p = 0; p < filter_planes; ++p) filter_bytes += uint64_t(j.layout.n_k) * j.layout.row_bytes(p);
   fetch_->set_filter_reserve(filter_planes, std::min(filter_bytes, config_.sram_bytes / 4));
@@ -370,8 +368,7 @@ std::shared_ptr<RowWork> Datapath::take_row() {
 sc_time Datapath::prefetch_filter_planes(Job& j, uint32_t g, const sc_time& at) {
   const KPlaneLayout& l = j.layout;
   sc_time delay = at - sc_core::sc_time_stamp();
-  uint32_t planes = 0;
-  for (const FilterRoundStep& r : j.schedule.filter_rounds) planes = std::max<uint32_t>(planes, r.plane_end);
+  const uint32_t planes = j.schedule.filter_planes();
   if (config_.sram_bytes == 0 || j.shape.valid_len == 0) return at;
   for (uint32_t p = 0; p < planes; ++p) {
     const uint32_t bytes = j.shape.valid_len * l.row_bytes(p);

@@ -179,6 +179,16 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
   uint64_t fetch_k_rows(AttendJob& job, size_t first, uint32_t plane_begin, bool decode, sc_core::sc_time& delay);
   /// Moves the caller's local time to `t` (waiting in the accurate mode).
   void advance_to(const sc_core::sc_time& t, sc_core::sc_time& delay) const;
+  /// A row or tile of `entries` scores enters the Q·K unit (unit free, score-buffer room, K
+  /// prefetch in; the wait for the prefetch goes to memory_cycles); returns when.
+  sc_core::sc_time enter_qk(uint64_t entries, const sc_core::sc_time& k_ready, uint64_t& memory_cycles,
+                            sc_core::sc_time& delay);
+  /// The filter engine's leading planes of job's rows into the decoded-row cache (rows not rebuilt yet).
+  void take_leading_planes(const AttendJob& job);
+  /// Reads the V rows of `keys` (of job's kv head) in one gathered request; returns its on-chip cycles.
+  uint64_t stream_v(const AttendJob& job, const std::vector<uint32_t>& keys, bool cached, sc_core::sc_time& delay);
+  /// A row or tile done: its score-buffer entries free at the end of its ×V pass, busy time counted.
+  void leave(const sc_core::sc_time& started, const sc_core::sc_time& done);
   /// The union of the tile rows' keys (ascending) into tile_job_.keys.
   void tile_union(const std::vector<AttendJob*>& rows);
   /// Softmax of one row into p16_ (spec §1.3), and ×V from the V row cache into job.out.

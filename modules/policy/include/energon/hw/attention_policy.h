@@ -38,6 +38,12 @@ struct RowSchedule {
 
   /// Selection steps of a row; their kept counts are result_kept[0..n) (FU rounds first).
   size_t selection_steps() const { return filter_rounds.size() + (attention_select ? 1 : 0); }
+  /// K planes [0, filter_planes()) are the filter rounds' (0 without rounds).
+  uint32_t filter_planes() const {
+    uint32_t p = 0;
+    for (const FilterRoundStep& r : filter_rounds) p = p > r.plane_end ? p : r.plane_end;
+    return p;
+  }
 };
 
 /// A command line's filter options as given; each policy reads the ones it uses.
