@@ -62,7 +62,7 @@ TEST_CASE("platform: lt and accurate timing give identical outputs") {
   REQUIRE(r_at.result.cycles > 0);
 }
 
-TEST_CASE("platform: both presets load with their DRAM") {
+TEST_CASE("platform: every preset loads with its DRAM") {
   const platform::PlatformConfig edge = platform::load_platform_config("energon-edge");
   REQUIRE(edge.name == "energon-edge");
   REQUIRE(edge.accel.fu_multipliers == 512);
@@ -72,8 +72,15 @@ TEST_CASE("platform: both presets load with their DRAM") {
   REQUIRE(server.accel.fu_multipliers == 4 * edge.accel.fu_multipliers);
   REQUIRE(server.accel.au_qk_multipliers == 4 * edge.accel.au_qk_multipliers);
   REQUIRE(server.dram.name == "hbm2");
+  // The paper's 576 multipliers: the FU's 512 and 64 in the AU (docs/results.md).
+  const platform::PlatformConfig paper = platform::load_platform_config("energon-paper");
+  REQUIRE(paper.accel.fu_multipliers == edge.accel.fu_multipliers);
+  REQUIRE(paper.accel.au_qk_multipliers + paper.accel.au_v_multipliers == 64);
+  REQUIRE(paper.accel.peak_ops_per_cycle() == 1152);
+  REQUIRE(edge.accel.peak_ops_per_cycle() == 1280);
+  REQUIRE(paper.dram.name == edge.dram.name);
   const auto names = platform::platform_preset_names();
-  REQUIRE(names == std::vector<std::string>{"energon-edge", "energon-server"});
+  REQUIRE(names == std::vector<std::string>{"energon-edge", "energon-paper", "energon-server"});
 }
 
 TEST_CASE("platform: bad hardware YAML names the file and the key") {

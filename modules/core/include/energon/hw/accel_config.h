@@ -51,6 +51,9 @@ struct AccelConfig {
   static AccelConfig server();
   /// Clock period in picoseconds.
   double period_ps() const { return 1.0e6 / clock_mhz; }
+  /// Ops per cycle with every multiplier busy, a MAC counted as 2 ops: the FU's low-bit and the
+  /// AU's Q·K and ×V multipliers (the peak that a chip's published GOPS usually is).
+  uint64_t peak_ops_per_cycle() const { return 2 * (uint64_t(fu_multipliers) + au_qk_multipliers + au_v_multipliers); }
 };
 
 /// Empty string when valid, else what is wrong (names the field).
