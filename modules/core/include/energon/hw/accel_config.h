@@ -43,7 +43,7 @@ struct AccelConfig {
   uint32_t sram_bytes_per_cycle = 128;    ///< on-chip buffer read bandwidth (one K or V row of d = 64)
   uint32_t sram_banks = 8;                ///< on-chip buffer banks, word-interleaved by address
   TimingMode timing = TimingMode::lt;     ///< timing fidelity
-  uint64_t lt_quantum_cycles = 10000;     ///< lt mode: quantum of the quantum keeper
+  uint64_t lt_quantum_cycles = 100;       ///< lt mode: quantum of the quantum keeper (docs/datapath.md)
 
   /// Energon edge preset: FU 512 low-bit multipliers, AU 64 + 64 INT16 multipliers, 1 GHz.
   static AccelConfig edge();
