@@ -120,39 +120,38 @@ const KernelSet* find(const char* name) {
 
 void WsumPlan::build(const uint16_t* p16, const uint32_t* rows, uint32_t n) {
   // Parts in key order: p = 32767 + 32767 + 1 at most (p ≤ 65535), each part a signed int16 ≥ 0;
-  // at most 3n parts, so at most (3n + 1) / 2 pairs.
-  const size_t most = (size_t(3) * n + 1) / 2 + 1;
+  // at most 3n parts (+ 1 to pad an odd count), so at most (3n + 1) / 2 pairs. Zero weights
+  // contribute nothing and are dropped; the common p ≤ 32767 is one part, written without a
+  // branch (the slot is kept only when p ≠ 0).
+  const size_t most_parts = size_t(3) * n + 2;
+  if (part_weight_.size() < most_parts) part_weight_.resize(most_parts), part_row_.resize(most_parts);
+  uint32_t* w = part_weight_.data();
+  uint32_t* r = part_row_.data();
+  uint32_t m = 0;
+  for (uint32_t j = 0; j < n; ++j) {
+    uint32_t p = p16[j];
+    if (p > 32767) {
+      for (; p > 32767; p -= 32767) w[m] = 32767, r[m++] = rows[j];
+    }
+    w[m] = p;
+    r[m] = rows[j];
+    m += p != 0;
+  }
+  if (m & 1) w[m] = 0, r[m] = r[m - 1], ++m;  // the last part's pair partner weighs nothing
+  const size_t most = size_t(m) / 2 + 1;
   if (pairs.size() < most) pairs.resize(most);
   block_end.clear();
   Pair* out = pairs.data();
-  uint32_t count = 0, block_weight = 0, pending_w = 0, pending_row = 0;
-  bool have_pending = false;
-  const auto part = [&](uint32_t w, uint32_t row) {
-    if (!have_pending) {
-      pending_w = w;
-      pending_row = row;
-      have_pending = true;
-      return;
-    }
-    have_pending = false;
-    const uint32_t pair_weight = pending_w + w;  // ≤ 65534: always fits an empty block
+  uint32_t count = 0, block_weight = 0;
+  for (uint32_t k = 0; k < m; k += 2) {
+    const uint32_t pair_weight = w[k] + w[k + 1];  // ≤ 65534: always fits an empty block
     if (block_weight + pair_weight > 65535) {
       block_end.push_back(count);
       block_weight = 0;
     }
     block_weight += pair_weight;
-    out[count++] = Pair{pending_w | (w << 16), pending_row, row};
-  };
-  for (uint32_t j = 0; j < n; ++j) {
-    uint32_t p = p16[j];
-    if (p == 0) continue;  // contributes nothing
-    while (p > 32767) {
-      part(32767, rows[j]);
-      p -= 32767;
-    }
-    part(p, rows[j]);
+    out[count++] = Pair{w[k] | (w[k + 1] << 16), r[k], r[k + 1]};
   }
-  if (have_pending) part(0, pending_row);
   n_pairs = count;
   if (count) block_end.push_back(count);
 }

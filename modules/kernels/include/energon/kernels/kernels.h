@@ -55,6 +55,9 @@ struct WsumPlan {
   uint32_t n_pairs = 0;
   std::vector<uint32_t> block_end;  ///< one past the last pair of each block, ascending
   void build(const uint16_t* p16, const uint32_t* rows, uint32_t n);
+
+ private:
+  std::vector<uint32_t> part_weight_, part_row_;  ///< the parts in key order (storage is reused)
 };
 
 }  // namespace energon::kernels
