@@ -362,11 +362,9 @@ void AttentionEngine::softmax_row(AttendJob& job) {
   exps_.resize(n);
   if (!kernels_.softmax_shift(job.acc.data(), uint32_t(n), job.c, exps_.data()))
     kernels::scalar().softmax_shift(job.acc.data(), uint32_t(n), job.c, exps_.data());
+  kernels_.exp_in_place(exps_.data(), uint32_t(n));
   float z = 0.0f;
-  for (size_t j = 0; j < n; ++j) {
-    exps_[j] = expf(exps_[j]);
-    z += exps_[j];
-  }
+  for (size_t j = 0; j < n; ++j) z += exps_[j];
   kernels_.softmax_q16_out(exps_.data(), uint32_t(n), z, p16_.data());
 }
 

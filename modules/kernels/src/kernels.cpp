@@ -55,6 +55,12 @@ bool softmax_shift_scalar(const int64_t* acc, uint32_t n, float c, float* xm) {
   return true;
 }
 
+void exp_in_place_scalar(float* x, uint32_t n) {
+  for (uint32_t j = 0; j < n; ++j) x[j] = std::exp(x[j]);
+}
+
+bool exp_vectorized_scalar() { return false; }
+
 void softmax_q16_out_scalar(const float* e, uint32_t n, float z, uint16_t* p16) {
   for (uint32_t j = 0; j < n; ++j) {
     const long q = std::lrint((e[j] / z) * 65536.0f);
@@ -67,6 +73,8 @@ const KernelSet kScalar{"scalar",
                         scores_int8_scalar,
                         weighted_sum_scalar,
                         softmax_shift_scalar,
+                        exp_in_place_scalar,
+                        exp_vectorized_scalar,
                         softmax_q16_out_scalar};
 
 struct Registry {

@@ -8,8 +8,10 @@
 #include <cstring>
 
 #include "energon/kernels/kernels.h"
+#include "expf_c_library.h"
 
 #define ENERGON_AVX2 __attribute__((target("avx2")))
+#define ENERGON_AVX2_FMA __attribute__((target("avx2,fma")))
 
 namespace energon::kernels {
 namespace {
@@ -312,7 +314,54 @@ ENERGON_AVX2 void softmax_q16_out(const float* e, uint32_t n, float z, uint16_t*
   }
 }
 
-const KernelSet kAvx2{"avx2", scores_int16, scores_int8, weighted_sum, softmax_shift, softmax_q16_out};
+// ---- expf: the C library's algorithm on 4 doubles (expf_c_library.h), |x| ≥ 88 lanes by expf ----
+ENERGON_AVX2_FMA inline __m128 expf4(__m128 x) {
+  namespace L = expf_c_library;
+  const __m256d xd = _mm256_cvtps_pd(x);
+  const __m256d inv = _mm256_set1_pd(L::kInvLn2N), shift = _mm256_set1_pd(L::kShift);
+  __m256d kd = _mm256_fmadd_pd(inv, xd, shift);
+  const __m256i ki = _mm256_castpd_si256(kd);
+  kd = _mm256_sub_pd(kd, shift);
+  const __m256d r = _mm256_fmsub_pd(inv, xd, kd);
+  const __m256i index = _mm256_and_si256(ki, _mm256_set1_epi64x(31));
+  const __m256i t = _mm256_add_epi64(_mm256_i64gather_epi64(reinterpret_cast<const long long*>(L::kTable), index, 8),
+                                     _mm256_slli_epi64(ki, 47));
+  const __m256d z = _mm256_fmadd_pd(r, _mm256_set1_pd(L::kC0), _mm256_set1_pd(L::kC1));
+  const __m256d r2 = _mm256_mul_pd(r, r);
+  __m256d y = _mm256_fmadd_pd(r, _mm256_set1_pd(L::kC2), _mm256_set1_pd(1.0));
+  y = _mm256_fmadd_pd(z, r2, y);
+  return _mm256_cvtpd_ps(_mm256_mul_pd(y, _mm256_castsi256_pd(t)));
+}
+
+ENERGON_AVX2_FMA void exp_vector(float* x, uint32_t n) {
+  const __m128i abs_mask = _mm_set1_epi32(0x7fffffff);
+  const __m128i special = _mm_set1_epi32(int32_t(expf_c_library::kSpecialAbsBits - 1));
+  uint32_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const __m128 v = _mm_loadu_ps(x + j);
+    const int lanes =
+        _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpgt_epi32(_mm_and_si128(_mm_castps_si128(v), abs_mask), special)));
+    float in[4];
+    _mm_storeu_ps(in, v);
+    _mm_storeu_ps(x + j, expf4(v));
+    for (int l = 0; lanes && l < 4; ++l)
+      if (lanes & (1 << l)) x[j + l] = std::exp(in[l]);
+  }
+  for (; j < n; ++j) x[j] = std::exp(x[j]);
+}
+
+bool exp_vectorized() {
+  static const bool reproduces = __builtin_cpu_supports("fma") && expf_c_library::matches_library(exp_vector);
+  return reproduces;
+}
+
+void exp_in_place(float* x, uint32_t n) {
+  if (exp_vectorized()) return exp_vector(x, n);
+  for (uint32_t j = 0; j < n; ++j) x[j] = std::exp(x[j]);
+}
+
+const KernelSet kAvx2{"avx2",        scores_int16, scores_int8,    weighted_sum,
+                      softmax_shift, exp_in_place, exp_vectorized, softmax_q16_out};
 
 }  // namespace
 

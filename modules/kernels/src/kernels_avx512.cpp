@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "energon/kernels/kernels.h"
+#include "expf_c_library.h"
 
 #define ENERGON_AVX512 __attribute__((target("avx512f,avx512bw")))
 
@@ -309,7 +310,56 @@ ENERGON_AVX512 void softmax_q16_out(const float* e, uint32_t n, float z, uint16_
   }
 }
 
-const KernelSet kAvx512{"avx512", scores_int16, scores_int8, weighted_sum, softmax_shift, softmax_q16_out};
+// ---- expf: the C library's algorithm on 8 doubles (expf_c_library.h), |x| ≥ 88 lanes by expf ----
+ENERGON_AVX512 inline __m256 expf8(__m256 x) {
+  namespace L = expf_c_library;
+  const __m512d xd = _mm512_cvtps_pd(x);
+  const __m512d inv = _mm512_set1_pd(L::kInvLn2N), shift = _mm512_set1_pd(L::kShift);
+  __m512d kd = _mm512_fmadd_pd(inv, xd, shift);
+  const __m512i ki = _mm512_castpd_si512(kd);
+  kd = _mm512_sub_pd(kd, shift);
+  const __m512d r = _mm512_fmsub_pd(inv, xd, kd);
+  const __m512i index = _mm512_and_si512(ki, _mm512_set1_epi64(31));
+  const __m512i t = _mm512_add_epi64(_mm512_i64gather_epi64(index, L::kTable, 8), _mm512_slli_epi64(ki, 47));
+  const __m512d z = _mm512_fmadd_pd(r, _mm512_set1_pd(L::kC0), _mm512_set1_pd(L::kC1));
+  const __m512d r2 = _mm512_mul_pd(r, r);
+  __m512d y = _mm512_fmadd_pd(r, _mm512_set1_pd(L::kC2), _mm512_set1_pd(1.0));
+  y = _mm512_fmadd_pd(z, r2, y);
+  return _mm512_cvtpd_ps(_mm512_mul_pd(y, _mm512_castsi512_pd(t)));
+}
+
+ENERGON_AVX512 void exp_vector(float* x, uint32_t n) {
+  const __m512i abs_mask = _mm512_set1_epi32(0x7fffffff);
+  const __m512i special = _mm512_set1_epi32(int32_t(expf_c_library::kSpecialAbsBits - 1));
+  for (uint32_t j = 0; j < n; j += 16) {
+    const __mmask16 live = n - j >= 16 ? __mmask16(0xffff) : __mmask16((1u << (n - j)) - 1);
+    const __m512 v = _mm512_maskz_loadu_ps(live, x + j);
+    const __mmask16 lanes =
+        _mm512_mask_cmpgt_epi32_mask(live, _mm512_and_si512(_mm512_castps_si512(v), abs_mask), special);
+    const __m256 lo = _mm512_castps512_ps256(v);
+    const __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+    const __m512d e =
+        _mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(expf8(lo))), _mm256_castps_pd(expf8(hi)), 1);
+    alignas(64) float in[16];
+    if (lanes) _mm512_store_ps(in, v);
+    _mm512_mask_storeu_ps(x + j, live, _mm512_castpd_ps(e));
+    for (int l = 0; lanes && l < 16; ++l)
+      if (lanes & (1u << l)) x[j + l] = std::exp(in[l]);
+  }
+}
+
+bool exp_vectorized() {
+  static const bool reproduces = expf_c_library::matches_library(exp_vector);
+  return reproduces;
+}
+
+void exp_in_place(float* x, uint32_t n) {
+  if (exp_vectorized()) return exp_vector(x, n);
+  for (uint32_t j = 0; j < n; ++j) x[j] = std::exp(x[j]);
+}
+
+const KernelSet kAvx512{"avx512",      scores_int16, scores_int8,    weighted_sum,
+                        softmax_shift, exp_in_place, exp_vectorized, softmax_q16_out};
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 // Every kernel set this CPU can run against the scalar reference, bit for bit, on random and
 // extreme data (docs/numerics.md "Kernels"). Sets the CPU lacks are skipped and named.
 #include <catch2/catch.hpp>
+#include <algorithm>
 
 #include <cmath>
 #include <cstdio>
@@ -221,5 +222,43 @@ TEST_CASE("softmax passes of every kernel set equal the scalar ones", "[kernels]
         CHECK(pg == pw);
       }
     }
+  }
+}
+
+// expf: every set gives the C library's bits, on the special cases and, exhaustively, on every
+// float of the softmax's domain below the special range (x ≤ 0, |x| < 88: about 1.1·10⁹ values).
+TEST_CASE("expf of every kernel set equals the C library's", "[kernels]") {
+  std::vector<float> special = {0.0f, -0.0f, -88.0f, -87.99999f, -100.0f, -103.5f, -104.0f, -1e30f, -INFINITY,
+                                NAN,  88.0f, 88.8f,  INFINITY,   1.0f,    -1.0f,   1e-40f,  -1e-40f};
+  for (const kernels::KernelSet* ks : vector_sets()) {
+    std::vector<float> got(special);
+    ks->exp_in_place(got.data(), uint32_t(got.size()));
+    for (size_t i = 0; i < special.size(); ++i) {
+      const float want = std::exp(special[i]);
+      if (bits_of(want) != bits_of(got[i]) && !(std::isnan(want) && std::isnan(got[i])))
+        FAIL_CHECK(ks->name << " expf(" << special[i] << ") = " << got[i] << ", the library gives " << want);
+    }
+#if defined(__x86_64__) && defined(__GLIBC__)
+    // The reproduction is of glibc's expf on CPUs with FMA, which every AVX2 machine this runs on has.
+    CHECK(ks->exp_vectorized());
+#endif
+    constexpr uint32_t kChunk = 1 << 16, kLast = 0x42b00000u;  // |x| < 88
+    std::vector<float> in(kChunk), out(kChunk);
+    uint64_t mismatches = 0;
+    for (uint32_t b = 0; b < kLast; b += kChunk) {
+      const uint32_t n = std::min(kChunk, kLast - b);
+      for (uint32_t i = 0; i < n; ++i) {
+        const uint32_t bits = 0x80000000u | (b + i);
+        std::memcpy(&in[i], &bits, 4);
+      }
+      std::copy(in.begin(), in.begin() + n, out.begin());
+      ks->exp_in_place(out.data(), n);
+      for (uint32_t i = 0; i < n; ++i) {
+        const float want = std::exp(in[i]);
+        if (bits_of(want) != bits_of(out[i]) && mismatches++ < 5)
+          FAIL_CHECK(ks->name << " expf(" << in[i] << ") = " << out[i] << ", the library gives " << want);
+      }
+    }
+    CHECK(mismatches == 0);
   }
 }

@@ -25,11 +25,9 @@ void softmax_q16(const int64_t* acc, uint32_t n, float c, uint16_t* p16) {
   thread_local std::vector<float> e;
   e.resize(n);
   if (!kern.softmax_shift(acc, n, c, e.data())) kernels::scalar().softmax_shift(acc, n, c, e.data());
+  kern.exp_in_place(e.data(), n);  // e_j = expf(x_j − m), the C library's bits in every kernel set
   float z = 0.0f;
-  for (uint32_t j = 0; j < n; ++j) {
-    e[j] = std::exp(e[j]);
-    z += e[j];  // ascending key order
-  }
+  for (uint32_t j = 0; j < n; ++j) z += e[j];  // ascending key order
   kern.softmax_q16_out(e.data(), n, z, p16);
 }
 

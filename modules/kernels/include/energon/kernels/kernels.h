@@ -25,6 +25,13 @@ struct KernelSet {
   /// A vector set returns false, writing nothing the caller uses, when it cannot promise the
   /// scalar bits (a NaN among the x_j, or |acc| ≥ 2^51); the caller then runs the scalar one.
   bool (*softmax_shift)(const int64_t* acc, uint32_t n, float c, float* xm);
+  /// Softmax, middle pass: x[j] = expf(x[j]) for j < n, the C library's bits. A vector set
+  /// reproduces the library's algorithm and uses it only once it has checked itself against the
+  /// library's expf in this process; otherwise, and for |x| ≥ 88, it calls expf.
+  void (*exp_in_place)(float* x, uint32_t n);
+  /// True when exp_in_place runs the vector reproduction (checked once, on first call), false
+  /// when it calls expf for every element (the scalar set, or a check that failed).
+  bool (*exp_vectorized)();
   /// Softmax, last pass: p16[j] = min(65535, lrintf((e[j] / z) · 65536)).
   void (*softmax_q16_out)(const float* e, uint32_t n, float z, uint16_t* p16);
 };
