@@ -221,6 +221,7 @@ std::string dump_config(const VpOptions& o, const platform::PlatformConfig& hw, 
   std::string s = "# energon-vp --dump-config: the resolved configuration of\n#   " + o.command_line +
                   "\n# Reproduce the run: energon-vp --hw FILE --workload FILE with the options under run.\n";
   s += "run:\n  policy: " + std::string(to_string(o.policy)) + "\n  rounds: \"" + o.rounds + "\"\n";
+  if (!o.rounds_file.empty()) s += "  rounds_file: \"" + o.rounds_file + "\"\n";
   if (o.alpha) s += "  alpha: " + std::to_string(*o.alpha) + "\n";
   if (o.topk_fraction_ppm) s += "  topk_fraction: " + format_ppm(*o.topk_fraction_ppm, 6) + "\n";
   s += "  layers: " + std::to_string(layers) +
