@@ -89,7 +89,8 @@ RoundsFile parse_rounds_yaml(const std::string& text, const std::string& origin)
   if (!root["policy"]) r.fail(root, "policy", "missing (expected " + policy_names() + ")");
   const std::string name = r.scalar(root["policy"], "policy");
   const hw::AttentionPolicy* policy = hw::find_policy(std::string_view(name));
-  if (!policy) r.fail(root["policy"], "policy", "value '" + name + "': unknown policy (expected " + policy_names() + ")");
+  if (!policy)
+    r.fail(root["policy"], "policy", "value '" + name + "': unknown policy (expected " + policy_names() + ")");
 
   RoundsFile out;
   out.origin = origin;
@@ -116,8 +117,7 @@ RoundsFile parse_rounds_yaml(const std::string& text, const std::string& origin)
 
 RoundsFile load_rounds_file(const std::string& path) {
   std::string text;
-  if (const std::string e = read_text_file(path, text); !e.empty())
-    throw RoundsFileError(path + ": rounds file: " + e);
+  if (const std::string e = read_text_file(path, text); !e.empty()) throw RoundsFileError(path + ": rounds file: " + e);
   return parse_rounds_yaml(text, path);
 }
 

@@ -50,7 +50,8 @@ void run_per_layer(LlmMode mode) {
   LlmAppConfig c;
   c.shadow = checks::golden_shadow();
   c.filter = FilterConfig::energon_default();
-  c.layer_filters = {{0, rounds("8x8:alpha=-1")}, {2, rounds("4x2:alpha=0,4x4:alpha=0.5")}, {4, rounds("4x4:alpha=-0.25")}};
+  c.layer_filters = {
+      {0, rounds("8x8:alpha=-1")}, {2, rounds("4x2:alpha=0,4x4:alpha=0.5")}, {4, rounds("4x4:alpha=-0.25")}};
   c.mode = mode;
   c.prompt = m.tokenizer.encode("Once upon a time", true, false);
   c.steps = 12;

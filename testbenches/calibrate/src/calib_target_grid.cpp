@@ -9,10 +9,14 @@ namespace energon::calibrate {
 
 const char* to_string(Metric m) {
   switch (m) {
-    case Metric::agreement: return "agreement";
-    case Metric::kl: return "kl";
-    case Metric::rel_l2: return "rel-l2";
-    case Metric::mass_recall: return "mass-recall";
+    case Metric::agreement:
+      return "agreement";
+    case Metric::kl:
+      return "kl";
+    case Metric::rel_l2:
+      return "rel-l2";
+    case Metric::mass_recall:
+      return "mass-recall";
   }
   return "?";
 }
@@ -24,7 +28,8 @@ Target parse_target(const std::string& text) {
   bool known = false;
   for (Metric m : {Metric::agreement, Metric::kl, Metric::rel_l2, Metric::mass_recall})
     if (name == to_string(m)) t.metric = m, known = true;
-  const std::string expected = "expected agreement=V, kl=V (real model), rel-l2=V or mass-recall=V (synthetic workload)";
+  const std::string expected =
+      "expected agreement=V, kl=V (real model), rel-l2=V or mass-recall=V (synthetic workload)";
   if (!known || value.empty()) throw std::invalid_argument("--target '" + text + "': " + expected);
   size_t used = 0;
   try {
@@ -61,14 +66,26 @@ Candidate candidate(Policy policy, const std::string& text) {
 
 std::vector<Candidate> default_grid(Policy policy) {
   // Safest first: 8x8:alpha=-1 keeps every key (the dense result at a small filter cost).
-  static const char* const mpmrf[] = {
-      "8x8:alpha=-1",         "8x8:alpha=-0.75",      "8x8:alpha=-0.5",        "8x8:alpha=-0.375",
-      "8x8:alpha=-0.25",      "8x8:alpha=-0.125",     "8x8:alpha=0",           "8x8:alpha=0.125",
-      "8x8:alpha=0.25",       "4x4:alpha=-0.5",       "4x4:alpha=-0.25",       "4x4:alpha=0",
-      "4x4:alpha=-0.5,8x8:alpha=-0.25", "4x4:alpha=-0.5,8x8:alpha=0", "4x4:alpha=-0.5,8x8:alpha=0.25",
-      "4x2:alpha=-0.5,4x4:alpha=-0.25", "4x2:alpha=-0.5,4x4:alpha=0", "4x2:alpha=-0.25,4x4:alpha=0"};
-  static const char* const topk[] = {"top=100%", "top=87.5%", "top=75%",   "top=62.5%", "top=50%",
-                                     "top=37.5%", "top=25%",  "top=18.75%", "top=12.5%", "top=6.25%"};
+  static const char* const mpmrf[] = {"8x8:alpha=-1",
+                                      "8x8:alpha=-0.75",
+                                      "8x8:alpha=-0.5",
+                                      "8x8:alpha=-0.375",
+                                      "8x8:alpha=-0.25",
+                                      "8x8:alpha=-0.125",
+                                      "8x8:alpha=0",
+                                      "8x8:alpha=0.125",
+                                      "8x8:alpha=0.25",
+                                      "4x4:alpha=-0.5",
+                                      "4x4:alpha=-0.25",
+                                      "4x4:alpha=0",
+                                      "4x4:alpha=-0.5,8x8:alpha=-0.25",
+                                      "4x4:alpha=-0.5,8x8:alpha=0",
+                                      "4x4:alpha=-0.5,8x8:alpha=0.25",
+                                      "4x2:alpha=-0.5,4x4:alpha=-0.25",
+                                      "4x2:alpha=-0.5,4x4:alpha=0",
+                                      "4x2:alpha=-0.25,4x4:alpha=0"};
+  static const char* const topk[] = {"top=100%",  "top=87.5%", "top=75%",    "top=62.5%", "top=50%",
+                                     "top=37.5%", "top=25%",   "top=18.75%", "top=12.5%", "top=6.25%"};
   std::vector<Candidate> g;
   if (policy == Policy::mpmrf)
     for (const char* c : mpmrf) g.push_back(candidate(policy, c));

@@ -120,7 +120,8 @@ int main(int argc, char** argv) {
   }
   if (!(o.margin >= 0)) return bad("--margin must be >= 0");
   Target strict = target;
-  strict.value = target.higher_is_better() ? std::min(1.0, target.value + o.margin) : std::max(0.0, target.value - o.margin);
+  strict.value =
+      target.higher_is_better() ? std::min(1.0, target.value + o.margin) : std::max(0.0, target.value - o.margin);
   const bool model = !o.model.empty();
   if (target.for_real_model() != model)
     return bad("--target " + o.target + ": " + to_string(target.metric) + " applies to " +
@@ -135,8 +136,10 @@ int main(int argc, char** argv) {
       if (o.calib_texts < 1 || o.eval_texts < 1 || o.calib_length < 2 || o.eval_length < 2)
         return bad("--calib-texts/--eval-texts must be >= 1 and --calib-length/--eval-length >= 2");
       if (o.calib_seed < o.eval_seed + o.eval_texts && o.eval_seed < o.calib_seed + o.calib_texts)
-        return bad("the held-out stories (seeds " + std::to_string(o.eval_seed) + "..) overlap the calibration "
-                   "stories (seeds " + std::to_string(o.calib_seed) + "..): choose --eval-seed apart");
+        return bad("the held-out stories (seeds " + std::to_string(o.eval_seed) +
+                   "..) overlap the calibration "
+                   "stories (seeds " +
+                   std::to_string(o.calib_seed) + "..): choose --eval-seed apart");
       loaded = llama::load_model_files(o.model, o.tokenizer);
       const uint32_t ctx = loaded.model.config.seq_len;
       if (o.calib_length > ctx || o.eval_length > ctx)
@@ -147,8 +150,8 @@ int main(int argc, char** argv) {
     } else {
       w = workload::load_workload(o.workload);
       if (o.seq_len) w = workload::with_seq_len(w, o.seq_len);
-      if (o.layers > w.layers) return bad("--layers " + std::to_string(o.layers) + ": the workload has " +
-                                          std::to_string(w.layers));
+      if (o.layers > w.layers)
+        return bad("--layers " + std::to_string(o.layers) + ": the workload has " + std::to_string(w.layers));
       ev = std::make_unique<WorkloadEvaluator>(w, o.layers ? o.layers : w.layers, o.eval_seed);
     }
   } catch (const std::exception& e) {
@@ -195,8 +198,8 @@ int main(int argc, char** argv) {
               << fixed(r.calibration.layers[l].kept_fraction(), 4) << "\n";
   std::cout << "calibration: " << summary(r.calibration, r.filters, model) << "\n"
             << "held-out: " << summary(r.held_out, r.filters, model) << "\n"
-            << "held-out with " << grid[0].text << " everywhere: "
-            << summary(r.uniform_held_out, LayerFilters(grid[0].filter), model) << "\n"
+            << "held-out with " << grid[0].text
+            << " everywhere: " << summary(r.uniform_held_out, LayerFilters(grid[0].filter), model) << "\n"
             << "configurations searched: " << r.evaluations << "\n"
             << "target " << to_string(target.metric) << " " << target.value
             << " on the held-out set: " << (r.held_out_met ? "met" : "MISSED") << "\n"

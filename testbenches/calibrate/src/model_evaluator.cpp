@@ -23,7 +23,8 @@ class CountingGolden : public llama::AttentionBackend {
     LayerCounts c;
     c.allowed = st.allowed;
     c.kept = st.final_kept;
-    for (size_t r = 0; r < f.rounds.size() && r < st.rounds.size(); ++r) c.round_candidates.push_back(st.rounds[r].candidates);
+    for (size_t r = 0; r < f.rounds.size() && r < st.rounds.size(); ++r)
+      c.round_candidates.push_back(st.rounds[r].candidates);
     counts[layer].add(c);
     const size_t row = size_t(s.n_q) * s.d;
     for (uint32_t h = 0; h < s.heads; ++h) {

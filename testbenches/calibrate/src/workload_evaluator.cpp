@@ -9,7 +9,8 @@ namespace energon::calibrate {
 
 WorkloadEvaluator::WorkloadEvaluator(const workload::Workload& w, uint32_t layers, uint64_t held_out_seed) {
   if (w.source != workload::DataSource::synthetic)
-    throw std::invalid_argument("workload " + w.name + ": calibration needs a synthetic workload (a held-out set is "
+    throw std::invalid_argument("workload " + w.name +
+                                ": calibration needs a synthetic workload (a held-out set is "
                                 "the same generator with another seed)");
   if (held_out_seed == w.synthetic.seed)
     throw std::invalid_argument("--eval-seed must differ from the workload's seed " + std::to_string(w.synthetic.seed));

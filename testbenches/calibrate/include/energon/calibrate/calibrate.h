@@ -57,7 +57,7 @@ double cost_per_key(const FilterConfig& f, const LayerCounts& c);
 
 /// Quality of one configuration on one set.
 struct SetFigures {
-  double metric = 0;  ///< the target's metric (synthetic: worst layer)
+  double metric = 0;                                                   ///< the target's metric (synthetic: worst layer)
   double agreement = 0, kl = 0, perplexity = 0, float_perplexity = 0;  ///< real model
   double rel_l2 = 0, mass_recall = 0;                                  ///< synthetic: mean over layers
   uint64_t positions = 0;                                              ///< real model: predictions
