@@ -11,19 +11,37 @@ namespace energon::platform::llm {
 
 const char* to_string(KvPlacement p) { return p == KvPlacement::resident ? "resident" : "per_job"; }
 
-AcceleratorAttention::AcceleratorAttention(HostCpu& cpu, energon_dev_t& dev, const FilterConfig& filter,
-                                           uint32_t context, uint32_t timeout_us)
-    : cpu_(cpu), dev_(dev), filter_(filter), context_(context), timeout_us_(timeout_us) {
-  if (const std::string e = hw::policy_of(filter_.policy).validate(filter_); !e.empty())
+AcceleratorAttention::DescFilter AcceleratorAttention::desc_filter(const FilterConfig& f) {
+  if (const std::string e = hw::policy_of(f.policy).validate(f); !e.empty())
     throw std::invalid_argument("filter: " + e);
-  if (context_ == 0) throw std::invalid_argument("AcceleratorAttention: context must be > 0");
-  for (const FilterRound& r : filter_.rounds) rounds_.push_back(to_select(r.select, r.q_bits, r.k_bits));
-  topk_ = to_select(filter_.topk, 0, 0);
-  policy_ = to_desc_policy(filter_.policy);
+  DescFilter d;
+  for (const FilterRound& r : f.rounds) d.rounds.push_back(to_select(r.select, r.q_bits, r.k_bits));
+  d.topk = to_select(f.topk, 0, 0);
+  d.policy = to_desc_policy(f.policy);
   uint8_t bits[ENERGON_MAX_PLANES];
-  const uint32_t n = energon_planes_for_rounds(policy_, rounds_.data(), uint32_t(rounds_.size()), bits);
+  const uint32_t n = energon_planes_for_rounds(d.policy, d.rounds.data(), uint32_t(d.rounds.size()), bits);
   if (n == 0) throw std::invalid_argument("the filter rounds need more than ENERGON_MAX_PLANES K bit planes");
-  plane_bits_.assign(bits, bits + n);
+  d.plane_bits.assign(bits, bits + n);
+  return d;
+}
+
+AcceleratorAttention::AcceleratorAttention(HostCpu& cpu, energon_dev_t& dev, const LayerFilters& filters,
+                                           uint32_t context, uint32_t timeout_us)
+    : cpu_(cpu), dev_(dev), filters_(filters), context_(context), timeout_us_(timeout_us) {
+  base_ = desc_filter(filters_.base);
+  for (const auto& [layer, f] : filters_.layers) {
+    try {
+      layers_[layer] = desc_filter(f);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("layer " + std::to_string(layer) + ": " + e.what());
+    }
+  }
+  if (context_ == 0) throw std::invalid_argument("AcceleratorAttention: context must be > 0");
+}
+
+const AcceleratorAttention::DescFilter& AcceleratorAttention::layer_filter(uint32_t layer) const {
+  const auto it = layers_.find(layer);
+  return it == layers_.end() ? base_ : it->second;
 }
 
 void AcceleratorAttention::clear_cache() {
@@ -34,7 +52,8 @@ void AcceleratorAttention::clear_cache() {
 ResidentKvHead& AcceleratorAttention::cache(uint32_t layer, uint32_t kv_head, uint32_t kv_heads, uint32_t d) {
   if (caches_.size() <= layer) caches_.resize(layer + 1);
   auto& heads = caches_[layer];
-  while (heads.size() < kv_heads) heads.emplace_back(d, context_, plane_bits_);
+  // Each layer's cache holds K in the planes of that layer's rounds.
+  while (heads.size() < kv_heads) heads.emplace_back(d, context_, layer_filter(layer).plane_bits);
   ResidentKvHead& c = heads[kv_head];
   c.allocate(cpu_);
   return c;
@@ -57,7 +76,7 @@ void AcceleratorAttention::attend(uint32_t layer, const FloatLayer& qkv, float* 
 void AcceleratorAttention::attend_per_job(uint32_t layer, const FloatLayer& qkv, float* out) {
   const AttentionShape& s = qkv.shape;
   const uint64_t mark = cpu_.alloc_mark();
-  const PlacedJob job = place_job(cpu_, qkv, filter_);
+  const PlacedJob job = place_job(cpu_, qkv, filters_.at(layer));
   OffloadRecord r;
   r.step = step_;
   r.layer = layer;
@@ -92,9 +111,11 @@ void AcceleratorAttention::attend_resident(uint32_t layer, const FloatLayer& qkv
     heads[g]->update(cpu_, qkv.k.data() + g * kv_block, qkv.v.data() + g * kv_block, s.n_k - s.n_q, s.n_k,
                      cache_stats_);
 
+  const DescFilter& f = layer_filter(layer);
+  const std::vector<uint8_t>& plane_bits = f.plane_bits;
   const energon_job_shape_t shape = {group, 1, s.n_q, s.n_k, s.d, s.n_k, 1};
   energon_job_sizes_t sizes;
-  energon_job_sizes(&shape, plane_bits_.data(), uint32_t(plane_bits_.size()), &sizes);
+  energon_job_sizes(&shape, plane_bits.data(), uint32_t(plane_bits.size()), &sizes);
   std::vector<energon_desc_t> descs(s.kv_heads);
   std::vector<energon_job_buffers_t> buffers(s.kv_heads);
   const size_t first_record = records_.size();
@@ -116,12 +137,12 @@ void AcceleratorAttention::attend_resident(uint32_t layer, const FloatLayer& qkv
     b.q = take(sizes.q, "Q");
     b.scale = take(sizes.scale, "the scale table");
     b.out = take(sizes.out, "the output");
-    for (size_t p = 0; p < plane_bits_.size(); ++p) b.k_plane[p] = heads[g]->k_plane_addr(uint32_t(p));
+    for (size_t p = 0; p < plane_bits.size(); ++p) b.k_plane[p] = heads[g]->k_plane_addr(uint32_t(p));
     b.v = heads[g]->v_addr();
     if (!cpu_.write_mem(b.q, q16_.data(), sizes.q) || !cpu_.write_mem(b.scale, table.data(), sizes.scale))
       throw std::runtime_error("bus error placing Q of layer " + std::to_string(layer));
-    energon_desc_build(&descs[g], &shape, policy_, rounds_.data(), uint32_t(rounds_.size()), &topk_, plane_bits_.data(),
-                       uint32_t(plane_bits_.size()), &b);
+    energon_desc_build(&descs[g], &shape, f.policy, f.rounds.data(), uint32_t(f.rounds.size()), &f.topk,
+                       plane_bits.data(), uint32_t(plane_bits.size()), &b);
     cpu_.spend_ns(cost.desc_build_ns);
     OffloadRecord r;
     r.step = step_;

@@ -58,6 +58,9 @@ LlmApp::LlmApp(const llama::LoadedModel& loaded, const LlmAppConfig& config) : l
   if (c.head_dim() % 8 != 0 || c.head_dim() < 8 || c.head_dim() > 256)
     throw std::invalid_argument(loaded_.model.source + ": head dimension " + std::to_string(c.head_dim()) +
                                 " is not supported by the accelerator (8..256, a multiple of 8)");
+  if (!config_.layer_filters.empty() && config_.layer_filters.rbegin()->first >= c.n_layers)
+    throw std::invalid_argument("per-layer rounds for layer " + std::to_string(config_.layer_filters.rbegin()->first) +
+                                " but the model has " + std::to_string(c.n_layers) + " layers");
   if (config_.prompt.empty() && config_.eval.empty())
     throw std::invalid_argument("LlmApp: nothing to run (no prompt and no evaluation texts)");
   size_t need = config_.prompt.size() + config_.steps;
@@ -112,13 +115,13 @@ void LlmApp::operator()(HostCpu& cpu) {
     throw std::runtime_error(std::string("descriptor queue setup: ") + energon_strerror(rc));
   energon_clear_counters(&dev);
 
-  AcceleratorAttention backend(cpu, dev, config_.filter, config_.context, config_.timeout_us);
+  AcceleratorAttention backend(cpu, dev, config_.filters(), config_.context, config_.timeout_us);
   llama::Transformer net(loaded_.model, backend, config_.context);
   std::unique_ptr<llama::CountingAttentionBackend> golden;
   std::unique_ptr<llama::Transformer> shadow;
   if (config_.check) {
     if (!config_.shadow) throw std::runtime_error("check requested but no shadow backend given (LlmAppConfig.shadow)");
-    golden = config_.shadow(config_.filter);
+    golden = config_.shadow(config_.filters());
     shadow = std::make_unique<llama::Transformer>(loaded_.model, *golden, config_.context);
   }
   // Copies the backend's figures out even when a step throws.

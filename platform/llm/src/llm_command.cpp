@@ -21,10 +21,16 @@ namespace energon::platform::llm {
 namespace po = boost::program_options;
 
 FilterConfig filter_of(const LlmOptions& o) {
+  if (!o.rounds_file.empty()) return o.layer_rounds.filters.base;
   hw::PolicyOptions po;
   po.rounds = o.rounds;
   po.topk = o.topk;
   return hw::policy_of(o.policy).configure(po);
+}
+
+LayerFilters filters_of(const LlmOptions& o) {
+  if (!o.rounds_file.empty()) return o.layer_rounds.filters;
+  return filter_of(o);
 }
 
 LlmParseOutcome parse_llm_options(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -49,7 +55,10 @@ LlmParseOutcome parse_llm_options(int argc, const char* const* argv, std::ostrea
       "policy,p", po::value(&policy)->default_value(policy), policy_names().c_str())(
       "rounds", po::value(&o.rounds), "mpmrf rounds, e.g. \"4x2:alpha=0,4x4:alpha=0.5\" (default: Energon's)")(
       "topk", po::value(&o.topk)->default_value(o.topk), "topk policy rule: top=<k> or top=<p>%")(
-      "steps,n", po::value(&o.steps)->default_value(o.steps), "tokens to generate at most")(
+      "rounds-file", po::value(&o.rounds_file),
+      "YAML file of the policy and its rounds per layer (docs/policies.md; energon-calibrate writes one); "
+      "replaces --policy/--rounds/--topk")("steps,n", po::value(&o.steps)->default_value(o.steps),
+                                           "tokens to generate at most")(
       "temperature", po::value(&o.temperature)->default_value(o.temperature), "0 = greedy, else seeded sampling")(
       "seed", po::value(&o.seed)->default_value(o.seed), "sampler seed")(
       "mode", po::value(&mode)->default_value(mode),
@@ -97,6 +106,19 @@ LlmParseOutcome parse_llm_options(int argc, const char* const* argv, std::ostrea
   o.quiet = vm.count("quiet") > 0;
   if (!o.generate && !o.eval) return bad("--no-generate needs --eval (nothing to run)");
   if (o.eval && (o.eval_texts < 1 || o.eval_length < 2)) return bad("--eval-texts must be >= 1 and --eval-length >= 2");
+  if (!o.rounds_file.empty()) {
+    if (vm.count("rounds") || !vm["topk"].defaulted())
+      return bad("--rounds-file replaces --rounds and --topk: give one or the other");
+    try {
+      o.layer_rounds = config::load_rounds_file(o.rounds_file);
+    } catch (const std::exception& e) {
+      return bad(std::string("--rounds-file: ") + e.what());
+    }
+    if (!vm["policy"].defaulted() && o.layer_rounds.filters.base.policy != o.policy)
+      return bad("--policy " + policy + " disagrees with --rounds-file " + o.rounds_file + " (policy " +
+                 to_string(o.layer_rounds.filters.base.policy) + ")");
+    o.policy = o.layer_rounds.filters.base.policy;
+  }
   try {
     filter_of(o);
   } catch (const std::exception& e) {
@@ -143,9 +165,16 @@ int run_llm_command(const LlmOptions& o, const llama::ShadowFactory& shadow, std
     err << "energon-vp-llm: cannot load the model: " << e.what() << "\n";
     return 2;
   }
+  try {
+    o.layer_rounds.check_layers(loaded.model.config.n_layers);
+  } catch (const std::exception& e) {
+    err << "energon-vp-llm: --rounds-file: " << e.what() << "\n";
+    return 2;
+  }
   LlmAppConfig cfg;
   try {
     cfg.filter = filter_of(o);
+    cfg.layer_filters = filters_of(o).layers;
     cfg.mode = o.mode;
     cfg.steps = o.steps;
     cfg.temperature = o.temperature;

@@ -27,10 +27,19 @@ std::string policy_text(const FilterConfig& f) {
   return policy.name() + (parameters.empty() ? "" : " " + parameters);
 }
 
-void set_kept(Group& g, const FilterConfig& f, uint64_t allowed, uint64_t final_kept,
+size_t steps_of(const FilterConfig& f) { return hw::policy_of(f.policy).selection_steps(f); }
+
+/// The selection steps every layer shares; 0 when per-layer rounds differ in number.
+size_t common_steps(const LayerFilters& f) {
+  const size_t n = steps_of(f.base);
+  for (const auto& l : f.layers)
+    if (steps_of(l.second) != n) return 0;
+  return n;
+}
+
+void set_kept(Group& g, size_t rounds, uint64_t allowed, uint64_t final_kept,
               const std::array<uint64_t, ENERGON_MAX_ROUNDS>& kept) {
   g.set("keys_allowed", allowed, "keys", "Keys allowed by the causal mask, over heads and queries");
-  const size_t rounds = hw::policy_of(f.policy).selection_steps(f);
   for (size_t r = 0; r < rounds && r < ENERGON_MAX_ROUNDS; ++r)
     g.set("kept_fraction_round" + std::to_string(r + 1), ratio(double(kept[r]), double(allowed)), "",
           "Keys kept after round " + std::to_string(r + 1) + " / allowed");
@@ -81,6 +90,10 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
                       const LlmRun& run) {
   const LlmAppResult& a = run.app;
   const FilterConfig filter = filter_of(o);
+  const LayerFilters filters = filters_of(o);
+  const std::string policy = o.rounds_file.empty()
+                                 ? policy_text(filter)
+                                 : policy_text(filter) + " (default of --rounds-file " + o.rounds_file + ")";
   const llama::ModelConfig& mc = loaded.model.config;
 
   Group& prov = root.group("provenance", "What produced this report");
@@ -96,7 +109,8 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
   ms.set("vocab", uint64_t(mc.vocab_size), "", "");
   ms.set("seq_len", uint64_t(mc.seq_len), "", "");
   Group& pr = prov.group("run", "");
-  pr.set("policy", policy_text(filter), "", "");
+  pr.set("policy", policy, "", "");
+  if (!o.rounds_file.empty()) pr.set("rounds_file", o.rounds_file, "", "Per-layer rounds");
   pr.set("mode", to_string(o.mode), "", "");
   pr.set("timing", o.timing == PlatformTiming::lt ? "lt" : "at", "", "");
   pr.set("steps", uint64_t(o.steps), "", "");
@@ -120,7 +134,7 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
                 std::to_string(mc.head_dim()) + ", vocab " + std::to_string(mc.vocab_size),
             "", "");
   g_run.set("hw", hwc.name, "", "Hardware preset");
-  g_run.set("policy", policy_text(filter), "", "Filter configuration of every attention job");
+  g_run.set("policy", policy, "", "Filter configuration of every attention job (per layer: layers.layerN.policy)");
   g_run.set("mode", to_string(o.mode), "", "generation | whole | prefill (docs/real-model.md)");
   g_run.set("timing", o.timing == PlatformTiming::lt ? "lt" : "at", "", "Platform timing fidelity");
   if (o.generate) {
@@ -161,7 +175,7 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
   tot.set("filter_bound_cycles", filter_bound, "cycles", "Job cycles the filter engine bounded");
   tot.set("attention_bound_cycles", attention_bound, "cycles", "Job cycles the attention engine bounded");
   tot.set("memory_bound_cycles", memory_bound, "cycles", "Job cycles DRAM bounded");
-  set_kept(tot, filter, allowed, final_kept, kept);
+  set_kept(tot, common_steps(filters), allowed, final_kept, kept);
   {
     tot.set("energy_uj", energy_pj * 1e-6, "uJ", "modules/energy estimate, summed over jobs (docs/energy.md)");
     const uint64_t tokens = a.prompt.tokens + a.generated.size() + a.eval.tokens;
@@ -194,7 +208,9 @@ bool build_llm_report(Group& root, const LlmOptions& o, const PlatformConfig& hw
       bytes += l.bytes[k];
     }
     g.set("dram_total", bytes, "bytes", "Datapath DRAM traffic (descriptors excluded)");
-    set_kept(g, filter, l.allowed, l.final_kept, l.kept);
+    if (filters.per_layer())
+      g.set("policy", policy_text(filters.at(uint32_t(i))), "", "This layer's filter configuration");
+    set_kept(g, steps_of(filters.at(uint32_t(i))), l.allowed, l.final_kept, l.kept);
     for (size_t h = 0; h < l.per_kv_head.size(); ++h)
       g.set("kept_fraction_kv_head" + std::to_string(h), l.per_kv_head[h].fraction(), "",
             "Hardware result blocks of kv head " + std::to_string(h) + "'s descriptors (its query heads)");

@@ -37,7 +37,7 @@ bool have_model() { return std::filesystem::exists(kBin) && std::filesystem::exi
 
 llama::LoadedModel load() { return llama::load_model_files(kBin, kTok); }
 
-LlmAppConfig config(const llama::LoadedModel& m, const FilterConfig& f, LlmMode mode, uint32_t steps) {
+LlmAppConfig app_config(const llama::LoadedModel& m, const FilterConfig& f, LlmMode mode, uint32_t steps) {
   LlmAppConfig c;
   c.shadow = checks::golden_shadow();
   c.filter = f;
@@ -77,7 +77,7 @@ TEST_CASE("llm host network cost leaves attention and the float gather out", "[l
 TEST_CASE("llm dense greedy generation through the platform tells the known story", "[llm]") {
   SKIP_WITHOUT_MODEL();
   const llama::LoadedModel m = load();
-  LlmAppConfig c = config(m, FilterConfig::dense(), LlmMode::generation, 16);
+  LlmAppConfig c = app_config(m, FilterConfig::dense(), LlmMode::generation, 16);
   c.prompt = {llama::Tokenizer::kBos};
   // The float model's greedy text as an evaluation text, token by token on the resident cache.
   llama::Transformer fp(m.model, 24);
@@ -105,7 +105,7 @@ TEST_CASE("llm dense greedy generation through the platform tells the known stor
 TEST_CASE("llm whole-sequence jobs give the golden backend's logits bit for bit (dense)", "[llm]") {
   SKIP_WITHOUT_MODEL();
   const llama::LoadedModel m = load();
-  const LlmRun run = run_bit_exact(config(m, FilterConfig::dense(), LlmMode::whole, 8), m);
+  const LlmRun run = run_bit_exact(app_config(m, FilterConfig::dense(), LlmMode::whole, 8), m);
   // Prompt: one causal job per layer; then one job per layer per generated token but the last.
   CHECK(run.app.records.size() == 5 * (1 + 7));
   CHECK(run.app.records.front().n_q == 5);
@@ -115,7 +115,7 @@ TEST_CASE("llm whole-sequence jobs give the golden backend's logits bit for bit 
 TEST_CASE("llm whole-sequence jobs give the golden backend's logits bit for bit (mpmrf)", "[llm]") {
   SKIP_WITHOUT_MODEL();
   const llama::LoadedModel m = load();
-  const LlmRun run = run_bit_exact(config(m, FilterConfig::energon_default(), LlmMode::whole, 8), m);
+  const LlmRun run = run_bit_exact(app_config(m, FilterConfig::energon_default(), LlmMode::whole, 8), m);
   uint64_t allowed = 0, kept = 0;
   for (const auto& r : run.app.records) allowed += r.result.allowed, kept += r.result.final_kept;
   CHECK(kept < allowed);  // the filter dropped keys and the logits still match the golden model
@@ -124,7 +124,7 @@ TEST_CASE("llm whole-sequence jobs give the golden backend's logits bit for bit 
 TEST_CASE("llm resident K/V cache gives the golden backend's logits bit for bit (dense)", "[llm]") {
   SKIP_WITHOUT_MODEL();
   const llama::LoadedModel m = load();
-  const LlmRun run = run_bit_exact(config(m, FilterConfig::dense(), LlmMode::generation, 12), m);
+  const LlmRun run = run_bit_exact(app_config(m, FilterConfig::dense(), LlmMode::generation, 12), m);
   const uint64_t positions = 5 + 11;                   // prompt + generated tokens fed back
   CHECK(run.app.records.size() == positions * 5 * 4);  // one descriptor per layer and kv head
   CHECK(run.app.cache.rows_appended == positions * 5 * 4);
@@ -136,7 +136,7 @@ TEST_CASE("llm resident K/V cache gives the golden backend's logits bit for bit 
 TEST_CASE("llm resident K/V cache gives the golden backend's logits bit for bit (mpmrf)", "[llm]") {
   SKIP_WITHOUT_MODEL();
   const llama::LoadedModel m = load();
-  const LlmRun run = run_bit_exact(config(m, FilterConfig::energon_default(), LlmMode::generation, 12), m);
+  const LlmRun run = run_bit_exact(app_config(m, FilterConfig::energon_default(), LlmMode::generation, 12), m);
   CHECK(run.app.cache.k_requantized > 0);
   const auto layers = layer_figures(run, load_platform_config("energon-edge"));
   REQUIRE(layers.size() == 5);
@@ -146,7 +146,8 @@ TEST_CASE("llm resident K/V cache gives the golden backend's logits bit for bit 
 TEST_CASE("llm prefill then resident cache gives the golden backend's logits bit for bit (topk)", "[llm]") {
   SKIP_WITHOUT_MODEL();
   const llama::LoadedModel m = load();
-  const LlmRun run = run_bit_exact(config(m, FilterConfig::topk_fraction(kFractionOne / 4), LlmMode::prefill, 10), m);
+  const LlmRun run =
+      run_bit_exact(app_config(m, FilterConfig::topk_fraction(kFractionOne / 4), LlmMode::prefill, 10), m);
   CHECK(run.app.records.front().kv_head == kAllKvHeads);  // the prompt as one job per layer
   CHECK(run.app.records.back().kv_head != kAllKvHeads);   // then per-kv-head descriptors
   CHECK(run.app.cache.rows_appended == (5 + 9) * 5 * 4);  // prompt rows synced into the cache

@@ -71,6 +71,12 @@ int sc_main(int argc, char* argv[]) {
     std::cerr << "energon-vp: --workload: " << e.what() << "\n";
     return 2;
   }
+  try {
+    o.layer_rounds.check_layers(w.layers);
+  } catch (const std::exception& e) {
+    std::cerr << "energon-vp: --rounds-file: " << e.what() << " (workload " << w.name << ")\n";
+    return 2;
+  }
   if (o.layers > w.layers) {
     std::cerr << "energon-vp: --layers " << o.layers << ": workload " << w.name << " has " << w.layers
               << " layers (expected 0 = all, or 1.." << w.layers << ")\n";

@@ -55,6 +55,9 @@ ParseOutcome parse_options(int argc, char** argv) {
       "policy,p", po::value(&policy)->default_value(policy), policy_names().c_str())(
       "rounds", po::value(&o.rounds), "mpmrf rounds, e.g. \"4x2:alpha=0,4x4:alpha=0.5\" (default: Energon's)")(
       "alpha", po::value(&alpha), "α for every threshold round, in [-1, 1]")(
+      "rounds-file", po::value(&o.rounds_file),
+      "YAML file of the policy and its rounds per layer (docs/policies.md; energon-calibrate writes one); "
+      "replaces --policy/--rounds/--alpha for the requested pass")(
       "topk-fraction", po::value(&topk_fraction),
       "topk policy: fraction of keys kept, in (0, 1] (default: mpmrf's kept fraction under --compare, else "
       "0.25)")("layers,l", po::value(&o.layers)->default_value(o.layers), "layers to run (0 = all)")(
@@ -148,6 +151,20 @@ ParseOutcome parse_options(int argc, char** argv) {
                  "; expected a fraction in (0, 1], at most 6 decimals");
     o.topk_fraction_ppm = ppm;
   }
+  if (!o.rounds_file.empty()) {
+    if (!o.rounds.empty() || o.alpha) return bad("--rounds-file replaces --rounds and --alpha: give one or the other");
+    try {
+      o.layer_rounds = config::load_rounds_file(o.rounds_file);
+    } catch (const std::exception& e) {
+      return bad(std::string("--rounds-file: ") + e.what());
+    }
+    if (!vm["policy"].defaulted() && o.layer_rounds.filters.base.policy != o.policy)
+      return bad("--policy " + policy + " disagrees with --rounds-file " + o.rounds_file + " (policy " +
+                 to_string(o.layer_rounds.filters.base.policy) + ")");
+    o.policy = o.layer_rounds.filters.base.policy;
+    if (o.policy == Policy::topk && o.topk_fraction_ppm)
+      return bad("--topk-fraction and a topk --rounds-file exclude each other");
+  }
   if (!o.rounds.empty()) {
     try {
       filter_for(o, Policy::mpmrf, kFractionOne / 4);  // --rounds is checked even when mpmrf only compares
@@ -176,6 +193,7 @@ ParseOutcome parse_options(int argc, char** argv) {
 }
 
 FilterConfig filter_for(const VpOptions& o, Policy policy, uint32_t topk_fraction_ppm) {
+  if (!o.rounds_file.empty() && policy == o.layer_rounds.filters.base.policy) return o.layer_rounds.filters.base;
   hw::PolicyOptions po;
   po.rounds = o.rounds;
   po.alpha = o.alpha;
@@ -203,6 +221,7 @@ std::string dump_config(const VpOptions& o, const platform::PlatformConfig& hw, 
   std::string s = "# energon-vp --dump-config: the resolved configuration of\n#   " + o.command_line +
                   "\n# Reproduce the run: energon-vp --hw FILE --workload FILE with the options under run.\n";
   s += "run:\n  policy: " + std::string(to_string(o.policy)) + "\n  rounds: \"" + o.rounds + "\"\n";
+  if (!o.rounds_file.empty()) s += "  rounds_file: \"" + o.rounds_file + "\"\n";
   if (o.alpha) s += "  alpha: " + std::to_string(*o.alpha) + "\n";
   if (o.topk_fraction_ppm) s += "  topk_fraction: " + format_ppm(*o.topk_fraction_ppm, 6) + "\n";
   s += "  layers: " + std::to_string(layers) +

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "energon/attention_job.h"
+#include "energon/config/rounds_yaml.h"
 #include "energon/platform/platform.h"
 #include "energon/platform/platform_config.h"
 #include "energon/workload/workload.h"
@@ -19,6 +20,8 @@ struct VpOptions {
   Policy policy = Policy::mpmrf;
   std::string rounds;                         ///< "" = Energon default rounds
   std::optional<double> alpha;                ///< overrides every threshold round's α
+  std::string rounds_file;                    ///< --rounds-file: the --policy pass's rules per layer
+  config::RoundsFile layer_rounds;            ///< its contents (parse_options reads it)
   std::optional<uint32_t> topk_fraction_ppm;  ///< topk policy: kept fraction in ppm (default: mpmrf's, else 1/4)
   uint32_t layers = 0;                        ///< 0 = all layers of the workload
   uint32_t seq_len = 0;                       ///< 0 = the workload's own n
@@ -47,7 +50,8 @@ struct ParseOutcome {
 
 ParseOutcome parse_options(int argc, char** argv);
 
-/// The filter configuration `policy` runs with under these options.
+/// The filter configuration `policy` runs with under these options (with --rounds-file, the
+/// file's default for its policy).
 FilterConfig filter_for(const VpOptions& o, Policy policy, uint32_t topk_fraction_ppm);
 
 }  // namespace energon::vp

@@ -108,15 +108,35 @@ void add_traffic(Group& g, const PassResult& p, uint32_t layers) {
   d.set("peak_bandwidth", p.dram.peak_bandwidth_gbps(), "GB/s", "Channels × bus × data rate");
 }
 
+size_t steps_of(const FilterConfig& f) { return hw::policy_of(f.policy).selection_steps(f); }
+
+/// Kept fractions per layer under per-layer rules (--rounds-file).
+void add_layer_filtering(Group& g, const PassResult& p) {
+  for (const checks::LayerResult& l : p.app.layers) {
+    Group& gl = g.group("layer" + std::to_string(l.layer));
+    const FilterConfig& f = p.filters.at(l.layer);
+    gl.set("policy", policy_text(f), "", "This layer's rules");
+    for (size_t r = 0; r < steps_of(f) && r < ENERGON_MAX_ROUNDS; ++r)
+      gl.set("kept_fraction_round" + std::to_string(r + 1), ratio(double(l.hw.kept[r]), double(l.hw.allowed)), "",
+             "Keys kept after round " + std::to_string(r + 1) + " / allowed");
+    gl.set("kept_fraction", ratio(double(l.hw.final_kept), double(l.hw.allowed)), "",
+           "Keys the attention engine used / allowed");
+  }
+}
+
 void add_filtering(Group& g, const PassResult& p, const PassTotals& t) {
   g.set("keys_allowed", t.allowed, "keys", "Keys allowed by the masks, all heads and queries");
-  const size_t rounds = hw::policy_of(p.filter.policy).selection_steps(p.filter);
+  // Per-layer rules with different round counts: only the final fraction sums meaningfully.
+  size_t rounds = steps_of(p.filter);
+  for (const auto& l : p.filters.layers)
+    if (steps_of(l.second) != rounds) rounds = 0;
   for (size_t r = 0; r < rounds && r < ENERGON_MAX_ROUNDS; ++r)
     g.set("kept_fraction_round" + std::to_string(r + 1), ratio(double(t.kept[r]), double(t.allowed)), "",
           "Keys kept after round " + std::to_string(r + 1) + " / allowed");
   g.set("kept_fraction", ratio(double(t.final_kept), double(t.allowed)), "",
         "Keys the attention engine used / allowed");
   g.set("pruning_ratio", ratio(double(t.allowed), double(t.final_kept)), "x", "Allowed / kept");
+  if (p.filters.per_layer()) add_layer_filtering(g.group("layers", "Per layer (--rounds-file)"), p);
 }
 
 void add_accuracy(Group& g, const PassResult& p) {
@@ -228,6 +248,8 @@ void add_provenance(Group& g, const VpOptions& o, const platform::PlatformConfig
   Group& r = g.group("run", "");
   r.set("policy", std::string(to_string(o.policy)), "", "--policy");
   r.set("rounds", o.rounds.empty() ? std::string("default") : o.rounds, "", "--rounds");
+  if (!o.rounds_file.empty())
+    r.set("rounds_file", o.rounds_file, "", "--rounds-file: per-layer rules of the requested pass");
   r.set("timing", std::string(o.timing == platform::PlatformTiming::lt ? "lt" : "at"), "", "");
   r.set("queue_depth", uint64_t(o.queue_depth), "", "");
   r.set("compare", o.compare, "", "");

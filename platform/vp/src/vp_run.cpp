@@ -48,6 +48,9 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
       checks::AppConfig cfg;
       cfg.reg_base = platform::kAccelRegBase;
       cfg.filter = pass.filter;
+      // --rounds-file: the requested pass runs each layer under the file's rules (golden check too).
+      if (p == o.policy && !o.rounds_file.empty()) cfg.layer_filters = o.layer_rounds.filters.layers;
+      pass.filters = LayerFilters(pass.filter, cfg.layer_filters);
       cfg.queue_depth = o.queue_depth;
       cfg.check = o.check;
       cfg.on_layer = [&](uint32_t done) { progress.update(layers_before + done, cpu.now().to_seconds()); };

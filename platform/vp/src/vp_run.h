@@ -8,6 +8,7 @@
 #include "energon/hw/dram_stats.h"
 #include "energon/checks/attention_app.h"
 #include "energon/hw/accelerator.h"
+#include "energon/layer_filters.h"
 #include "energon/platform/platform_config.h"
 #include "energon/workload/workload.h"
 #include "vp_options.h"
@@ -15,7 +16,8 @@
 namespace energon::vp {
 
 struct PassResult {
-  FilterConfig filter;
+  FilterConfig filter;   ///< the pass's filter (every layer without a per-layer entry)
+  LayerFilters filters;  ///< per layer (--rounds-file on the requested pass)
   checks::AppResult app;
   hw::DramStats dram;               ///< DRAM model statistics of this pass
   std::vector<hw::JobRecord> jobs;  ///< per-job datapath figures

@@ -53,7 +53,7 @@ void AttentionApp::operator()(platform::HostCpu& cpu) {
     // accelerator runs layer i.
     for (uint32_t l = first; l < first + count; ++l) {
       layers.push_back(source_(l));
-      jobs.push_back(place_job(cpu, layers.back(), config_.filter));
+      jobs.push_back(place_job(cpu, layers.back(), config_.filter_at(l)));
       LayerResult r;
       r.layer = l;
       r.shape = layers.back().shape;
@@ -92,7 +92,7 @@ void AttentionApp::check_layer(const FloatLayer& layer, const std::vector<int16_
   const auto t0 = std::chrono::steady_clock::now();
   const QuantizedLayer q = golden::quantize_layer(layer);
   golden::AccuracyMeter meter(layer);
-  const std::vector<int16_t> gold = golden::run_attention(q, config_.filter, &r.golden, &meter);
+  const std::vector<int16_t> gold = golden::run_attention(q, config_.filter_at(r.layer), &r.golden, &meter);
   r.checked = true;
   r.mismatches = 0;
   for (size_t i = 0; i < gold.size() && i < out.size(); ++i) r.mismatches += gold[i] != out[i];

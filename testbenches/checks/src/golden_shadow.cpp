@@ -5,8 +5,8 @@
 namespace energon::checks {
 
 llama::ShadowFactory golden_shadow() {
-  return [](const FilterConfig& filter) -> std::unique_ptr<llama::CountingAttentionBackend> {
-    return std::make_unique<llm_eval::GoldenAttention>(filter);
+  return [](const LayerFilters& filters) -> std::unique_ptr<llama::CountingAttentionBackend> {
+    return std::make_unique<llm_eval::GoldenAttention>(filters);
   };
 }
 

@@ -23,7 +23,7 @@ void GoldenAttention::attend(uint32_t layer, const FloatLayer& qkv, float* out) 
   golden::GoldenStats stats;
   HeadCounter counter;
   counter.heads = &per_head_[layer];
-  const std::vector<int16_t> o = golden::run_attention(q, filter_, &stats, &counter);
+  const std::vector<int16_t> o = golden::run_attention(q, filters_.at(layer), &stats, &counter);
   per_layer_[layer].allowed += stats.allowed;
   per_layer_[layer].kept += stats.final_kept;
   ++jobs_;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,11 @@ namespace energon::checks {
 struct AppConfig {
   uint64_t reg_base = 0;  ///< accelerator register block
   FilterConfig filter = FilterConfig::dense();
+  std::map<uint32_t, FilterConfig> layer_filters;  ///< per-layer overrides of `filter` (--rounds-file)
+  const FilterConfig& filter_at(uint32_t layer) const {
+    const auto it = layer_filters.find(layer);
+    return it == layer_filters.end() ? filter : it->second;
+  }
   uint32_t queue_depth = 2;  ///< layers submitted before waiting for completion
   uint32_t ring_entries = 16;
   bool check = true;               ///< golden comparison and accuracy figures

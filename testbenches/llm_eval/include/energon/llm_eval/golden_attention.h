@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "energon/attention_job.h"
 #include "energon/golden/golden.h"
+#include "energon/layer_filters.h"
 #include "energon/llama/attention_backend.h"
 
 namespace energon::llm_eval {
@@ -16,7 +18,8 @@ using llama::KeptCounts;
 
 class GoldenAttention : public llama::CountingAttentionBackend {
  public:
-  explicit GoldenAttention(const FilterConfig& filter) : filter_(filter) {}
+  /// One filter for every layer, or per-layer filters (a rounds file).
+  explicit GoldenAttention(LayerFilters filters) : filters_(std::move(filters)) {}
   void attend(uint32_t layer, const FloatLayer& qkv, float* out) override;
 
   const std::vector<KeptCounts>& per_layer() const override { return per_layer_; }
@@ -25,7 +28,7 @@ class GoldenAttention : public llama::CountingAttentionBackend {
   uint64_t jobs() const { return jobs_; }
 
  private:
-  FilterConfig filter_;
+  LayerFilters filters_;
   std::vector<KeptCounts> per_layer_;
   std::vector<std::vector<KeptCounts>> per_head_;
   uint64_t jobs_ = 0;

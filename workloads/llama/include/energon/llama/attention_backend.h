@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "energon/attention_job.h"
+#include "energon/layer_filters.h"
 
 namespace energon::llama {
 
@@ -39,7 +40,7 @@ struct CountingAttentionBackend : AttentionBackend {
   virtual const std::vector<std::vector<KeptCounts>>& per_head() const = 0;
 };
 
-/// Makes the shadow backend of a run under `filter`.
-using ShadowFactory = std::function<std::unique_ptr<CountingAttentionBackend>(const FilterConfig& filter)>;
+/// Makes the shadow backend of a run under `filters` (per layer when a rounds file gives them).
+using ShadowFactory = std::function<std::unique_ptr<CountingAttentionBackend>(const LayerFilters& filters)>;
 
 }  // namespace energon::llama

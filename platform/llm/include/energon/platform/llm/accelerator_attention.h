@@ -11,9 +11,11 @@
 #include <systemc>
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "energon/attention_job.h"
+#include "energon/layer_filters.h"
 #include "energon/fw/energon_fw.h"
 #include "energon/llama/attention_backend.h"
 #include "energon/platform/host_cpu.h"
@@ -41,8 +43,9 @@ struct OffloadRecord {
 class AcceleratorAttention : public llama::AttentionBackend {
  public:
   /// `dev` must be initialised, probed and have its queue set up (energon_queue_setup) on
-  /// `cpu`'s HAL. `context` is the resident cache capacity in positions.
-  AcceleratorAttention(HostCpu& cpu, energon_dev_t& dev, const FilterConfig& filter, uint32_t context,
+  /// `cpu`'s HAL. `context` is the resident cache capacity in positions. `filters` gives each
+  /// layer's rounds (one FilterConfig converts: the same for every layer).
+  AcceleratorAttention(HostCpu& cpu, energon_dev_t& dev, const LayerFilters& filters, uint32_t context,
                        uint32_t timeout_us = 1000000);
 
   /// Throws std::runtime_error when the driver or a job fails (message names the layer and error).
@@ -53,7 +56,8 @@ class AcceleratorAttention : public llama::AttentionBackend {
   /// Forgets the resident cache rows (before a new text); DRAM stays reserved.
   void clear_cache();
 
-  const FilterConfig& filter() const { return filter_; }
+  const FilterConfig& filter() const { return filters_.base; }
+  const LayerFilters& filters() const { return filters_; }
   const std::vector<OffloadRecord>& records() const { return records_; }
   const KvCacheStats& cache_stats() const { return cache_stats_; }
   /// Host time charged inside attend(): quantize, pack, copy, descriptors, MMIO, interrupt entry.
@@ -69,15 +73,23 @@ class AcceleratorAttention : public llama::AttentionBackend {
   void run_batch(const std::vector<energon_desc_t>& descs, size_t first_record);
   ResidentKvHead& cache(uint32_t layer, uint32_t kv_head, uint32_t kv_heads, uint32_t d);
 
+  /// What the descriptors of one filter configuration carry.
+  struct DescFilter {
+    std::vector<energon_select_t> rounds;
+    energon_select_t topk{};
+    uint8_t policy = 0;
+    std::vector<uint8_t> plane_bits;
+  };
+  static DescFilter desc_filter(const FilterConfig& f);
+  const DescFilter& layer_filter(uint32_t layer) const;
+
   HostCpu& cpu_;
   energon_dev_t& dev_;
-  FilterConfig filter_;
+  LayerFilters filters_;
   uint32_t context_, timeout_us_;
   KvPlacement placement_ = KvPlacement::per_job;
-  std::vector<energon_select_t> rounds_;
-  energon_select_t topk_{};
-  uint8_t policy_ = 0;
-  std::vector<uint8_t> plane_bits_;
+  DescFilter base_;
+  std::map<uint32_t, DescFilter> layers_;
   std::vector<std::vector<ResidentKvHead>> caches_;  ///< [layer][kv head]
   std::vector<OffloadRecord> records_;
   KvCacheStats cache_stats_;

@@ -11,10 +11,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "energon/attention_job.h"
+#include "energon/layer_filters.h"
 #include "energon/fw/energon_fw.h"
 #include "energon/llama/model_loader.h"
 #include "energon/llama/quality.h"
@@ -39,6 +41,8 @@ bool parse_mode(const std::string& text, LlmMode& out);
 struct LlmAppConfig {
   uint64_t reg_base = 0;  ///< accelerator register block
   FilterConfig filter = FilterConfig::energon_default();
+  std::map<uint32_t, FilterConfig> layer_filters;  ///< per-layer overrides of `filter` (--rounds-file)
+  LayerFilters filters() const { return {filter, layer_filters}; }
   LlmMode mode = LlmMode::generation;
   std::vector<llama::TokenId> prompt;  ///< generation run; empty = no generation run
   uint32_t steps = 64;                 ///< tokens to generate at most

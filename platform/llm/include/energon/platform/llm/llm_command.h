@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "energon/attention_job.h"
+#include "energon/config/rounds_yaml.h"
 #include "energon/hw/dram_stats.h"
 #include "energon/llama/model_loader.h"
 #include "energon/hw/accelerator.h"
@@ -25,8 +26,10 @@ struct LlmOptions {
   std::string prompt = "Once upon a time";
   std::string hw = "energon-edge";  ///< hardware preset or YAML file
   Policy policy = Policy::mpmrf;
-  std::string rounds;            ///< mpmrf rounds, "" = Energon's default
-  std::string topk = "top=25%";  ///< topk policy rule
+  std::string rounds;               ///< mpmrf rounds, "" = Energon's default
+  std::string topk = "top=25%";     ///< topk policy rule
+  std::string rounds_file;          ///< --rounds-file: per-layer rounds (docs/policies.md), "" = none
+  config::RoundsFile layer_rounds;  ///< its contents, read by parse_llm_options
   uint32_t steps = 64;
   float temperature = 0.0f;
   uint64_t seed = 1;
@@ -51,9 +54,11 @@ struct LlmParseOutcome {
 };
 LlmParseOutcome parse_llm_options(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 
-/// The filter configuration of the options (policy, rounds, top-k rule); std::invalid_argument
-/// naming the option when a rule does not parse or validate.
+/// The filter configuration of the options (policy, rounds, top-k rule; the rounds file's default
+/// with --rounds-file); std::invalid_argument naming the option when a rule does not parse or validate.
 FilterConfig filter_of(const LlmOptions& o);
+/// Every layer's filter: filter_of(o) and, with --rounds-file, the file's per-layer entries.
+LayerFilters filters_of(const LlmOptions& o);
 
 /// Everything one run produced.
 struct LlmRun {
