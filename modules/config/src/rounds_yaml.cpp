@@ -140,4 +140,18 @@ std::string format_rounds_yaml(const LayerFilters& filters, const std::string& c
   return os.str();
 }
 
+std::string read_rounds_file_option(const std::string& path, bool policy_given, const std::string& policy_text,
+                                    Policy& policy, RoundsFile& out) {
+  try {
+    out = load_rounds_file(path);
+  } catch (const std::exception& e) {
+    return std::string("--rounds-file: ") + e.what();
+  }
+  if (policy_given && out.filters.base.policy != policy)
+    return "--policy " + policy_text + " disagrees with --rounds-file " + path + " (policy " +
+           to_string(out.filters.base.policy) + ")";
+  policy = out.filters.base.policy;
+  return "";
+}
+
 }  // namespace energon::config

@@ -41,5 +41,7 @@ const std::vector<float>& probe_inputs();
 
 /// True when `vector_exp` (x[j] = expf(x[j]) for j < n) gives the library's bits on every probe.
 bool matches_library(void (*vector_exp)(float* x, uint32_t n));
+/// x[j] = expf(x[j]): by `vector_exp` when it `reproduces` the library, else by the library.
+void exp_in_place(bool reproduces, void (*vector_exp)(float* x, uint32_t n), float* x, uint32_t n);
 
 }  // namespace energon::kernels::expf_c_library

@@ -355,10 +355,7 @@ bool exp_vectorized() {
   return reproduces;
 }
 
-void exp_in_place(float* x, uint32_t n) {
-  if (exp_vectorized()) return exp_vector(x, n);
-  for (uint32_t j = 0; j < n; ++j) x[j] = std::exp(x[j]);
-}
+void exp_in_place(float* x, uint32_t n) { expf_c_library::exp_in_place(exp_vectorized(), exp_vector, x, n); }
 
 const KernelSet kAvx2{"avx2",        scores_int16, scores_int8,    weighted_sum,
                       softmax_shift, exp_in_place, exp_vectorized, softmax_q16_out};

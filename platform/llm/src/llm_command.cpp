@@ -109,15 +109,9 @@ LlmParseOutcome parse_llm_options(int argc, const char* const* argv, std::ostrea
   if (!o.rounds_file.empty()) {
     if (vm.count("rounds") || !vm["topk"].defaulted())
       return bad("--rounds-file replaces --rounds and --topk: give one or the other");
-    try {
-      o.layer_rounds = config::load_rounds_file(o.rounds_file);
-    } catch (const std::exception& e) {
-      return bad(std::string("--rounds-file: ") + e.what());
-    }
-    if (!vm["policy"].defaulted() && o.layer_rounds.filters.base.policy != o.policy)
-      return bad("--policy " + policy + " disagrees with --rounds-file " + o.rounds_file + " (policy " +
-                 to_string(o.layer_rounds.filters.base.policy) + ")");
-    o.policy = o.layer_rounds.filters.base.policy;
+    const std::string e =
+        config::read_rounds_file_option(o.rounds_file, !vm["policy"].defaulted(), policy, o.policy, o.layer_rounds);
+    if (!e.empty()) return bad(e);
   }
   try {
     filter_of(o);

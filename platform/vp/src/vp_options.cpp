@@ -153,15 +153,9 @@ ParseOutcome parse_options(int argc, char** argv) {
   }
   if (!o.rounds_file.empty()) {
     if (!o.rounds.empty() || o.alpha) return bad("--rounds-file replaces --rounds and --alpha: give one or the other");
-    try {
-      o.layer_rounds = config::load_rounds_file(o.rounds_file);
-    } catch (const std::exception& e) {
-      return bad(std::string("--rounds-file: ") + e.what());
-    }
-    if (!vm["policy"].defaulted() && o.layer_rounds.filters.base.policy != o.policy)
-      return bad("--policy " + policy + " disagrees with --rounds-file " + o.rounds_file + " (policy " +
-                 to_string(o.layer_rounds.filters.base.policy) + ")");
-    o.policy = o.layer_rounds.filters.base.policy;
+    const std::string e =
+        config::read_rounds_file_option(o.rounds_file, !vm["policy"].defaulted(), policy, o.policy, o.layer_rounds);
+    if (!e.empty()) return bad(e);
     if (o.policy == Policy::topk && o.topk_fraction_ppm)
       return bad("--topk-fraction and a topk --rounds-file exclude each other");
   }

@@ -35,6 +35,11 @@ struct RoundsFile {
 RoundsFile parse_rounds_yaml(const std::string& text, const std::string& origin);
 /// Reads and parses the file at `path`.
 RoundsFile load_rounds_file(const std::string& path);
+/// A command's --rounds-file option: reads `path` into `out` and sets `policy` to the file's;
+/// `policy_given` says the command line named a policy too (`policy_text`, for the message),
+/// which must then be the file's. "" on success, else the message for the user.
+std::string read_rounds_file_option(const std::string& path, bool policy_given, const std::string& policy_text,
+                                    Policy& policy, RoundsFile& out);
 /// The file text of `filters` (parse_rounds_yaml reads it back to equal filters); `comment`
 /// lines are written first, each prefixed with "# ".
 std::string format_rounds_yaml(const LayerFilters& filters, const std::string& comment = "");
