@@ -25,6 +25,7 @@ struct RowWork {
   uint32_t planes_have = 0;
   uint64_t fu_memory_cycles = 0, fu_compute_cycles = 0;  ///< the filter stage's work on this row
   sc_time k_ready, v_ready;                              ///< the prefetch DMA's completion
+  uint64_t dma_ticket = 0;  ///< accurate mode: the row's prefetch is done once the DMAs below it are
 };
 
 struct Datapath::Job {
@@ -174,6 +175,10 @@ JobOutcome Datapath::run_job(const energon_desc_t& desc) {
   qk.sync();
   j.filter_end = sc_core::sc_time_stamp();
   if (attention_busy_) sc_core::wait(attention_done_);
+  if (config_.timing == TimingMode::accurate) {  // the decoupled DMA (write-back, prefetches) ends the job
+    fetch_->drain();
+    j.attention_end = std::max(j.attention_end, sc_core::sc_time_stamp());
+  }
   job_ = nullptr;
 
   JobOutcome out;
@@ -362,6 +367,7 @@ std::shared_ptr<RowWork> Datapath::take_row() {
   w->planes_have = 0;
   w->fu_memory_cycles = w->fu_compute_cycles = 0;
   w->k_ready = w->v_ready = SC_ZERO_TIME;
+  w->dma_ticket = 0;
   return w;
 }
 
@@ -397,6 +403,7 @@ void Datapath::prefetch_row(Job& j, RowWork& w, const sc_time& at) {
                  true);
   }
   w.k_ready = sc_core::sc_time_stamp() + delay;
+  w.dma_ticket = fetch_->dma_ticket();
   if (j.schedule.attention_select) return;  // V of the kept keys only: known after the AU's selection
   const uint32_t vrb = j.shape.d * 2;
   if (prefetch_scratch_.size() < n * vrb) prefetch_scratch_.resize(n * vrb);
@@ -407,6 +414,7 @@ void Datapath::prefetch_row(Job& j, RowWork& w, const sc_time& at) {
   });
   fetch_gather(seq_fetch_, seq_payloads_, prefetch_runs_, Traffic::v, int64_t(g), delay, true, true);
   w.v_ready = sc_core::sc_time_stamp() + delay;
+  w.dma_ticket = fetch_->dma_ticket();
 }
 
 uint32_t Datapath::tile_rows(const Job& j) const {
@@ -504,6 +512,20 @@ void Datapath::attend(Job& j, std::vector<std::shared_ptr<RowWork>>& tile, tlm_u
   const AttentionShape& s = j.shape;
   const uint32_t d = s.d;
   const size_t n_rows = tile.size();
+  if (config_.timing == TimingMode::accurate) {
+    // The prefetch DMA returned at once (posted): the rows enter the engine once it is done, and
+    // the wait is memory time.
+    qk.sync();
+    uint64_t ticket = 0;
+    for (const auto& w : tile) ticket = std::max(ticket, w->dma_ticket);
+    const sc_time t0 = sc_core::sc_time_stamp();
+    fetch_->wait_dma(ticket);
+    mem_time += sc_core::sc_time_stamp() - t0;
+    for (const auto& w : tile) {
+      w->k_ready = std::max(w->k_ready, sc_core::sc_time_stamp());
+      if (w->v_ready > SC_ZERO_TIME) w->v_ready = std::max(w->v_ready, sc_core::sc_time_stamp());
+    }
+  }
   if (attend_jobs_.size() < n_rows) attend_jobs_.resize(n_rows);
   attend_ptrs_.clear();
   for (size_t r = 0; r < n_rows; ++r) {
