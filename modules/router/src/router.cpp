@@ -100,7 +100,7 @@ void Router::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time&
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  if (via_nb_[r->target]) {
+  if (r->target < via_nb_.size() && via_nb_[r->target]) {
     blocking_through_nb(trans, *r, delay);
     return;
   }
@@ -137,7 +137,7 @@ bool Router::get_direct_mem_ptr(int, tlm::tlm_generic_payload& trans, tlm::tlm_d
     dmi.set_granted_access(tlm::tlm_dmi::DMI_ACCESS_NONE);
     return false;
   }
-  if (via_nb_[r->target]) {  // every access of this target goes through the nb path
+  if (r->target < via_nb_.size() && via_nb_[r->target]) {  // every access of this target goes through the nb path
     dmi.set_start_address(r->base);
     dmi.set_end_address(r->last());
     dmi.set_granted_access(tlm::tlm_dmi::DMI_ACCESS_NONE);
