@@ -28,6 +28,22 @@ struct RowWork {
   uint64_t dma_ticket = 0;  ///< accurate mode: the row's prefetch is done once the DMAs below it are
 };
 
+namespace {
+
+/// Accurate mode: the transfers posted while it lives form one chain (FetchUnit::begin_dma_chain).
+class DmaChain {
+ public:
+  explicit DmaChain(FetchUnit& f) : f_(f) { f_.begin_dma_chain(); }
+  DmaChain(const DmaChain&) = delete;
+  DmaChain& operator=(const DmaChain&) = delete;
+  ~DmaChain() { f_.end_dma_chain(); }
+
+ private:
+  FetchUnit& f_;
+};
+
+}  // namespace
+
 struct Datapath::Job {
   energon_desc_t desc{};
   RowSchedule schedule;  ///< the policy's work on every row (modules/policy)
@@ -376,6 +392,7 @@ sc_time Datapath::prefetch_filter_planes(Job& j, uint32_t g, const sc_time& at) 
   sc_time delay = at - sc_core::sc_time_stamp();
   const uint32_t planes = j.schedule.filter_planes();
   if (config_.sram_bytes == 0 || j.shape.valid_len == 0) return at;
+  DmaChain chain(*fetch_);  // accurate: the planes one after the other, as the delays chain in lt
   for (uint32_t p = 0; p < planes; ++p) {
     const uint32_t bytes = j.shape.valid_len * l.row_bytes(p);
     if (prefetch_scratch_.size() < bytes) prefetch_scratch_.resize(bytes);
@@ -392,6 +409,7 @@ void Datapath::prefetch_row(Job& j, RowWork& w, const sc_time& at) {
   const uint32_t g = j.shape.kv_head_of(w.head);
   const size_t n = w.keys.size();
   sc_time delay = at - sc_core::sc_time_stamp();  // decoupled: the filter stage goes on
+  DmaChain chain(*fetch_);                        // accurate: K planes then V, one after the other
   for (uint32_t p = w.planes_have; p < l.n_planes; ++p) {
     const uint32_t rb = l.row_bytes(p);
     if (prefetch_scratch_.size() < n * rb) prefetch_scratch_.resize(n * rb);

@@ -43,35 +43,51 @@ bool FetchUnit::post_dma(tlm::tlm_generic_payload& orig, const FetchExtension& e
     job.bytes.resize(len);
   if (job.cmd == tlm::TLM_READ_COMMAND) fills_.push_back({addr, len, job.id});
   dma_ids_.insert(job.id);
-  dma_queue_.push_back(std::move(job));
   ++dma_pending_;
-  dma_queued_.notify(sc_core::SC_ZERO_TIME);
+  open_chain_.push_back(std::move(job));
+  if (!chain_open_) end_dma_chain();
   return true;
+}
+
+void FetchUnit::begin_dma_chain() {
+  if (config_.timing == TimingMode::accurate) chain_open_ = true;
+}
+
+void FetchUnit::end_dma_chain() {
+  chain_open_ = false;
+  if (open_chain_.empty()) return;
+  dma_queue_.push_back(std::move(open_chain_));
+  open_chain_.clear();
+  dma_queued_.notify(sc_core::SC_ZERO_TIME);
 }
 
 void FetchUnit::dma_worker() {
   for (;;) {
     while (dma_queue_.empty()) sc_core::wait(dma_queued_);
-    Dma job = std::move(dma_queue_.front());
+    std::vector<Dma> chain = std::move(dma_queue_.front());
     dma_queue_.pop_front();
-    if (job.start > sc_core::sc_time_stamp()) sc_core::wait(job.start - sc_core::sc_time_stamp());
-    PooledPayload p(payloads_);
-    p->set_command(job.cmd);
-    p->set_address(job.addr);
-    p->set_data_ptr(job.bytes.data());
-    p->set_data_length(job.len);
-    p->set_streaming_width(job.len);
-    const sc_time start = sc_core::sc_time_stamp();
-    sc_time d = sc_core::SC_ZERO_TIME;
-    mem->b_transport(*p, d);  // the bus interface waits in this thread until the pieces are done
-    if (d > sc_core::SC_ZERO_TIME) sc_core::wait(d);
-    account(job.cls, job.len, start, sc_core::sc_time_stamp());
-    fills_.erase(std::remove_if(fills_.begin(), fills_.end(), [&](const Fill& f) { return f.id == job.id; }),
-                 fills_.end());
-    dma_ids_.erase(job.id);
-    --dma_pending_;
-    dma_done_.notify(sc_core::SC_ZERO_TIME);
+    for (Dma& job : chain) serve_dma(job);
   }
+}
+
+void FetchUnit::serve_dma(Dma& job) {
+  if (job.start > sc_core::sc_time_stamp()) sc_core::wait(job.start - sc_core::sc_time_stamp());
+  PooledPayload p(payloads_);
+  p->set_command(job.cmd);
+  p->set_address(job.addr);
+  p->set_data_ptr(job.bytes.data());
+  p->set_data_length(job.len);
+  p->set_streaming_width(job.len);
+  const sc_time start = sc_core::sc_time_stamp();
+  sc_time d = sc_core::SC_ZERO_TIME;
+  mem->b_transport(*p, d);  // the bus interface waits in this thread until the pieces are done
+  if (d > sc_core::SC_ZERO_TIME) sc_core::wait(d);
+  account(job.cls, job.len, start, sc_core::sc_time_stamp());
+  fills_.erase(std::remove_if(fills_.begin(), fills_.end(), [&](const Fill& f) { return f.id == job.id; }),
+               fills_.end());
+  dma_ids_.erase(job.id);
+  --dma_pending_;
+  dma_done_.notify(sc_core::SC_ZERO_TIME);
 }
 
 void FetchUnit::wait_for_fills(uint64_t addr, uint32_t len) {

@@ -173,6 +173,12 @@ class FetchUnit : public sc_core::sc_module {
   void drain();
   /// Accurate mode: decoupled DMAs queued or in flight.
   size_t dma_pending() const { return dma_pending_; }
+  /// Accurate mode: the transfers posted between begin_dma_chain() and end_dma_chain() run one
+  /// after the other, each starting when the previous one is done (what the returned delays chain
+  /// in lt); separate chains run in parallel on the DMA workers. Outside a chain each posted
+  /// transfer is a chain of its own.
+  void begin_dma_chain();
+  void end_dma_chain();
   /// Accurate mode: a ticket for the DMAs posted so far; wait_dma(ticket) returns once they are done.
   uint64_t dma_ticket() const { return dma_next_id_; }
   void wait_dma(uint64_t ticket);
@@ -212,13 +218,16 @@ class FetchUnit : public sc_core::sc_module {
     uint32_t len = 0;
     uint64_t id = 0;
   };
-  static constexpr unsigned kDmaWorkers = 1;  ///< one prefetch DMA engine (docs/fetch.md)
+  static constexpr unsigned kDmaWorkers = 16;  ///< chains served at once (docs/fetch.md)
   bool post_dma(tlm::tlm_generic_payload& orig, const FetchExtension& ext, uint64_t addr, uint8_t* data, uint32_t len,
                 const sc_core::sc_time& delay);
   void dma_worker();
+  void serve_dma(Dma& job);
   void wait_for_fills(uint64_t addr, uint32_t len);
   void account(Traffic cls, uint32_t len, const sc_core::sc_time& start, const sc_core::sc_time& end);
-  std::deque<Dma> dma_queue_;
+  std::deque<std::vector<Dma>> dma_queue_;  ///< chains waiting for a worker
+  std::vector<Dma> open_chain_;
+  bool chain_open_ = false;
   std::vector<Fill> fills_;
   sc_core::sc_event dma_queued_, dma_done_;
   size_t dma_pending_ = 0;
