@@ -60,6 +60,14 @@ TEST_CASE("platform: lt and accurate timing give identical outputs") {
   REQUIRE(r_lt.result.final_kept == r_at.result.final_kept);
   REQUIRE(cycles_lt > 0);
   REQUIRE(r_at.result.cycles > 0);
+  // at: the accelerator's pieces and the host's copies all went through the DRAM controller
+  // (nb_transport), several pieces in flight at once; lt never uses it.
+  CHECK(lt.dram.at_requests_accepted() == 0);
+  CHECK(at.dram.at_requests_accepted() > at.accelerator.bus_interface().transactions());
+  CHECK(at.dram.at_responses() == at.dram.at_requests_accepted());
+  CHECK(at.accelerator.bus_interface().peak_outstanding() > 1);
+  CHECK(at.accelerator.bus_interface().outstanding() == 0);
+  CHECK(at.router.nb_in_flight() == 0);
 }
 
 TEST_CASE("platform: every preset loads with its DRAM") {

@@ -22,7 +22,7 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name, const AccelConfig&
       config_(config),
       controller_("controller", controller_config(config)),
       datapath_("datapath", config),
-      bus_("bus_interface", config.max_burst_bytes),
+      bus_("bus_interface", config.max_burst_bytes, config.timing, config.max_outstanding),
       job_tap_("job_tap"),
       datapath_port_("datapath_port") {
   regs.bind(controller_.regs);

@@ -2,20 +2,33 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 
 #include "energon/hw/log.h"
 
 namespace energon::hw {
 
-BusInterface::BusInterface(const sc_core::sc_module_name& name, uint32_t max_burst_bytes)
-    : sc_module(name), ctrl("ctrl"), dma("dma"), mem("mem"), max_burst_bytes_(max_burst_bytes) {
+BusInterface::BusInterface(const sc_core::sc_module_name& name, uint32_t max_burst_bytes, TimingMode timing,
+                           uint32_t max_outstanding)
+    : sc_module(name),
+      ctrl("ctrl"),
+      dma("dma"),
+      mem("mem"),
+      max_burst_bytes_(max_burst_bytes),
+      timing_(timing),
+      max_outstanding_(max_outstanding) {
+  if (max_outstanding_ == 0) throw ConfigError(std::string(this->name()) + ": max_outstanding (0) must be at least 1");
   for (auto* port : {&ctrl, &dma}) {
     port->register_b_transport(this, &BusInterface::b_transport);
     port->register_transport_dbg(this, &BusInterface::transport_dbg);
   }
+  mem.register_nb_transport_bw(this, &BusInterface::nb_transport_bw);
 }
 
-void BusInterface::reset() { requests_ = transactions_ = largest_ = 0; }
+void BusInterface::reset() {
+  requests_ = transactions_ = largest_ = 0;
+  peak_outstanding_ = outstanding_;
+}
 
 void BusInterface::forward(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   ++transactions_;
@@ -36,6 +49,10 @@ void BusInterface::forward(tlm::tlm_generic_payload& trans, sc_core::sc_time& de
 // datapath's job to finish, so requests reach the bus in the order the job issues them:
 // descriptor read, the job's tensor traffic, result write-back (docs/integration.md).
 void BusInterface::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  if (timing_ == TimingMode::accurate) {
+    nb_request(trans, delay);
+    return;
+  }
   ++requests_;
   const uint64_t address = trans.get_address();
   const uint32_t length = trans.get_data_length();

@@ -57,6 +57,7 @@ AccelConfig parse_accel_config(const YAML::Node& node, const std::string& file) 
       {"reg_access_cycles", u32(c.reg_access_cycles)},
       {"check_cycles", u32(c.check_cycles)},
       {"max_burst_bytes", u32(c.max_burst_bytes)},
+      {"max_outstanding", u32(c.max_outstanding)},
       {"fu_multipliers", u32(c.fu_multipliers)},
       {"fu_lanes", u32(c.fu_lanes)},
       {"fu_latency", u32(c.fu_latency)},

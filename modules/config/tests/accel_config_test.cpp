@@ -39,6 +39,8 @@ TEST_CASE("datapath: accel config presets and overrides", "[datapath]") {
   CHECK(own.sram_bytes == 65536);
   CHECK(own.au_qk_multipliers == 64);  // unset keys keep the edge defaults
   CHECK(own.period_ps() == Approx(1250.0));
+  CHECK(own.max_outstanding == 16);  // the edge default (AXI IDs)
+  CHECK(parse_accel_config(YAML::Load("max_outstanding: 4"), "f.yaml").max_outstanding == 4);
 }
 
 TEST_CASE("datapath: accel config errors name the file and the key", "[datapath]") {
@@ -52,5 +54,8 @@ TEST_CASE("datapath: accel config errors name the file and the key", "[datapath]
   CHECK(error_of("{fu_multipliers: 500, fu_lanes: 8}").find("fu_lanes") != std::string::npos);
   CHECK(error_of("fifo_depth: 0").find("fifo_depth") != std::string::npos);
   CHECK(error_of("[1, 2]").find("mapping") != std::string::npos);
+  CHECK(error_of("max_outstanding: 0") == "hw/test.yaml: accelerator: max_outstanding (0) must be in 1..1024");
+  CHECK(error_of("max_outstanding: 2000").find("max_outstanding (2000)") != std::string::npos);
+  CHECK(error_of("max_outstanding: -1").find("accelerator.max_outstanding") != std::string::npos);
   CHECK(error_of("{preset: energon-edge}").empty());
 }

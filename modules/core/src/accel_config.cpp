@@ -40,6 +40,7 @@ constexpr uint64_t kMaxSramBytes = uint64_t(1) << 30;
 constexpr uint32_t kMaxSramBanks = 64;
 constexpr uint32_t kMaxQueryTile = 1024;  // SramBankCounter::kMaxBanks
 constexpr uint64_t kMaxQuantumCycles = 1000000000;
+constexpr uint32_t kMaxOutstanding = 1024;
 }  // namespace
 
 std::string validate(const AccelConfig& c) {
@@ -88,6 +89,8 @@ std::string validate(const AccelConfig& c) {
     e << "lt_quantum_cycles (" << c.lt_quantum_cycles << ") must be at most " << kMaxQuantumCycles;
   else if (c.max_burst_bytes != 0 && (c.max_burst_bytes < 4 || (c.max_burst_bytes & (c.max_burst_bytes - 1)) != 0))
     e << "max_burst_bytes (" << c.max_burst_bytes << ") must be 0 (no split) or a power of two >= 4";
+  else if (c.max_outstanding < 1 || c.max_outstanding > kMaxOutstanding)
+    e << "max_outstanding (" << c.max_outstanding << ") must be in 1.." << kMaxOutstanding;
   return e.str();
 }
 

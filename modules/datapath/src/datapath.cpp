@@ -25,7 +25,24 @@ struct RowWork {
   uint32_t planes_have = 0;
   uint64_t fu_memory_cycles = 0, fu_compute_cycles = 0;  ///< the filter stage's work on this row
   sc_time k_ready, v_ready;                              ///< the prefetch DMA's completion
+  uint64_t dma_ticket = 0;  ///< accurate mode: the row's prefetch is done once the DMAs below it are
 };
+
+namespace {
+
+/// Accurate mode: the transfers posted while it lives form one chain (FetchUnit::begin_dma_chain).
+class DmaChain {
+ public:
+  explicit DmaChain(FetchUnit& f) : f_(f) { f_.begin_dma_chain(); }
+  DmaChain(const DmaChain&) = delete;
+  DmaChain& operator=(const DmaChain&) = delete;
+  ~DmaChain() { f_.end_dma_chain(); }
+
+ private:
+  FetchUnit& f_;
+};
+
+}  // namespace
 
 struct Datapath::Job {
   energon_desc_t desc{};
@@ -174,6 +191,10 @@ JobOutcome Datapath::run_job(const energon_desc_t& desc) {
   qk.sync();
   j.filter_end = sc_core::sc_time_stamp();
   if (attention_busy_) sc_core::wait(attention_done_);
+  if (config_.timing == TimingMode::accurate) {  // the decoupled DMA (write-back, prefetches) ends the job
+    fetch_->drain();
+    j.attention_end = std::max(j.attention_end, sc_core::sc_time_stamp());
+  }
   job_ = nullptr;
 
   JobOutcome out;
@@ -362,6 +383,7 @@ std::shared_ptr<RowWork> Datapath::take_row() {
   w->planes_have = 0;
   w->fu_memory_cycles = w->fu_compute_cycles = 0;
   w->k_ready = w->v_ready = SC_ZERO_TIME;
+  w->dma_ticket = 0;
   return w;
 }
 
@@ -370,6 +392,7 @@ sc_time Datapath::prefetch_filter_planes(Job& j, uint32_t g, const sc_time& at) 
   sc_time delay = at - sc_core::sc_time_stamp();
   const uint32_t planes = j.schedule.filter_planes();
   if (config_.sram_bytes == 0 || j.shape.valid_len == 0) return at;
+  DmaChain chain(*fetch_);  // accurate: the planes one after the other, as the delays chain in lt
   for (uint32_t p = 0; p < planes; ++p) {
     const uint32_t bytes = j.shape.valid_len * l.row_bytes(p);
     if (prefetch_scratch_.size() < bytes) prefetch_scratch_.resize(bytes);
@@ -386,6 +409,7 @@ void Datapath::prefetch_row(Job& j, RowWork& w, const sc_time& at) {
   const uint32_t g = j.shape.kv_head_of(w.head);
   const size_t n = w.keys.size();
   sc_time delay = at - sc_core::sc_time_stamp();  // decoupled: the filter stage goes on
+  DmaChain chain(*fetch_);                        // accurate: K planes then V, one after the other
   for (uint32_t p = w.planes_have; p < l.n_planes; ++p) {
     const uint32_t rb = l.row_bytes(p);
     if (prefetch_scratch_.size() < n * rb) prefetch_scratch_.resize(n * rb);
@@ -397,6 +421,7 @@ void Datapath::prefetch_row(Job& j, RowWork& w, const sc_time& at) {
                  true);
   }
   w.k_ready = sc_core::sc_time_stamp() + delay;
+  w.dma_ticket = fetch_->dma_ticket();
   if (j.schedule.attention_select) return;  // V of the kept keys only: known after the AU's selection
   const uint32_t vrb = j.shape.d * 2;
   if (prefetch_scratch_.size() < n * vrb) prefetch_scratch_.resize(n * vrb);
@@ -407,6 +432,7 @@ void Datapath::prefetch_row(Job& j, RowWork& w, const sc_time& at) {
   });
   fetch_gather(seq_fetch_, seq_payloads_, prefetch_runs_, Traffic::v, int64_t(g), delay, true, true);
   w.v_ready = sc_core::sc_time_stamp() + delay;
+  w.dma_ticket = fetch_->dma_ticket();
 }
 
 uint32_t Datapath::tile_rows(const Job& j) const {
@@ -504,6 +530,20 @@ void Datapath::attend(Job& j, std::vector<std::shared_ptr<RowWork>>& tile, tlm_u
   const AttentionShape& s = j.shape;
   const uint32_t d = s.d;
   const size_t n_rows = tile.size();
+  if (config_.timing == TimingMode::accurate) {
+    // The prefetch DMA returned at once (posted): the rows enter the engine once it is done, and
+    // the wait is memory time.
+    qk.sync();
+    uint64_t ticket = 0;
+    for (const auto& w : tile) ticket = std::max(ticket, w->dma_ticket);
+    const sc_time t0 = sc_core::sc_time_stamp();
+    fetch_->wait_dma(ticket);
+    mem_time += sc_core::sc_time_stamp() - t0;
+    for (const auto& w : tile) {
+      w->k_ready = std::max(w->k_ready, sc_core::sc_time_stamp());
+      if (w->v_ready > SC_ZERO_TIME) w->v_ready = std::max(w->v_ready, sc_core::sc_time_stamp());
+    }
+  }
   if (attend_jobs_.size() < n_rows) attend_jobs_.resize(n_rows);
   attend_ptrs_.clear();
   for (size_t r = 0; r < n_rows; ++r) {

@@ -115,12 +115,16 @@ TEST_CASE("datapath: every policy bit-exact on the LPDDR4 DRAM model, lt and acc
     CHECK(dram_written[n] == outcomes[n].bytes[size_t(Traffic::out)]);
     CHECK(outcomes[n].cycles > 0);
   }
-  // mpmrf moves fewer K bytes than dense; cycles of the same policy agree across modes within 25%.
+  // mpmrf moves fewer K bytes than dense. Cycles of the same policy: at is never more than 25 %
+  // slower than lt and at most 2× faster (lt issues the decoupled prefetches to the call-order
+  // DRAM model ahead of time; at issues them when due: docs/results.md "LT vs AT").
   auto k_bytes = [&](size_t n) {
     return outcomes[n].bytes[size_t(Traffic::k0)] + outcomes[n].bytes[size_t(Traffic::k1)] +
            outcomes[n].bytes[size_t(Traffic::k2)];
   };
   CHECK(k_bytes(2) <= k_bytes(0));
-  for (size_t p = 0; p < 3; ++p)
-    CHECK(double(outcomes[p].cycles) == Approx(double(outcomes[p + 3].cycles)).epsilon(0.25));
+  for (size_t p = 0; p < 3; ++p) {
+    CHECK(double(outcomes[p + 3].cycles) <= 1.25 * double(outcomes[p].cycles));
+    CHECK(2.0 * double(outcomes[p + 3].cycles) >= double(outcomes[p].cycles));
+  }
 }

@@ -290,8 +290,10 @@ TEST_CASE("datapath: lt and accurate timing modes give identical results", "[dat
   CHECK(oa.final_kept == ob.final_kept);
   CHECK(oa.bytes == ob.bytes);
   CHECK(oa.busy_filter == ob.busy_filter);
-  CHECK(oa.busy_attn == ob.busy_attn);
-  // Timing may differ only through ordering within a quantum; keep them in the same range.
+  // Accurate mode times memory differently (posted prefetches, rows entering the engine once
+  // their prefetch is done, docs/fetch.md): the attention engine's busy and the job's cycles
+  // differ between the modes; keep them in the same range.
+  CHECK(double(oa.busy_attn) == Approx(double(ob.busy_attn)).epsilon(0.5));
   CHECK(double(oa.cycles) == Approx(double(ob.cycles)).epsilon(0.25));
 }
 

@@ -1,9 +1,12 @@
 #include "energon/hw/fetch_unit.h"
 
+#include <sysc/kernel/sc_dynamic_processes.h>  // sc_spawn (the DMA workers)
+
 #include <cmath>
 #include <algorithm>
 #include <cstring>
 #include <sstream>
+#include <string>
 
 namespace energon::hw {
 
@@ -29,6 +32,10 @@ FetchUnit::FetchUnit(sc_core::sc_module_name name, const AccelConfig& config)
       half_{OnChipBuffer(config.sram_bytes / 2), OnChipBuffer(config.sram_bytes / 2)} {
   req.register_b_transport(this, &FetchUnit::b_transport);
   req.register_transport_dbg(this, &FetchUnit::transport_dbg);
+  if (config_.timing == TimingMode::accurate) {
+    for (unsigned i = 0; i < kDmaWorkers; ++i)
+      sc_core::sc_spawn([this] { dma_worker(); }, ("dma_worker_" + std::to_string(i)).c_str());
+  }
 }
 
 uint64_t FetchUnit::fill_room(int half, Traffic cls) const {
@@ -108,6 +115,11 @@ void FetchUnit::advance(const FetchExtension& ext, sc_time& delay) {
 
 bool FetchUnit::memory_access(tlm::tlm_generic_payload& orig, const FetchExtension& ext, uint64_t addr, uint8_t* data,
                               uint32_t len, sc_time& delay) {
+  // Accurate mode: a prefetch or a write-back is posted to the DMA workers (the requester uses no
+  // completion time of it: later reads wait for the fill, the job's end drains); a decoupled read
+  // of the requester's own data waits here, as its completion time is what the requester uses.
+  if (config_.timing == TimingMode::accurate && ext.decoupled && (ext.prefetch || orig.is_write()))
+    return post_dma(orig, ext, addr, data, len, delay);
   const Traffic cls = ext.cls;
   PooledPayload p(payloads_);
   p->set_command(orig.get_command());
@@ -128,6 +140,12 @@ bool FetchUnit::memory_access(tlm::tlm_generic_payload& orig, const FetchExtensi
   }
   stats_.dram_bytes[size_t(cls)] += len;
   ++stats_.dram_transactions;
+  account(cls, len, start, end);
+  advance(ext, delay);
+  return true;
+}
+
+void FetchUnit::account(Traffic, uint32_t, const sc_time& start, const sc_time& end) {
   const sc_time from = std::max(start, busy_until_);
   if (end > from) {
     const uint64_t cycles = uint64_t(std::llround((end - from) / period_));
@@ -135,8 +153,6 @@ bool FetchUnit::memory_access(tlm::tlm_generic_payload& orig, const FetchExtensi
     if (trace_) trace_->span(TraceTrack::fetch, "dram access", from, end, cycles);
   }
   busy_until_ = std::max(busy_until_, end);
-  advance(ext, delay);
-  return true;
 }
 
 void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
@@ -176,6 +192,11 @@ void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
 
 bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBankCounter& banks, uint64_t addr,
                       uint32_t len, uint8_t* data, bool copy_resident, sc_time& delay) {
+  if (config_.timing == TimingMode::accurate && !ext.prefetch && p.is_read() && !fills_.empty()) {
+    sc_core::wait(delay);  // the request's own time first, then any fill it overlaps
+    delay = sc_core::SC_ZERO_TIME;
+    wait_for_fills(addr, len);
+  }
   const Traffic cls = ext.cls;
   OnChipBuffer* buf = nullptr;
   const int half = int(ext.buffer_tag & 1);

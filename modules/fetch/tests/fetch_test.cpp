@@ -444,3 +444,54 @@ TEST_CASE("fetch: the filter planes keep their reserve of each half", "[fetch]")
   CHECK(s.dram_bytes[size_t(Traffic::k0)] == 256);
   CHECK(s.sram_bytes[size_t(Traffic::k0)] == 256);
 }
+
+TEST_CASE("fetch: accurate mode runs decoupled requests on its DMA workers, an overlapping read waits for the fill",
+          "[fetch]") {
+  Bench b(small_buffer(4096, TimingMode::accurate), "acc");
+  std::vector<uint8_t> pattern(160);
+  for (size_t i = 0; i < pattern.size(); ++i) pattern[i] = uint8_t(i * 13 + 1);
+  b.memory.store(0x1000, pattern.data(), pattern.size());
+  sc_time prefetch_delay, prefetch_now, read_done, write_now, drained;
+  size_t pending_after_prefetch = 0;
+  std::vector<uint8_t> scratch(160), got(160), out(64, 0x5A), written(64);
+  test::Stimulus stim("stim", [&] {
+    // The prefetch DMA returns at once; its bytes are already in the buffer.
+    const std::vector<FetchRun> runs{{0x1000, scratch.data(), 160}};
+    fetch_gather(b.port, b.payloads, runs, Traffic::v, 0, prefetch_delay, true, true);
+    prefetch_now = sc_core::sc_time_stamp();
+    pending_after_prefetch = b.fetch.dma_pending();
+    // The engine's own read of those rows waits for the fill (40 + 160 / 16 = 50 ns), then hits.
+    sc_time d;
+    fetch_transfer(b.port, b.payloads, tlm::TLM_READ_COMMAND, 0x1000, got.data(), 160, Traffic::v, 0, d);
+    read_done = sc_core::sc_time_stamp() + d;
+    // A decoupled write returns at once with its bytes in memory; the drain waits for its timed
+    // transfer (40 + 64 / 16 = 44 ns).
+    sc_time wd;
+    fetch_transfer(b.port, b.payloads, tlm::TLM_WRITE_COMMAND, 0x3000, out.data(), 64, Traffic::out, -1, wd, true,
+                   true);
+    write_now = sc_core::sc_time_stamp() + wd;
+    b.memory.load(0x3000, written.data(), 64);
+    out.assign(64, 0);  // the requester may reuse its buffer at once
+    b.fetch.drain();
+    drained = sc_core::sc_time_stamp();
+  });
+  sc_core::sc_start();
+  CHECK(prefetch_now == sc_core::SC_ZERO_TIME);
+  CHECK(prefetch_delay == sc_core::SC_ZERO_TIME);
+  CHECK(pending_after_prefetch == 1);
+  CHECK(scratch == pattern);
+  CHECK(read_done == sc_time(50, SC_NS));
+  CHECK(got == pattern);
+  CHECK(b.fetch.stats().dram_bytes[size_t(Traffic::v)] == 160);  // not fetched again
+  CHECK(b.fetch.stats().sram_bytes[size_t(Traffic::v)] == 160);
+  CHECK(write_now == sc_time(50, SC_NS));
+  CHECK(written == std::vector<uint8_t>(64, 0x5A));
+  CHECK(drained == sc_time(94, SC_NS));
+  CHECK(b.fetch.dma_pending() == 0);
+  CHECK(b.memory.reads == 1);   // the timed transfers: the fill
+  CHECK(b.memory.writes == 1);  // and the write, with the bytes it had when posted
+  std::vector<uint8_t> after(64);
+  b.memory.load(0x3000, after.data(), 64);
+  CHECK(after == std::vector<uint8_t>(64, 0x5A));
+  CHECK(b.fetch.stats().busy_cycles == 94);
+}

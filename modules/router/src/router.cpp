@@ -22,12 +22,19 @@ std::string describe(const AddressRegion& r) {
 
 }  // namespace
 
+SC_HAS_PROCESS(Router);
+
 Router::Router(const sc_core::sc_module_name& name)
     : sc_module(name), target_socket("target_socket"), initiator_socket("initiator_socket") {
   target_socket.register_b_transport(this, &Router::b_transport);
   target_socket.register_transport_dbg(this, &Router::transport_dbg);
   target_socket.register_get_direct_mem_ptr(this, &Router::get_direct_mem_ptr);
   initiator_socket.register_invalidate_direct_mem_ptr(this, &Router::invalidate_direct_mem_ptr);
+  target_socket.register_nb_transport_fw(this, &Router::nb_transport_fw);
+  initiator_socket.register_nb_transport_bw(this, &Router::nb_transport_bw);
+  SC_METHOD(dispatch);
+  sensitive << dispatch_event_;
+  dont_initialize();
 }
 
 void Router::map(uint64_t base, uint64_t size, unsigned target, const std::string& name) {
@@ -59,6 +66,12 @@ void Router::map(uint64_t base, uint64_t size, unsigned target, const std::strin
 
 void Router::end_of_elaboration() {
   const unsigned targets = static_cast<unsigned>(initiator_socket.size());
+  ports_.resize(targets);
+  if (via_nb_.size() > targets)
+    SC_REPORT_ERROR(kMsgType, (std::string(name()) + ": blocking_via_nb(" + std::to_string(via_nb_.size() - 1) +
+                               ") but only " + std::to_string(targets) + " target(s) are bound to initiator_socket")
+                                  .c_str());
+  via_nb_.resize(targets, false);
   for (const AddressRegion& r : regions_) {
     if (r.target >= targets)
       SC_REPORT_ERROR(kMsgType, (std::string(name()) + ": region " + describe(r) + " maps to target index " +
@@ -85,6 +98,10 @@ void Router::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time&
   const AddressRegion* r = decode(address, trans.get_data_length());
   if (!r) {
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  if (r->target < via_nb_.size() && via_nb_[r->target]) {
+    blocking_through_nb(trans, *r, delay);
     return;
   }
   trans.set_address(address - r->base);
@@ -117,6 +134,12 @@ bool Router::get_direct_mem_ptr(int, tlm::tlm_generic_payload& trans, tlm::tlm_d
     }
     dmi.set_start_address(lo);
     dmi.set_end_address(hi);
+    dmi.set_granted_access(tlm::tlm_dmi::DMI_ACCESS_NONE);
+    return false;
+  }
+  if (r->target < via_nb_.size() && via_nb_[r->target]) {  // every access of this target goes through the nb path
+    dmi.set_start_address(r->base);
+    dmi.set_end_address(r->last());
     dmi.set_granted_access(tlm::tlm_dmi::DMI_ACCESS_NONE);
     return false;
   }

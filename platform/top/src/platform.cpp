@@ -39,6 +39,9 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
   router.initiator_socket.bind(accelerator.regs);
   router.map(kDramBase, window_of(config_), 0, "dram");
   router.map(kAccelRegBase, ENERGON_REG_SPACE_BYTES, 1, "energon_regs");
+  // Accurate: the host's copies reach the DRAM through its nb_transport controller, where they
+  // contend with the accelerator's requests (docs/architecture.md "Timing modes").
+  if (timing == PlatformTiming::accurate) router.blocking_via_nb(0);
   accelerator.irq.bind(irq);
   cpu.irq.bind(irq);
   accelerator.on_job([this](const hw::JobRecord& r) { jobs_.push_back(r); });

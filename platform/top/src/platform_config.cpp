@@ -140,6 +140,7 @@ std::string dump_platform_yaml(const PlatformConfig& c) {
        std::initializer_list<std::pair<const char*, uint64_t>>{{"reg_access_cycles", x.reg_access_cycles},
                                                                {"check_cycles", x.check_cycles},
                                                                {"max_burst_bytes", x.max_burst_bytes},
+                                                               {"max_outstanding", x.max_outstanding},
                                                                {"fu_multipliers", x.fu_multipliers},
                                                                {"fu_lanes", x.fu_lanes},
                                                                {"fu_latency", x.fu_latency},

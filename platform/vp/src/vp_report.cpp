@@ -260,6 +260,7 @@ void add_provenance(Group& g, const VpOptions& o, const platform::PlatformConfig
        std::initializer_list<std::pair<const char*, uint64_t>>{{"reg_access_cycles", c.reg_access_cycles},
                                                                {"check_cycles", c.check_cycles},
                                                                {"max_burst_bytes", c.max_burst_bytes},
+                                                               {"max_outstanding", c.max_outstanding},
                                                                {"fu_multipliers", c.fu_multipliers},
                                                                {"fu_lanes", c.fu_lanes},
                                                                {"fu_latency", c.fu_latency},

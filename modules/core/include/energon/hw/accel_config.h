@@ -25,6 +25,7 @@ struct AccelConfig {
   uint32_t reg_access_cycles = 2;         ///< controller: latency annotated on every register access
   uint32_t check_cycles = 4;              ///< controller: descriptor field checks, between fetch and dispatch
   uint32_t max_burst_bytes = 4096;        ///< memory interface: largest transaction issued (0: no split)
+  uint32_t max_outstanding = 16;          ///< memory interface, accurate mode: transactions in flight (AXI IDs)
   uint32_t fu_multipliers = 512;          ///< low-bit (4b×4b) multipliers of the filter engine
   uint32_t fu_lanes = 8;                  ///< keys the filter engine scores in parallel
   uint32_t fu_latency = 4;                ///< filter engine pipeline fill, cycles per round

@@ -11,6 +11,8 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
+#include <set>
 #include <stdexcept>
 #include <vector>
 
@@ -167,6 +169,19 @@ class FetchUnit : public sc_core::sc_module {
   void set_filter_reserve(uint32_t filter_planes, uint64_t bytes);
   /// begin_job() and the counters cleared.
   void reset();
+  /// Accurate mode: returns once no decoupled DMA is queued or in flight (a job ends with it).
+  void drain();
+  /// Accurate mode: decoupled DMAs queued or in flight.
+  size_t dma_pending() const { return dma_pending_; }
+  /// Accurate mode: the transfers posted between begin_dma_chain() and end_dma_chain() run one
+  /// after the other, each starting when the previous one is done (what the returned delays chain
+  /// in lt); separate chains run in parallel on the DMA workers. Outside a chain each posted
+  /// transfer is a chain of its own.
+  void begin_dma_chain();
+  void end_dma_chain();
+  /// Accurate mode: a ticket for the DMAs posted so far; wait_dma(ticket) returns once they are done.
+  uint64_t dma_ticket() const { return dma_next_id_; }
+  void wait_dma(uint64_t ticket);
   const FetchStats& stats() const { return stats_; }
   void set_trace(ActivityTrace* trace) { trace_ = trace; }
 
@@ -184,6 +199,40 @@ class FetchUnit : public sc_core::sc_module {
   void fill(int half, Traffic cls, uint64_t addr, uint32_t len, const uint8_t* src);
   /// Accurate mode: waits out the delay unless the request is decoupled.
   void advance(const FetchExtension& ext, sc_core::sc_time& delay);
+
+  // Accurate mode, posted requests (prefetches and write-backs, src/fetch_dma.cpp): the bytes move
+  // at once (debug transport: a job's inputs do not change while it runs), the timed transfer runs
+  // on the DMA worker thread; the spans of reads in flight are recorded (MSHR-like), and a later
+  // read that is not a prefetch and overlaps one waits for it.
+  struct Dma {
+    tlm::tlm_command cmd = tlm::TLM_READ_COMMAND;
+    uint64_t addr = 0;
+    uint32_t len = 0;
+    Traffic cls = Traffic::q;
+    sc_core::sc_time start;
+    std::vector<uint8_t> bytes;  ///< the written bytes, or the read's landing space
+    uint64_t id = 0;
+  };
+  struct Fill {
+    uint64_t addr = 0;
+    uint32_t len = 0;
+    uint64_t id = 0;
+  };
+  static constexpr unsigned kDmaWorkers = 16;  ///< chains served at once (docs/fetch.md)
+  bool post_dma(tlm::tlm_generic_payload& orig, const FetchExtension& ext, uint64_t addr, uint8_t* data, uint32_t len,
+                const sc_core::sc_time& delay);
+  void dma_worker();
+  void serve_dma(Dma& job);
+  void wait_for_fills(uint64_t addr, uint32_t len);
+  void account(Traffic cls, uint32_t len, const sc_core::sc_time& start, const sc_core::sc_time& end);
+  std::deque<std::vector<Dma>> dma_queue_;  ///< chains waiting for a worker
+  std::vector<Dma> open_chain_;
+  bool chain_open_ = false;
+  std::vector<Fill> fills_;
+  sc_core::sc_event dma_queued_, dma_done_;
+  size_t dma_pending_ = 0;
+  std::set<uint64_t> dma_ids_;  ///< ids of the DMAs queued or in flight
+  uint64_t dma_next_id_ = 0;
 
   const AccelConfig config_;
   const sc_core::sc_time period_;
