@@ -177,11 +177,18 @@ void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
   ext->onchip_cycles = 0;
   SramBankCounter banks(config_.sram_bytes_per_cycle, config_.sram_banks);
   if (ext->runs) {  // a gathered request: its runs one after the other, as separate requests would be
+    const bool outstanding = ext->prefetch && config_.timing == TimingMode::lt;
+    const sc_time issue = delay;
+    sc_time done = delay;
     for (uint32_t r = 0; r < ext->n_runs; ++r) {
       const FetchRun& run = ext->runs[r];
       if (run.len == 0) continue;
-      if (!serve(p, *ext, banks, run.addr, run.len, run.data, run.copy_resident, delay)) return;
+      sc_time d = outstanding ? issue : delay;
+      if (!serve(p, *ext, banks, run.addr, run.len, run.data, run.copy_resident, d)) return;
+      done = std::max(done, d);
+      if (!outstanding) delay = d;
     }
+    delay = done;
   } else if (!serve(p, *ext, banks, p.get_address(), p.get_data_length(), p.get_data_ptr(), ext->copy_resident,
                     delay)) {
     return;
