@@ -537,9 +537,16 @@ Expectation expect(platform::HostCpu& cpu, const MemoryMap& map, const energon_d
       off = true;
     }
   }
+  unsigned plane_end_bits = 0;
   for (unsigned p = 0; p < d.n_planes; ++p) {
     const Extent k{d.k_plane_addr[p], plane_bytes(d, p)};
+    plane_end_bits += d.plane_bits[p];
     if (map.in_dram(k.begin, k.bytes)) continue;
+    if (d.policy == ENERGON_POLICY_SPATTEN && plane_end_bits > d.round[0].k_bits) {
+      e.ambiguous = true;  // spatten reads its LSB planes only for the rows it recomputes
+      e.why = "spatten LSB plane off DRAM";
+      return e;
+    }
     if (map.unmapped(k.begin, k.bytes)) {
       off = true;
       continue;

@@ -431,7 +431,7 @@ void Datapath::attention_stage() {
     qk.reset();
     out_tile_.assign(size_t(config_.q_tile_rows) * j.shape.d, 0);
     out_rows_ = 0;
-    last_row_done_ = selector_free_ = SC_ZERO_TIME;
+    last_row_done_ = selector_free_ = pq_decided_ = SC_ZERO_TIME;
     const uint32_t tile_max = tile_rows(j);
     uint64_t tile_keys = 0;
     // The tile's rows go back to the free list once the tile is done, not earlier: attend() may
@@ -561,7 +561,8 @@ void Datapath::attend(Job& j, std::vector<std::shared_ptr<RowWork>>& tile, tlm_u
       sj.n = uint32_t(aj->keys.size());
       sj.stats = aj->stats;
       // The selector works on this row while the Q·K unit takes the next one.
-      const sc_time scored = BlockClock::local(qk.get_local_time());
+      // (spatten: not before the softmax unit's decision pass over the approximate scores.)
+      const sc_time scored = std::max(BlockClock::local(qk.get_local_time()), pq_decided_);
       sc_time sel_delay = std::max(scored, selector_free_) - sc_core::sc_time_stamp();
       sj.decoupled = true;
       selector_port_->select(sj, sel_delay);
@@ -649,10 +650,14 @@ void Datapath::progressive_scores(Job& j, tlm_utils::tlm_quantumkeeper& qk, sc_t
     exp_cycles += attention_->exp_cycles(n);
     if (p16_max < pq.threshold_q16) recompute_ptrs_.push_back(aj);
   }
-  clock_.spend(exp_cycles + config_.softmax_latency, delay);
+  // The decision pass runs on the softmax unit while the Q·K unit takes the next tile; the
+  // selection waits for it, and so does a recompute pass (it needs to know its rows).
+  pq_decided_ = BlockClock::local(delay) + clock_.cycles(exp_cycles + config_.softmax_latency);
+  if (recompute_ptrs_.empty()) return;
+  const sc_time wait_decision = pq_decided_ - BlockClock::local(delay);
+  clock_.spend(clock_.to_cycles(wait_decision), delay);
   settle(qk, delay);
   delay = qk.get_local_time();
-  if (recompute_ptrs_.empty()) return;
   // Pass 2, rows under the threshold: every plane of their keys (the LSB planes from DRAM), exact scores.
   stats_.pq_recomputed_rows += recompute_ptrs_.size();
   for (AttendJob* aj : recompute_ptrs_) {

@@ -134,6 +134,7 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   /// p16_max on the softmax unit and scores the rows under the threshold again at exact INT16.
   void progressive_scores(Job& j, tlm_utils::tlm_quantumkeeper& qk, sc_core::sc_time& delay);
   std::vector<AttendJob*> recompute_ptrs_;
+  sc_core::sc_time pq_decided_;  ///< spatten: when the last tile's decision pass ends
   std::vector<float> pq_exps_;
   std::vector<uint16_t> pq_p16_;
   std::vector<std::shared_ptr<RowWork>> tile_;  ///< rows collected for the next tile
