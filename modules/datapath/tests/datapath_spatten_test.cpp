@@ -93,6 +93,7 @@ TEST_CASE("datapath spatten: bit-exact with golden at thresholds 0, 0.1, 0.5 and
   const QuantizedLayer L = test::random_layer(shape(4, 2, 24, 40, 32, true), 21, 20000, 2);
   const std::vector<uint32_t> thresholds = {0, 6554, 32768, 65536};
   std::vector<Spec> specs;
+  specs.reserve(thresholds.size() + 1);
   for (uint32_t t : thresholds) specs.push_back({spatten(t)});
   specs.push_back({spatten(32768, 4)});  // a 4-bit MSB plane
   const auto runs = run_jobs(L, specs);

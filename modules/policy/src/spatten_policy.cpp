@@ -34,13 +34,14 @@ class SpattenPolicy final : public AttentionPolicy {
   std::string field_error(const energon_desc_t& d) const override {
     if (d.topk.rule != ENERGON_RULE_TOPK) return "topk: the spatten policy needs a top-k rule";
     if (std::string e = rule_error(d.topk, "topk"); !e.empty()) return e;
-    if (d.n_rounds != 1) return "spatten: n_rounds must be 1 (round[0] is the MSB pass), got " + std::to_string(d.n_rounds);
+    if (d.n_rounds != 1)
+      return "spatten: n_rounds must be 1 (round[0] is the MSB pass), got " + std::to_string(d.n_rounds);
     const energon_select_t& pq = d.round[0];
     if (pq.rule != ENERGON_RULE_THRESHOLD || pq.q_bits != 0 || pq.alpha_q8 != 0 || pq.k_fraction_ppm != 0)
       return "spatten: round[0] must be rule 0 with q_bits, alpha_q8 and k_fraction_ppm 0";
     if (pq.k_bits < 1 || pq.k_bits > ENERGON_PQ_MAX_MSB_BITS)
-      return "spatten: round[0].k_bits (MSB bits) must be in 1.." + std::to_string(ENERGON_PQ_MAX_MSB_BITS) +
-             ", got " + std::to_string(pq.k_bits);
+      return "spatten: round[0].k_bits (MSB bits) must be in 1.." + std::to_string(ENERGON_PQ_MAX_MSB_BITS) + ", got " +
+             std::to_string(pq.k_bits);
     if (pq.k > ENERGON_PQ_THRESHOLD_ONE)
       return "spatten: round[0].k (threshold, Q0.16) must be in 0.." + std::to_string(ENERGON_PQ_THRESHOLD_ONE) +
              ", got " + std::to_string(pq.k);
