@@ -632,8 +632,9 @@ void Datapath::progressive_scores(Job& j, tlm_utils::tlm_quantumkeeper& qk, sc_t
   const kernels::KernelSet& kern = kernels::active();
   recompute_ptrs_.clear();
   uint64_t exp_cycles = 0;
+  // A row that is not recomputed keeps the MSB layout: the engine's later re-streams of its K rows
+  // (rows longer than the score buffer) read its MSB planes only.
   for (AttendJob* aj : attend_ptrs_) {
-    aj->layout = &j.layout;
     const uint32_t n = uint32_t(aj->keys.size());
     if (n == 0) continue;
     pq_exps_.resize(n);
@@ -661,6 +662,7 @@ void Datapath::progressive_scores(Job& j, tlm_utils::tlm_quantumkeeper& qk, sc_t
   // Pass 2, rows under the threshold: every plane of their keys (the LSB planes from DRAM), exact scores.
   stats_.pq_recomputed_rows += recompute_ptrs_.size();
   for (AttendJob* aj : recompute_ptrs_) {
+    aj->layout = &j.layout;
     aj->planes_have = 0;
     aj->acc.clear();
   }
