@@ -245,10 +245,19 @@ JobSpec random_job(std::mt19937_64& rng, const JobBounds& b) {
     s.valid_len = chance(rng, 0.5) ? s.n_k : uint32_t(uni(rng, 1, s.n_k));
 
     FilterConfig& f = j.filter;
-    switch (uni(rng, 0, 2)) {
+    switch (uni(rng, 0, 3)) {
       case 0:
         f = FilterConfig::dense();
         break;
+      case 3: {  // spatten: any MSB width, thresholds from never to always
+        ProgressiveConfig pq;
+        pq.msb_bits = uint8_t(uni(rng, 1, 15));
+        const uint32_t thresholds[] = {0, 1, 6554, 32768, 65535, 65536, uint32_t(uni(rng, 0, 65536))};
+        pq.threshold_q16 = thresholds[uni(rng, 0, 6)];
+        f = FilterConfig::spatten(0, pq);
+        f.topk = random_topk_rule(rng, s.n_k);
+        break;
+      }
       case 1:
         f.policy = Policy::topk;
         f.topk = random_topk_rule(rng, s.n_k);
@@ -287,20 +296,22 @@ JobSpec random_job(std::mt19937_64& rng, const JobBounds& b) {
 DescFilter desc_filter(const FilterConfig& f) {
   DescFilter d;
   d.policy = to_desc_policy(f.policy);
-  for (const FilterRound& r : f.rounds) d.rounds.push_back(to_select(r.select, r.q_bits, r.k_bits));
+  d.rounds = desc_rounds(f);
   d.topk = to_select(f.topk, 0, 0);
   return d;
 }
 
 FilterConfig filter_of(const energon_desc_t& d) {
   FilterConfig f;
-  f.policy = d.policy == ENERGON_POLICY_TOPK    ? Policy::topk
-             : d.policy == ENERGON_POLICY_MPMRF ? Policy::mpmrf
-                                                : Policy::dense;
+  f.policy = d.policy == ENERGON_POLICY_TOPK      ? Policy::topk
+             : d.policy == ENERGON_POLICY_MPMRF   ? Policy::mpmrf
+             : d.policy == ENERGON_POLICY_SPATTEN ? Policy::spatten
+                                                  : Policy::dense;
   if (f.policy == Policy::mpmrf)
     for (unsigned r = 0; r < d.n_rounds && r < ENERGON_MAX_ROUNDS; ++r)
       f.rounds.push_back({d.round[r].q_bits, d.round[r].k_bits, from_select(d.round[r])});
-  if (f.policy == Policy::topk) f.topk = from_select(d.topk);  // the only policy that reads it
+  if (f.policy == Policy::topk || f.policy == Policy::spatten) f.topk = from_select(d.topk);
+  if (f.policy == Policy::spatten) f.progressive = progressive_from_select(d.round[0]);
   return f;
 }
 
@@ -415,7 +426,9 @@ uint8_t expected_check_error(const energon_desc_t& d, uint64_t ring_base, uint64
   if (d.magic != ENERGON_DESC_MAGIC) return ENERGON_ERR_BAD_MAGIC;
   // 2. reserved: flags other than CAUSAL, reserved0, reserved byte of the rules in use
   if ((d.flags & 0xFEu) != 0 || d.reserved0 != 0) return ENERGON_ERR_RESERVED;
-  if (d.policy == ENERGON_POLICY_TOPK && d.topk.reserved != 0) return ENERGON_ERR_RESERVED;
+  if ((d.policy == ENERGON_POLICY_TOPK || d.policy == ENERGON_POLICY_SPATTEN) && d.topk.reserved != 0)
+    return ENERGON_ERR_RESERVED;
+  if (d.policy == ENERGON_POLICY_SPATTEN && d.round[0].reserved != 0) return ENERGON_ERR_RESERVED;
   if (d.policy == ENERGON_POLICY_MPMRF)
     for (unsigned r = 0; r < d.n_rounds && r < ENERGON_MAX_ROUNDS; ++r)
       if (d.round[r].reserved != 0) return ENERGON_ERR_RESERVED;
@@ -427,8 +440,15 @@ uint8_t expected_check_error(const energon_desc_t& d, uint64_t ring_base, uint64
   const std::string shape_error = validate(shape_of(d));  // the spec layer must agree from here on
   if (!shape_error.empty()) throw std::logic_error("oracle: field checks pass but validate(shape) says " + shape_error);
   // 7. policy: a known policy byte and known rule bytes, then the spec layer's validate()
-  if (d.policy > ENERGON_POLICY_MPMRF) return ENERGON_ERR_POLICY;
-  if (d.policy == ENERGON_POLICY_TOPK && d.topk.rule != ENERGON_RULE_TOPK) return ENERGON_ERR_POLICY;
+  if (d.policy > ENERGON_POLICY_SPATTEN) return ENERGON_ERR_POLICY;
+  if ((d.policy == ENERGON_POLICY_TOPK || d.policy == ENERGON_POLICY_SPATTEN) && d.topk.rule != ENERGON_RULE_TOPK)
+    return ENERGON_ERR_POLICY;
+  if (d.policy == ENERGON_POLICY_SPATTEN) {  // round[0] is the MSB pass: rule 0, q_bits 0, k = threshold
+    const energon_select_t& pq = d.round[0];
+    if (d.n_rounds != 1 || pq.rule != ENERGON_RULE_THRESHOLD || pq.q_bits != 0 || pq.alpha_q8 != 0 ||
+        pq.k_fraction_ppm != 0 || pq.k_bits < 1 || pq.k_bits > 15 || pq.k > 65536)
+      return ENERGON_ERR_POLICY;
+  }
   if (d.policy == ENERGON_POLICY_MPMRF) {
     if (d.n_rounds < 1 || d.n_rounds > ENERGON_MAX_ROUNDS) return ENERGON_ERR_POLICY;
     for (unsigned r = 0; r < d.n_rounds; ++r)
@@ -449,6 +469,9 @@ uint8_t expected_check_error(const energon_desc_t& d, uint64_t ring_base, uint64
     for (unsigned r = 0; r < d.n_rounds; ++r)
       if (std::find(prefix.begin(), prefix.end(), unsigned(d.round[r].k_bits)) == prefix.end())
         return ENERGON_ERR_PLANES;
+  if (d.policy == ENERGON_POLICY_SPATTEN &&
+      std::find(prefix.begin(), prefix.end(), unsigned(d.round[0].k_bits)) == prefix.end())
+    return ENERGON_ERR_PLANES;
   // 9. alignment of the buffers in use
   std::vector<uint64_t> addrs = {d.q_addr, d.v_addr, d.scale_addr, d.out_addr};
   for (unsigned p = 0; p < d.n_planes; ++p) addrs.push_back(d.k_plane_addr[p]);
@@ -514,9 +537,16 @@ Expectation expect(platform::HostCpu& cpu, const MemoryMap& map, const energon_d
       off = true;
     }
   }
+  unsigned plane_end_bits = 0;
   for (unsigned p = 0; p < d.n_planes; ++p) {
     const Extent k{d.k_plane_addr[p], plane_bytes(d, p)};
+    plane_end_bits += d.plane_bits[p];
     if (map.in_dram(k.begin, k.bytes)) continue;
+    if (d.policy == ENERGON_POLICY_SPATTEN && plane_end_bits > d.round[0].k_bits) {
+      e.ambiguous = true;  // spatten reads its LSB planes only for the rows it recomputes
+      e.why = "spatten LSB plane off DRAM";
+      return e;
+    }
     if (map.unmapped(k.begin, k.bytes)) {
       off = true;
       continue;

@@ -38,9 +38,17 @@ void check_block_counts(const platform::Platform& top, const energon_counters_t&
     const uint64_t d = j.desc.d;
     const hw::JobOutcome& o = j.outcome;
     CHECK(n.cycles == o.cycles);
-    CHECK(n.softmax_elems == o.final_kept);
+    const hw::DatapathStats& ds = j.datapath;
+    CHECK(n.softmax_elems == o.final_kept + ds.pq_softmax_elems);
     if (j.desc.policy == ENERGON_POLICY_TOPK) {
       CHECK(n.int16_macs == (o.allowed + o.final_kept) * d);  // one scoring pass, scores reused
+    } else if (j.desc.policy == ENERGON_POLICY_SPATTEN) {
+      // The MSB pass scores every allowed key (its decision softmax too), recomputed rows once more.
+      CHECK(ds.pq_softmax_elems == o.allowed);
+      const uint64_t extra = n.int16_macs - (o.allowed + o.final_kept) * d;
+      CHECK(extra % d == 0);
+      CHECK(extra <= o.allowed * d);
+      CHECK((extra == 0) == (ds.pq_recomputed_rows == 0));
     } else {
       CHECK(n.int16_macs == 2 * o.final_kept * d);
     }
@@ -78,9 +86,11 @@ void run_e2e(const std::string& name, Policy policy, platform::PlatformTiming ti
   test::PlatformBench bench(timing);
   checks::AppConfig cfg;
   cfg.reg_base = platform::kAccelRegBase;
-  cfg.filter = policy == Policy::dense  ? FilterConfig::dense()
-               : policy == Policy::topk ? FilterConfig::topk_fraction(kFractionOne / 8)
-                                        : FilterConfig::energon_default();
+  // spatten: MSB 8 bits, rows with p_max < 0.1 recomputed (ceil(0.1·65536) = 6554), top 1/8.
+  cfg.filter = policy == Policy::dense     ? FilterConfig::dense()
+               : policy == Policy::topk    ? FilterConfig::topk_fraction(kFractionOne / 8)
+               : policy == Policy::spatten ? FilterConfig::spatten(kFractionOne / 8, {8, 6554})
+                                           : FilterConfig::energon_default();
   cfg.queue_depth = queue_depth;
   checks::AttentionApp app(
       std::min(layers, w.layers), [&](uint32_t l) { return workload::make_layer(w, l); }, cfg);
@@ -120,7 +130,8 @@ TEST_CASE("regression: the workload list covers every built-in workload") {
   TEST_CASE("regression: " NAME " " #POLICY " end to end in accurate timing, bit-exact") {               \
     run_e2e(NAME, Policy::POLICY, platform::PlatformTiming::accurate);                                   \
   }
-#define ENERGON_E2E_ALL(NAME) ENERGON_E2E(NAME, dense) ENERGON_E2E(NAME, topk) ENERGON_E2E(NAME, mpmrf)
+#define ENERGON_E2E_ALL(NAME) \
+  ENERGON_E2E(NAME, dense) ENERGON_E2E(NAME, topk) ENERGON_E2E(NAME, mpmrf) ENERGON_E2E(NAME, spatten)
 
 ENERGON_E2E_ALL("bert-base-128")
 ENERGON_E2E_ALL("bert-base-384")

@@ -8,7 +8,7 @@ JobCounts job_counts(const DatapathStats& s) {
   c.round_keys = s.filter.round_keys;
   c.round_macs = s.filter.round_macs;
   c.int16_macs = s.attention.qk_macs + s.attention.v_macs;
-  c.softmax_elems = s.attention.softmax_elems;
+  c.softmax_elems = s.attention.softmax_elems + s.pq_softmax_elems;  // spatten: its decision pass too
   c.selector_elems = s.selector.elements;
   for (size_t t = 0; t < s.fetch.dram_bytes.size(); ++t) {
     const bool write = t == size_t(Traffic::out) || t == size_t(Traffic::desc_wr);

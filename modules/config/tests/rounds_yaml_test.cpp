@@ -62,9 +62,9 @@ TEST_CASE("rounds file: every error names the file, the key, the value and what 
   CHECK(has(error_of("- policy\n"), "expected a YAML mapping"));
   e = error_of("policy: mpmrf\nrounds: 4x4:alpha=0\n");
   CHECK(has(e, "r.yaml:2: key 'rounds': unknown key (expected one of: policy, default, layers)"));
-  CHECK(has(error_of("default: 4x4:alpha=0\n"), "key 'policy': missing (expected dense, topk or mpmrf"));
+  CHECK(has(error_of("default: 4x4:alpha=0\n"), "key 'policy': missing (expected dense, topk, mpmrf or spatten"));
   e = error_of("policy: sparse\n");
-  CHECK(has(e, "r.yaml:1: key 'policy': value 'sparse': unknown policy (expected dense, topk or mpmrf"));
+  CHECK(has(e, "r.yaml:1: key 'policy': value 'sparse': unknown policy (expected dense, topk, mpmrf or spatten"));
   e = error_of("policy: mpmrf\ndefault: \"9x9:alpha=0\"\n");
   CHECK(has(e, "r.yaml:2: key 'default': value '9x9:alpha=0': "));
   CHECK(has(e, "expected mpmrf rounds such as"));

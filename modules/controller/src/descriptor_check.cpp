@@ -28,8 +28,13 @@ bool planes_ok(const energon_desc_t& d) {
     prefix_sums |= 1u << sum;
   }
   if (sum != 16) return false;
-  for (const FilterRoundStep& r : policy_by_id(d.policy).schedule(d).filter_rounds)
+  const RowSchedule schedule = policy_by_id(d.policy).schedule(d);
+  for (const FilterRoundStep& r : schedule.filter_rounds)
     if (!(prefix_sums & (1u << r.k_bits))) return false;  // a filter round must fetch whole planes
+  // A progressive first pass reads whole MSB planes, and LSB planes must remain for the recompute.
+  if (schedule.progressive.enabled &&
+      (schedule.progressive.msb_bits >= 16 || !(prefix_sums & (1u << schedule.progressive.msb_bits))))
+    return false;
   return true;
 }
 

@@ -48,6 +48,15 @@ energon_desc_t topk() {
   return d;
 }
 
+// spatten: round[0] is the MSB pass (4 MSB bits = planes 0 and 1, threshold 0.5), top-k rule.
+energon_desc_t spatten() {
+  energon_desc_t d = topk();
+  d.policy = ENERGON_POLICY_SPATTEN;
+  d.n_rounds = 1;
+  d.round[0] = {ENERGON_RULE_THRESHOLD, 0, 4, 0, 0, 32768, 0};
+  return d;
+}
+
 template <class F>
 uint8_t check_with(energon_desc_t d, F change) {
   change(d);
@@ -67,6 +76,29 @@ TEST_CASE("controller check accepts good descriptors of every policy") {
           d.plane_bits[0] = 16;
           d.k_plane_addr[1] = 3;  // unused planes are not checked
         }) == ENERGON_ERR_NONE);
+}
+
+TEST_CASE("controller check spatten fields: MSB pass, threshold, top-k rule, planes") {
+  CHECK(check_descriptor(spatten()) == ENERGON_ERR_NONE);
+  CHECK(check_with(spatten(), [](auto& d) { d.round[0].k = 0; }) == ENERGON_ERR_NONE);      // never recompute
+  CHECK(check_with(spatten(), [](auto& d) { d.round[0].k = 65536; }) == ENERGON_ERR_NONE);  // always
+  CHECK(check_with(spatten(), [](auto& d) { d.round[0].k = 65537; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(spatten(), [](auto& d) { d.n_rounds = 0; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(spatten(), [](auto& d) { d.n_rounds = 2; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(spatten(), [](auto& d) { d.round[0].k_bits = 0; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(spatten(), [](auto& d) { d.round[0].k_bits = 16; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(spatten(), [](auto& d) { d.round[0].q_bits = 4; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(spatten(), [](auto& d) { d.round[0].alpha_q8 = 1; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(spatten(), [](auto& d) { d.round[0].rule = ENERGON_RULE_TOPK; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(spatten(), [](auto& d) { d.topk.rule = ENERGON_RULE_THRESHOLD; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(spatten(), [](auto& d) { d.topk.k_fraction_ppm = 0; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(spatten(), [](auto& d) { d.round[0].reserved = 1; }) == ENERGON_ERR_RESERVED);
+  CHECK(check_with(spatten(), [](auto& d) { d.topk.reserved = 1; }) == ENERGON_ERR_RESERVED);
+  // The MSB pass reads whole leading planes (2 + 2 = 4 bits, not 3) and leaves an LSB plane.
+  CHECK(check_with(spatten(), [](auto& d) { d.round[0].k_bits = 3; }) == ENERGON_ERR_PLANES);
+  CHECK(check_with(spatten(), [](auto& d) { d.round[0].k_bits = 2; }) == ENERGON_ERR_NONE);
+  CHECK(check_with(spatten(), [](auto& d) { d.n_planes = 1, d.plane_bits[0] = 16, d.round[0].k_bits = 15; }) ==
+        ENERGON_ERR_PLANES);
 }
 
 TEST_CASE("controller check head dimension: 8..256 in steps of 8") {
@@ -95,7 +127,7 @@ TEST_CASE("controller check sizes: zero, kv_heads, limits") {
 }
 
 TEST_CASE("controller check policy, rounds and selection rules") {
-  CHECK(check_with(dense(), [](auto& d) { d.policy = 3; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(dense(), [](auto& d) { d.policy = 4; }) == ENERGON_ERR_POLICY);
   CHECK(check_with(mpmrf(), [](auto& d) { d.n_rounds = 0; }) == ENERGON_ERR_POLICY);
   CHECK(check_with(mpmrf(), [](auto& d) { d.n_rounds = 5; }) == ENERGON_ERR_POLICY);
   CHECK(check_with(mpmrf(), [](auto& d) { d.round[0].q_bits = 0; }) == ENERGON_ERR_POLICY);

@@ -9,6 +9,7 @@
 #include "energon/attention_job.h"
 #include "energon/hw/attention_policy.h"
 #include "energon/hw/key_runs.h"
+#include "energon/kernels/kernels.h"
 
 namespace energon::hw {
 
@@ -49,7 +50,8 @@ struct Datapath::Job {
   RowSchedule schedule;  ///< the policy's work on every row (modules/policy)
   AttentionShape shape;
   KPlaneLayout layout;
-  std::vector<float> c;  ///< softmax scale per query head
+  KPlaneLayout msb_layout;  ///< spatten: the layout's MSB planes alone (its first pass)
+  std::vector<float> c;     ///< softmax scale per query head
   uint8_t error = ENERGON_ERR_NONE;
   uint64_t allowed = 0, final_kept = 0;
   std::array<uint64_t, ENERGON_MAX_ROUNDS> kept{}, candidates{};
@@ -113,6 +115,7 @@ DatapathStats& DatapathStats::operator+=(const DatapathStats& o) {
   filter_stalls += o.filter_stalls, filter_stall_cycles += o.filter_stall_cycles;
   attention_stalls += o.attention_stalls, attention_stall_cycles += o.attention_stall_cycles;
   rows += o.rows;
+  pq_rows += o.pq_rows, pq_recomputed_rows += o.pq_recomputed_rows, pq_softmax_elems += o.pq_softmax_elems;
   for (size_t r = 0; r < round_kept.size(); ++r)
     round_candidates[r] += o.round_candidates[r], round_kept[r] += o.round_kept[r];
   fetch += o.fetch;
@@ -135,6 +138,9 @@ void DatapathStats::describe(stats::Group& g) const {
   p.set("attention_stalls", attention_stalls, "", "Times the AU found the row buffer empty");
   p.set("attention_stall_cycles", attention_stall_cycles, "cycles", "Cycles the AU waited for rows");
   p.set("rows", rows, "", "Query rows through the pipeline");
+  p.set("pq_rows", pq_rows, "", "spatten: rows scored on the MSB planes first");
+  p.set("pq_recomputed_rows", pq_recomputed_rows, "", "spatten: rows recomputed with their LSB planes");
+  p.set("pq_softmax_elems", pq_softmax_elems, "", "spatten: approximate scores through the decision softmax");
   fetch.describe(g.group("fetch", "Fetch unit and on-chip K/V buffer"));
   filter.describe(g.group("filter_engine", "Low-bit filter engine (FU)"));
   selector.describe(g.group("selector", "Threshold / top-k selector"));
@@ -166,6 +172,7 @@ JobOutcome Datapath::run_job(const energon_desc_t& desc) {
   j.shape.causal = (desc.flags & ENERGON_DESC_FLAG_CAUSAL) != 0;
   j.shape.valid_len = desc.valid_len;
   j.layout = KPlaneLayout::from_desc(desc);
+  j.msb_layout = j.layout;
   // The controller's checks passed this descriptor, so its policy has a schedule; a job given
   // to the datapath directly with one that has none ends with ERR_POLICY, rows untouched.
   try {
@@ -173,6 +180,7 @@ JobOutcome Datapath::run_job(const energon_desc_t& desc) {
   } catch (const std::invalid_argument&) {
     j.error = ENERGON_ERR_POLICY;
   }
+  if (j.schedule.progressive.enabled) j.msb_layout.n_planes = j.schedule.progressive.msb_planes;
   j.start = sc_core::sc_time_stamp();
 
   tlm_utils::tlm_quantumkeeper qk;
@@ -410,7 +418,9 @@ void Datapath::prefetch_row(Job& j, RowWork& w, const sc_time& at) {
   const size_t n = w.keys.size();
   sc_time delay = at - sc_core::sc_time_stamp();  // decoupled: the filter stage goes on
   DmaChain chain(*fetch_);                        // accurate: K planes then V, one after the other
-  for (uint32_t p = w.planes_have; p < l.n_planes; ++p) {
+  // spatten's first pass reads the MSB planes only; the LSB planes come only for recomputed rows.
+  const uint32_t k_end = j.schedule.progressive.enabled ? j.schedule.progressive.msb_planes : l.n_planes;
+  for (uint32_t p = w.planes_have; p < k_end; ++p) {
     const uint32_t rb = l.row_bytes(p);
     if (prefetch_scratch_.size() < n * rb) prefetch_scratch_.resize(n * rb);
     prefetch_runs_.clear();
@@ -447,7 +457,7 @@ void Datapath::attention_stage() {
     qk.reset();
     out_tile_.assign(size_t(config_.q_tile_rows) * j.shape.d, 0);
     out_rows_ = 0;
-    last_row_done_ = selector_free_ = SC_ZERO_TIME;
+    last_row_done_ = selector_free_ = pq_decided_ = SC_ZERO_TIME;
     const uint32_t tile_max = tile_rows(j);
     uint64_t tile_keys = 0;
     // The tile's rows go back to the free list once the tile is done, not earlier: attend() may
@@ -572,11 +582,15 @@ void Datapath::attend(Job& j, std::vector<std::shared_ptr<RowWork>>& tile, tlm_u
   if (j.schedule.attention_select) {
     // The policy selects on full-precision scores (topk: SpAtten-like): the AU scores every
     // remaining key, then the selector applies the policy's rule; its counts follow the FU rounds'.
-    if (tiled)
-      attention_port_->score_tile(attend_ptrs_, delay);
-    else if (!attend_ptrs_[0]->keys.empty())
-      attention_port_->score_keys(*attend_ptrs_[0], delay);
-    settle(qk, delay);
+    if (j.schedule.progressive.enabled) {
+      progressive_scores(j, qk, delay);
+    } else {
+      if (tiled)
+        attention_port_->score_tile(attend_ptrs_, delay);
+      else if (!attend_ptrs_[0]->keys.empty())
+        attention_port_->score_keys(*attend_ptrs_[0], delay);
+      settle(qk, delay);
+    }
     const size_t step = j.schedule.filter_rounds.size();
     for (AttendJob* aj : attend_ptrs_) {
       if (aj->keys.empty()) continue;
@@ -587,7 +601,8 @@ void Datapath::attend(Job& j, std::vector<std::shared_ptr<RowWork>>& tile, tlm_u
       sj.n = uint32_t(aj->keys.size());
       sj.stats = aj->stats;
       // The selector works on this row while the Q·K unit takes the next one.
-      const sc_time scored = BlockClock::local(qk.get_local_time());
+      // (spatten: not before the softmax unit's decision pass over the approximate scores.)
+      const sc_time scored = std::max(BlockClock::local(qk.get_local_time()), pq_decided_);
       sc_time sel_delay = std::max(scored, selector_free_) - sc_core::sc_time_stamp();
       sj.decoupled = true;
       selector_port_->select(sj, sel_delay);
@@ -640,6 +655,62 @@ void Datapath::attend(Job& j, std::vector<std::shared_ptr<RowWork>>& tile, tlm_u
       out_rows_ = 0;
     }
   }
+}
+
+void Datapath::progressive_scores(Job& j, tlm_utils::tlm_quantumkeeper& qk, sc_time& delay) {
+  const ProgressiveStep& pq = j.schedule.progressive;
+  // Pass 1: Q·K on the MSB planes only (the engine rebuilds K from them, the LSBs zero).
+  for (AttendJob* aj : attend_ptrs_) aj->layout = &j.msb_layout;
+  if (attend_ptrs_.size() > 1)
+    attention_port_->score_tile(attend_ptrs_, delay);
+  else if (!attend_ptrs_[0]->keys.empty())
+    attention_port_->score_keys(*attend_ptrs_[0], delay);
+  settle(qk, delay);
+  delay = qk.get_local_time();
+  // The softmax unit's exp + sum pass over the approximate scores gives each row's p16_max
+  // (spec §1.3 on those scores, the same kernels as the final softmax).
+  const kernels::KernelSet& kern = kernels::active();
+  recompute_ptrs_.clear();
+  uint64_t exp_cycles = 0;
+  // A row that is not recomputed keeps the MSB layout: the engine's later re-streams of its K rows
+  // (rows longer than the score buffer) read its MSB planes only.
+  for (AttendJob* aj : attend_ptrs_) {
+    const uint32_t n = uint32_t(aj->keys.size());
+    if (n == 0) continue;
+    pq_exps_.resize(n);
+    pq_p16_.resize(n);
+    if (!kern.softmax_shift(aj->acc.data(), n, aj->c, pq_exps_.data()))
+      kernels::scalar().softmax_shift(aj->acc.data(), n, aj->c, pq_exps_.data());
+    kern.exp_in_place(pq_exps_.data(), n);
+    float z = 0.0f;
+    for (uint32_t c = 0; c < n; ++c) z += pq_exps_[c];  // ascending key order
+    kern.softmax_q16_out(pq_exps_.data(), n, z, pq_p16_.data());
+    const uint32_t p16_max = *std::max_element(pq_p16_.begin(), pq_p16_.end());
+    ++stats_.pq_rows;
+    stats_.pq_softmax_elems += n;
+    exp_cycles += attention_->exp_cycles(n);
+    if (p16_max < pq.threshold_q16) recompute_ptrs_.push_back(aj);
+  }
+  // The decision pass runs on the softmax unit while the Q·K unit takes the next tile; the
+  // selection waits for it, and so does a recompute pass (it needs to know its rows).
+  pq_decided_ = BlockClock::local(delay) + clock_.cycles(exp_cycles + config_.softmax_latency);
+  if (recompute_ptrs_.empty()) return;
+  const sc_time wait_decision = pq_decided_ - BlockClock::local(delay);
+  clock_.spend(clock_.to_cycles(wait_decision), delay);
+  settle(qk, delay);
+  delay = qk.get_local_time();
+  // Pass 2, rows under the threshold: every plane of their keys (the LSB planes from DRAM), exact scores.
+  stats_.pq_recomputed_rows += recompute_ptrs_.size();
+  for (AttendJob* aj : recompute_ptrs_) {
+    aj->layout = &j.layout;
+    aj->planes_have = 0;
+    aj->acc.clear();
+  }
+  if (recompute_ptrs_.size() > 1)
+    attention_port_->score_tile(recompute_ptrs_, delay);
+  else
+    attention_port_->score_keys(*recompute_ptrs_[0], delay);
+  settle(qk, delay);
 }
 
 sc_time Datapath::write_tiles(const sc_time& until, bool all) {

@@ -81,7 +81,7 @@ inline energon_desc_t place_job(const StoreFn& store, const QuantizedLayer& L, c
   d.d = uint16_t(s.d);
   d.policy = uint8_t(f.policy);
   d.flags = s.causal ? ENERGON_DESC_FLAG_CAUSAL : 0;
-  d.n_rounds = uint8_t(f.rounds.size());
+  d.n_rounds = uint8_t(desc_rounds(f).size());
   d.n_planes = uint8_t(plane_bits.size());
   uint64_t a = base;
   auto take = [&a](size_t bytes) {
@@ -106,8 +106,8 @@ inline energon_desc_t place_job(const StoreFn& store, const QuantizedLayer& L, c
   d.scale_addr = take(scales.size() * 4);
   store(d.scale_addr, scales.data(), scales.size() * 4);
   d.out_addr = take(L.q.data.size() * 2);
-  for (size_t r = 0; r < f.rounds.size(); ++r)
-    d.round[r] = to_select(f.rounds[r].select, f.rounds[r].q_bits, f.rounds[r].k_bits);
+  const std::vector<energon_select_t> rounds = desc_rounds(f);
+  for (size_t r = 0; r < rounds.size() && r < ENERGON_MAX_ROUNDS; ++r) d.round[r] = rounds[r];
   d.topk = to_select(f.topk);
   return d;
 }

@@ -37,17 +37,18 @@ TEST_CASE("policy registry lists every policy of the register map by name and id
   CHECK(policy_by_name("dense").id() == ENERGON_POLICY_DENSE);
   CHECK(policy_by_name("topk").id() == ENERGON_POLICY_TOPK);
   CHECK(policy_by_name("mpmrf").id() == ENERGON_POLICY_MPMRF);
-  CHECK(policy_names() == "dense, topk or mpmrf");
+  CHECK(policy_names() == "dense, topk, mpmrf or spatten");
 }
 
 TEST_CASE("policy registry refuses an unknown name or id naming the known ones") {
   CHECK(find_policy("sparse") == nullptr);
   CHECK(find_policy(uint8_t(200)) == nullptr);
   CHECK_THROWS_AS(policy_by_name("sparse"), UnknownPolicy);
-  CHECK_THROWS_WITH(policy_by_name("sparse"), "unknown policy 'sparse'; expected dense (0), topk (1) or mpmrf (2)");
+  CHECK_THROWS_WITH(policy_by_name("sparse"),
+                    "unknown policy 'sparse'; expected dense (0), topk (1), mpmrf (2) or spatten (3)");
   CHECK_THROWS_WITH(policy_by_name("MPMRF"), Catch::Contains("unknown policy 'MPMRF'"));
-  CHECK_THROWS_AS(policy_by_id(3), UnknownPolicy);
-  CHECK_THROWS_WITH(policy_by_id(3), "unknown policy id 3; expected dense (0), topk (1) or mpmrf (2)");
+  CHECK_THROWS_AS(policy_by_id(9), UnknownPolicy);
+  CHECK_THROWS_WITH(policy_by_id(9), "unknown policy id 9; expected dense (0), topk (1), mpmrf (2) or spatten (3)");
   CHECK_THROWS_WITH(policy_of(static_cast<Policy>(9)), Catch::Contains("unknown policy id 9"));
 }
 

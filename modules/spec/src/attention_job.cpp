@@ -81,6 +81,13 @@ FilterConfig FilterConfig::topk_fraction(uint32_t fraction_ppm) {
   return f;
 }
 
+FilterConfig FilterConfig::spatten(uint32_t fraction_ppm, ProgressiveConfig pq) {
+  FilterConfig f = topk_fraction(fraction_ppm);
+  f.policy = Policy::spatten;
+  f.progressive = pq;
+  return f;
+}
+
 std::string validate(const AttentionShape& s) {
   std::ostringstream e;
   if (s.heads == 0 || s.kv_heads == 0 || s.n_q == 0 || s.n_k == 0 || s.d == 0)
@@ -116,6 +123,15 @@ std::string validate_select(const SelectConfig& c, const std::string& where) {
 std::string validate(const FilterConfig& f) {
   if (std::string e = validate_select(f.topk, "topk"); !e.empty()) return e;
   if (f.rounds.size() > kMaxRounds) return "at most " + std::to_string(kMaxRounds) + " filter rounds";
+  if (f.progressive) {
+    if (!f.rounds.empty()) return "progressive quantization takes no filter rounds";
+    if (f.progressive->msb_bits < 1 || f.progressive->msb_bits > kMaxMsbBits)
+      return "progressive quantization: msb bits must be in 1.." + std::to_string(kMaxMsbBits) + ", got " +
+             std::to_string(f.progressive->msb_bits);
+    if (f.progressive->threshold_q16 > kThresholdOne)
+      return "progressive quantization: threshold_q16 must be in 0.." + std::to_string(kThresholdOne) + ", got " +
+             std::to_string(f.progressive->threshold_q16);
+  }
   for (size_t r = 0; r < f.rounds.size(); ++r) {
     const FilterRound& fr = f.rounds[r];
     const std::string where = "round " + std::to_string(r + 1);

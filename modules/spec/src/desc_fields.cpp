@@ -24,6 +24,27 @@ SelectConfig from_select(const energon_select_t& s) {
   return c;
 }
 
+std::vector<energon_select_t> desc_rounds(const FilterConfig& f) {
+  std::vector<energon_select_t> rounds;
+  if (f.progressive) {
+    energon_select_t s{};
+    s.rule = ENERGON_RULE_THRESHOLD;
+    s.k_bits = f.progressive->msb_bits;
+    s.k = f.progressive->threshold_q16;
+    rounds.push_back(s);
+    return rounds;
+  }
+  for (const FilterRound& r : f.rounds) rounds.push_back(to_select(r.select, r.q_bits, r.k_bits));
+  return rounds;
+}
+
+ProgressiveConfig progressive_from_select(const energon_select_t& s) {
+  ProgressiveConfig pq;
+  pq.msb_bits = s.k_bits;
+  pq.threshold_q16 = s.k;
+  return pq;
+}
+
 uint8_t to_desc_policy(Policy p) { return static_cast<uint8_t>(p); }  // Policy's values are the register map's
 
 }  // namespace energon

@@ -115,8 +115,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  std::vector<energon_select_t> rounds;
-  for (const FilterRound& r : filter.rounds) rounds.push_back(to_select(r.select, r.q_bits, r.k_bits));
+  const std::vector<energon_select_t> rounds = desc_rounds(filter);
   const energon_select_t topk = to_select(filter.topk, 0, 0);
   const uint8_t policy = to_desc_policy(filter.policy);
   bool all_exact = true;

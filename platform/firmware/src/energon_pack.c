@@ -35,7 +35,8 @@ size_t energon_plane_bytes(size_t rows, uint32_t d, uint32_t bits) { return rows
 uint32_t energon_planes_for_rounds(uint8_t policy, const energon_select_t* rounds, uint32_t n_rounds,
                                    uint8_t plane_bits[ENERGON_MAX_PLANES]) {
   memset(plane_bits, 0, ENERGON_MAX_PLANES);
-  if (policy != ENERGON_POLICY_MPMRF) {
+  /* mpmrf: the rounds' k_bits; spatten: its MSB pass round[0].k_bits (MSB plane, then the LSBs). */
+  if (policy != ENERGON_POLICY_MPMRF && policy != ENERGON_POLICY_SPATTEN) {
     plane_bits[0] = 16;
     return 1;
   }

@@ -35,8 +35,7 @@ PlacedJob place_job(HostCpu& cpu, const FloatLayer& layer, const FilterConfig& f
   energon_quantize_heads(layer.v.data(), s.kv_heads, size_t(s.n_k) * s.d, q.v.data.data(), q.v.scale.data());
   cpu.spend_ns(cost.quantize_ns_per_elem * double(s.q_elems() + 2 * s.kv_elems()));
 
-  std::vector<energon_select_t> rounds;
-  for (const FilterRound& r : filter.rounds) rounds.push_back(to_select(r.select, r.q_bits, r.k_bits));
+  const std::vector<energon_select_t> rounds = desc_rounds(filter);
   const energon_select_t topk = to_select(filter.topk, 0, 0);
   const uint8_t policy = to_desc_policy(filter.policy);
   uint8_t bits[ENERGON_MAX_PLANES];

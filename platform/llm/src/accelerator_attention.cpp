@@ -15,7 +15,7 @@ AcceleratorAttention::DescFilter AcceleratorAttention::desc_filter(const FilterC
   if (const std::string e = hw::policy_of(f.policy).validate(f); !e.empty())
     throw std::invalid_argument("filter: " + e);
   DescFilter d;
-  for (const FilterRound& r : f.rounds) d.rounds.push_back(to_select(r.select, r.q_bits, r.k_bits));
+  d.rounds = desc_rounds(f);
   d.topk = to_select(f.topk, 0, 0);
   d.policy = to_desc_policy(f.policy);
   uint8_t bits[ENERGON_MAX_PLANES];

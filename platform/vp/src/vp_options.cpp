@@ -60,7 +60,12 @@ ParseOutcome parse_options(int argc, char** argv) {
       "replaces --policy/--rounds/--alpha for the requested pass")(
       "topk-fraction", po::value(&topk_fraction),
       "topk policy: fraction of keys kept, in (0, 1] (default: mpmrf's kept fraction under --compare, else "
-      "0.25)")("layers,l", po::value(&o.layers)->default_value(o.layers), "layers to run (0 = all)")(
+      "0.25)")("pq-threshold", po::value(&o.pq_threshold),
+               "spatten policy: a row whose largest approximate probability is below this, in [0, 1], is recomputed "
+               "with its LSB planes (default 0.1; 0 never, 1 always)")(
+      "pq-msb-bits", po::value<uint32_t>(),
+      "spatten policy: K's MSB bits of the first Q·K pass, 1..15, a K plane of its own (default 8)")(
+      "layers,l", po::value(&o.layers)->default_value(o.layers), "layers to run (0 = all)")(
       "seq-len,n", po::value(&o.seq_len)->default_value(0),
       "override the sequence length n (synthetic self-attention)")("timing", po::value(&timing)->default_value(timing),
                                                                    "lt (loosely timed, DMI) | at (accurate)")(
@@ -159,6 +164,16 @@ ParseOutcome parse_options(int argc, char** argv) {
     if (o.policy == Policy::topk && o.topk_fraction_ppm)
       return bad("--topk-fraction and a topk --rounds-file exclude each other");
   }
+  if (vm.count("pq-msb-bits")) o.pq_msb_bits = vm["pq-msb-bits"].as<uint32_t>();
+  if ((vm.count("pq-threshold") || o.pq_msb_bits) && o.policy != Policy::spatten)
+    return bad("--pq-threshold and --pq-msb-bits apply to --policy spatten only");
+  if (o.policy == Policy::spatten) {
+    try {
+      filter_for(o, Policy::spatten, kFractionOne / 4);
+    } catch (const std::invalid_argument& e) {
+      return bad(e.what());
+    }
+  }
   if (!o.rounds.empty()) {
     try {
       filter_for(o, Policy::mpmrf, kFractionOne / 4);  // --rounds is checked even when mpmrf only compares
@@ -192,6 +207,8 @@ FilterConfig filter_for(const VpOptions& o, Policy policy, uint32_t topk_fractio
   po.rounds = o.rounds;
   po.alpha = o.alpha;
   po.topk_fraction_ppm = topk_fraction_ppm;
+  po.pq_threshold = o.pq_threshold;
+  po.pq_msb_bits = o.pq_msb_bits;
   return hw::policy_of(policy).configure(po);
 }
 

@@ -23,6 +23,8 @@ struct VpOptions {
   std::string rounds_file;                    ///< --rounds-file: the --policy pass's rules per layer
   config::RoundsFile layer_rounds;            ///< its contents (parse_options reads it)
   std::optional<uint32_t> topk_fraction_ppm;  ///< topk policy: kept fraction in ppm (default: mpmrf's, else 1/4)
+  std::string pq_threshold;                   ///< spatten: --pq-threshold, a decimal in [0, 1] ("" = 0.1)
+  std::optional<uint32_t> pq_msb_bits;        ///< spatten: --pq-msb-bits (default 8)
   uint32_t layers = 0;                        ///< 0 = all layers of the workload
   uint32_t seq_len = 0;                       ///< 0 = the workload's own n
   platform::PlatformTiming timing = platform::PlatformTiming::lt;

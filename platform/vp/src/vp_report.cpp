@@ -136,6 +136,14 @@ void add_filtering(Group& g, const PassResult& p, const PassTotals& t) {
   g.set("kept_fraction", ratio(double(t.final_kept), double(t.allowed)), "",
         "Keys the attention engine used / allowed");
   g.set("pruning_ratio", ratio(double(t.allowed), double(t.final_kept)), "x", "Allowed / kept");
+  // Progressive quantization (spatten): rows scored on the MSB planes, and those recomputed.
+  uint64_t pq_rows = 0, pq_recomputed = 0;
+  for (const hw::JobRecord& j : p.jobs) pq_rows += j.datapath.pq_rows, pq_recomputed += j.datapath.pq_recomputed_rows;
+  if (pq_rows > 0) {
+    g.set("pq_rows", pq_rows, "rows", "Rows scored on K's MSB planes first (spatten)");
+    g.set("rows_recomputed", pq_recomputed, "rows", "Rows recomputed with their LSB planes (p_max < threshold)");
+    g.set("recomputed_fraction", ratio(double(pq_recomputed), double(pq_rows)), "", "Rows recomputed / rows");
+  }
   if (p.filters.per_layer()) add_layer_filtering(g.group("layers", "Per layer (--rounds-file)"), p);
 }
 

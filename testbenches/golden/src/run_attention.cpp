@@ -54,6 +54,9 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
   row.q_low.resize(d);
   LowBitKeys low_keys;
   uint32_t low_keys_head = ~0u;
+  // spatten: K of the current kv head with its LSBs cleared (the MSB planes alone).
+  std::vector<int16_t> msb_keys;
+  uint32_t msb_keys_head = ~0u;
 
   for (uint32_t h = 0; h < s.heads; ++h) {
     const uint32_t kvh = s.kv_head_of(h);
@@ -62,6 +65,13 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
     if (!rounds.empty() && low_keys_head != kvh) {
       low_keys.build(k_head, s.n_k, d, rounds);
       low_keys_head = kvh;
+    }
+    if (schedule.progressive && msb_keys_head != kvh) {
+      const unsigned lsb = 16u - schedule.progressive->msb_bits;
+      const uint16_t keep = uint16_t(0xFFFFu << lsb);
+      msb_keys.resize(size_t(s.n_k) * d);
+      for (size_t e = 0; e < msb_keys.size(); ++e) msb_keys[e] = int16_t(uint16_t(k_head[e]) & keep);
+      msb_keys_head = kvh;
     }
     const float c = softmax_scale(job.q.scale[h], job.k.scale[kvh], d);
 
@@ -93,7 +103,20 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
       // Full-precision scores of the surviving keys (a full-precision rule selects on them).
       uint32_t n = static_cast<uint32_t>(row.candidates.size());
       row.scores.resize(n);
-      kern.scores_int16(q, k_head, row.candidates.data(), n, d, row.scores.data());
+      if (schedule.progressive && n > 0) {
+        // Progressive quantization: scores on the MSB planes; p16_max of their softmax decides.
+        kern.scores_int16(q, msb_keys.data(), row.candidates.data(), n, d, row.scores.data());
+        row.p16.resize(n);
+        softmax_q16(row.scores.data(), n, c, row.p16.data());
+        const uint32_t p16_max = *std::max_element(row.p16.begin(), row.p16.end());
+        ++local.pq_rows;
+        if (schedule.progressive->recompute(p16_max)) {
+          ++local.pq_recomputed;
+          kern.scores_int16(q, k_head, row.candidates.data(), n, d, row.scores.data());
+        }
+      } else {
+        kern.scores_int16(q, k_head, row.candidates.data(), n, d, row.scores.data());
+      }
       if (schedule.full_precision_select && n > 0) {
         const size_t step = rounds.size();
         row.kept.clear();

@@ -17,7 +17,8 @@ TEST_CASE("golden policy models list every policy of the register map", "[golden
     CHECK(&policy_model(all[i]->policy()) == all[i]);
   }
   CHECK(find_policy_model(static_cast<Policy>(7)) == nullptr);
-  CHECK_THROWS_WITH(policy_model(static_cast<Policy>(7)), "unknown policy id 7; expected dense, topk or mpmrf");
+  CHECK_THROWS_WITH(policy_model(static_cast<Policy>(7)),
+                    "unknown policy id 7; expected dense, topk, mpmrf or spatten");
   FilterConfig f = FilterConfig::dense();
   f.policy = static_cast<Policy>(7);
   CHECK_THAT(validate_filter(f), Catch::Contains("unknown policy id 7"));

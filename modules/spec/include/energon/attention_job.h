@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,11 +49,23 @@ struct FilterRound {
   SelectConfig select;
 };
 
+/// SpAtten's progressive quantization (the spatten policy, docs/numerics.md): the first Q·K pass
+/// uses K with its LSBs cleared (the `msb_bits` leading bits, a K plane boundary); a row whose
+/// p16_max (the Q0.16 probability of its largest approximate score) is below `threshold_q16` is
+/// recomputed with exact INT16 K.
+struct ProgressiveConfig {
+  uint8_t msb_bits = 8;        ///< 1..15
+  uint32_t threshold_q16 = 0;  ///< 0..65536: 0 never recomputes, 65536 always
+  /// True when a row with this p16_max is recomputed.
+  bool recompute(uint32_t p16_max) const { return p16_max < threshold_q16; }
+};
+
 /// The filter configuration of a job: the policy and, per policy, its rules.
 struct FilterConfig {
   Policy policy = Policy::mpmrf;
-  std::vector<FilterRound> rounds;  ///< mpmrf: ordered rounds
-  SelectConfig topk;                ///< topk policy: rule applied to full-precision scores
+  std::vector<FilterRound> rounds;               ///< mpmrf: ordered rounds
+  SelectConfig topk;                             ///< topk and spatten policies: rule applied to the final Q·K scores
+  std::optional<ProgressiveConfig> progressive;  ///< spatten: the MSB pass (descriptor round[0])
 
   /// Energon's default: round 1 Q4×K2, round 2 Q4×K4, threshold rules with the
   /// calibrated α of docs/numerics.md.
@@ -60,6 +73,8 @@ struct FilterConfig {
   static FilterConfig dense();
   /// SpAtten-like: keep ceil(fraction·N) keys by full-precision score.
   static FilterConfig topk_fraction(uint32_t fraction_ppm);
+  /// SpAtten's progressive quantization followed by the top-k rule keeping ceil(fraction·N) keys.
+  static FilterConfig spatten(uint32_t fraction_ppm, ProgressiveConfig pq);
 };
 
 struct AttentionShape {
@@ -91,6 +106,8 @@ struct AttentionShape {
 constexpr uint32_t kMaxKeys = 65536;
 constexpr uint32_t kMaxRounds = 4;
 constexpr uint32_t kMaxFilterBits = 8;
+constexpr uint32_t kMaxMsbBits = ENERGON_PQ_MAX_MSB_BITS;
+constexpr uint32_t kThresholdOne = ENERGON_PQ_THRESHOLD_ONE;
 
 /// Empty string when the shape is valid, else what is wrong.
 std::string validate(const AttentionShape& s);

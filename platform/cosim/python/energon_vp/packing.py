@@ -44,7 +44,7 @@ ENERGON_ROUNDS = [select_rule("threshold", 4, 2, alpha=-0.25), select_rule("thre
 def planes_for_rounds(policy, rounds):
     """Plane widths, MSB plane first: mpmrf → successive differences of the rounds' distinct k_bits, then
     the rest up to 16; dense / topk → [16]. None when more than MAX_PLANES would be needed."""
-    if policy != regmap.POLICY_MPMRF:
+    if policy not in (regmap.POLICY_MPMRF, regmap.POLICY_SPATTEN):
         return [16]
     have, bits = 0, []
     while have < 16:

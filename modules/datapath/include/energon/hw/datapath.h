@@ -36,7 +36,10 @@ struct DatapathStats {
   uint64_t rows = 0;
   std::array<uint64_t, ENERGON_MAX_ROUNDS> round_candidates{};  ///< keys entering each mpmrf round
   std::array<uint64_t, ENERGON_MAX_ROUNDS> round_kept{};        ///< keys leaving it (topk: [0])
-  FetchStats fetch;                                             ///< DRAM and on-chip buffer bytes per traffic class
+  uint64_t pq_rows = 0;                                         ///< spatten: rows through the MSB pass
+  uint64_t pq_recomputed_rows = 0;  ///< spatten: rows recomputed with their LSB planes (p16_max < threshold)
+  uint64_t pq_softmax_elems = 0;    ///< spatten: approximate scores through the softmax unit's decision pass
+  FetchStats fetch;                 ///< DRAM and on-chip buffer bytes per traffic class
   FilterEngineStats filter;
   SelectorStats selector;
   AttentionEngineStats attention;
@@ -127,6 +130,13 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   SelectJob filter_select_, attend_select_;
   std::vector<AttendJob> attend_jobs_;  ///< one per row of the tile
   std::vector<AttendJob*> attend_ptrs_;
+  /// spatten (RowSchedule::progressive): scores attend_ptrs_ on the MSB planes, takes each row's
+  /// p16_max on the softmax unit and scores the rows under the threshold again at exact INT16.
+  void progressive_scores(Job& j, tlm_utils::tlm_quantumkeeper& qk, sc_core::sc_time& delay);
+  std::vector<AttendJob*> recompute_ptrs_;
+  sc_core::sc_time pq_decided_;  ///< spatten: when the last tile's decision pass ends
+  std::vector<float> pq_exps_;
+  std::vector<uint16_t> pq_p16_;
   std::vector<std::shared_ptr<RowWork>> tile_;  ///< rows collected for the next tile
   uint32_t out_rows_ = 0;
   std::pair<uint32_t, uint32_t> out_first_;  ///< head and query of the tile's first row

@@ -27,6 +27,18 @@ struct FilterRoundStep {
   SelectConfig rule;
 };
 
+/// SpAtten's progressive quantization on the attention engine (the spatten policy): a first Q·K
+/// pass on the K planes [0, msb_planes) only (the LSB planes read as zero), the softmax unit's
+/// p16_max of those scores, and for a row with p16_max < threshold_q16 a second, exact INT16 pass
+/// that fetches the LSB planes [msb_planes, n_planes) of its keys. The attention select then runs
+/// on the row's last scores (approximate or recomputed), which the final softmax reuses.
+struct ProgressiveStep {
+  bool enabled = false;
+  uint32_t msb_bits = 0;  ///< K's leading bits in planes [0, msb_planes) (a plane boundary, < 16)
+  uint32_t msb_planes = 0;
+  uint32_t threshold_q16 = 0;  ///< 0..65536: recompute iff p16_max < threshold_q16
+};
+
 /// What the datapath runs on every query row, in order: the FU rounds over the surviving
 /// candidates; then, with `attention_select`, the AU's INT16 scores of every remaining key and
 /// the selector's `attention_rule` on them (the softmax reuses the kept keys' scores); then the
@@ -35,6 +47,7 @@ struct RowSchedule {
   std::vector<FilterRoundStep> filter_rounds;
   bool attention_select = false;
   SelectConfig attention_rule;
+  ProgressiveStep progressive;  ///< only with attention_select and no filter rounds
 
   /// Selection steps of a row; their kept counts are result_kept[0..n) (FU rounds first).
   size_t selection_steps() const { return filter_rounds.size() + (attention_select ? 1 : 0); }
@@ -52,6 +65,8 @@ struct PolicyOptions {
   std::optional<double> alpha;  ///< --alpha: α of every threshold round
   std::string topk;             ///< --topk rule ("top=25%"); "" = topk_fraction_ppm
   uint32_t topk_fraction_ppm = kFractionOne / 4;
+  std::string pq_threshold;  ///< --pq-threshold: spatten's recompute threshold, a decimal in [0, 1] ("" = 0.1)
+  std::optional<uint32_t> pq_msb_bits;  ///< --pq-msb-bits: spatten's MSB width (default 8)
 };
 
 class AttentionPolicy {

@@ -128,6 +128,11 @@ enum energon_error { ENERGON_ERRORS(ENERGON_ERROR_ENUM) };
 #define ENERGON_HEAD_DIM_STEP 8u      /* d multiple of 8: every K plane row is whole bytes */
 #define ENERGON_MAX_FILTER_BITS 8u    /* q_bits, k_bits of an mpmrf round */
 #define ENERGON_FRACTION_ONE 1000000u /* k_fraction_ppm of all candidates: fractions in parts per million */
+/* spatten's MSB pass in round[0] (docs/policies.md): rule THRESHOLD, q_bits 0 (Q at INT16), k_bits the
+ * MSB width of K (1..ENERGON_PQ_MAX_MSB_BITS, a plane boundary), alpha_q8 and k_fraction_ppm 0, and k
+ * the Q0.16 threshold T (0..ENERGON_PQ_THRESHOLD_ONE): a row is recomputed iff its p16_max < T. */
+#define ENERGON_PQ_MAX_MSB_BITS 15u
+#define ENERGON_PQ_THRESHOLD_ONE 65536u
 
 /* Attention policies, X(NAME, name, value, description): the descriptor's policy byte. Each has
  * its implementation in modules/policy/src/<name>_policy.cpp and its golden counterpart in
@@ -135,7 +140,8 @@ enum energon_error { ENERGON_ERRORS(ENERGON_ERROR_ENUM) };
 #define ENERGON_POLICIES(X)                                                               \
   X(DENSE, dense, 0, "No filtering: every allowed key is kept")                           \
   X(TOPK, topk, 1, "Full-precision scores of every allowed key, then the top-k selector") \
-  X(MPMRF, mpmrf, 2, "Mix-precision multi-round filtering on the low-bit filter engine")
+  X(MPMRF, mpmrf, 2, "Mix-precision multi-round filtering on the low-bit filter engine")  \
+  X(SPATTEN, spatten, 3, "SpAtten progressive quantization: MSB-plane scores, LSB recompute, then top-k")
 
 #define ENERGON_POLICY_ENUM(NAME, name, value, desc) ENERGON_POLICY_##NAME = (value),
 enum energon_policy { ENERGON_POLICIES(ENERGON_POLICY_ENUM) };
@@ -171,7 +177,7 @@ typedef struct energon_desc {
   uint16_t d;                /* 0x14 */
   uint8_t policy;            /* 0x16 enum energon_policy */
   uint8_t flags;             /* 0x17 ENERGON_DESC_FLAG_* */
-  uint8_t n_rounds;          /* 0x18 mpmrf rounds, 1..ENERGON_MAX_ROUNDS */
+  uint8_t n_rounds;          /* 0x18 mpmrf rounds, 1..ENERGON_MAX_ROUNDS; spatten: 1 */
   uint8_t n_planes;          /* 0x19 K planes, 1..ENERGON_MAX_PLANES */
   uint8_t plane_bits[4];     /* 0x1A widths, MSB plane first, summing to 16 */
   uint16_t reserved0;        /* 0x1E */
@@ -180,8 +186,8 @@ typedef struct energon_desc {
   uint64_t v_addr;           /* 0x48 */
   uint64_t scale_addr;       /* 0x50 */
   uint64_t out_addr;         /* 0x58 */
-  energon_select_t round[4]; /* 0x60 mpmrf rounds */
-  energon_select_t topk;     /* 0xA0 topk policy rule */
+  energon_select_t round[4]; /* 0x60 mpmrf rounds; spatten: round[0] is its MSB pass (ENERGON_PQ_*) */
+  energon_select_t topk;     /* 0xA0 topk and spatten policies' top-k rule */
   /* ---- result block, written back by the hardware ---- */
   uint32_t result_status;  /* 0xB0 bit 0 done, bits 15..8 error code */
   uint32_t reserved1;      /* 0xB4 */

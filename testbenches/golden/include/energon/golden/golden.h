@@ -64,6 +64,8 @@ struct GoldenStats {
   uint64_t allowed = 0;             ///< keys allowed by the masks
   std::vector<RoundCounts> rounds;  ///< mpmrf: one per round; topk: one
   uint64_t final_kept = 0;          ///< keys used by the final attention
+  uint64_t pq_rows = 0;             ///< spatten: rows through the MSB pass (rows with allowed keys)
+  uint64_t pq_recomputed = 0;       ///< spatten: rows recomputed at exact INT16 (p16_max < threshold)
   double kept_fraction() const { return allowed ? double(final_kept) / double(allowed) : 0.0; }
 };
 

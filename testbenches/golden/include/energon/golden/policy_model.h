@@ -4,6 +4,7 @@
 // (modules/policy), which the golden model never links: both sides read the same FilterConfig.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct GoldenSchedule {
   std::vector<FilterRound> low_bit_rounds;
   bool full_precision_select = false;
   SelectConfig full_precision_rule;
+  /// spatten: the INT16 scores come first from K with its LSBs cleared, and again from exact K
+  /// for a row whose p16_max of the first scores is below the threshold (docs/numerics.md).
+  std::optional<ProgressiveConfig> progressive;
 
   /// Selection steps of a row (GoldenStats::rounds, low-bit rounds first).
   size_t selection_steps() const { return low_bit_rounds.size() + (full_precision_select ? 1 : 0); }
