@@ -1,5 +1,9 @@
 #include "policy_fields.h"
 
+#include <stdexcept>
+
+#include "energon/filter_spec.h"
+
 namespace energon::hw {
 
 std::string rule_error(const energon_select_t& s, const std::string& where) {
@@ -21,6 +25,15 @@ uint8_t leading_planes(const energon_desc_t& d, unsigned k_bits) {
     if (used >= k_bits) return uint8_t(p + 1);
   }
   return d.n_planes;
+}
+
+std::string topk_option(const std::string& topk) { return topk.empty() ? "--topk-fraction" : "--topk '" + topk + "'"; }
+
+void read_topk_option(const std::string& topk, SelectConfig& rule) {
+  if (topk.empty()) return;
+  if (const std::string e = parse_select(topk, rule); !e.empty())
+    throw std::invalid_argument(topk_option(topk) + ": " + e);
+  if (rule.rule != SelectRule::topk) throw std::invalid_argument(topk_option(topk) + ": expected top=<k> or top=<p>%");
 }
 
 }  // namespace energon::hw

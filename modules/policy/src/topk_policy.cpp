@@ -31,13 +31,8 @@ class TopkPolicy final : public AttentionPolicy {
 
   FilterConfig configure(const PolicyOptions& o) const override {
     FilterConfig f = FilterConfig::topk_fraction(o.topk_fraction_ppm);
-    const std::string option = o.topk.empty() ? "--topk-fraction" : "--topk '" + o.topk + "'";
-    if (!o.topk.empty()) {
-      if (const std::string e = parse_select(o.topk, f.topk); !e.empty())
-        throw std::invalid_argument(option + ": " + e);
-      if (f.topk.rule != SelectRule::topk) throw std::invalid_argument(option + ": expected top=<k> or top=<p>%");
-    }
-    if (const std::string e = validate(f); !e.empty()) throw std::invalid_argument(option + ": " + e);
+    read_topk_option(o.topk, f.topk);
+    if (const std::string e = validate(f); !e.empty()) throw std::invalid_argument(topk_option(o.topk) + ": " + e);
     return f;
   }
   std::string validate(const FilterConfig& f) const override {
