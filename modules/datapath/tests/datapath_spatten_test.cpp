@@ -3,6 +3,7 @@
 // row is recomputed: threshold 0 reads the MSB plane alone, threshold 1.0 recomputes every row.
 #include <catch2/catch.hpp>
 
+#include "datapath_bench.h"
 #include "energon/golden/golden.h"
 #include "energon/hw/datapath.h"
 #include "job_image.h"
@@ -10,55 +11,23 @@
 
 using namespace energon;
 using namespace energon::hw;
+using namespace energon::hw::test_rig;
 
 namespace {
-
-constexpr uint64_t kBase = 0x80000000ull;
-constexpr uint64_t kSize = 4 << 20;
-
-struct Bench : sc_core::sc_module {
-  test::TestMemory memory;
-  Datapath dp;
-  sc_core::sc_port<accel_job_if> job_port;
-  Bench(sc_core::sc_module_name name, const AccelConfig& c)
-      : sc_module(name), memory("memory", kBase, kSize), dp("datapath", c), job_port("job_port") {
-    dp.mem.bind(memory.socket);
-    job_port.bind(dp.job);
-  }
-};
-
-struct Run {
-  JobOutcome outcome;
-  DatapathStats stats;
-  std::vector<int16_t> out;
-};
 
 struct Spec {
   FilterConfig filter;
   AccelConfig config = AccelConfig::edge();
 };
 
-/// Every job in its own bench, all in one simulation (one per process).
+/// Every job in its own bench, all in one simulation; K in spatten's MSB + LSB planes.
 std::vector<Run> run_jobs(const QuantizedLayer& L, const std::vector<Spec>& specs) {
-  std::vector<std::unique_ptr<Bench>> benches;
-  std::vector<std::unique_ptr<test::Stimulus>> stims;
-  std::vector<Run> runs(specs.size());
-  for (size_t n = 0; n < specs.size(); ++n) {
-    benches.push_back(std::make_unique<Bench>(("b" + std::to_string(n)).c_str(), specs[n].config));
-    Bench& b = *benches.back();
-    const uint8_t msb = specs[n].filter.progressive ? specs[n].filter.progressive->msb_bits : 8;
-    const energon_desc_t desc = test::place_job(b.memory, L, specs[n].filter, {msb, uint8_t(16 - msb)}, kBase);
-    Run& r = runs[n];
-    stims.push_back(std::make_unique<test::Stimulus>(("s" + std::to_string(n)).c_str(), [&b, &r, desc, &L] {
-      r.outcome = b.job_port->run_job(desc);
-      r.stats = b.dp.stats();
-      r.out.resize(L.shape.q_elems());
-      b.memory.load(desc.out_addr, r.out.data(), r.out.size() * 2);
-    }));
+  std::vector<JobSpec> jobs;
+  for (const Spec& s : specs) {
+    const uint8_t msb = s.filter.progressive ? s.filter.progressive->msb_bits : 8;
+    jobs.push_back({&L, s.filter, s.config, {msb, uint8_t(16 - msb)}});
   }
-  sc_core::sc_start();
-  for (const auto& s : stims) REQUIRE(s->finished);
-  return runs;
+  return test_rig::run_jobs(jobs);
 }
 
 AttentionShape shape(uint32_t heads, uint32_t kv, uint32_t n_q, uint32_t n_k, uint32_t d, bool causal) {

@@ -15,6 +15,7 @@
 #include "energon/llama/transformer.h"
 #include "energon/platform/llm/host_network_cost.h"
 #include "energon/platform/llm/llm_command.h"
+#include "model_files.h"
 #include "energon/platform/llm/llm_report.h"
 
 using namespace energon;
@@ -23,17 +24,7 @@ using namespace energon::platform::llm;
 
 namespace {
 
-const std::string kModels = std::string(ENERGON_SHARED_DIR) + "/models/";
-const std::string kBin = kModels + "stories260K.bin";
-const std::string kTok = kModels + "tok512.bin";
-
-bool have_model() { return std::filesystem::exists(kBin) && std::filesystem::exists(kTok); }
-
-#define SKIP_WITHOUT_MODEL()                               \
-  if (!have_model()) {                                     \
-    WARN("skipped: model files not found in " << kModels); \
-    return;                                                \
-  }
+using namespace test_model;
 
 llama::LoadedModel load() { return llama::load_model_files(kBin, kTok); }
 

@@ -14,6 +14,7 @@
 #include "energon/filter_spec.h"
 #include "energon/hw/attention_policy.h"
 #include "energon/platform/llm/llm_command.h"
+#include "model_files.h"
 
 using namespace energon;
 using namespace energon::platform;
@@ -21,11 +22,7 @@ using namespace energon::platform::llm;
 
 namespace {
 
-const std::string kModels = std::string(ENERGON_SHARED_DIR) + "/models/";
-const std::string kBin = kModels + "stories260K.bin";
-const std::string kTok = kModels + "tok512.bin";
-
-bool have_model() { return std::filesystem::exists(kBin) && std::filesystem::exists(kTok); }
+using namespace test_model;
 
 FilterConfig rounds(const std::string& text) {
   hw::PolicyOptions po;
