@@ -17,8 +17,8 @@ inline bool have_model() { return std::filesystem::exists(kBin) && std::filesyst
 
 }  // namespace energon::platform::llm::test_model
 
-#define SKIP_WITHOUT_MODEL()                                                                \
-  if (!::energon::platform::llm::test_model::have_model()) {                                \
+#define SKIP_WITHOUT_MODEL()                                                                     \
+  if (!::energon::platform::llm::test_model::have_model()) {                                     \
     WARN("skipped: model files not found in " << ::energon::platform::llm::test_model::kModels); \
-    return;                                                                                 \
+    return;                                                                                      \
   }
