@@ -66,6 +66,7 @@ void AttentionEngine::begin_job() {
   slots_used_ = 0;
   row_open_ = false;
   qk_free_ = exp_free_ = xv_free_ = busy_until_ = sc_core::SC_ZERO_TIME;
+  if (xv_count_ > 0) throw std::logic_error("AttentionEngine::begin_job with a ×V pass not completed");
 }
 
 void AttentionEngine::reset() {
@@ -125,15 +126,19 @@ void AttentionEngine::advance_to(const sc_core::sc_time& t, sc_core::sc_time& de
   }
 }
 
-sc_core::sc_time AttentionEngine::reserve_scores(uint32_t entries, sc_core::sc_time t) {
-  while (slot_head_ < slots_.size() &&
-         (slots_[slot_head_].release <= t || slots_used_ + entries > config_.au_score_buffer_keys)) {
+sc_core::sc_time AttentionEngine::reserve_scores(uint32_t entries, sc_core::sc_time t, sc_core::sc_time& delay) {
+  while (slot_head_ < slots_.size()) {
+    const bool full = slots_used_ + entries > config_.au_score_buffer_keys;
+    // A row whose ×V pass waits for its V stream holds its entries until it is timed.
+    while (full && xv_count_ > 0 && xv_[xv_head_].slot <= slot_head_) complete_oldest(delay);
+    if (!(slots_[slot_head_].release <= t || full)) break;
     t = std::max(t, slots_[slot_head_].release);
     slots_used_ -= slots_[slot_head_].entries;
     ++slot_head_;
   }
   if (slot_head_ == slots_.size()) slots_.clear(), slot_head_ = 0;
   slots_.push_back({sc_core::SC_ZERO_TIME, entries});
+  open_slot_ = slots_.size() - 1;
   slots_used_ += entries;
   return t;
 }
@@ -178,7 +183,7 @@ sc_core::sc_time AttentionEngine::enter_qk(uint64_t entries, const sc_core::sc_t
   // Rows (tiles) enter the Q·K unit when it is free, the score buffer has room for their scores
   // and their prefetched K rows are in.
   const sc_core::sc_time free = std::max(BlockClock::local(delay), qk_free_);
-  sc_core::sc_time start = reserve_scores(uint32_t(entries), free);
+  sc_core::sc_time start = reserve_scores(uint32_t(entries), free, delay);
   if (start > free) {
     ++stats_.score_buffer_stalls;
     stats_.score_buffer_stall_cycles += clock_.to_cycles(start - free);
@@ -201,7 +206,7 @@ void AttentionEngine::take_leading_planes(const AttendJob& job) {
 }
 
 uint64_t AttentionEngine::stream_v(const AttendJob& job, const std::vector<uint32_t>& keys, bool cached,
-                                   sc_core::sc_time& delay) {
+                                   sc_core::sc_time& delay, FetchCompletion* completion) {
   // One request of the runs of consecutive keys, into the V row cache (indexed by key) when it is
   // on, else packed in vrows_. A run the model already holds still crosses the fetch unit
   // (timing, traffic); its bytes go to staging_, where nothing reads them.
@@ -219,14 +224,15 @@ uint64_t AttentionEngine::stream_v(const AttendJob& job, const std::vector<uint3
     runs_.push_back(
         {job.v_addr + (uint64_t(job.kv_head) * n_k + keys[c]) * vrb, dst, uint32_t(e - c) * vrb, !all_cached});
   });
-  const uint64_t stream = fetch_gather(fetch, payloads_, runs_, Traffic::v, int64_t(job.kv_head), delay, true);
+  const uint64_t stream =
+      fetch_gather(fetch, payloads_, runs_, Traffic::v, int64_t(job.kv_head), delay, true, false, completion);
   if (cached)
     for (const uint32_t key : keys) v_cached_[key] = 1;
   return stream;
 }
 
-void AttentionEngine::leave(const sc_core::sc_time& started, const sc_core::sc_time& done) {
-  slots_.back().release = xv_free_;  // the scores are read until the end of the ×V pass
+void AttentionEngine::leave(size_t slot, const sc_core::sc_time& started, const sc_core::sc_time& done) {
+  slots_[slot].release = xv_free_;  // the scores are read until the end of the ×V pass
   // Busy: the union over rows of [Q·K start, output ready] (both are in row order).
   const sc_core::sc_time from = std::max(started, busy_until_);
   if (done > from) stats_.busy_cycles += clock_.to_cycles(done - from);
@@ -308,8 +314,10 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
   // exp pass runs, and the ×V unit waits for them if they come later.
   const bool cached = select_v_cache(job.v_addr, job.kv_head, n_k, d);
   sc_core::sc_time vdelay = ready - sc_core::sc_time_stamp();  // issued when the kept keys are known
-  const uint64_t v_stream = stream_v(job, job.keys, cached, vdelay);
+  XvPass& pass = begin_xv({&job}, ready);
+  const uint64_t v_stream = stream_v(job, job.keys, cached, vdelay, v_completion(pass));
   const sc_core::sc_time v_ready = std::max(BlockClock::local(vdelay), job.v_ready);
+  complete(delay);  // the previous rows' ×V passes are timed before this one's
 
   if (cached)
     weigh_row(job, v_cache_.data(), job.keys.data());
@@ -329,22 +337,14 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
     const sc_core::sc_time z_ready = exp_free_ + clock_.cycles(config_.softmax_latency);
     xv_start = std::max({z_ready, xv_free_, recompute_ready[1]});
   }
-  const sc_core::sc_time fed = std::max(xv_start, v_ready);  // the V rows have arrived
-  stats_.v_wait_cycles += clock_.to_cycles(fed - xv_start);
-  job.memory_cycles += clock_.to_cycles(fed - xv_start);
-  const uint64_t xv_pass =
-      n == 0 ? 0 : std::max({xv_cycles(uint32_t(n), d), v_stream, recompute_qk, recompute_stream[1]});
-  xv_free_ = fed + clock_.cycles(xv_pass);
-  stats_.xv_busy_cycles += xv_pass;
-  if (n > 0)
-    trace_busy(trace_, TraceTrack::attention_engine, "softmax, xV", fed - sc_core::sc_time_stamp(),
-               clock_.cycles(xv_pass), xv_pass);
-  job.done = xv_free_ + clock_.cycles(config_.au_latency);
-  leave(job.started, job.done);
-  job.compute_cycles += clock_.to_cycles(job.done - ready);
+  pass.xv_start = xv_start;
+  pass.v_ready = v_ready;
+  pass.cycles = n == 0 ? 0 : std::max({xv_cycles(uint32_t(n), d), v_stream, recompute_qk, recompute_stream[1]});
   ++stats_.rows;
   stats_.softmax_elems += n;
   stats_.v_macs += uint64_t(n) * d;
+  end_xv(pass);
+  if (job.write_back) complete(delay);  // the write is issued when the output is ready
 
   if (job.write_back) {
     sc_core::sc_time wdelay = job.done - sc_core::sc_time_stamp();  // done is never before now
@@ -470,8 +470,10 @@ void AttentionEngine::finish_tile(std::vector<AttendJob*>& rows, sc_core::sc_tim
     throw std::logic_error("AttentionEngine::finish_tile: the kv head exceeds the V row cache");
   tile_union(rows);
   sc_core::sc_time vdelay = ready - sc_core::sc_time_stamp();
-  const uint64_t v_stream = stream_v(*rows.front(), tile_job_.keys, true, vdelay);
+  XvPass& pass = begin_xv(rows, ready);
+  const uint64_t v_stream = stream_v(*rows.front(), tile_job_.keys, true, vdelay, v_completion(pass));
   const sc_core::sc_time v_ready = std::max(BlockClock::local(vdelay), v_prefetched);
+  complete(delay);  // the previous tile's ×V pass is timed before this one's
   for (AttendJob* r : rows) {
     softmax_row(*r);
     weigh_row(*r, v_cache_.data(), r->keys.data());
@@ -485,24 +487,11 @@ void AttentionEngine::finish_tile(std::vector<AttendJob*>& rows, sc_core::sc_tim
   if (exp_pass > 0)
     trace_busy(trace_, TraceTrack::attention_engine, "exp", exp_start - sc_core::sc_time_stamp(),
                clock_.cycles(exp_pass), exp_pass);
-  const sc_core::sc_time xv_start =
-      std::max(exp_pass > 0 ? exp_free_ + clock_.cycles(config_.softmax_latency) : ready, xv_free_);
-  const sc_core::sc_time fed = std::max(xv_start, v_ready);
-  stats_.v_wait_cycles += clock_.to_cycles(fed - xv_start);
-  rows.front()->memory_cycles += clock_.to_cycles(fed - xv_start);
-  const uint64_t xv_pass = std::max(xv, v_stream);
-  xv_free_ = fed + clock_.cycles(xv_pass);
-  stats_.xv_busy_cycles += xv_pass;
-  if (xv_pass > 0)
-    trace_busy(trace_, TraceTrack::attention_engine, "softmax, xV", fed - sc_core::sc_time_stamp(),
-               clock_.cycles(xv_pass), xv_pass);
-  const sc_core::sc_time done = xv_free_ + clock_.cycles(config_.au_latency);
-  leave(rows.front()->started, done);
-  for (AttendJob* r : rows) {
-    r->done = done;
-    ++stats_.rows;
-  }
-  rows.front()->compute_cycles += clock_.to_cycles(done - ready);
+  pass.xv_start = std::max(exp_pass > 0 ? exp_free_ + clock_.cycles(config_.softmax_latency) : ready, xv_free_);
+  pass.v_ready = v_ready;
+  pass.cycles = std::max(xv, v_stream);
+  stats_.rows += rows.size();
+  end_xv(pass);
 }
 
 void AttentionEngine::write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d,

@@ -3,6 +3,7 @@
 #include "energon/desc_fields.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <cmath>
 #include <cstring>
 
@@ -517,6 +518,10 @@ void Datapath::attention_stage() {
       if (tile_.size() >= tile_max || last || 2 * tile_keys > config_.au_score_buffer_keys) flush();
     }
     // Drain: the engine finishes its last rows, then the last tiles are written.
+    sc_time last_mem, complete_delay = qk.get_local_time();
+    if (attention_port_->complete(complete_delay)) settle(qk, complete_delay);
+    collect_rows(j, 0, last_mem);
+    j.memory_bound += last_mem;
     const sc_time local = sc_core::sc_time_stamp() + qk.get_local_time();
     sc_time end = std::max(local, last_row_done_);
     if (last_row_done_ > local) j.attention_bound += last_row_done_ - local;
@@ -554,11 +559,16 @@ void Datapath::attend(Job& j, std::vector<std::shared_ptr<RowWork>>& tile, tlm_u
       if (w->v_ready > SC_ZERO_TIME) w->v_ready = std::max(w->v_ready, sc_core::sc_time_stamp());
     }
   }
-  if (attend_jobs_.size() < n_rows) attend_jobs_.resize(n_rows);
+  // The rows of the tile before the last are collected (their ×V pass is timed by now); this
+  // tile's rows take the other set of attend jobs than the last tile's.
+  if (attention_port_->completing() > 1) throw std::logic_error("Datapath: two ×V passes pending");
+  attend_set_ ^= 1;
+  std::vector<AttendJob>& jobs = attend_jobs_[attend_set_];
+  if (jobs.size() < n_rows) jobs.resize(n_rows);
   attend_ptrs_.clear();
   for (size_t r = 0; r < n_rows; ++r) {
     RowWork& w = *tile[r];
-    AttendJob& aj = attend_jobs_[r];
+    AttendJob& aj = jobs[r];
     aj.layout = &j.layout;
     aj.kv_head = s.kv_head_of(w.head);
     aj.v_addr = j.desc.v_addr;
@@ -631,17 +641,27 @@ void Datapath::attend(Job& j, std::vector<std::shared_ptr<RowWork>>& tile, tlm_u
   else
     attention_port_->finish_row(*attend_ptrs_[0], delay);
   settle(qk, delay);
-  for (size_t r = 0; r < n_rows; ++r) {
-    const RowWork& w = *tile[r];
-    const AttendJob& aj = attend_jobs_[r];
+  for (size_t r = 0; r < n_rows; ++r) finished_.push_back({tile[r]->head, tile[r]->query, &jobs[r]});
+  finished_tiles_.push_back(n_rows);
+  collect_rows(j, attention_port_->completing(), mem_time);
+}
+
+void Datapath::collect_rows(Job& j, unsigned keep, sc_time& mem_time) {
+  const AttentionShape& s = j.shape;
+  const uint32_t d = s.d;
+  size_t n = 0, tiles = 0;
+  for (; tiles + keep < finished_tiles_.size(); ++tiles) n += finished_tiles_[tiles];
+  for (size_t i = 0; i < n; ++i) {
+    const FinishedRow& f = finished_[i];
+    const AttendJob& aj = *f.job;
     j.final_kept += aj.keys.size();
     mem_time += clock_.cycles(aj.memory_cycles);
     // Output rows leave a tile at a time (rows of one head are contiguous in memory).
-    if (out_rows_ == 0) out_first_ = {w.head, w.query};
+    if (out_rows_ == 0) out_first_ = {f.head, f.query};
     std::memcpy(out_tile_.data() + size_t(out_rows_) * d, aj.out.data(), d * 2);
     ++out_rows_;
     last_row_done_ = std::max(last_row_done_, aj.done);
-    if (out_rows_ == config_.q_tile_rows || w.query + 1 == s.n_q) {
+    if (out_rows_ == config_.q_tile_rows || f.query + 1 == s.n_q) {
       OutTile t;
       if (!out_spare_.empty()) {
         t = std::move(out_spare_.back());
@@ -655,6 +675,8 @@ void Datapath::attend(Job& j, std::vector<std::shared_ptr<RowWork>>& tile, tlm_u
       out_rows_ = 0;
     }
   }
+  finished_.erase(finished_.begin(), finished_.begin() + ptrdiff_t(n));
+  finished_tiles_.erase(finished_tiles_.begin(), finished_tiles_.begin() + ptrdiff_t(tiles));
 }
 
 void Datapath::progressive_scores(Job& j, tlm_utils::tlm_quantumkeeper& qk, sc_time& delay) {

@@ -41,9 +41,17 @@ bool FetchUnit::post_dma(tlm::tlm_generic_payload& orig, const FetchExtension& e
     job.bytes.assign(data, data + len);
   else
     job.bytes.resize(len);
-  if (job.cmd == tlm::TLM_READ_COMMAND) fills_.push_back({addr, len, job.id});
+  if (job.cmd == tlm::TLM_READ_COMMAND) fills_.push_back({addr, len, job.id, {}});
   dma_ids_.insert(job.id);
   ++dma_pending_;
+  if (ext.completion) {  // an engine's own read: its own workers, never behind the prefetches
+    job.completion = ext.completion;
+    ++job.completion->pending;
+    dma_queue_[kDemand].push_back({});
+    dma_queue_[kDemand].back().push_back(std::move(job));
+    dma_queued_[kDemand].notify(sc_core::SC_ZERO_TIME);
+    return true;
+  }
   open_chain_.push_back(std::move(job));
   if (!chain_open_) end_dma_chain();
   return true;
@@ -56,16 +64,16 @@ void FetchUnit::begin_dma_chain() {
 void FetchUnit::end_dma_chain() {
   chain_open_ = false;
   if (open_chain_.empty()) return;
-  dma_queue_.push_back(std::move(open_chain_));
+  dma_queue_[kPosted].push_back(std::move(open_chain_));
   open_chain_.clear();
-  dma_queued_.notify(sc_core::SC_ZERO_TIME);
+  dma_queued_[kPosted].notify(sc_core::SC_ZERO_TIME);
 }
 
-void FetchUnit::dma_worker() {
+void FetchUnit::dma_worker(unsigned queue) {
   for (;;) {
-    while (dma_queue_.empty()) sc_core::wait(dma_queued_);
-    std::vector<Dma> chain = std::move(dma_queue_.front());
-    dma_queue_.pop_front();
+    while (dma_queue_[queue].empty()) sc_core::wait(dma_queued_[queue]);
+    std::vector<Dma> chain = std::move(dma_queue_[queue].front());
+    dma_queue_[queue].pop_front();
     for (Dma& job : chain) serve_dma(job);
   }
 }
@@ -82,9 +90,14 @@ void FetchUnit::serve_dma(Dma& job) {
   sc_time d = sc_core::SC_ZERO_TIME;
   mem->b_transport(*p, d);  // the bus interface waits in this thread until the pieces are done
   if (d > sc_core::SC_ZERO_TIME) sc_core::wait(d);
-  account(job.cls, job.len, start, sc_core::sc_time_stamp());
-  fills_.erase(std::remove_if(fills_.begin(), fills_.end(), [&](const Fill& f) { return f.id == job.id; }),
-               fills_.end());
+  const sc_time end = sc_core::sc_time_stamp();
+  account(job.cls, job.len, start, end);
+  if (job.completion) job.completion->finished(end);
+  const auto filled = std::find_if(fills_.begin(), fills_.end(), [&](const Fill& f) { return f.id == job.id; });
+  if (filled != fills_.end()) {
+    for (FetchCompletion* c : filled->waiters) c->finished(end);
+    fills_.erase(filled);
+  }
   dma_ids_.erase(job.id);
   --dma_pending_;
   dma_done_.notify(sc_core::SC_ZERO_TIME);
@@ -96,6 +109,15 @@ void FetchUnit::wait_for_fills(uint64_t addr, uint32_t len) {
                        [&](const Fill& f) { return f.addr <= addr + (len - 1) && addr <= f.addr + (f.len - 1); });
   };
   while (len > 0 && overlaps()) sc_core::wait(dma_done_);
+}
+
+void FetchUnit::join_fills(uint64_t addr, uint32_t len, FetchCompletion& completion) {
+  for (Fill& f : fills_)
+    if (len > 0 && f.addr <= addr + (len - 1) && addr <= f.addr + (f.len - 1) &&
+        std::find(f.waiters.begin(), f.waiters.end(), &completion) == f.waiters.end()) {
+      f.waiters.push_back(&completion);
+      ++completion.pending;
+    }
 }
 
 void FetchUnit::wait_dma(uint64_t ticket) {

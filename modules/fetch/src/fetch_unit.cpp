@@ -33,8 +33,10 @@ FetchUnit::FetchUnit(sc_core::sc_module_name name, const AccelConfig& config)
   req.register_b_transport(this, &FetchUnit::b_transport);
   req.register_transport_dbg(this, &FetchUnit::transport_dbg);
   if (config_.timing == TimingMode::accurate) {
-    for (unsigned i = 0; i < kDmaWorkers; ++i)
-      sc_core::sc_spawn([this] { dma_worker(); }, ("dma_worker_" + std::to_string(i)).c_str());
+    for (unsigned i = 0; i < kDmaWorkers; ++i) {
+      sc_core::sc_spawn([this] { dma_worker(kPosted); }, ("dma_worker_" + std::to_string(i)).c_str());
+      sc_core::sc_spawn([this] { dma_worker(kDemand); }, ("demand_worker_" + std::to_string(i)).c_str());
+    }
   }
 }
 
@@ -118,7 +120,7 @@ bool FetchUnit::memory_access(tlm::tlm_generic_payload& orig, const FetchExtensi
   // Accurate mode: a prefetch or a write-back is posted to the DMA workers (the requester uses no
   // completion time of it: later reads wait for the fill, the job's end drains); a decoupled read
   // of the requester's own data waits here, as its completion time is what the requester uses.
-  if (config_.timing == TimingMode::accurate && ext.decoupled && (ext.prefetch || orig.is_write()))
+  if (config_.timing == TimingMode::accurate && ext.decoupled && (ext.prefetch || orig.is_write() || ext.completion))
     return post_dma(orig, ext, addr, data, len, delay);
   const Traffic cls = ext.cls;
   PooledPayload p(payloads_);
@@ -176,8 +178,13 @@ void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
   }
   ext->onchip_cycles = 0;
   SramBankCounter banks(config_.sram_bytes_per_cycle, config_.sram_banks);
+  if (ext->completion && (config_.timing != TimingMode::accurate || !ext->decoupled || !ext->runs))
+    ext->completion = nullptr;  // only an accurate-mode decoupled gathered read is posted
+  if (ext->completion) ext->completion->done = sc_core::sc_time_stamp() + delay;
   if (ext->runs) {  // a gathered request: its runs one after the other, as separate requests would be
-    const bool outstanding = ext->prefetch && config_.timing == TimingMode::lt;
+    // lt: a prefetch's runs are issued together (their delays start at the same time); so are the
+    // spans of a posted read in accurate mode, which returns at its issue time.
+    const bool outstanding = ext->completion || (ext->prefetch && config_.timing == TimingMode::lt);
     const sc_time issue = delay;
     sc_time done = delay;
     for (uint32_t r = 0; r < ext->n_runs; ++r) {
@@ -199,7 +206,9 @@ void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
 
 bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBankCounter& banks, uint64_t addr,
                       uint32_t len, uint8_t* data, bool copy_resident, sc_time& delay) {
-  if (config_.timing == TimingMode::accurate && !ext.prefetch && p.is_read() && !fills_.empty()) {
+  if (ext.completion && !fills_.empty()) {
+    join_fills(addr, len, *ext.completion);
+  } else if (config_.timing == TimingMode::accurate && !ext.prefetch && p.is_read() && !fills_.empty()) {
     sc_core::wait(delay);  // the request's own time first, then any fill it overlaps
     delay = sc_core::SC_ZERO_TIME;
     wait_for_fills(addr, len);

@@ -74,6 +74,13 @@ class attention_engine_if : public virtual sc_core::sc_interface {
   /// local(delay); the write-back DMA is decoupled: `delay` comes back at the write's end and
   /// nothing waits, in the accurate mode too.
   virtual void write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d, sc_core::sc_time& delay) = 0;
+  /// Accurate mode: finish_row / finish_tile return before their V stream is in when it comes
+  /// from memory (their rows' `done` not set yet): the ×V pass is timed once the V rows are in,
+  /// at the next finish_row / finish_tile (after it has issued its own V stream), when the score
+  /// buffer needs the rows' entries, or here (waiting for the V streams). completing() counts
+  /// the passes not timed yet: the last finished ones, in order. Returns whether there were any.
+  virtual bool complete(sc_core::sc_time& delay) = 0;
+  virtual unsigned completing() const = 0;
 };
 
 /// Counted by the attention engine since its reset(); a job's figures are the difference over the job.
@@ -109,6 +116,8 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
   void write_rows(uint64_t addr, const int16_t* rows, uint32_t n_rows, uint32_t d, sc_core::sc_time& delay) override;
   void score_tile(std::vector<AttendJob*>& rows, sc_core::sc_time& delay) override;
   void finish_tile(std::vector<AttendJob*>& rows, sc_core::sc_time& delay) override;
+  bool complete(sc_core::sc_time& delay) override;
+  unsigned completing() const override { return xv_count_; }
   /// Whether tiles of a kv head of n_k keys of dimension d can run (they read the tile's rows
   /// from the decoded-row and V-row caches, which must take the kv head).
   bool can_tile(uint32_t n_k, uint32_t d) const { return n_k > 0 && uint64_t(n_k) * d <= row_cache_limit_; }
@@ -173,7 +182,8 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
     uint32_t entries = 0;
   };
   /// Takes `entries` of the score buffer at or after `t` (rows leave it in order); returns when.
-  sc_core::sc_time reserve_scores(uint32_t entries, sc_core::sc_time t);
+  /// Completes the pending ×V pass first when its entries are needed.
+  sc_core::sc_time reserve_scores(uint32_t entries, sc_core::sc_time t, sc_core::sc_time& delay);
   /// Fetches planes [plane_begin, n_planes) of keys [first, n) of the job; decodes the rows the
   /// model does not hold yet when `decode`. Returns the on-chip streaming cycles.
   uint64_t fetch_k_rows(AttendJob& job, size_t first, uint32_t plane_begin, bool decode, sc_core::sc_time& delay);
@@ -186,9 +196,37 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
   /// The filter engine's leading planes of job's rows into the decoded-row cache (rows not rebuilt yet).
   void take_leading_planes(const AttendJob& job);
   /// Reads the V rows of `keys` (of job's kv head) in one gathered request; returns its on-chip cycles.
-  uint64_t stream_v(const AttendJob& job, const std::vector<uint32_t>& keys, bool cached, sc_core::sc_time& delay);
+  /// `completion`: accurate mode, the read is posted (FetchExtension::completion).
+  uint64_t stream_v(const AttendJob& job, const std::vector<uint32_t>& keys, bool cached, sc_core::sc_time& delay,
+                    FetchCompletion* completion = nullptr);
   /// A row or tile done: its score-buffer entries free at the end of its ×V pass, busy time counted.
-  void leave(const sc_core::sc_time& started, const sc_core::sc_time& done);
+  void leave(size_t slot, const sc_core::sc_time& started, const sc_core::sc_time& done);
+
+  // The ×V pass of a row or tile (src/xv_pass.cpp): timed once its V rows are in.
+  struct XvPass {
+    std::vector<AttendJob*> rows;
+    sc_core::sc_time started;   ///< the rows entered the Q·K unit
+    sc_core::sc_time ready;     ///< scores (and selection) ready
+    sc_core::sc_time xv_start;  ///< the ×V unit could start (softmax done, unit free)
+    sc_core::sc_time v_ready;   ///< V in, as far as known at the finish call (prefetch, on-chip)
+    uint64_t cycles = 0;        ///< the pass once fed
+    size_t slot = 0;            ///< the rows' score-buffer slot
+    FetchCompletion v;          ///< accurate mode: the V stream's posted DMAs
+  };
+  /// Starts the pass of `rows`, after the pending ones.
+  XvPass& begin_xv(const std::vector<AttendJob*>& rows, const sc_core::sc_time& ready);
+  /// The started pass's V completion handle in the accurate mode, else none (the delay tells).
+  FetchCompletion* v_completion(XvPass& pass);
+  /// Times the started pass now if its V rows are known to be in, else leaves it pending.
+  void end_xv(XvPass& pass);
+  /// Waits for the oldest pending pass's V rows and times it.
+  void complete_oldest(sc_core::sc_time& delay);
+  /// The ×V unit on the pass, fed at max(xv_start, v_in): xv_free_, the rows' done, the slot, busy.
+  void run_xv(XvPass& pass, const sc_core::sc_time& v_in);
+  /// Pending passes, a ring: the one being started and the one before it waiting for its V rows.
+  XvPass xv_[2];
+  unsigned xv_head_ = 0, xv_count_ = 0;
+  size_t open_slot_ = 0;  ///< the score-buffer slot of the row or tile in the Q·K unit last
   /// The union of the tile rows' keys (ascending) into tile_job_.keys.
   void tile_union(const std::vector<AttendJob*>& rows);
   /// Softmax of one row into p16_ (spec §1.3), and ×V from the V row cache into job.out.

@@ -128,8 +128,21 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   std::vector<std::shared_ptr<RowWork>> free_rows_;
   FilterRoundJob round_job_;
   SelectJob filter_select_, attend_select_;
-  std::vector<AttendJob> attend_jobs_;  ///< one per row of the tile
+  /// One per row of the tile, two sets: a tile's rows stay intact while its ×V pass is pending
+  /// (AttentionEngine::completing(), accurate mode) and the next tile uses the other set.
+  std::vector<AttendJob> attend_jobs_[2];
+  unsigned attend_set_ = 0;
   std::vector<AttendJob*> attend_ptrs_;
+  /// A finished tile's rows, collected into the output tiles once their done times are known.
+  struct FinishedRow {
+    uint32_t head = 0, query = 0;
+    const AttendJob* job = nullptr;
+  };
+  std::vector<FinishedRow> finished_;
+  std::vector<size_t> finished_tiles_;  ///< rows of each tile in finished_, oldest first
+  /// Collects the finished rows' outputs into the output tiles, but those of the last `keep`
+  /// tiles (their ×V passes not timed yet: AttentionEngine::completing()).
+  void collect_rows(Job& j, unsigned keep, sc_core::sc_time& mem_time);
   /// spatten (RowSchedule::progressive): scores attend_ptrs_ on the MSB planes, takes each row's
   /// p16_max on the softmax unit and scores the rows under the threshold again at exact INT16.
   void progressive_scores(Job& j, tlm_utils::tlm_quantumkeeper& qk, sc_core::sc_time& delay);

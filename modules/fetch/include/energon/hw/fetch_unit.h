@@ -9,6 +9,7 @@
 #include <systemc>
 #include <tlm>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -32,6 +33,24 @@ struct FetchRun {
   uint8_t* data = nullptr;
   uint32_t len = 0;
   bool copy_resident = true;  ///< see fetch_transfer
+};
+
+/// Accurate mode: the requester's handle on a posted read (FetchExtension::completion). The fetch
+/// unit counts in it the read's DMAs and the fills in flight it overlaps; the requester waits on
+/// it only when it needs the data's time, so its own pipeline goes on meanwhile.
+struct FetchCompletion {
+  unsigned pending = 0;       ///< DMAs and fills not done yet
+  sc_core::sc_time done;      ///< the latest of their ends (and the request's issue time)
+  sc_core::sc_event settled;  ///< notified when pending reaches 0
+  /// Waits until nothing is pending; returns when the data were all in.
+  const sc_core::sc_time& wait() {
+    while (pending > 0) sc_core::wait(settled);
+    return done;
+  }
+  void finished(const sc_core::sc_time& end) {
+    done = std::max(done, end);
+    if (--pending == 0) settled.notify(sc_core::SC_ZERO_TIME);
+  }
 };
 
 /// Request attributes the fetch unit needs beyond the generic payload.
@@ -58,6 +77,10 @@ struct FetchExtension : tlm::tlm_extension<FetchExtension> {
   /// the payload's length is their total. Served run after run, each exactly as one request.
   const FetchRun* runs = nullptr;
   uint32_t n_runs = 0;
+  /// Accurate mode, a decoupled gathered read: the runs' missing spans are posted together (on
+  /// the DMA workers of the engines' own reads, never queued behind prefetches) and the request
+  /// returns at its issue time; `completion` tells when the bytes are in. Ignored in lt.
+  FetchCompletion* completion = nullptr;
 
   tlm::tlm_extension_base* clone() const override { return new FetchExtension(*this); }
   void copy_from(const tlm::tlm_extension_base& e) override { *this = static_cast<const FetchExtension&>(e); }
@@ -121,7 +144,8 @@ uint64_t fetch_transfer(Socket& socket, PayloadPool& pool, tlm::tlm_command cmd,
 /// the busiest bank's words. Throws BusError at the first run answered with an error.
 template <typename Socket>
 uint64_t fetch_gather(Socket& socket, PayloadPool& pool, const std::vector<FetchRun>& runs, Traffic cls,
-                      int64_t buffer_tag, sc_core::sc_time& delay, bool decoupled = false, bool prefetch = false) {
+                      int64_t buffer_tag, sc_core::sc_time& delay, bool decoupled = false, bool prefetch = false,
+                      FetchCompletion* completion = nullptr) {
   uint64_t total = 0;
   for (const FetchRun& r : runs) total += r.len;
   if (total == 0) return 0;
@@ -133,6 +157,7 @@ uint64_t fetch_gather(Socket& socket, PayloadPool& pool, const std::vector<Fetch
   ext.n_runs = uint32_t(runs.size());
   ext.decoupled = decoupled;
   ext.prefetch = prefetch;
+  ext.completion = completion;
   detail::issue_fetch(socket, pool, tlm::TLM_READ_COMMAND, runs.front().addr, runs.front().data, uint32_t(total), ext,
                       delay);
   return ext.onchip_cycles;
@@ -212,24 +237,30 @@ class FetchUnit : public sc_core::sc_module {
     sc_core::sc_time start;
     std::vector<uint8_t> bytes;  ///< the written bytes, or the read's landing space
     uint64_t id = 0;
+    FetchCompletion* completion = nullptr;  ///< a posted engine read's handle
   };
   struct Fill {
     uint64_t addr = 0;
     uint32_t len = 0;
     uint64_t id = 0;
+    std::vector<FetchCompletion*> waiters;  ///< posted reads that need these bytes
   };
-  static constexpr unsigned kDmaWorkers = 16;  ///< chains served at once (docs/fetch.md)
+  static constexpr unsigned kDmaWorkers = 16;  ///< chains served at once, per queue (docs/fetch.md)
+  /// The DMA queues: posted prefetches and write-backs; the engines' own posted reads.
+  static constexpr unsigned kPosted = 0, kDemand = 1;
   bool post_dma(tlm::tlm_generic_payload& orig, const FetchExtension& ext, uint64_t addr, uint8_t* data, uint32_t len,
                 const sc_core::sc_time& delay);
-  void dma_worker();
+  void dma_worker(unsigned queue);
   void serve_dma(Dma& job);
   void wait_for_fills(uint64_t addr, uint32_t len);
+  /// A posted read that overlaps fills in flight: counts them in its completion instead.
+  void join_fills(uint64_t addr, uint32_t len, FetchCompletion& completion);
   void account(Traffic cls, uint32_t len, const sc_core::sc_time& start, const sc_core::sc_time& end);
-  std::deque<std::vector<Dma>> dma_queue_;  ///< chains waiting for a worker
+  std::deque<std::vector<Dma>> dma_queue_[2];  ///< chains waiting for a worker, per queue
   std::vector<Dma> open_chain_;
   bool chain_open_ = false;
   std::vector<Fill> fills_;
-  sc_core::sc_event dma_queued_, dma_done_;
+  sc_core::sc_event dma_queued_[2], dma_done_;
   size_t dma_pending_ = 0;
   std::set<uint64_t> dma_ids_;  ///< ids of the DMAs queued or in flight
   uint64_t dma_next_id_ = 0;
