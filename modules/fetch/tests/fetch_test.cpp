@@ -495,3 +495,57 @@ TEST_CASE("fetch: accurate mode runs decoupled requests on its DMA workers, an o
   CHECK(after == std::vector<uint8_t>(64, 0x5A));
   CHECK(b.fetch.stats().busy_cycles == 94);
 }
+
+TEST_CASE("fetch: accurate mode posts an engine's gathered read with a completion handle, joining fills in flight",
+          "[fetch]") {
+  Bench b(small_buffer(4096, TimingMode::accurate), "acc");
+  std::vector<uint8_t> pattern(0x3000);
+  for (size_t i = 0; i < pattern.size(); ++i) pattern[i] = uint8_t(i * 7 + 3);
+  b.memory.store(0x1000, pattern.data(), pattern.size());
+  std::vector<uint8_t> scratch(160), a(64), c(64), e(32);
+  sc_time returned_now, returned_delay, settled_at, done;
+  unsigned pending = 0;
+  FetchCompletion completion;
+  test::Stimulus stim("stim", [&] {
+    sc_time prefetch_delay;  // a fill of 0x1000..0x10a0 in flight until 40 + 160 / 16 = 50 ns
+    fetch_gather(b.port, b.payloads, {{0x1000, scratch.data(), 160}}, Traffic::v, 0, prefetch_delay, true, true);
+    // Issued at 10 ns: the first run overlaps the fill (joined, not fetched again), the other two
+    // go to memory at once: 10 + 40 + 64 / 16 = 54 ns and 10 + 40 + 32 / 16 = 52 ns.
+    const std::vector<FetchRun> runs{{0x1000, a.data(), 64}, {0x2000, c.data(), 64}, {0x3000, e.data(), 32}};
+    sc_time delay(10, SC_NS);
+    fetch_gather(b.port, b.payloads, runs, Traffic::v, 0, delay, true, false, &completion);
+    returned_now = sc_core::sc_time_stamp();
+    returned_delay = delay;
+    pending = completion.pending;
+    done = completion.wait();
+    settled_at = sc_core::sc_time_stamp();
+    b.fetch.drain();
+  });
+  sc_core::sc_start();
+  REQUIRE(stim.finished);
+  CHECK(returned_now == sc_core::SC_ZERO_TIME);  // the engine's thread goes on
+  CHECK(returned_delay == sc_time(10, SC_NS));
+  CHECK(pending == 3);  // two DMAs and the fill
+  CHECK(done == sc_time(54, SC_NS));
+  CHECK(settled_at == sc_time(54, SC_NS));
+  CHECK(a == std::vector<uint8_t>(pattern.begin(), pattern.begin() + 64));
+  CHECK(c == std::vector<uint8_t>(pattern.begin() + 0x1000, pattern.begin() + 0x1040));
+  CHECK(e == std::vector<uint8_t>(pattern.begin() + 0x2000, pattern.begin() + 0x2020));
+  CHECK(b.fetch.stats().dram_bytes[size_t(Traffic::v)] == 160 + 64 + 32);
+  CHECK(b.memory.reads == 3);  // the fill and the two posted reads
+}
+
+TEST_CASE("fetch: loosely-timed mode ignores a completion handle and annotates the gathered read", "[fetch]") {
+  Bench b(small_buffer(4096), "lt");
+  std::vector<uint8_t> a(64), c(64);
+  sc_time delay;
+  FetchCompletion completion;
+  test::Stimulus stim("stim", [&] {
+    const std::vector<FetchRun> runs{{0x1000, a.data(), 64}, {0x2000, c.data(), 64}};
+    fetch_gather(b.port, b.payloads, runs, Traffic::v, 0, delay, true, false, &completion);
+  });
+  sc_core::sc_start();
+  REQUIRE(stim.finished);
+  CHECK(completion.pending == 0);
+  CHECK(delay == sc_time(2 * (40 + 4), SC_NS));  // the runs one after the other, as before
+}
