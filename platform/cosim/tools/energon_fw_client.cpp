@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,8 @@ using namespace energon;
 namespace {
 
 struct Options {
-  std::string connect, workload = "bert-base-128", policy = "mpmrf", rounds, topk = "top=25%";
+  std::string connect, workload = "bert-base-128", policy = "mpmrf", rounds, topk = "top=25%", pq_threshold;
+  std::optional<uint32_t> pq_msb_bits;
   uint32_t layers = 1, seq_len = 0;
   bool shutdown = true;
   // Host work charged to simulated time (ADVANCE), as the built-in host program's cost model
@@ -54,9 +56,11 @@ int main(int argc, char** argv) {
       "workload", po::value(&o.workload), "workload name or YAML file (default bert-base-128)")(
       "layers", po::value(&o.layers), "layers to run (default 1)")("seq-len", po::value(&o.seq_len),
                                                                    "sequence length override (0: the workload's)")(
-      "policy", po::value(&o.policy), "dense | topk | mpmrf (default mpmrf)")(
+      "policy", po::value(&o.policy), (policy_names() + " (default mpmrf)").c_str())(
       "rounds", po::value(&o.rounds), "mpmrf rounds, e.g. 4x2:alpha=-0.25,4x4:alpha=0")("topk", po::value(&o.topk),
                                                                                         "topk rule (default top=25%)")(
+      "pq-threshold", po::value(&o.pq_threshold), "spatten: recompute threshold, a decimal in [0, 1] (default 0.1)")(
+      "pq-msb-bits", po::value<uint32_t>(), "spatten: K bits of the first pass, 1..15 (default 8)")(
       "no-shutdown", "leave the server running (it exits when this client disconnects anyway)")(
       "quantize-ns-per-elem", po::value(&o.quantize_ns_per_elem), "host cost of quantizing, ns per element (1)")(
       "pack-ns-per-byte", po::value(&o.pack_ns_per_byte), "host cost of K bit-plane packing, ns per byte (0.5)")(
@@ -74,15 +78,20 @@ int main(int argc, char** argv) {
     return fail(std::string(e.what()) + " (--help lists the options)");
   }
   o.shutdown = vm.count("no-shutdown") == 0;
+  if (vm.count("pq-msb-bits")) o.pq_msb_bits = vm["pq-msb-bits"].as<uint32_t>();
   o.charge_host = vm.count("no-host-cost") == 0;
 
   FilterConfig filter;
   Policy policy_kind;
   if (!parse_policy(o.policy, policy_kind)) return fail("--policy '" + o.policy + "': expected " + policy_names());
+  if ((!o.pq_threshold.empty() || o.pq_msb_bits) && policy_kind != Policy::spatten)
+    return fail("--pq-threshold and --pq-msb-bits apply to --policy spatten only");
   try {
     hw::PolicyOptions po;
     po.rounds = o.rounds;
     po.topk = o.topk;
+    po.pq_threshold = o.pq_threshold;
+    po.pq_msb_bits = o.pq_msb_bits;
     filter = hw::policy_of(policy_kind).configure(po);
   } catch (const std::invalid_argument& e) {
     return fail(e.what());

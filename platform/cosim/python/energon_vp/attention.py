@@ -24,13 +24,15 @@ def counters(vp):
 
 
 def run_attention(vp, q, k, v, policy="mpmrf", rounds=None, topk=None, causal=False, valid_len=None,
-                  overrides=None, timeout_ps=10**13):
+                  overrides=None, timeout_ps=10**13, pq_msb_bits=8, pq_threshold=0.1):
     """Quantizes q [heads, n_q, d], k and v [kv_heads, n_k, d] (float32), packs K into the planes the
     policy needs, writes the buffers and a descriptor, rings the doorbell, sleeps until the interrupt
     and reads back. Returns (output float32 [heads, n_q, d] in V's scale, result dict with the result
     block, the INT16 output and the counters). `rounds`: list of packing.select_rule (mpmrf; default
-    Energon's 4x2 α=−0.25, 4x4 α=0); `topk`: a select_rule (default top=25%); `overrides`: descriptor
-    fields to force (to send a bad descriptor on purpose)."""
+    Energon's 4x2 α=−0.25, 4x4 α=0); `topk`: a select_rule (default top=25%, topk and spatten);
+    `pq_msb_bits`, `pq_threshold`: spatten's MSB pass (the K bits of its first Q·K, 1..15) and the
+    probability under which a row is recomputed with every bit (0..1, descriptor round[0], Q0.16);
+    `overrides`: descriptor fields to force (to send a bad descriptor on purpose)."""
     q = np.asarray(q, dtype=np.float32)
     k = np.asarray(k, dtype=np.float32)
     v = np.asarray(v, dtype=np.float32)
@@ -38,11 +40,14 @@ def run_attention(vp, q, k, v, policy="mpmrf", rounds=None, topk=None, causal=Fa
     kv_heads, n_k, _ = k.shape
     code = POLICIES[policy]
     rounds = packing.ENERGON_ROUNDS if rounds is None else rounds
+    if code == regmap.POLICY_SPATTEN:
+        rounds = [packing.progressive_rule(pq_msb_bits, pq_threshold)]
     topk = packing.select_rule("topk", fraction=0.25) if topk is None else topk
     qi, qs = packing.quantize_heads(q)
     ki, ks = packing.quantize_heads(k)
     vi, vs = packing.quantize_heads(v)
-    bits = packing.planes_for_rounds(code, rounds if code == regmap.POLICY_MPMRF else [])
+    has_rounds = code in (regmap.POLICY_MPMRF, regmap.POLICY_SPATTEN)
+    bits = packing.planes_for_rounds(code, rounds if has_rounds else [])
     if bits is None:
         raise ValueError("the rounds need more than MAX_PLANES K bit planes")
     planes = packing.pack_k_planes(ki, bits)
@@ -62,10 +67,10 @@ def run_attention(vp, q, k, v, policy="mpmrf", rounds=None, topk=None, causal=Fa
     fields = {"magic": regmap.DESC_MAGIC, "heads": heads, "kv_heads": kv_heads, "n_q": n_q, "n_k": n_k,
               "valid_len": n_k if valid_len is None else valid_len, "d": d, "policy": code,
               "flags": regmap.DESC_FLAG_CAUSAL if causal else 0,
-              "n_rounds": len(rounds) if code == regmap.POLICY_MPMRF else 0, "n_planes": len(bits),
+              "n_rounds": len(rounds) if has_rounds else 0, "n_planes": len(bits),
               "plane_bits": bits, "q_addr": q_addr, "k_plane_addr": plane_addrs, "v_addr": v_addr,
               "scale_addr": scale_addr, "out_addr": out_addr, "topk": topk}
-    if code == regmap.POLICY_MPMRF:
+    if has_rounds:
         fields["round"] = rounds
     fields.update(overrides or {})
 

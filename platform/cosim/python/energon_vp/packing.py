@@ -1,6 +1,8 @@
 """Host-side packing in Python, byte for byte the C firmware's (energon_pack.c, energon_desc_codec.h):
 quantization, K bit planes, the scale table and the 256-byte descriptor."""
+import math
 import struct
+from fractions import Fraction
 
 import numpy as np
 
@@ -28,6 +30,17 @@ def select_rule(rule="threshold", q_bits=0, k_bits=0, alpha=0.0, k=0, fraction=N
     return {"rule": regmap.RULE_TOPK if rule == "topk" else regmap.RULE_THRESHOLD, "q_bits": q_bits,
             "k_bits": k_bits, "reserved": 0, "alpha_q8": int(round(256 * alpha)) if rule != "topk" else 0,
             "k": int(k), "k_fraction_ppm": fraction_ppm(fraction) if fraction is not None else 0}
+
+
+def progressive_rule(msb_bits=8, threshold=0.1):
+    """spatten's round[0]: the MSB pass's K width and the Q0.16 recompute threshold ceil(t·65536), exact
+    for a decimal t (as energon-vp --pq-threshold): a row is recomputed when its p16_max < threshold."""
+    if not 1 <= int(msb_bits) <= regmap.PQ_MAX_MSB_BITS:
+        raise ValueError(f"pq_msb_bits {msb_bits}: expected 1..{regmap.PQ_MAX_MSB_BITS}")
+    t = Fraction(str(threshold))
+    if not 0 <= t <= 1:
+        raise ValueError(f"pq_threshold {threshold}: expected a decimal in [0, 1]")
+    return select_rule("threshold", 0, int(msb_bits), k=math.ceil(t * regmap.PQ_THRESHOLD_ONE))
 
 
 def fraction_ppm(fraction):

@@ -12,7 +12,7 @@ from conftest import binary, layer, reference
 from energon_vp import Client
 
 
-@pytest.mark.parametrize("policy", ["dense", "topk", "mpmrf"])
+@pytest.mark.parametrize("policy", ["dense", "topk", "mpmrf", "spatten"])
 def test_causal_gqa_job_bit_exact(vp, policy):
     q, k, v = layer(heads=4, kv_heads=2, n=48, d=64, seed=5)
     out, r = vp.run_attention(q, k, v, policy=policy, causal=True)
@@ -78,7 +78,7 @@ def builtin_cycles(vp_bin, policy):
         return json.load(open(report))[policy]["latency"]["accelerator_cycles"]["value"]
 
 
-@pytest.mark.parametrize("policy", ["dense", "topk", "mpmrf"])
+@pytest.mark.parametrize("policy", ["dense", "topk", "mpmrf", "spatten"])
 def test_c_client_same_accelerator_cycles_as_builtin_host(vp_bin, policy):
     client = binary("ENERGON_FW_CLIENT")
     with tempfile.TemporaryDirectory() as tmp:

@@ -11,7 +11,7 @@ from energon_vp import packing, protocol, regmap
 HEADER = os.path.join(os.path.dirname(__file__), "..", "..", "include", "energon", "cosim", "energon_cosim_protocol.h")
 
 
-@pytest.mark.parametrize("policy", ["dense", "topk", "mpmrf"])
+@pytest.mark.parametrize("policy", ["dense", "topk", "mpmrf", "spatten"])
 def test_python_packing_equals_c_packing(policy):
     q, k, v = layer(heads=4, kv_heads=2, n=40, d=64, seed=3)
     k[0, 5, :] = 0.0  # a zero row, and extreme values that saturate
@@ -22,8 +22,9 @@ def test_python_packing_equals_c_packing(policy):
     vi, vs = packing.quantize_heads(v)
     assert qi.tobytes() == ref["q"] and ki.tobytes() == ref["k"] and vi.tobytes() == ref["v"]
     assert qs.tobytes() == ref["q_scales"] and ks.tobytes() == ref["k_scales"] and vs.tobytes() == ref["v_scales"]
-    code = {"dense": regmap.POLICY_DENSE, "topk": regmap.POLICY_TOPK, "mpmrf": regmap.POLICY_MPMRF}[policy]
-    rounds = packing.ENERGON_ROUNDS if policy == "mpmrf" else []
+    code = {"dense": regmap.POLICY_DENSE, "topk": regmap.POLICY_TOPK, "mpmrf": regmap.POLICY_MPMRF,
+            "spatten": regmap.POLICY_SPATTEN}[policy]
+    rounds = {"mpmrf": packing.ENERGON_ROUNDS, "spatten": [packing.progressive_rule(8, 0.1)]}.get(policy, [])
     bits = packing.planes_for_rounds(code, rounds)
     planes = packing.pack_k_planes(ki, bits)
     assert [p for p in planes] == [ref[f"plane{i}"] for i in range(len(bits))]
@@ -53,3 +54,13 @@ def test_protocol_constants_equal_the_c_header():
     assert statuses == protocol.STATUSES
     assert f"#define ENERGON_COSIM_VERSION {protocol.VERSION}u" in text
     assert "#define ENERGON_COSIM_MAX_PAYLOAD (64u << 20)" in text and protocol.MAX_PAYLOAD == 64 << 20
+
+
+def test_progressive_rule_is_exact_and_checked():
+    rule = packing.progressive_rule(8, 0.1)
+    assert rule["k_bits"] == 8 and rule["k"] == 6554  # ceil(0.1 * 65536), as energon-vp --pq-threshold
+    assert packing.progressive_rule(4, 1)["k"] == regmap.PQ_THRESHOLD_ONE
+    assert packing.progressive_rule(4, 0.5)["k"] == 32768
+    for bad in ((0, 0.1), (16, 0.1), (8, -0.1), (8, 1.5)):
+        with pytest.raises(ValueError):
+            packing.progressive_rule(*bad)
