@@ -23,6 +23,9 @@ groups:
     axes:
       seed: [3, 4]
       rounds: [[{{bits: 4x2, alpha: [-0.5, 0]}}, {{bits: 4x4, alpha: 0}}]]
+  - label: spatten
+    base: {{policy: spatten, topk_fraction: 0.25}}
+    axes: {{pq_threshold: [0, 1]}}
   - points:
       - {{name: broken, set: {{accelerator.fu_lanes: 0}}}}
       - {{name: lanes16, set: {{accelerator.fu_lanes: 16}}, seed: {seed}}}
@@ -35,25 +38,30 @@ out = os.path.join(work, "out")
 r = sweep(launcher, "run", spec, "-o", out, "-j", "2", "--bin-dir", bin_dir, check_rc=1)
 check(r.returncode == 1, "a sweep with a failing point exits 1 (after running every point)")
 res = results(out)
-check(len(res) == 10, f"10 result files ({len(res)})")
+check(len(res) == 12, f"12 result files ({len(res)})")
 ok = [n for n, x in res.items() if x["status"] == "ok"]
-check(len(ok) == 9, f"9 points ok ({len(ok)})")
+check(len(ok) == 11, f"11 points ok ({len(ok)})")
 b = res.get("broken", {})
 check(b.get("status") == "failed" and b.get("exit_code") == 2 and "fu_lanes" in (b.get("error") or ""),
       f"the failing point is recorded with its exit code and error: {b.get('error')!r}")
-check("FAILED  broken" in r.stderr and "9 run, 0 skipped (done), 1 failed" in r.stderr,
+check("FAILED  broken" in r.stderr and "11 run, 0 skipped (done), 1 failed" in r.stderr,
       "the run reports the failure and goes on")
 check(all(x["report"] and x["hash"] and x["params"] for n, x in res.items() if n != "broken"),
       "every ok result holds its report, hash and parameters")
 s3 = res["rounds_seed=3_4x2-alpha=-0.5+4x4-alpha=0"]["report"]["mpmrf"]
 s4 = res["rounds_seed=4_4x2-alpha=-0.5+4x4-alpha=0"]["report"]["mpmrf"]
 check(s3["accuracy"]["rel_l2_error"] != s4["accuracy"]["rel_l2_error"], "seed 3 and seed 4 give other data")
+pq = {x["params"]["pq_threshold"]: x["report"]["spatten"] for x in res.values()
+      if x["params"].get("policy") == "spatten" and x["status"] == "ok"}
+check(sorted(pq) == [0.0, 1.0], f"the spatten points ran with their thresholds ({sorted(pq)})")
+check(pq[1.0]["latency"]["accelerator_cycles"]["value"] > pq[0.0]["latency"]["accelerator_cycles"]["value"],
+      "pq_threshold reaches energon-vp: threshold 1 recomputes every row, 0 none (more cycles)")
 check(os.listdir(os.path.join(out, "tmp")) == [], "no working folder left")
 check(not [f for f in os.listdir(os.path.join(out, "points")) if f.startswith(".")], "no temporary result file left")
 
 r = sweep(launcher, "collect", out, check_rc=0)
 rows = csv_dicts(os.path.join(out, "results.csv"))
-check(len(rows) == 10, f"results.csv: one row per point ({len(rows)})")
+check(len(rows) == 12, f"results.csv: one row per point ({len(rows)})")
 cols = rows[0].keys()
 for c in ("point", "status", "hw", "policy", "rounds", "seed", "accelerator.fu_lanes", "cycles", "latency_us",
           "energy_uj", "dram_bytes", "kept_fraction", "rel_l2_error", "mass_recall", "error"):
@@ -72,11 +80,11 @@ sweep(launcher, "run", spec, "-o", out_b, "-j", "1", "--bin-dir", bin_dir, "--no
 sweep(launcher, "collect", out_b, "--no-plots", check_rc=0)
 check(read_csv(os.path.join(out_b, "results.csv")) == table1, "1 worker and 2 workers give the same table")
 
-# Resume: the same spec again skips the 9 done points (files untouched), re-runs the failed one
+# Resume: the same spec again skips the 11 done points (files untouched), re-runs the failed one
 stamps = {n: os.stat(os.path.join(out, "points", n + ".json")).st_ino for n in res}
 r = sweep(launcher, "run", spec, "-o", out, "-j", "2", "--bin-dir", bin_dir)
-check("9 of 10 points already done" in r.stderr and "0 run, 9 skipped (done), 1 failed" in r.stderr,
-      "resume: 9 of 10 points skipped, the failed one tried again")
+check("11 of 12 points already done" in r.stderr and "0 run, 11 skipped (done), 1 failed" in r.stderr,
+      "resume: 11 of 12 points skipped, the failed one tried again")
 now = {n: os.stat(os.path.join(out, "points", n + ".json")).st_ino for n in res}
 check(all(now[n] == stamps[n] for n in ok), "resume: the done points' result files were not rewritten")
 check(now["broken"] != stamps["broken"], "resume: the failed point was tried again")
@@ -87,7 +95,7 @@ with open(spec, "w") as f:
 old_hash = res["lanes16"]["hash"]
 r = sweep(launcher, "run", spec, "-o", out, "-j", "2", "--bin-dir", bin_dir)
 after = results(out)
-check("8 of 10 points already done" in r.stderr, "changed spec: 8 of 10 points skipped (the changed one and the failed one run)")
+check("10 of 12 points already done" in r.stderr, "changed spec: 10 of 12 points skipped (the changed one and the failed one run)")
 check(after["lanes16"]["hash"] != old_hash and after["lanes16"]["params"]["seed"] == 6 and
       after["lanes16"]["status"] == "ok", "the changed point was re-run with its new configuration")
 now2 = {n: os.stat(os.path.join(out, "points", n + ".json")).st_ino for n in res}
@@ -95,9 +103,9 @@ check(all(now2[n] == stamps[n] for n in ok if n != "lanes16"), "the unchanged po
 
 # status counts
 r = sweep(launcher, "status", out, check_rc=0)
-check("10 points: 9 done, 1 failed, 0 to run" in r.stdout and "failed: broken" in r.stdout, "status: 9 done, 1 failed")
+check("12 points: 11 done, 1 failed, 0 to run" in r.stdout and "failed: broken" in r.stdout, "status: 11 done, 1 failed")
 # -D overrides every point (another configuration: nothing is skipped)
 r = sweep(launcher, "list", spec, "-D", "layers=2", "--json")
 pts = [json.loads(ln) for ln in r.stdout.splitlines()]
-check(len(pts) == 10 and all(p["params"]["layers"] == 2 for p in pts), "-D layers=2 reaches every point")
+check(len(pts) == 12 and all(p["params"]["layers"] == 2 for p in pts), "-D layers=2 reaches every point")
 finish("check_local_run")

@@ -168,7 +168,8 @@ def build_command(params, bin_dir, out_dir):
     cmd += ["--hw", p["hw"], "--workload", workload, "--policy", p["policy"], "--layers", str(p["layers"]),
             "--timing", p["timing"], "--compare" if p["compare"] else "--no-compare"]
     for k, opt in (("seq_len", "--seq-len"), ("rounds", "--rounds"), ("alpha", "--alpha"),
-                   ("topk_fraction", "--topk-fraction"), ("queue_depth", "--queue-depth")):
+                   ("topk_fraction", "--topk-fraction"), ("queue_depth", "--queue-depth"),
+                   ("pq_threshold", "--pq-threshold"), ("pq_msb_bits", "--pq-msb-bits")):
         if k in p:
             cmd += [opt, str(p[k])]
     if not p["check"]:

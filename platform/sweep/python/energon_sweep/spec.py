@@ -15,7 +15,7 @@ import yaml
 from .errors import SpecError
 
 TOOLS = ("vp", "golden", "llm")
-POLICIES = ("dense", "topk", "mpmrf")
+POLICIES = ("dense", "topk", "mpmrf", "spatten")
 SET_SECTIONS = ("accelerator", "dram", "host")
 TOP_KEYS = ("sweep", "description", "base", "axes", "points", "groups", "name", "collect", "plots", "questions")
 GROUP_KEYS = ("label", "base", "axes", "points")
@@ -52,6 +52,8 @@ PARAMS = {
     "alpha": _p("float", ("vp",), lo=-1.0, hi=1.0),
     "topk_fraction": _p("float", ("vp",), lo=0.0, hi=1.0, lo_open=True),
     "topk": _p("topk", ("golden", "llm")),
+    "pq_threshold": _p("float", ("vp",), lo=0.0, hi=1.0),
+    "pq_msb_bits": _p("int", ("vp",), lo=1, hi=15),
     "layers": _p("int", ("vp", "golden"), lo=0),
     "seq_len": _p("int", ("vp", "golden"), lo=1, hi=65536),
     "timing": _p("enum", ("vp", "llm"), choices=("lt", "at")),
@@ -349,9 +351,12 @@ def _resolve_point(ctx, where, params, base_dir):
         ctx.fail(f"{where}.rounds", params["rounds"], f"no rounds with policy {pol} (rounds are mpmrf's)")
     if "alpha" in params and pol != "mpmrf":
         ctx.fail(f"{where}.alpha", params["alpha"], f"no alpha with policy {pol}")
-    if ("topk" in params or "topk_fraction" in params) and pol != "topk":
+    if ("topk" in params or "topk_fraction" in params) and pol not in ("topk", "spatten"):
         k = "topk" if "topk" in params else "topk_fraction"
-        ctx.fail(f"{where}.{k}", params[k], f"no top-k rule with policy {pol}")
+        ctx.fail(f"{where}.{k}", params[k], f"no top-k rule with policy {pol} (topk's and spatten's)")
+    for k in ("pq_threshold", "pq_msb_bits"):
+        if k in params and pol != "spatten":
+            ctx.fail(f"{where}.{k}", params[k], f"no {k} with policy {pol} (spatten's progressive quantization)")
     if tool == "llm" and "model" not in params:
         ctx.fail(where, "(no model)", "a 'model' file for tool llm (the real-model mode)")
     return name, params
