@@ -369,6 +369,9 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
         w->keys.assign(cand.begin(), cand.end());
         w->k_ready = keys_ready;
         filter_tile_.push_back(std::move(w));
+        // The row waits in the row buffer for its tile's prefetch descriptor (the trace's fill).
+        if (trace_)
+          trace_->value(TraceValue::row_buffer_fill, ++rows_buffered_, BlockClock::local(qk.get_local_time()));
         // The prefetch DMA takes the query tile's rows together (the engine runs them together):
         // one descriptor for their keys once the last row's selection is done.
         if ((i + 1) % tile != 0 && i + 1 != s.n_q) continue;
@@ -391,7 +394,6 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
         } else {
           row_buffer_.write(r);
         }
-        if (trace_) trace_->value(TraceValue::row_buffer_fill, ++rows_buffered_, sc_core::sc_time_stamp());
       }
       filter_tile_.clear();
     }
