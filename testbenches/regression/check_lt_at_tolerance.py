@@ -23,12 +23,10 @@ workloads = ["bert-base-128", "bert-base-384", "bert-base-512", "bert-large-512"
              "vit-b16-197", "gpt2-style-2048", "gpt2-style-4096", "longformer-base-4096"]
 policies = ["dense", "topk", "mpmrf", "spatten"]
 causal = {"gpt2-small-1024", "gpt2-style-2048", "gpt2-style-4096"}
-# (policy, causal workload) -> (low, high) bound of lt/at - 1 and the reason; measured at n = 128:
-# causal mpmrf +37..+42 %, causal dense +92 % (docs/results.md "LT vs AT").
-AHEAD = "lt: causal rows (one new key each) prefetch K and V slower through the call-order DRAM model"
+# (policy, causal workload) -> (low, high) bound of lt/at - 1 and the reason, for points known to
+# lie outside the tolerance (docs/results.md "LT vs AT"). None since the V stream is posted in at
+# and the prefetch DMA takes a query tile's rows at once: every point is within 10 % at n = 128.
 KNOWN = {
-    ("mpmrf", True): (0.30, 0.50, AHEAD),
-    ("dense", True): (0.80, 1.05, AHEAD),
 }
 
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 
 #include "energon/attention_job.h"
 #include "energon/hw/attention_policy.h"
@@ -263,6 +264,8 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
   std::vector<uint32_t> cand;
 
   std::vector<int16_t> q_tile(size_t(config_.q_tile_rows) * d);
+  const uint32_t tile = tile_rows(j);  // the attention engine's query tile
+  filter_tile_.clear();
   for (uint32_t h = 0; h < s.heads && j.error == ENERGON_ERR_NONE; ++h) {
     const uint32_t g = s.kv_head_of(h);
     uint32_t tile_first = 0, tile_rows = 0, tile_read_end = 0;
@@ -276,6 +279,19 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
         break;
       }
     }
+    // Q rows arrive a tile at a time (q_tile_rows); the read's cycles go to the next row's work.
+    uint64_t q_read_cycles = 0;
+    const auto read_q_tile = [&](uint32_t first, tlm_utils::tlm_quantumkeeper& keeper) {
+      tile_first = first;
+      tile_rows = std::min(config_.q_tile_rows, s.n_q - first);
+      sc_time delay = keeper.get_local_time();
+      const sc_time t0 = BlockClock::local(delay);
+      fetch_transfer(seq_fetch_, seq_payloads_, tlm::TLM_READ_COMMAND,
+                     j.desc.q_addr + (uint64_t(h) * s.n_q + first) * d * 2, reinterpret_cast<uint8_t*>(q_tile.data()),
+                     tile_rows * d * 2, Traffic::q, -1, delay);
+      q_read_cycles += clock_.to_cycles(BlockClock::local(delay) - t0);
+      settle(keeper, delay);
+    };
     for (uint32_t i = 0; i < s.n_q && j.error == ENERGON_ERR_NONE; ++i) {
       std::shared_ptr<RowWork> w = take_row();
       w->head = h;
@@ -283,16 +299,9 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
       w->q.resize(d);
       try {
         sc_time delay = qk.get_local_time();
-        if (i >= tile_first + tile_rows) {  // Q rows arrive a tile at a time
-          tile_first = i;
-          tile_rows = std::min(config_.q_tile_rows, s.n_q - i);
-          const sc_time t0 = BlockClock::local(delay);
-          fetch_transfer(seq_fetch_, seq_payloads_, tlm::TLM_READ_COMMAND,
-                         j.desc.q_addr + (uint64_t(h) * s.n_q + i) * d * 2, reinterpret_cast<uint8_t*>(q_tile.data()),
-                         tile_rows * d * 2, Traffic::q, -1, delay);
-          w->fu_memory_cycles += clock_.to_cycles(BlockClock::local(delay) - t0);
-          settle(qk, delay);
-        }
+        if (i >= tile_first + tile_rows) read_q_tile(i, qk);
+        w->fu_memory_cycles += q_read_cycles;
+        q_read_cycles = 0;
         std::memcpy(w->q.data(), q_tile.data() + size_t(i - tile_first) * d, d * 2);
 
         const uint32_t end = s.allowed_end(i);
@@ -359,23 +368,37 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
             std::memcpy(w->key_bits.data() + c * d, candidate_bits.data() + size_t(cand[c]) * d, d * 2);
         }
         w->keys.assign(cand.begin(), cand.end());
-        prefetch_row(j, *w, keys_ready);
-        w->k_ready = std::max(w->k_ready, keys_ready);
+        w->k_ready = keys_ready;
+        filter_tile_.push_back(std::move(w));
+        // The row waits in the row buffer for its tile's prefetch descriptor (the trace's fill).
+        if (trace_)
+          trace_->value(TraceValue::row_buffer_fill, ++rows_buffered_, BlockClock::local(qk.get_local_time()));
+        // The prefetch DMA takes the query tile's rows together (the engine runs them together):
+        // one descriptor for their keys once the last row's selection is done.
+        if ((i + 1) % tile != 0 && i + 1 != s.n_q) continue;
+        // The next Q tile is read as the filter engine finishes this row (it needs it next, row
+        // buffer space or not), before the prefetch descriptor that starts at the selection's end:
+        // the two reach memory in time order.
+        if (i + 1 < s.n_q && i + 1 >= tile_first + tile_rows) read_q_tile(i + 1, qk);
+        prefetch_tile(j, filter_tile_, keys_ready);
       } catch (const BusError&) {
         j.error = ENERGON_ERR_ADDRESS;
         break;
       }
-      qk.sync();  // hand the row over at its true time
-      if (row_buffer_.num_free() == 0) {
-        const sc_time t0 = sc_core::sc_time_stamp();
-        ++stats_.filter_stalls;
-        row_buffer_.write(w);
-        stats_.filter_stall_cycles += clock_.to_cycles(sc_core::sc_time_stamp() - t0);
-      } else {
-        row_buffer_.write(w);
+      for (std::shared_ptr<RowWork>& r : filter_tile_) {
+        qk.sync();  // hand the row over at its true time
+        if (row_buffer_.num_free() == 0) {
+          const sc_time t0 = sc_core::sc_time_stamp();
+          ++stats_.filter_stalls;
+          row_buffer_.write(r);
+          stats_.filter_stall_cycles += clock_.to_cycles(sc_core::sc_time_stamp() - t0);
+        } else {
+          row_buffer_.write(r);
+        }
       }
-      if (trace_) trace_->value(TraceValue::row_buffer_fill, ++rows_buffered_, sc_core::sc_time_stamp());
+      filter_tile_.clear();
     }
+    filter_tile_.clear();  // after a failure: the rows not handed over are dropped
   }
   qk.sync();
   std::shared_ptr<RowWork> end = take_row();
@@ -412,38 +435,60 @@ sc_time Datapath::prefetch_filter_planes(Job& j, uint32_t g, const sc_time& at) 
   return sc_core::sc_time_stamp() + delay;
 }
 
-void Datapath::prefetch_row(Job& j, RowWork& w, const sc_time& at) {
-  if (w.keys.empty() || config_.sram_bytes == 0) return;
+void Datapath::prefetch_tile(Job& j, const std::vector<std::shared_ptr<RowWork>>& rows, const sc_time& at) {
+  if (config_.sram_bytes == 0 || rows.empty()) return;
+  // The union of the rows' keys (each list ascending): in a causal tile the rows' new keys are
+  // adjacent, so each plane's missing keys form one run instead of one short request per row.
+  prefetch_keys_.clear();
+  uint32_t planes_have = 0;  // the same for every row with keys (the policy's filter rounds)
+  for (const auto& w : rows) {
+    if (w->keys.empty()) continue;
+    planes_have = w->planes_have;
+    prefetch_merge_.clear();
+    std::set_union(prefetch_keys_.begin(), prefetch_keys_.end(), w->keys.begin(), w->keys.end(),
+                   std::back_inserter(prefetch_merge_));
+    prefetch_keys_.swap(prefetch_merge_);
+  }
+  if (prefetch_keys_.empty()) return;
+  const uint32_t* keys = prefetch_keys_.data();
+  const size_t n = prefetch_keys_.size();
   const KPlaneLayout& l = j.layout;
-  const uint32_t g = j.shape.kv_head_of(w.head);
-  const size_t n = w.keys.size();
+  const uint32_t g = j.shape.kv_head_of(rows.front()->head);
   sc_time delay = at - sc_core::sc_time_stamp();  // decoupled: the filter stage goes on
   DmaChain chain(*fetch_);                        // accurate: K planes then V, one after the other
   // spatten's first pass reads the MSB planes only; the LSB planes come only for recomputed rows.
   const uint32_t k_end = j.schedule.progressive.enabled ? j.schedule.progressive.msb_planes : l.n_planes;
-  for (uint32_t p = w.planes_have; p < k_end; ++p) {
+  for (uint32_t p = planes_have; p < k_end; ++p) {
     const uint32_t rb = l.row_bytes(p);
     if (prefetch_scratch_.size() < n * rb) prefetch_scratch_.resize(n * rb);
     prefetch_runs_.clear();
-    for_each_key_run(w.keys.data(), n, [&](size_t c, size_t e) {
-      prefetch_runs_.push_back({l.row_addr(p, g, w.keys[c]), prefetch_scratch_.data() + c * rb, uint32_t(e - c) * rb});
+    for_each_key_run(keys, n, [&](size_t c, size_t e) {
+      prefetch_runs_.push_back({l.row_addr(p, g, keys[c]), prefetch_scratch_.data() + c * rb, uint32_t(e - c) * rb});
     });
     fetch_gather(seq_fetch_, seq_payloads_, prefetch_runs_, Traffic(uint8_t(Traffic::k0) + p), int64_t(g), delay, true,
                  true);
   }
-  w.k_ready = sc_core::sc_time_stamp() + delay;
-  w.dma_ticket = fetch_->dma_ticket();
-  if (j.schedule.attention_select) return;  // V of the kept keys only: known after the AU's selection
-  const uint32_t vrb = j.shape.d * 2;
-  if (prefetch_scratch_.size() < n * vrb) prefetch_scratch_.resize(n * vrb);
-  prefetch_runs_.clear();
-  for_each_key_run(w.keys.data(), n, [&](size_t c, size_t e) {
-    prefetch_runs_.push_back({j.desc.v_addr + (uint64_t(g) * j.shape.n_k + w.keys[c]) * vrb,
-                              prefetch_scratch_.data() + c * vrb, uint32_t(e - c) * vrb});
-  });
-  fetch_gather(seq_fetch_, seq_payloads_, prefetch_runs_, Traffic::v, int64_t(g), delay, true, true);
-  w.v_ready = sc_core::sc_time_stamp() + delay;
-  w.dma_ticket = fetch_->dma_ticket();
+  const sc_time k_ready = sc_core::sc_time_stamp() + delay;
+  uint64_t ticket = fetch_->dma_ticket();
+  sc_time v_ready = SC_ZERO_TIME;
+  if (!j.schedule.attention_select) {  // V of the kept keys only: known after the AU's selection
+    const uint32_t vrb = j.shape.d * 2;
+    if (prefetch_scratch_.size() < n * vrb) prefetch_scratch_.resize(n * vrb);
+    prefetch_runs_.clear();
+    for_each_key_run(keys, n, [&](size_t c, size_t e) {
+      prefetch_runs_.push_back({j.desc.v_addr + (uint64_t(g) * j.shape.n_k + keys[c]) * vrb,
+                                prefetch_scratch_.data() + c * vrb, uint32_t(e - c) * vrb});
+    });
+    fetch_gather(seq_fetch_, seq_payloads_, prefetch_runs_, Traffic::v, int64_t(g), delay, true, true);
+    v_ready = sc_core::sc_time_stamp() + delay;
+    ticket = fetch_->dma_ticket();
+  }
+  for (const auto& w : rows) {
+    if (w->keys.empty()) continue;
+    w->k_ready = std::max(w->k_ready, k_ready);
+    w->v_ready = v_ready;
+    w->dma_ticket = ticket;
+  }
 }
 
 uint32_t Datapath::tile_rows(const Job& j) const {

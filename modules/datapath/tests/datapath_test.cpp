@@ -239,9 +239,11 @@ TEST_CASE("datapath: lt and accurate timing modes give identical results", "[dat
   CHECK(oa.busy_filter == ob.busy_filter);
   // Accurate mode times memory differently (posted prefetches, rows entering the engine once
   // their prefetch is done, docs/fetch.md): the attention engine's busy and the job's cycles
-  // differ between the modes; keep them in the same range.
+  // differ between the modes; keep them in the same range. (This 12-row causal job is one and a
+  // half query tiles: the first tile's prefetch, 29 keys, starts after its 8th row's selection,
+  // which at exposes more than lt: lt 1,111, at 1,587 cycles; at 1,364 with per-row prefetches.)
   CHECK(double(oa.busy_attn) == Approx(double(ob.busy_attn)).epsilon(0.5));
-  CHECK(double(oa.cycles) == Approx(double(ob.cycles)).epsilon(0.25));
+  CHECK(double(oa.cycles) == Approx(double(ob.cycles)).epsilon(0.35));
 }
 
 TEST_CASE("datapath: pipeline stats show the slower engine and its stalls", "[datapath]") {

@@ -114,9 +114,13 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   sc_core::sc_time last_row_done_;
   sc_core::sc_time selector_free_;         ///< topk: when the selector finishes its last row
   sc_core::sc_time filter_selector_free_;  ///< filter rounds: when the selector finishes its last pass
-  /// The prefetch DMA: a row's remaining K planes (and, unless topk, V rows) into the on-chip
-  /// buffer as soon as the filter stage knows its keys (docs/datapath.md "Prefetch").
-  void prefetch_row(Job& j, RowWork& w, const sc_core::sc_time& at);
+  /// The prefetch DMA: the remaining K planes (and, unless topk, V rows) of a query tile's rows
+  /// into the on-chip buffer once the filter stage knows the keys of all of them, as one
+  /// descriptor: the union of their keys, plane by plane, each plane's missing keys as long runs
+  /// (docs/datapath.md "Prefetch"). Sets every row's k_ready, v_ready and dma_ticket.
+  void prefetch_tile(Job& j, const std::vector<std::shared_ptr<RowWork>>& rows, const sc_core::sc_time& at);
+  std::vector<uint32_t> prefetch_keys_, prefetch_merge_;  ///< the tile's keys (union), ascending
+  std::vector<std::shared_ptr<RowWork>> filter_tile_;     ///< rows selected, waiting for the tile's prefetch
   /// The filter rounds' planes of kv head g (all valid keys) into its half at `at`, before the
   /// head's first round; returns when they are in (what fits of them: the partition's reserve).
   sc_core::sc_time prefetch_filter_planes(Job& j, uint32_t g, const sc_core::sc_time& at);
