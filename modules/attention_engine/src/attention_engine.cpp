@@ -314,7 +314,8 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
   // exp pass runs, and the ×V unit waits for them if they come later.
   const bool cached = select_v_cache(job.v_addr, job.kv_head, n_k, d);
   sc_core::sc_time vdelay = ready - sc_core::sc_time_stamp();  // issued when the kept keys are known
-  XvPass& pass = begin_xv({&job}, ready);
+  AttendJob* const row = &job;
+  XvPass& pass = begin_xv(&row, 1, ready);
   const uint64_t v_stream = stream_v(job, job.keys, cached, vdelay, v_completion(pass));
   const sc_core::sc_time v_ready = std::max(BlockClock::local(vdelay), job.v_ready);
   complete(delay);  // the previous rows' ×V passes are timed before this one's
@@ -344,9 +345,9 @@ void AttentionEngine::finish_row(AttendJob& job, sc_core::sc_time& delay) {
   stats_.softmax_elems += n;
   stats_.v_macs += uint64_t(n) * d;
   end_xv(pass);
-  if (job.write_back) complete(delay);  // the write is issued when the output is ready
 
   if (job.write_back) {
+    complete(delay);                                                // the write is issued when the output is ready
     sc_core::sc_time wdelay = job.done - sc_core::sc_time_stamp();  // done is never before now
     write_rows(job.out_addr, job.out.data(), 1, d, wdelay);
     job.done = BlockClock::local(wdelay);
@@ -382,11 +383,8 @@ void AttentionEngine::weigh_row(AttendJob& job, const int16_t* v_rows, const uin
 }
 
 void AttentionEngine::tile_union(const std::vector<AttendJob*>& rows) {
-  std::vector<uint32_t>& u = tile_job_.keys;
-  u.clear();
-  for (const AttendJob* r : rows) u.insert(u.end(), r->keys.begin(), r->keys.end());
-  std::sort(u.begin(), u.end());
-  u.erase(std::unique(u.begin(), u.end()), u.end());
+  union_of_keys(
+      rows, [](const AttendJob* r) -> const std::vector<uint32_t>& { return r->keys; }, tile_job_.keys);
 }
 
 void AttentionEngine::score_tile(std::vector<AttendJob*>& rows, sc_core::sc_time& delay) {
@@ -470,7 +468,7 @@ void AttentionEngine::finish_tile(std::vector<AttendJob*>& rows, sc_core::sc_tim
     throw std::logic_error("AttentionEngine::finish_tile: the kv head exceeds the V row cache");
   tile_union(rows);
   sc_core::sc_time vdelay = ready - sc_core::sc_time_stamp();
-  XvPass& pass = begin_xv(rows, ready);
+  XvPass& pass = begin_xv(rows.data(), rows.size(), ready);
   const uint64_t v_stream = stream_v(*rows.front(), tile_job_.keys, true, vdelay, v_completion(pass));
   const sc_core::sc_time v_ready = std::max(BlockClock::local(vdelay), v_prefetched);
   complete(delay);  // the previous tile's ×V pass is timed before this one's

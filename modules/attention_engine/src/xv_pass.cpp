@@ -10,11 +10,11 @@
 
 namespace energon::hw {
 
-AttentionEngine::XvPass& AttentionEngine::begin_xv(const std::vector<AttendJob*>& rows, const sc_core::sc_time& ready) {
+AttentionEngine::XvPass& AttentionEngine::begin_xv(AttendJob* const* rows, size_t n, const sc_core::sc_time& ready) {
   if (xv_count_ >= 2) throw std::logic_error("AttentionEngine: a ×V pass started with two pending");
   XvPass& pass = xv_[(xv_head_ + xv_count_) % 2];
-  pass.rows = rows;
-  pass.started = rows.front()->started;
+  pass.rows.assign(rows, rows + n);  // keeps its capacity: no allocation per row
+  pass.started = rows[0]->started;
   pass.ready = ready;
   pass.slot = open_slot_;
   pass.v.pending = 0;

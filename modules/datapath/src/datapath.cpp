@@ -6,7 +6,6 @@
 #include <stdexcept>
 #include <cmath>
 #include <cstring>
-#include <iterator>
 
 #include "energon/attention_job.h"
 #include "energon/hw/attention_policy.h"
@@ -439,16 +438,11 @@ void Datapath::prefetch_tile(Job& j, const std::vector<std::shared_ptr<RowWork>>
   if (config_.sram_bytes == 0 || rows.empty()) return;
   // The union of the rows' keys (each list ascending): in a causal tile the rows' new keys are
   // adjacent, so each plane's missing keys form one run instead of one short request per row.
-  prefetch_keys_.clear();
+  union_of_keys(
+      rows, [](const std::shared_ptr<RowWork>& w) -> const std::vector<uint32_t>& { return w->keys; }, prefetch_keys_);
   uint32_t planes_have = 0;  // the same for every row with keys (the policy's filter rounds)
-  for (const auto& w : rows) {
-    if (w->keys.empty()) continue;
-    planes_have = w->planes_have;
-    prefetch_merge_.clear();
-    std::set_union(prefetch_keys_.begin(), prefetch_keys_.end(), w->keys.begin(), w->keys.end(),
-                   std::back_inserter(prefetch_merge_));
-    prefetch_keys_.swap(prefetch_merge_);
-  }
+  for (const auto& w : rows)
+    if (!w->keys.empty()) planes_have = w->planes_have;
   if (prefetch_keys_.empty()) return;
   const uint32_t* keys = prefetch_keys_.data();
   const size_t n = prefetch_keys_.size();

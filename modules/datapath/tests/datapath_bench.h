@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "energon/golden/golden.h"
 #include "energon/hw/datapath.h"
 #include "job_image.h"
 #include "test_memory.h"
@@ -67,6 +68,18 @@ inline std::vector<Run> run_jobs(const std::vector<JobSpec>& specs) {
   sc_core::sc_start();
   for (const auto& s : stims) REQUIRE(s->finished);
   return runs;
+}
+
+/// The job ended without error, its output and its allowed and final kept counts equal
+/// golden::run_attention's; returns the golden counts for the caller's further checks.
+inline golden::GoldenStats check_output_against_golden(const QuantizedLayer& L, const FilterConfig& f, const Run& r) {
+  golden::GoldenStats gs;
+  const std::vector<int16_t> ref = golden::run_attention(L, f, &gs);
+  CHECK(r.outcome.error == ENERGON_ERR_NONE);
+  CHECK(r.out == ref);
+  CHECK(r.outcome.allowed == gs.allowed);
+  CHECK(r.outcome.final_kept == gs.final_kept);
+  return gs;
 }
 
 }  // namespace energon::hw::test_rig

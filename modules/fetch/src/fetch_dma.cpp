@@ -47,9 +47,9 @@ bool FetchUnit::post_dma(tlm::tlm_generic_payload& orig, const FetchExtension& e
   if (ext.completion) {  // an engine's own read: its own workers, never behind the prefetches
     job.completion = ext.completion;
     ++job.completion->pending;
-    dma_queue_[kDemand].push_back({});
-    dma_queue_[kDemand].back().push_back(std::move(job));
-    dma_queued_[kDemand].notify(sc_core::SC_ZERO_TIME);
+    std::vector<Dma> chain;
+    chain.push_back(std::move(job));
+    enqueue(kDemand, std::move(chain));
     return true;
   }
   open_chain_.push_back(std::move(job));
@@ -64,9 +64,13 @@ void FetchUnit::begin_dma_chain() {
 void FetchUnit::end_dma_chain() {
   chain_open_ = false;
   if (open_chain_.empty()) return;
-  dma_queue_[kPosted].push_back(std::move(open_chain_));
+  enqueue(kPosted, std::move(open_chain_));
   open_chain_.clear();
-  dma_queued_[kPosted].notify(sc_core::SC_ZERO_TIME);
+}
+
+void FetchUnit::enqueue(unsigned queue, std::vector<Dma>&& chain) {
+  dma_queue_[queue].push_back(std::move(chain));
+  dma_queued_[queue].notify(sc_core::SC_ZERO_TIME);
 }
 
 void FetchUnit::dma_worker(unsigned queue) {

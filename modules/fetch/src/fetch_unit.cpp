@@ -118,8 +118,9 @@ void FetchUnit::advance(const FetchExtension& ext, sc_time& delay) {
 bool FetchUnit::memory_access(tlm::tlm_generic_payload& orig, const FetchExtension& ext, uint64_t addr, uint8_t* data,
                               uint32_t len, sc_time& delay) {
   // Accurate mode: a prefetch or a write-back is posted to the DMA workers (the requester uses no
-  // completion time of it: later reads wait for the fill, the job's end drains); a decoupled read
-  // of the requester's own data waits here, as its completion time is what the requester uses.
+  // completion time of it: later reads wait for the fill, the job's end drains), and so is a read
+  // with a completion handle (the requester waits on the handle); any other decoupled read of the
+  // requester's own data waits here, as its completion time is what the requester uses.
   if (config_.timing == TimingMode::accurate && ext.decoupled && (ext.prefetch || orig.is_write() || ext.completion))
     return post_dma(orig, ext, addr, data, len, delay);
   const Traffic cls = ext.cls;

@@ -213,8 +213,8 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
     size_t slot = 0;            ///< the rows' score-buffer slot
     FetchCompletion v;          ///< accurate mode: the V stream's posted DMAs
   };
-  /// Starts the pass of `rows`, after the pending ones.
-  XvPass& begin_xv(const std::vector<AttendJob*>& rows, const sc_core::sc_time& ready);
+  /// Starts the pass of rows[0, n), after the pending ones.
+  XvPass& begin_xv(AttendJob* const* rows, size_t n, const sc_core::sc_time& ready);
   /// The started pass's V completion handle in the accurate mode, else none (the delay tells).
   FetchCompletion* v_completion(XvPass& pass);
   /// Times the started pass now if its V rows are known to be in, else leaves it pending.

@@ -119,8 +119,8 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   /// descriptor: the union of their keys, plane by plane, each plane's missing keys as long runs
   /// (docs/datapath.md "Prefetch"). Sets every row's k_ready, v_ready and dma_ticket.
   void prefetch_tile(Job& j, const std::vector<std::shared_ptr<RowWork>>& rows, const sc_core::sc_time& at);
-  std::vector<uint32_t> prefetch_keys_, prefetch_merge_;  ///< the tile's keys (union), ascending
-  std::vector<std::shared_ptr<RowWork>> filter_tile_;     ///< rows selected, waiting for the tile's prefetch
+  std::vector<uint32_t> prefetch_keys_;                ///< the tile's keys (union), ascending
+  std::vector<std::shared_ptr<RowWork>> filter_tile_;  ///< rows selected, waiting for the tile's prefetch
   /// The filter rounds' planes of kv head g (all valid keys) into its half at `at`, before the
   /// head's first round; returns when they are in (what fits of them: the partition's reserve).
   sc_core::sc_time prefetch_filter_planes(Job& j, uint32_t g, const sc_core::sc_time& at);

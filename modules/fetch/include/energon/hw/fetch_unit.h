@@ -251,6 +251,8 @@ class FetchUnit : public sc_core::sc_module {
   bool post_dma(tlm::tlm_generic_payload& orig, const FetchExtension& ext, uint64_t addr, uint8_t* data, uint32_t len,
                 const sc_core::sc_time& delay);
   void dma_worker(unsigned queue);
+  /// A chain to the workers of `queue`.
+  void enqueue(unsigned queue, std::vector<Dma>&& chain);
   void serve_dma(Dma& job);
   void wait_for_fills(uint64_t addr, uint32_t len);
   /// A posted read that overlaps fills in flight: counts them in its completion instead.

@@ -2,8 +2,10 @@
 // as one burst, and decode stretches of rows they do not hold yet in one call.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace energon::hw {
 
@@ -32,6 +34,19 @@ void for_each_key_run_where(const uint32_t* keys, size_t n, P&& want, F&& f) {
     f(r, e);
     r = e;
   }
+}
+
+/// The union of the key lists keys_of(item) of `items`, ascending without repeats, into `out`
+/// (the keys of a query tile's rows: one stream for all of them).
+template <typename Items, typename KeysOf>
+void union_of_keys(const Items& items, KeysOf&& keys_of, std::vector<uint32_t>& out) {
+  out.clear();
+  for (const auto& item : items) {
+    const std::vector<uint32_t>& k = keys_of(item);
+    out.insert(out.end(), k.begin(), k.end());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
 }
 
 }  // namespace energon::hw
