@@ -424,8 +424,11 @@ bool MemoryMap::unmapped(uint64_t a, uint64_t bytes) const {
 uint8_t expected_check_error(const energon_desc_t& d, uint64_t ring_base, uint64_t ring_bytes) {
   // 1. magic
   if (d.magic != ENERGON_DESC_MAGIC) return ENERGON_ERR_BAD_MAGIC;
-  // 2. reserved: flags other than CAUSAL, reserved0, reserved byte of the rules in use
-  if ((d.flags & 0xFEu) != 0 || d.reserved0 != 0) return ENERGON_ERR_RESERVED;
+  // 2. reserved: flags other than CAUSAL, PRUNE and IMPORTANCE, reserved0, a pruning address without
+  // its flag, reserved byte of the rules in use
+  if ((d.flags & 0xF8u) != 0 || d.reserved0 != 0) return ENERGON_ERR_RESERVED;
+  if ((!(d.flags & 2u) && d.prune_mask_addr != 0) || (!(d.flags & 4u) && d.importance_addr != 0))
+    return ENERGON_ERR_RESERVED;
   if ((d.policy == ENERGON_POLICY_TOPK || d.policy == ENERGON_POLICY_SPATTEN) && d.topk.reserved != 0)
     return ENERGON_ERR_RESERVED;
   if (d.policy == ENERGON_POLICY_SPATTEN && d.round[0].reserved != 0) return ENERGON_ERR_RESERVED;
@@ -473,7 +476,7 @@ uint8_t expected_check_error(const energon_desc_t& d, uint64_t ring_base, uint64
       std::find(prefix.begin(), prefix.end(), unsigned(d.round[0].k_bits)) == prefix.end())
     return ENERGON_ERR_PLANES;
   // 9. alignment of the buffers in use
-  std::vector<uint64_t> addrs = {d.q_addr, d.v_addr, d.scale_addr, d.out_addr};
+  std::vector<uint64_t> addrs = {d.q_addr, d.v_addr, d.scale_addr, d.out_addr, d.prune_mask_addr, d.importance_addr};
   for (unsigned p = 0; p < d.n_planes; ++p) addrs.push_back(d.k_plane_addr[p]);
   for (uint64_t a : addrs)
     if (a % 64 != 0) return ENERGON_ERR_MISALIGNED;
@@ -483,14 +486,21 @@ uint8_t expected_check_error(const energon_desc_t& d, uint64_t ring_base, uint64
                                 {d.v_addr, uint64_t(d.kv_heads) * d.n_k * d.d * 2},
                                 {d.scale_addr, (uint64_t(d.heads) + d.kv_heads) * 4}};
   for (unsigned p = 0; p < d.n_planes; ++p) inputs.push_back({d.k_plane_addr[p], plane_bytes(d, p)});
+  // The prune mask: a 64-bit-word head bitmap, then one bit per key.
+  if (d.flags & 2u) inputs.push_back({d.prune_mask_addr, uint64_t(d.heads + 63) / 64 * 8 + (uint64_t(d.n_k) + 7) / 8});
   const Extent out{d.out_addr, q_bytes};
-  if (out.wraps()) return ENERGON_ERR_ADDRESS;
+  const Extent importance{d.importance_addr, (d.flags & 4u) ? 8 * (uint64_t(d.n_k) + d.heads) : 0};
+  if (out.wraps() || importance.wraps()) return ENERGON_ERR_ADDRESS;
   for (const Extent& x : inputs)
     if (x.wraps()) return ENERGON_ERR_ADDRESS;
   // 11. the output over an input or the ring
   for (const Extent& x : inputs)
     if (out.overlaps(x)) return ENERGON_ERR_OVERLAP;
   if (out.overlaps({ring_base, ring_bytes})) return ENERGON_ERR_OVERLAP;
+  // 12. the importance table over an input, the output or the ring
+  for (const Extent& x : inputs)
+    if (importance.overlaps(x)) return ENERGON_ERR_OVERLAP;
+  if (importance.overlaps(out) || importance.overlaps({ring_base, ring_bytes})) return ENERGON_ERR_OVERLAP;
   return ENERGON_ERR_NONE;
 }
 

@@ -472,7 +472,7 @@ void Fuzzer::mutate(Mut m, uint8_t* b, std::mt19937_64& rng, const Placed& p) {
 void Fuzzer::stage_in_ring(const energon_desc_t& d) {
   uint8_t b[ENERGON_DESC_BYTES];
   energon_desc_encode(&d, b);
-  std::memset(b + ENERGON_RESULT_OFFSET, 0, ENERGON_DESC_BYTES - ENERGON_RESULT_OFFSET);
+  std::memset(b + ENERGON_RESULT_OFFSET, 0, ENERGON_RESULT_BYTES);
   if (!cpu_.write_mem(ring_ + uint64_t(dev_.tail) * ENERGON_DESC_BYTES, b, sizeof b))
     throw std::runtime_error("staging a descriptor in the ring");
 }

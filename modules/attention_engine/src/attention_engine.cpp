@@ -380,6 +380,12 @@ void AttentionEngine::weigh_row(AttendJob& job, const int16_t* v_rows, const uin
     const int64_t r = s >= 0 ? (s + 32768) >> 16 : -((-s + 32768) >> 16);
     job.out[t] = static_cast<int16_t>(std::clamp<int64_t>(r, INT16_MIN, INT16_MAX));
   }
+  if (job.importance) {  // the importance adders beside the ×V unit: no cycles of their own
+    for (size_t c = 0; c < job.keys.size(); ++c) job.importance->token[job.keys[c]] += p16_[c];
+    uint64_t magnitude = 0;
+    for (uint32_t t = 0; t < d; ++t) magnitude += uint64_t(job.out[t] < 0 ? -int32_t(job.out[t]) : int32_t(job.out[t]));
+    job.importance->head[job.head] += magnitude;
+  }
 }
 
 void AttentionEngine::tile_union(const std::vector<AttendJob*>& rows) {

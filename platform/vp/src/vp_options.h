@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "energon/attention_job.h"
+#include "energon/cascade_schedule.h"
 #include "energon/config/rounds_yaml.h"
 #include "energon/platform/platform.h"
 #include "energon/platform/platform_config.h"
@@ -25,6 +26,7 @@ struct VpOptions {
   std::optional<uint32_t> topk_fraction_ppm;  ///< topk policy: kept fraction in ppm (default: mpmrf's, else 1/4)
   std::string pq_threshold;                   ///< spatten: --pq-threshold, a decimal in [0, 1] ("" = 0.1)
   std::optional<uint32_t> pq_msb_bits;        ///< spatten: --pq-msb-bits (default 8)
+  CascadeSchedule cascade;                    ///< --token-keep / --head-keep: the --policy pass's pruning
   uint32_t layers = 0;                        ///< 0 = all layers of the workload
   uint32_t seq_len = 0;                       ///< 0 = the workload's own n
   platform::PlatformTiming timing = platform::PlatformTiming::lt;
