@@ -335,14 +335,19 @@ Placed place(platform::HostCpu& cpu, const JobSpec& job) {
   if (p.rc == ENERGON_FW_OK && !job.prune.empty()) {
     const std::vector<uint8_t> mask = job.prune.encode(s.heads, s.n_k);
     const uint64_t at = cpu.alloc(mask.size(), ENERGON_BUFFER_ALIGN);
-    if (at == ENERGON_HAL_NO_MEMORY) p.rc = ENERGON_FW_ENOMEM;
-    else if (!cpu.write_mem(at, mask.data(), mask.size())) p.rc = ENERGON_FW_EIO;
-    else energon_desc_set_prune_mask(&p.desc, at);
+    if (at == ENERGON_HAL_NO_MEMORY)
+      p.rc = ENERGON_FW_ENOMEM;
+    else if (!cpu.write_mem(at, mask.data(), mask.size()))
+      p.rc = ENERGON_FW_EIO;
+    else
+      energon_desc_set_prune_mask(&p.desc, at);
   }
   if (p.rc == ENERGON_FW_OK && job.importance) {
     const uint64_t at = cpu.alloc(ENERGON_IMPORTANCE_BYTES(s.heads, s.n_k), ENERGON_BUFFER_ALIGN);
-    if (at == ENERGON_HAL_NO_MEMORY) p.rc = ENERGON_FW_ENOMEM;
-    else energon_desc_set_importance(&p.desc, at);
+    if (at == ENERGON_HAL_NO_MEMORY)
+      p.rc = ENERGON_FW_ENOMEM;
+    else
+      energon_desc_set_importance(&p.desc, at);
   }
   return p;
 }

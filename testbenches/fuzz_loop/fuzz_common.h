@@ -62,7 +62,7 @@ struct JobSpec {
   std::vector<float> q_scales, k_scales;
   PruneMask prune;          ///< flag PRUNE when not empty: the heads and tokens the job leaves out
   bool importance = false;  ///< flag IMPORTANCE: the job writes its importance table
-  std::string data_kind;  ///< how the data was drawn (for messages)
+  std::string data_kind;    ///< how the data was drawn (for messages)
 };
 
 struct JobBounds {

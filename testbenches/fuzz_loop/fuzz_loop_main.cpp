@@ -224,8 +224,7 @@ bool Fuzzer::check_good(const char* what, const energon_desc_t& d, const Outcome
   else if (o.rises == 0)
     e << "the interrupt line never rose";
   else {
-    const std::string diff =
-        compare_with_golden(d, o.result, o.out, g, o.importance.empty() ? nullptr : &o.importance);
+    const std::string diff = compare_with_golden(d, o.result, o.out, g, o.importance.empty() ? nullptr : &o.importance);
     if (!diff.empty()) e << diff;
   }
   if (e.str().empty()) return true;
