@@ -68,7 +68,7 @@ void pruned_job_bit_exact(TimingMode timing, bool causal) {
   CHECK(pruned.stats.attention.v_macs == pruned.outcome.final_kept * 32);
   if (!causal) CHECK(pruned.outcome.final_kept == 3 * 30 * 30);  // 3 heads × 30 queries × 30 keys
   // Shorter in lt; in accurate timing this small causal job's scattered key runs (every fourth key
-  // pruned: ten V requests per row instead of one) cost more than the 44 % of work saved.
+  // pruned: ten V requests per row instead of one) cost more than the work saved.
   if (timing == TimingMode::lt) CHECK(pruned.outcome.cycles < full.outcome.cycles);
 }
 
