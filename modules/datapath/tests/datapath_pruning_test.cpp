@@ -41,8 +41,9 @@ void pruned_job_bit_exact(TimingMode timing, bool causal) {
   unpruned.prune.token.assign(40, 0);
   AccelConfig c = AccelConfig::edge();
   c.timing = timing;
-  std::vector<JobSpec> jobs;
   const std::vector<Policy> policies = {Policy::dense, Policy::topk, Policy::mpmrf, Policy::spatten};
+  std::vector<JobSpec> jobs;
+  jobs.reserve(policies.size() + 1);
   for (const Policy p : policies) jobs.push_back({&L, filter_of(p), c, planes_of(p)});
   jobs.push_back({&unpruned, filter_of(Policy::dense), c, kPlanes});
   const std::vector<Run> runs = run_jobs(jobs);
