@@ -1,5 +1,7 @@
 #include "energon/prune_mask.h"
 
+#include <algorithm>
+
 #include "energon/attention_job.h"
 #include "energon/hw/energon_regs.h"
 
@@ -16,12 +18,20 @@ bool PruneMask::empty() const {
 }
 
 void PruneMask::allowed_keys(const AttentionShape& s, uint32_t h, uint32_t i, std::vector<uint32_t>& keys) const {
-  keys.clear();
-  if (row_pruned(s, h, i)) return;
+  if (row_pruned(s, h, i)) {
+    keys.clear();
+    return;
+  }
   const uint32_t end = s.allowed_end(i);
-  keys.reserve(end);
-  for (uint32_t j = 0; j < end; ++j)
-    if (!token_pruned(j)) keys.push_back(j);
+  keys.resize(end);
+  const uint32_t marked = std::min<uint32_t>(end, uint32_t(token.size()));
+  uint32_t n = 0;
+  for (uint32_t j = 0; j < marked; ++j) {  // branch-free compaction of the unpruned keys
+    keys[n] = j;
+    n += token[j] == 0 ? 1u : 0u;
+  }
+  for (uint32_t j = marked; j < end; ++j) keys[n++] = j;
+  keys.resize(n);
 }
 
 namespace {
