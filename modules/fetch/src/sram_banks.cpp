@@ -26,11 +26,14 @@ void SramBankCounter::add(uint64_t addr, uint32_t len) {
   any_ = true;
   last_word_ = last;
   const uint64_t n = last - first + 1;
-  const uint64_t full = n / banks_, rest = n % banks_;
-  for (uint32_t b = 0; b < banks_; ++b) words_[b] += full;
+  // Whole sweeps over the banks add to every bank alike: counted once, in every_bank_.
+  every_bank_ += n / banks_;
+  const uint64_t rest = n % banks_;
   for (uint64_t k = 0; k < rest; ++k) ++words_[(first + k) & (banks_ - 1)];
 }
 
-uint64_t SramBankCounter::cycles() const { return *std::max_element(words_.begin(), words_.begin() + banks_); }
+uint64_t SramBankCounter::cycles() const {
+  return every_bank_ + *std::max_element(words_.begin(), words_.begin() + banks_);
+}
 
 }  // namespace energon::hw
