@@ -107,7 +107,6 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
                             kb.data() + size_t(cand[r]) * d, p == 0);
         });
   }
-  for (uint32_t key : cand) planes_decoded_[key] = std::max<uint8_t>(planes_decoded_[key], uint8_t(job.plane_end));
   job.memory_cycles = clock_.to_cycles(BlockClock::local(delay) - mem_start);
 
   q_low_.resize(d);
@@ -121,7 +120,9 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
   job.scores.resize(cand.size());
   job.stats = RowStats{};
   const uint32_t kshift = 16 - job.k_bits;
+  const uint8_t plane_end = uint8_t(job.plane_end);
   for (const uint32_t key : cand) {
+    planes_decoded_[key] = std::max(planes_decoded_[key], plane_end);
     if (ready[key]) continue;  // this round's planes of the key are decoded by now
     int8_t* kq = slices.data() + size_t(key) * d;
     const uint16_t* row = kb.data() + size_t(key) * d;
