@@ -25,9 +25,12 @@ FRACTIONS = ["0.25", "0.3", "0.35", "0.4", "0.45", "0.5", "0.6", "0.7"]
 # Each policy's settings, cheapest first by construction where the grid allows (the search still
 # takes the fewest cycles among those that meet the target).
 SETTINGS = {
-    "mpmrf": [[]],  # Energon's default rounds
+    # Energon's default rounds (α −0.25, 0), then every round at one α (higher: fewer keys kept)
+    "mpmrf": [[]] + [["--alpha", a] for a in ["-0.25", "0", "0.25", "0.5"]],
     "topk": [["--topk-fraction", f] for f in FRACTIONS],
     "spatten": [["--topk-fraction", f, "--pq-threshold", "0.1"] for f in FRACTIONS],
+    # A³: iterations per allowed key × post-scoring threshold in nats (docs/policies.md "a3")
+    "a3": [["--a3-iterations", m, "--a3-threshold", t] for m in ["0.25", "0.5", "0.75", "1"] for t in ["8", "16"]],
 }
 # SpAtten-style cascade pruning on top of spatten (an assumed schedule in SpAtten's spirit: the
 # first layers keep every token, later ones fewer; a few heads pruned in the second half).
