@@ -1,5 +1,7 @@
 #include "fuzz_common.h"
 
+#include "energon/fw/energon_cascade.h"
+
 #include <algorithm>
 #include <cfloat>
 #include <cinttypes>
@@ -298,6 +300,13 @@ JobSpec random_job(std::mt19937_64& rng, const JobBounds& b) {
     j.data_kind = kind.str();
     for (uint32_t h = 0; h < s.heads; ++h) j.q_scales.push_back(random_scale(rng));
     for (uint32_t h = 0; h < s.kv_heads; ++h) j.k_scales.push_back(random_scale(rng));
+    // Cascade pruning's fields (docs/pruning.md): a quarter of the jobs prune random heads and
+    // tokens, a third write their importance table.
+    if (uni(rng, 0, 3) == 0) {
+      for (uint32_t h = 0; h < s.heads; ++h) j.prune.head.push_back(uint8_t(uni(rng, 0, 3) == 0));
+      for (uint32_t t = 0; t < s.n_k; ++t) j.prune.token.push_back(uint8_t(uni(rng, 0, 2) == 0));
+    }
+    j.importance = uni(rng, 0, 2) == 0;
     return j;
   }
 }
@@ -334,6 +343,23 @@ Placed place(platform::HostCpu& cpu, const JobSpec& job) {
   Placed p;
   p.rc = energon_job_place(cpu.hal(), &shape, &t, df.policy, df.rounds.data(), uint32_t(df.rounds.size()), &df.topk,
                            &p.desc, &p.buffers);
+  if (p.rc == ENERGON_FW_OK && !job.prune.empty()) {
+    const std::vector<uint8_t> mask = job.prune.encode(s.heads, s.n_k);
+    const uint64_t at = cpu.alloc(mask.size(), ENERGON_BUFFER_ALIGN);
+    if (at == ENERGON_HAL_NO_MEMORY)
+      p.rc = ENERGON_FW_ENOMEM;
+    else if (!cpu.write_mem(at, mask.data(), mask.size()))
+      p.rc = ENERGON_FW_EIO;
+    else
+      energon_desc_set_prune_mask(&p.desc, at);
+  }
+  if (p.rc == ENERGON_FW_OK && job.importance) {
+    const uint64_t at = cpu.alloc(ENERGON_IMPORTANCE_BYTES(s.heads, s.n_k), ENERGON_BUFFER_ALIGN);
+    if (at == ENERGON_HAL_NO_MEMORY)
+      p.rc = ENERGON_FW_ENOMEM;
+    else
+      energon_desc_set_importance(&p.desc, at);
+  }
   return p;
 }
 
@@ -343,6 +369,7 @@ GoldenResult golden_of(const JobSpec& job) {
   ql.q = {job.q, job.q_scales};
   ql.k = {job.k, job.k_scales};
   ql.v = {job.v, std::vector<float>(job.shape.kv_heads, 1.0f)};
+  ql.prune = job.prune;
   GoldenResult g;
   g.out = golden::run_attention(ql, job.filter, &g.stats);
   return g;
@@ -382,6 +409,11 @@ GoldenResult golden_from_memory(platform::HostCpu& cpu, const energon_desc_t& d)
     ok = cpu.read_mem(d.k_plane_addr[p], planes[p].data(), planes[p].size());
     ptrs[p] = planes[p].data();
   }
+  if (ok && (d.flags & ENERGON_DESC_FLAG_PRUNE)) {
+    std::vector<uint8_t> mask(ENERGON_PRUNE_MASK_BYTES(d.heads, d.n_k));
+    ok = cpu.read_mem(d.prune_mask_addr, mask.data(), mask.size());
+    j.prune = PruneMask::decode(mask.data(), d.heads, d.n_k);
+  }
   if (!ok) throw std::runtime_error("golden_from_memory: a buffer could not be read back");
   if (energon_unpack_k_planes(ptrs.data(), size_t(s.kv_heads) * s.n_k, s.d, d.plane_bits, d.n_planes, j.k.data()) != 0)
     throw std::runtime_error("golden_from_memory: plane layout refused by energon_unpack_k_planes");
@@ -391,7 +423,7 @@ GoldenResult golden_from_memory(platform::HostCpu& cpu, const energon_desc_t& d)
 }
 
 std::string compare_with_golden(const energon_desc_t& d, const energon_result_t& r, const std::vector<int16_t>& out,
-                                const GoldenResult& g) {
+                                const GoldenResult& g, const std::vector<uint8_t>* importance) {
   std::ostringstream e;
   if (!r.done || r.error != ENERGON_ERR_NONE) {
     e << "result block: done " << r.done << ", error " << error_name(uint8_t(r.error));
@@ -418,6 +450,9 @@ std::string compare_with_golden(const energon_desc_t& d, const energon_result_t&
     const uint64_t want = k < rounds && k < g.stats.rounds.size() ? g.stats.rounds[k].kept : 0;
     if (r.kept[k] != want) e << "kept[" << k << "] " << r.kept[k] << " vs golden " << want << "; ";
   }
+  if (importance && (d.flags & ENERGON_DESC_FLAG_IMPORTANCE) &&
+      !(Importance::decode(importance->data(), d.heads, d.n_k) == g.stats.importance))
+    e << "importance table differs from golden; ";
   return e.str();
 }
 
@@ -435,8 +470,11 @@ bool MemoryMap::unmapped(uint64_t a, uint64_t bytes) const {
 uint8_t expected_check_error(const energon_desc_t& d, uint64_t ring_base, uint64_t ring_bytes) {
   // 1. magic
   if (d.magic != ENERGON_DESC_MAGIC) return ENERGON_ERR_BAD_MAGIC;
-  // 2. reserved: flags other than CAUSAL, reserved0, reserved byte of the rules in use
-  if ((d.flags & 0xFEu) != 0 || d.reserved0 != 0) return ENERGON_ERR_RESERVED;
+  // 2. reserved: flags other than CAUSAL, PRUNE and IMPORTANCE, reserved0, a pruning address without
+  // its flag, reserved byte of the rules in use
+  if ((d.flags & 0xF8u) != 0 || d.reserved0 != 0) return ENERGON_ERR_RESERVED;
+  if ((!(d.flags & 2u) && d.prune_mask_addr != 0) || (!(d.flags & 4u) && d.importance_addr != 0))
+    return ENERGON_ERR_RESERVED;
   if ((d.policy == ENERGON_POLICY_TOPK || d.policy == ENERGON_POLICY_SPATTEN) && d.topk.reserved != 0)
     return ENERGON_ERR_RESERVED;
   if ((d.policy == ENERGON_POLICY_SPATTEN || d.policy == ENERGON_POLICY_A3) && d.round[0].reserved != 0)
@@ -491,7 +529,7 @@ uint8_t expected_check_error(const energon_desc_t& d, uint64_t ring_base, uint64
       std::find(prefix.begin(), prefix.end(), unsigned(d.round[0].k_bits)) == prefix.end())
     return ENERGON_ERR_PLANES;
   // 9. alignment of the buffers in use
-  std::vector<uint64_t> addrs = {d.q_addr, d.v_addr, d.scale_addr, d.out_addr};
+  std::vector<uint64_t> addrs = {d.q_addr, d.v_addr, d.scale_addr, d.out_addr, d.prune_mask_addr, d.importance_addr};
   for (unsigned p = 0; p < d.n_planes; ++p) addrs.push_back(d.k_plane_addr[p]);
   for (uint64_t a : addrs)
     if (a % 64 != 0) return ENERGON_ERR_MISALIGNED;
@@ -501,14 +539,21 @@ uint8_t expected_check_error(const energon_desc_t& d, uint64_t ring_base, uint64
                                 {d.v_addr, uint64_t(d.kv_heads) * d.n_k * d.d * 2},
                                 {d.scale_addr, (uint64_t(d.heads) + d.kv_heads) * 4}};
   for (unsigned p = 0; p < d.n_planes; ++p) inputs.push_back({d.k_plane_addr[p], plane_bytes(d, p)});
+  // The prune mask: a 64-bit-word head bitmap, then one bit per key.
+  if (d.flags & 2u) inputs.push_back({d.prune_mask_addr, uint64_t(d.heads + 63) / 64 * 8 + (uint64_t(d.n_k) + 7) / 8});
   const Extent out{d.out_addr, q_bytes};
-  if (out.wraps()) return ENERGON_ERR_ADDRESS;
+  const Extent importance{d.importance_addr, (d.flags & 4u) ? 8 * (uint64_t(d.n_k) + d.heads) : 0};
+  if (out.wraps() || importance.wraps()) return ENERGON_ERR_ADDRESS;
   for (const Extent& x : inputs)
     if (x.wraps()) return ENERGON_ERR_ADDRESS;
   // 11. the output over an input or the ring
   for (const Extent& x : inputs)
     if (out.overlaps(x)) return ENERGON_ERR_OVERLAP;
   if (out.overlaps({ring_base, ring_bytes})) return ENERGON_ERR_OVERLAP;
+  // 12. the importance table over an input, the output or the ring
+  for (const Extent& x : inputs)
+    if (importance.overlaps(x)) return ENERGON_ERR_OVERLAP;
+  if (importance.overlaps(out) || importance.overlaps({ring_base, ring_bytes})) return ENERGON_ERR_OVERLAP;
   return ENERGON_ERR_NONE;
 }
 
@@ -542,12 +587,41 @@ Expectation expect(platform::HostCpu& cpu, const MemoryMap& map, const energon_d
       e.why = "scale not a finite number above 0";
       return e;
     }
+  // Flag PRUNE: the prune mask is read next, in one request; what it prunes is never read.
+  bool pruned_any = false;
+  if (d.flags & ENERGON_DESC_FLAG_PRUNE) {
+    const Extent m{d.prune_mask_addr, ENERGON_PRUNE_MASK_BYTES(d.heads, d.n_k)};
+    if (!map.in_dram(m.begin, m.bytes)) {
+      if (map.unmapped(m.begin, m.bytes)) {
+        e.error = ENERGON_ERR_ADDRESS;
+        e.why = "prune mask off the memory map";
+      } else {
+        e.ambiguous = true;
+        e.why = "prune mask partly mapped";
+      }
+      return e;
+    }
+    std::vector<uint8_t> image(m.bytes);
+    if (!cpu.read_mem(m.begin, image.data(), m.bytes)) throw std::runtime_error("oracle: prune mask unreadable");
+    pruned_any = !PruneMask::decode(image.data(), d.heads, d.n_k).empty();
+  }
   bool off = false;
+  if (d.flags & ENERGON_DESC_FLAG_IMPORTANCE) {  // written whole at the end of the job
+    const Extent imp{d.importance_addr, ENERGON_IMPORTANCE_BYTES(d.heads, d.n_k)};
+    if (!map.in_dram(imp.begin, imp.bytes)) {
+      if (!map.unmapped(imp.begin, imp.bytes)) {
+        e.ambiguous = true;
+        e.why = "importance table partly mapped";
+        return e;
+      }
+      off = true;
+    }
+  }
   const Extent whole[3] = {q, out, v};  // read whole (Q), written whole (out), >= 1 row of >= 16 bytes (V)
   for (unsigned i = 0; i < 3; ++i) {
     const Extent& x = whole[i];
     if (!map.in_dram(x.begin, x.bytes)) {
-      if (i == 2 && x.begin < map.dram_end) {  // V partly in DRAM: depends on which keys are kept
+      if (i == 2 && (x.begin < map.dram_end || pruned_any)) {  // V: depends on which keys are kept
         e.ambiguous = true;
         e.why = "V partly in DRAM";
         return e;
@@ -560,6 +634,11 @@ Expectation expect(platform::HostCpu& cpu, const MemoryMap& map, const energon_d
     const Extent k{d.k_plane_addr[p], plane_bytes(d, p)};
     plane_end_bits += d.plane_bits[p];
     if (map.in_dram(k.begin, k.bytes)) continue;
+    if (pruned_any) {
+      e.ambiguous = true;  // the keys left after pruning decide which rows are read
+      e.why = "K plane off DRAM with keys pruned";
+      return e;
+    }
     if (d.policy == ENERGON_POLICY_SPATTEN && plane_end_bits > d.round[0].k_bits) {
       e.ambiguous = true;  // spatten reads its LSB planes only for the rows it recomputes
       e.why = "spatten LSB plane off DRAM";

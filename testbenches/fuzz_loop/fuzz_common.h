@@ -60,7 +60,9 @@ struct JobSpec {
   FilterConfig filter;
   std::vector<int16_t> q, k, v;
   std::vector<float> q_scales, k_scales;
-  std::string data_kind;  ///< how the data was drawn (for messages)
+  PruneMask prune;          ///< flag PRUNE when not empty: the heads and tokens the job leaves out
+  bool importance = false;  ///< flag IMPORTANCE: the job writes its importance table
+  std::string data_kind;    ///< how the data was drawn (for messages)
 };
 
 struct JobBounds {
@@ -97,13 +99,14 @@ struct GoldenResult {
   golden::GoldenStats stats;
 };
 GoldenResult golden_of(const JobSpec& job);
-/// Golden output of what the (valid) descriptor points at: Q, the K planes (unpacked), V and the
-/// scale table read back from DRAM through the host CPU.
+/// Golden output of what the (valid) descriptor points at: Q, the K planes (unpacked), V, the
+/// scale table and (flag PRUNE) the prune mask read back from DRAM through the host CPU.
 GoldenResult golden_from_memory(platform::HostCpu& cpu, const energon_desc_t& d);
 
-/// Compares the hardware's result block and output with the golden model; "" when equal.
+/// Compares the hardware's result block, output and (flag IMPORTANCE, `importance` not null) the
+/// importance table it wrote with the golden model; "" when equal.
 std::string compare_with_golden(const energon_desc_t& d, const energon_result_t& r, const std::vector<int16_t>& out,
-                                const GoldenResult& g);
+                                const GoldenResult& g, const std::vector<uint8_t>* importance = nullptr);
 
 // ---- the expected verdict, from docs/register-map.md (independent of the controller's code) ----
 

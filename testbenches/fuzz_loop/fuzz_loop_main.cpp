@@ -137,6 +137,7 @@ class Fuzzer {
     uint32_t index = 0;
     uint64_t rises = 0;
     std::vector<int16_t> out;
+    std::vector<uint8_t> importance;  ///< flag IMPORTANCE: the table the job wrote
   };
 
   uint32_t rd(uint32_t off) { return cpu_.read32(platform::kAccelRegBase + off); }
@@ -203,6 +204,10 @@ Fuzzer::Outcome Fuzzer::submit(const energon_desc_t* descs, uint32_t count, bool
     const energon_desc_t& d = descs[0];
     o.out.resize(size_t(d.heads) * d.n_q * d.d);
     if (!cpu_.read_mem(d.out_addr, o.out.data(), o.out.size() * 2)) o.out.clear();
+    if (d.flags & ENERGON_DESC_FLAG_IMPORTANCE) {
+      o.importance.resize(ENERGON_IMPORTANCE_BYTES(d.heads, d.n_k));
+      if (!cpu_.read_mem(d.importance_addr, o.importance.data(), o.importance.size())) o.importance.clear();
+    }
   }
   return o;
 }
@@ -219,7 +224,7 @@ bool Fuzzer::check_good(const char* what, const energon_desc_t& d, const Outcome
   else if (o.rises == 0)
     e << "the interrupt line never rose";
   else {
-    const std::string diff = compare_with_golden(d, o.result, o.out, g);
+    const std::string diff = compare_with_golden(d, o.result, o.out, g, o.importance.empty() ? nullptr : &o.importance);
     if (!diff.empty()) e << diff;
   }
   if (e.str().empty()) return true;
@@ -472,7 +477,7 @@ void Fuzzer::mutate(Mut m, uint8_t* b, std::mt19937_64& rng, const Placed& p) {
 void Fuzzer::stage_in_ring(const energon_desc_t& d) {
   uint8_t b[ENERGON_DESC_BYTES];
   energon_desc_encode(&d, b);
-  std::memset(b + ENERGON_RESULT_OFFSET, 0, ENERGON_DESC_BYTES - ENERGON_RESULT_OFFSET);
+  std::memset(b + ENERGON_RESULT_OFFSET, 0, ENERGON_RESULT_BYTES);
   if (!cpu_.write_mem(ring_ + uint64_t(dev_.tail) * ENERGON_DESC_BYTES, b, sizeof b))
     throw std::runtime_error("staging a descriptor in the ring");
 }
@@ -535,7 +540,10 @@ bool Fuzzer::descriptor_iteration(std::mt19937_64& rng, bool intact) {
     stage_in_ring(d);
     e = expect(cpu_, map_, d, ring_, ring_bytes);
   }
-  const bool changed = std::memcmp(bytes, orig, ENERGON_RESULT_OFFSET) != 0 || cls == "scale";
+  const uint32_t pruning = offsetof(energon_desc_t, prune_mask_addr);  // the fields after the result block
+  const bool changed = std::memcmp(bytes, orig, ENERGON_RESULT_OFFSET) != 0 ||
+                       std::memcmp(bytes + pruning, orig + pruning, ENERGON_DESC_BYTES - pruning) != 0 ||
+                       cls == "scale";
   ++classes_[cls + (e.error == ENERGON_ERR_NONE ? " (valid)" : " (error)")];
   context_ += "class " + cls + ", job " + std::to_string(js.shape.heads) + "x" + std::to_string(js.shape.kv_heads) +
               " heads, n_q " + std::to_string(js.shape.n_q) + ", n_k " + std::to_string(js.shape.n_k) + ", d " +

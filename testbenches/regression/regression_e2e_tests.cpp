@@ -91,7 +91,7 @@ void check_block_counts(const platform::Platform& top, const energon_counters_t&
 }
 
 void run_e2e(const std::string& name, Policy policy, platform::PlatformTiming timing = platform::PlatformTiming::lt,
-             uint32_t layers = 1, uint32_t queue_depth = 1) {
+             uint32_t layers = 1, uint32_t queue_depth = 1, const CascadeSchedule& cascade = {}) {
   const workload::Workload w = regression_workload(name);
   test::PlatformBench bench(timing);
   checks::AppConfig cfg;
@@ -104,6 +104,7 @@ void run_e2e(const std::string& name, Policy policy, platform::PlatformTiming ti
                : policy == Policy::a3      ? FilterConfig::a3(CandidateSearchConfig{})
                                            : FilterConfig::energon_default();
   cfg.queue_depth = queue_depth;
+  cfg.cascade = cascade;
   checks::AttentionApp app(
       std::min(layers, w.layers), [&](uint32_t l) { return workload::make_layer(w, l); }, cfg);
   bench.run(std::ref(app));
@@ -118,11 +119,19 @@ void run_e2e(const std::string& name, Policy policy, platform::PlatformTiming ti
     REQUIRE(l.bit_exact);
     REQUIRE(l.counts_match);
     REQUIRE(l.hw.cycles > 0);
+    if (cascade.enabled()) {  // the driver pruned down to the layer's ratios: ceil(ratio · count)
+      REQUIRE(l.importance_match);
+      CHECK(l.tokens_kept == (uint64_t(cascade.tokens_at(l.layer)) * w.shape.n_k + kFractionOne - 1) / kFractionOne);
+      CHECK(l.heads_kept == (uint64_t(cascade.heads_at(l.layer)) * w.shape.heads + kFractionOne - 1) / kFractionOne);
+    }
   }
-  // The driver's counters saw the traffic: Q read once per layer, output written once.
+  // The driver's counters saw the traffic: Q read once per layer, output (and the importance
+  // table) written once.
   const auto& c = app.result().counters;
-  REQUIRE(c.rd_q == uint64_t(w.shape.q_elems()) * 2 * app.result().layers.size());
-  REQUIRE(c.wr_out == uint64_t(w.shape.q_elems()) * 2 * app.result().layers.size());
+  const uint64_t n_layers = app.result().layers.size();
+  const uint64_t importance = cascade.enabled() ? ENERGON_IMPORTANCE_BYTES(w.shape.heads, w.shape.n_k) : 0;
+  REQUIRE(c.rd_q == uint64_t(w.shape.q_elems()) * 2 * n_layers);
+  REQUIRE(c.wr_out == (uint64_t(w.shape.q_elems()) * 2 + importance) * n_layers);
   check_block_counts(bench.top, c);
 }
 
@@ -156,6 +165,22 @@ ENERGON_E2E_ALL("vit-b16-197")
 ENERGON_E2E_ALL("gpt2-style-2048")
 ENERGON_E2E_ALL("gpt2-style-4096")
 ENERGON_E2E_ALL("longformer-base-4096")
+
+// Cascade token and head pruning (docs/pruning.md): four layers, each pruned by the importance the
+// ones before it wrote, every policy, both timing modes, a bidirectional and a causal workload.
+const CascadeSchedule kCascade{{kFractionOne, kFractionOne * 3 / 4, kFractionOne / 2},
+                               {kFractionOne, kFractionOne, kFractionOne * 3 / 4}};
+#define ENERGON_CASCADE(NAME, POLICY)                                                                \
+  TEST_CASE("regression: " NAME " " #POLICY " with cascade pruning, four layers, bit-exact") {       \
+    run_e2e(NAME, Policy::POLICY, platform::PlatformTiming::lt, 4, 1, kCascade);                     \
+  }                                                                                                  \
+  TEST_CASE("regression: " NAME " " #POLICY " with cascade pruning in accurate timing, bit-exact") { \
+    run_e2e(NAME, Policy::POLICY, platform::PlatformTiming::accurate, 4, 1, kCascade);               \
+  }
+#define ENERGON_CASCADE_ALL(NAME) \
+  ENERGON_CASCADE(NAME, dense) ENERGON_CASCADE(NAME, topk) ENERGON_CASCADE(NAME, mpmrf) ENERGON_CASCADE(NAME, spatten)
+ENERGON_CASCADE_ALL("bert-base-128")
+ENERGON_CASCADE_ALL("gpt2-small-1024")
 
 TEST_CASE("regression: three layers queued two deep, bit-exact") {
   run_e2e("bert-base-128", Policy::mpmrf, platform::PlatformTiming::lt, 3, 2);

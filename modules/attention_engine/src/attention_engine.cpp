@@ -264,8 +264,7 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
   else
     kernels_.scores_int16(job.q, reinterpret_cast<const int16_t*>(job.key_bits.data()), identity_rows(n), uint32_t(n),
                           d, job.acc.data());
-  job.stats = RowStats{};
-  for (size_t c = 0; c < n; ++c) job.stats.add(job.acc[c]);
+  job.stats = row_stats(job.acc.data(), n);
   // Resident K rows stream from the on-chip buffer into the multipliers as they compute; the
   // comparator at the adder tree's output keeps the row maximum (the softmax's max pass).
   const uint64_t cycles = std::max(qk_cycles(uint32_t(n), d), stream_cycles);
@@ -380,6 +379,12 @@ void AttentionEngine::weigh_row(AttendJob& job, const int16_t* v_rows, const uin
     const int64_t r = s >= 0 ? (s + 32768) >> 16 : -((-s + 32768) >> 16);
     job.out[t] = static_cast<int16_t>(std::clamp<int64_t>(r, INT16_MIN, INT16_MAX));
   }
+  if (job.importance) {  // the importance adders beside the ×V unit: no cycles of their own
+    for (size_t c = 0; c < job.keys.size(); ++c) job.importance->token[job.keys[c]] += p16_[c];
+    uint64_t magnitude = 0;
+    for (uint32_t t = 0; t < d; ++t) magnitude += uint64_t(job.out[t] < 0 ? -int32_t(job.out[t]) : int32_t(job.out[t]));
+    job.importance->head[job.head] += magnitude;
+  }
 }
 
 void AttentionEngine::tile_union(const std::vector<AttendJob*>& rows) {
@@ -430,8 +435,7 @@ void AttentionEngine::score_tile(std::vector<AttendJob*>& rows, sc_core::sc_time
     r->acc.resize(n);
     kernels_.scores_int16(r->q, reinterpret_cast<const int16_t*>(row_cache_.data()), r->keys.data(), uint32_t(n), d,
                           r->acc.data());
-    r->stats = RowStats{};
-    for (size_t c = 0; c < n; ++c) r->stats.add(r->acc[c]);
+    r->stats = row_stats(r->acc.data(), n);
     stats_.qk_macs += uint64_t(n) * d;
   }
   const uint64_t cycles = std::max(qk, stream_cycles);

@@ -49,7 +49,10 @@ struct Extent {
 };
 
 bool reserved_clear(const energon_desc_t& d) {
-  if ((d.flags & ~ENERGON_DESC_FLAG_CAUSAL) != 0 || d.reserved0 != 0) return false;
+  if ((d.flags & ~ENERGON_DESC_FLAGS_KNOWN) != 0 || d.reserved0 != 0) return false;
+  // The pruning addresses are read only with their flags: without, they must be 0.
+  if (!(d.flags & ENERGON_DESC_FLAG_PRUNE) && d.prune_mask_addr != 0) return false;
+  if (!(d.flags & ENERGON_DESC_FLAG_IMPORTANCE) && d.importance_addr != 0) return false;
   const AttentionPolicy* p = find_policy(d.policy);  // an unknown policy fails later, as POLICY
   return p == nullptr || p->reserved_clear(d);
 }
@@ -67,22 +70,30 @@ uint8_t check_descriptor(const energon_desc_t& d, uint64_t ring_base, uint64_t r
   if (!planes_ok(d)) return ENERGON_ERR_PLANES;
   bool buffers_aligned = aligned(d.q_addr) && aligned(d.v_addr) && aligned(d.scale_addr) && aligned(d.out_addr);
   for (unsigned p = 0; p < d.n_planes; ++p) buffers_aligned = buffers_aligned && aligned(d.k_plane_addr[p]);
+  buffers_aligned = buffers_aligned && aligned(d.prune_mask_addr) && aligned(d.importance_addr);
   if (!buffers_aligned) return ENERGON_ERR_MISALIGNED;
 
   // Extents from the (now valid) shape: the fetch unit's address arithmetic must not wrap, and the
   // output must not overwrite what the job still reads.
   const uint64_t q_bytes = uint64_t(d.heads) * d.n_q * d.d * 2, kv_rows = uint64_t(d.kv_heads) * d.n_k;
   const Extent out{d.out_addr, q_bytes};
-  Extent inputs[3 + ENERGON_MAX_PLANES] = {
+  const Extent importance{d.importance_addr,
+                          (d.flags & ENERGON_DESC_FLAG_IMPORTANCE) ? ENERGON_IMPORTANCE_BYTES(d.heads, d.n_k) : 0};
+  Extent inputs[4 + ENERGON_MAX_PLANES] = {
       {d.q_addr, q_bytes}, {d.v_addr, kv_rows * d.d * 2}, {d.scale_addr, (uint64_t(d.heads) + d.kv_heads) * 4}};
   unsigned n = 3;
   for (unsigned p = 0; p < d.n_planes; ++p) inputs[n++] = {d.k_plane_addr[p], kv_rows * d.d * d.plane_bits[p] / 8};
-  if (out.wraps()) return ENERGON_ERR_ADDRESS;
+  if (d.flags & ENERGON_DESC_FLAG_PRUNE) inputs[n++] = {d.prune_mask_addr, ENERGON_PRUNE_MASK_BYTES(d.heads, d.n_k)};
+  if (out.wraps() || importance.wraps()) return ENERGON_ERR_ADDRESS;
   for (unsigned i = 0; i < n; ++i)
     if (inputs[i].wraps()) return ENERGON_ERR_ADDRESS;
   for (unsigned i = 0; i < n; ++i)
     if (out.overlaps(inputs[i])) return ENERGON_ERR_OVERLAP;
   if (out.overlaps({ring_base, ring_bytes})) return ENERGON_ERR_OVERLAP;
+  // Both outputs are written while inputs are still read: neither may overwrite them or the other.
+  for (unsigned i = 0; i < n; ++i)
+    if (importance.overlaps(inputs[i])) return ENERGON_ERR_OVERLAP;
+  if (importance.overlaps(out) || importance.overlaps({ring_base, ring_bytes})) return ENERGON_ERR_OVERLAP;
   return ENERGON_ERR_NONE;
 }
 

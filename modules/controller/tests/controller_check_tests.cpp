@@ -296,3 +296,37 @@ TEST_CASE("controller check overlap of buffers that end at the top of the addres
   on_ring.out_addr = 0 - q_bytes;
   CHECK(check_descriptor(on_ring, 0 - 4 * uint64_t(ENERGON_DESC_BYTES), 4 * ENERGON_DESC_BYTES) == ENERGON_ERR_OVERLAP);
 }
+
+// Cascade pruning's fields (docs/pruning.md): the prune mask is an input, the importance table an
+// output; each address is read only with its flag.
+TEST_CASE("check: the prune mask and the importance table") {
+  const auto pruned = [] {
+    energon_desc_t d = dense();
+    d.flags = ENERGON_DESC_FLAG_PRUNE | ENERGON_DESC_FLAG_IMPORTANCE;
+    d.prune_mask_addr = 0x78000000;
+    d.importance_addr = 0x7C000000;
+    return d;
+  };
+  CHECK(check_descriptor(pruned()) == ENERGON_ERR_NONE);
+  // An address without its flag, or a flag bit above IMPORTANCE: reserved.
+  CHECK(check_with(pruned(), [](auto& d) { d.flags = ENERGON_DESC_FLAG_IMPORTANCE; }) == ENERGON_ERR_RESERVED);
+  CHECK(check_with(pruned(), [](auto& d) { d.flags = ENERGON_DESC_FLAG_PRUNE; }) == ENERGON_ERR_RESERVED);
+  CHECK(check_with(pruned(), [](auto& d) { d.flags |= 1u << 3; }) == ENERGON_ERR_RESERVED);
+  CHECK(check_with(dense(), [](auto& d) { d.importance_addr = 0x7C000000; }) == ENERGON_ERR_RESERVED);
+  // Alignment of both.
+  CHECK(check_with(pruned(), [](auto& d) { d.prune_mask_addr += 8; }) == ENERGON_ERR_MISALIGNED);
+  CHECK(check_with(pruned(), [](auto& d) { d.importance_addr += 32; }) == ENERGON_ERR_MISALIGNED);
+  // Wrapping past 2^64: the importance table is 8·(n_k + heads) = 1088 bytes (the 24-byte mask
+  // cannot wrap from an aligned address).
+  CHECK(check_with(pruned(), [](auto& d) { d.importance_addr = 0 - uint64_t(1024); }) == ENERGON_ERR_ADDRESS);
+  CHECK(check_with(pruned(), [](auto& d) { d.importance_addr = 0 - uint64_t(1088); }) == ENERGON_ERR_NONE);
+  // The output over the mask; the importance table over the mask, an input, the output, the ring.
+  CHECK(check_with(pruned(), [](auto& d) { d.prune_mask_addr = d.out_addr + 64; }) == ENERGON_ERR_OVERLAP);
+  CHECK(check_with(pruned(), [](auto& d) { d.importance_addr = d.prune_mask_addr; }) == ENERGON_ERR_OVERLAP);
+  CHECK(check_with(pruned(), [](auto& d) { d.importance_addr = d.v_addr; }) == ENERGON_ERR_OVERLAP);
+  CHECK(check_with(pruned(), [](auto& d) { d.importance_addr = d.out_addr + 1024; }) == ENERGON_ERR_OVERLAP);
+  energon_desc_t d = pruned();
+  d.importance_addr = 0x7E000000;
+  CHECK(check_descriptor(d, 0x7E000000, 4096) == ENERGON_ERR_OVERLAP);
+  CHECK(check_descriptor(d, 0x7E000000 + 1088, 4096) == ENERGON_ERR_NONE);
+}

@@ -53,6 +53,8 @@ struct Datapath::Job {
   KPlaneLayout layout;
   KPlaneLayout msb_layout;  ///< spatten: the layout's MSB planes alone (its first pass)
   std::vector<float> c;     ///< softmax scale per query head
+  PruneMask prune;          ///< flag PRUNE: the heads and tokens the job leaves out
+  Importance importance;    ///< flag IMPORTANCE: the table the ×V unit adds to, written at the end
   uint8_t error = ENERGON_ERR_NONE;
   uint64_t allowed = 0, final_kept = 0;
   std::array<uint64_t, ENERGON_MAX_ROUNDS> kept{}, candidates{};
@@ -189,6 +191,7 @@ JobOutcome Datapath::run_job(const energon_desc_t& desc) {
     j.error = ENERGON_ERR_POLICY;
   }
   if (j.schedule.progressive.enabled) j.msb_layout.n_planes = j.schedule.progressive.msb_planes;
+  if (desc.flags & ENERGON_DESC_FLAG_IMPORTANCE) j.importance.clear(desc.heads, desc.n_k);
   j.start = sc_core::sc_time_stamp();
 
   tlm_utils::tlm_quantumkeeper qk;
@@ -261,6 +264,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
     j.c.resize(s.heads);
     for (uint32_t h = 0; h < s.heads && j.error == ENERGON_ERR_NONE; ++h)
       j.c[h] = (scales[h] * scales[s.heads + s.kv_head_of(h)]) / sqrtf(float(d));
+    if (j.desc.flags & ENERGON_DESC_FLAG_PRUNE) read_prune_mask(j, qk);
   } catch (const BusError&) {
     j.error = ENERGON_ERR_ADDRESS;
   }
@@ -322,12 +326,11 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
         std::memcpy(w->q.data(), q_tile.data() + size_t(i - tile_first) * d, d * 2);
 
         const uint32_t end = s.allowed_end(i);
-        j.allowed += end;
+        j.prune.allowed_keys(s, h, i, cand);  // [0, end) less the pruned tokens; none for a pruned row
+        j.allowed += cand.size();
         // The filter engine's query tile: its first round reads the candidates' planes once for
         // au_query_tile consecutive rows of a head (the allowed keys of the tile's first row).
         if (i % config_.au_query_tile == 0) tile_read_end = 0;
-        cand.resize(end);
-        for (uint32_t k = 0; k < end; ++k) cand[k] = k;
         sc_time keys_ready = BlockClock::local(qk.get_local_time());
         if (j.schedule.candidate_search.enabled && !cand.empty()) {
           // a3: the candidate-search unit picks the keys the attention engine scores.
@@ -344,7 +347,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
           cand.swap(cs.candidates);
           keys_ready = BlockClock::local(qk.get_local_time());
         }
-        if (!rounds.empty() && end > 0) {
+        if (!rounds.empty() && !cand.empty()) {
           uint32_t planes_have = 0;
           for (uint32_t r = 0; r < rounds.size(); ++r) {
             const FilterRoundStep& rd = rounds[r];
@@ -620,6 +623,10 @@ void Datapath::attention_stage() {
     try {
       const sc_time written = write_tiles(SC_ZERO_TIME, true);
       if (written > end) j.memory_bound += written - end, end = written;
+      if ((j.desc.flags & ENERGON_DESC_FLAG_IMPORTANCE) && j.error == ENERGON_ERR_NONE) {
+        const sc_time noted = write_importance(j, end);
+        if (noted > end) j.memory_bound += noted - end, end = noted;
+      }
     } catch (const BusError&) {
       j.error = ENERGON_ERR_ADDRESS;
     }
@@ -667,6 +674,8 @@ void Datapath::attend(Job& j, std::vector<std::shared_ptr<RowWork>>& tile, tlm_u
     aj.out_addr = j.desc.out_addr + (uint64_t(w.head) * s.n_q + w.query) * d * 2;
     aj.q = w.q.data();
     aj.c = j.c[w.head];
+    aj.head = w.head;
+    aj.importance = (j.desc.flags & ENERGON_DESC_FLAG_IMPORTANCE) ? &j.importance : nullptr;
     aj.keys.swap(w.keys);  // the row's lists move in; the job's old buffers go back with the row
     aj.key_bits.swap(w.key_bits);
     aj.planes_have = w.planes_have;
@@ -826,6 +835,29 @@ void Datapath::progressive_scores(Job& j, tlm_utils::tlm_quantumkeeper& qk, sc_t
   else
     attention_port_->score_keys(*recompute_ptrs_[0], delay);
   settle(qk, delay);
+}
+
+void Datapath::read_prune_mask(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
+  // The mask comes with the job's set-up tables (counted with the scale table's traffic).
+  const AttentionShape& s = j.shape;
+  std::vector<uint8_t> image(ENERGON_PRUNE_MASK_BYTES(s.heads, s.n_k));
+  sc_time delay = qk.get_local_time();
+  const sc_time t0 = BlockClock::local(delay);
+  fetch_transfer(seq_fetch_, seq_payloads_, tlm::TLM_READ_COMMAND, j.desc.prune_mask_addr, image.data(),
+                 uint32_t(image.size()), Traffic::scale, -1, delay);
+  j.memory_bound += BlockClock::local(delay) - t0;
+  settle(qk, delay);
+  j.prune = PruneMask::decode(image.data(), s.heads, s.n_k);
+}
+
+sc_time Datapath::write_importance(Job& j, const sc_time& at) {
+  // The importance table leaves after the last output rows (counted with the output's traffic).
+  std::vector<uint8_t> image = j.importance.encode();
+  const sc_time now = sc_core::sc_time_stamp();
+  sc_time delay = at > now ? at - now : SC_ZERO_TIME;
+  fetch_transfer(seq_fetch_, seq_payloads_, tlm::TLM_WRITE_COMMAND, j.desc.importance_addr, image.data(),
+                 uint32_t(image.size()), Traffic::out, -1, delay);
+  return now + delay;
 }
 
 sc_time Datapath::write_tiles(const sc_time& until, bool all) {

@@ -39,6 +39,7 @@ struct Run {
   JobOutcome outcome;
   DatapathStats stats;
   std::vector<int16_t> out;
+  std::vector<uint8_t> importance;  ///< flag IMPORTANCE: the table the job wrote
 };
 
 struct JobSpec {
@@ -63,6 +64,10 @@ inline std::vector<Run> run_jobs(const std::vector<JobSpec>& specs) {
       r.outcome = b.job_port->run_job(desc);
       r.stats = b.dp.stats();
       r.out = b.output(desc, specs[n].layer->shape);
+      if (desc.flags & ENERGON_DESC_FLAG_IMPORTANCE) {
+        r.importance.resize(ENERGON_IMPORTANCE_BYTES(desc.heads, desc.n_k));
+        b.memory.load(desc.importance_addr, r.importance.data(), r.importance.size());
+      }
     }));
   }
   sc_core::sc_start();

@@ -106,6 +106,14 @@ inline energon_desc_t place_job(const StoreFn& store, const QuantizedLayer& L, c
   d.scale_addr = take(scales.size() * 4);
   store(d.scale_addr, scales.data(), scales.size() * 4);
   d.out_addr = take(L.q.data.size() * 2);
+  if (!L.prune.head.empty() ||
+      !L.prune.token.empty()) {  // cascade pruning (docs/pruning.md): the mask, and the importance table written back
+    const std::vector<uint8_t> mask = L.prune.encode(s.heads, s.n_k);
+    d.flags |= ENERGON_DESC_FLAG_PRUNE | ENERGON_DESC_FLAG_IMPORTANCE;
+    d.prune_mask_addr = take(mask.size());
+    store(d.prune_mask_addr, mask.data(), mask.size());
+    d.importance_addr = take(ENERGON_IMPORTANCE_BYTES(s.heads, s.n_k));
+  }
   const std::vector<energon_select_t> rounds = desc_rounds(f);
   for (size_t r = 0; r < rounds.size() && r < ENERGON_MAX_ROUNDS; ++r) d.round[r] = rounds[r];
   d.topk = to_select(f.topk);

@@ -130,7 +130,7 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
   }
   // q_bits × k_bits scores, |q_b·k_b| ≤ 2^14 with 8-bit operands, d ≤ 256: exact in any kernel set.
   kernels_.scores_int8(q_low_.data(), slices.data(), cand.data(), uint32_t(cand.size()), d, job.scores.data());
-  for (const int64_t s : job.scores) job.stats.add(s);
+  job.stats = row_stats(job.scores.data(), job.scores.size());
   // Resident plane rows stream from the on-chip buffer while the lanes score them.
   job.compute_cycles = std::max(round_cycles(uint32_t(cand.size()), d, job.q_bits, job.k_bits), stream_cycles);
   stats_.busy_cycles += job.compute_cycles;

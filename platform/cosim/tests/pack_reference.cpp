@@ -1,9 +1,11 @@
 // Test tool for the Python client: what the C firmware packing and the golden model make of one
 // job, so that pytest can compare the Python packing byte for byte and the platform's output bit
 // for bit. Usage: energon-pack-reference INPUT OUTPUT.
-// INPUT: u32 heads, kv_heads, n_q, n_k, d, valid_len, causal, policy; float32 q, k, v.
+// INPUT: u32 heads, kv_heads, n_q, n_k, d, valid_len, causal, policy, prune; float32 q, k, v; with
+// prune = 1, then u8 pruned[heads] and u8 pruned[n_k] (1 = pruned, docs/pruning.md).
 // OUTPUT: records (u32 name length, name, u64 byte count, bytes): q, k, v (INT16), q_scales,
-// k_scales, v_scales (float32), plane0.., desc (256 bytes at fixed buffer addresses), golden (INT16).
+// k_scales, v_scales (float32), plane0.., desc (256 bytes at fixed buffer addresses), golden (INT16),
+// importance (the table a job with flag IMPORTANCE writes).
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -34,7 +36,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::ifstream in(argv[1], std::ios::binary);
-  uint32_t h[8];
+  uint32_t h[9];
   if (!in.read(reinterpret_cast<char*>(h), sizeof h)) {
     std::cerr << "energon-pack-reference: " << argv[1] << ": short header\n";
     return 2;
@@ -53,8 +55,19 @@ int main(int argc, char** argv) {
       std::cerr << "energon-pack-reference: " << argv[1] << ": short tensor data\n";
       return 2;
     }
+  PruneMask prune;
+  if (h[8] != 0) {
+    prune.head.resize(s.heads);
+    prune.token.resize(s.n_k);
+    for (auto* x : {&prune.head, &prune.token})
+      if (!in.read(reinterpret_cast<char*>(x->data()), std::streamsize(x->size()))) {
+        std::cerr << "energon-pack-reference: " << argv[1] << ": short prune mask\n";
+        return 2;
+      }
+  }
   QuantizedLayer L;
   L.shape = s;
+  L.prune = prune;
   L.q.data.resize(fq.size()), L.q.scale.resize(s.heads);
   L.k.data.resize(fk.size()), L.k.scale.resize(s.kv_heads);
   L.v.data.resize(fv.size()), L.v.scale.resize(s.kv_heads);
@@ -92,7 +105,9 @@ int main(int argc, char** argv) {
   energon_desc_build(&desc, &shape, policy, rounds, n_rounds, &topk, bits, n_planes, &b);
   uint8_t desc_bytes[ENERGON_DESC_BYTES];
   energon_desc_encode(&desc, desc_bytes);
-  const std::vector<int16_t> gold = golden::run_attention(L, filter);
+  golden::GoldenStats stats;
+  const std::vector<int16_t> gold = golden::run_attention(L, filter, &stats);
+  const std::vector<uint8_t> importance = stats.importance.encode();
 
   std::ofstream out(argv[2], std::ios::binary);
   record(out, "q", L.q.data.data(), L.q.data.size() * 2);
@@ -104,5 +119,6 @@ int main(int argc, char** argv) {
   for (uint32_t p = 0; p < n_planes; ++p) record(out, "plane" + std::to_string(p), planes[p].data(), planes[p].size());
   record(out, "desc", desc_bytes, sizeof desc_bytes);
   record(out, "golden", gold.data(), gold.size() * 2);
+  record(out, "importance", importance.data(), importance.size());
   return out ? 0 : 1;
 }

@@ -79,7 +79,7 @@ int energon_submit(energon_dev_t* dev, const energon_desc_t* descs, uint32_t cou
   for (uint32_t i = 0; i < count; ++i) {
     uint8_t bytes[ENERGON_DESC_BYTES];
     energon_desc_encode(&descs[i], bytes);
-    memset(bytes + ENERGON_RESULT_OFFSET, 0, ENERGON_DESC_BYTES - ENERGON_RESULT_OFFSET); /* hardware fills it */
+    memset(bytes + ENERGON_RESULT_OFFSET, 0, ENERGON_RESULT_BYTES); /* hardware fills it */
     const uint64_t at = dev->ring_base + (uint64_t)dev->tail * ENERGON_DESC_BYTES;
     if (dev->hal->mem_write(dev->hal->ctx, at, bytes, sizeof bytes) != 0) return ENERGON_FW_EIO;
     dev->tail = (dev->tail + 1u) % dev->ring_entries;
@@ -126,7 +126,7 @@ int energon_read_result(energon_dev_t* dev, uint32_t index, energon_result_t* ou
   if (dev->ring_entries == 0) return ENERGON_FW_ENOQUEUE;
   if (index >= dev->ring_entries) return ENERGON_FW_EINVAL;
   energon_desc_t d;
-  uint8_t tail[ENERGON_DESC_BYTES - ENERGON_RESULT_OFFSET]; /* result block + reserved: one copy */
+  uint8_t tail[ENERGON_RESULT_BYTES]; /* the result block: one copy */
   const uint64_t at = dev->ring_base + (uint64_t)index * ENERGON_DESC_BYTES + ENERGON_RESULT_OFFSET;
   if (dev->hal->mem_read(dev->hal->ctx, at, tail, sizeof tail) != 0) return ENERGON_FW_EIO;
   energon_result_decode(tail, &d);

@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "energon/fw/energon_cascade.h"
+
 namespace energon::platform {
 
 static uint64_t alloc_or_throw(HostCpu& cpu, size_t bytes, const char* what) {
@@ -18,7 +20,7 @@ static void write_or_throw(HostCpu& cpu, uint64_t addr, const void* src, size_t 
     throw std::runtime_error(std::string("bus error copying ") + what + " to shared DRAM");
 }
 
-PlacedJob place_job(HostCpu& cpu, const FloatLayer& layer, const FilterConfig& filter) {
+PlacedJob place_job(HostCpu& cpu, const FloatLayer& layer, const FilterConfig& filter, const JobPruning& pruning) {
   const AttentionShape& s = layer.shape;
   const HostCpuCost& cost = cpu.config().cost;
   PlacedJob job{};
@@ -71,6 +73,17 @@ PlacedJob place_job(HostCpu& cpu, const FloatLayer& layer, const FilterConfig& f
   write_or_throw(cpu, b.scale, scales.data(), job.sizes.scale, "the scale table");
 
   energon_desc_build(&job.desc, &shape, policy, rounds.data(), uint32_t(rounds.size()), &topk, bits, n_planes, &b);
+  if (pruning.mask) {
+    q.prune = *pruning.mask;
+    const std::vector<uint8_t> image = pruning.mask->encode(s.heads, s.n_k);
+    const uint64_t at = alloc_or_throw(cpu, image.size(), "the prune mask");
+    write_or_throw(cpu, at, image.data(), image.size(), "the prune mask");
+    energon_desc_set_prune_mask(&job.desc, at);
+  }
+  if (pruning.importance) {
+    job.importance_addr = alloc_or_throw(cpu, ENERGON_IMPORTANCE_BYTES(s.heads, s.n_k), "the importance table");
+    energon_desc_set_importance(&job.desc, job.importance_addr);
+  }
   cpu.spend_ns(cost.desc_build_ns);
   return job;
 }
@@ -80,6 +93,14 @@ std::vector<int16_t> read_output(HostCpu& cpu, const PlacedJob& job) {
   if (!cpu.read_mem(job.buffers.out, out.data(), job.sizes.out))
     throw std::runtime_error("bus error reading the output back from shared DRAM");
   return out;
+}
+
+std::vector<uint8_t> read_importance(HostCpu& cpu, const PlacedJob& job) {
+  const AttentionShape& s = job.quantized.shape;
+  std::vector<uint8_t> table(ENERGON_IMPORTANCE_BYTES(s.heads, s.n_k));
+  if (!cpu.read_mem(job.importance_addr, table.data(), table.size()))
+    throw std::runtime_error("bus error reading the importance table back from shared DRAM");
+  return table;
 }
 
 }  // namespace energon::platform

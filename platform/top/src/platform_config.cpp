@@ -171,6 +171,7 @@ std::string dump_platform_yaml(const PlatformConfig& c) {
   h["copy_ns_per_byte"] = exact(c.host_cost.copy_ns_per_byte);
   h["desc_build_ns"] = exact(c.host_cost.desc_build_ns);
   h["irq_entry_ns"] = exact(c.host_cost.irq_entry_ns);
+  h["rank_ns_per_elem"] = exact(c.host_cost.rank_ns_per_elem);
   YAML::Emitter e;
   e << n;
   return e.c_str();
@@ -197,14 +198,15 @@ static HostCpuCost parse_host(const YAML::Node& node, const std::string& origin)
       {"pack_ns_per_byte", &HostCpuCost::pack_ns_per_byte},
       {"copy_ns_per_byte", &HostCpuCost::copy_ns_per_byte},
       {"desc_build_ns", &HostCpuCost::desc_build_ns},
-      {"irq_entry_ns", &HostCpuCost::irq_entry_ns}};
+      {"irq_entry_ns", &HostCpuCost::irq_entry_ns},
+      {"rank_ns_per_elem", &HostCpuCost::rank_ns_per_elem}};
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string key = config::key_text<ConfigError>(it->first, origin, "host");
     auto f = std::find_if(std::begin(fields), std::end(fields), [&](auto& p) { return key == p.first; });
     if (f == std::end(fields))
       throw ConfigError(origin + ": host." + key +
                         ": unknown key (expected reg_access_ns, quantize_ns_per_elem, pack_ns_per_byte, "
-                        "copy_ns_per_byte, desc_build_ns, irq_entry_ns)");
+                        "copy_ns_per_byte, desc_build_ns, irq_entry_ns, rank_ns_per_elem)");
     c.*(f->second) = host_ns(it->second, key, origin);
   }
   return c;

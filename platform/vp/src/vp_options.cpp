@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <tuple>
 #include <sstream>
 
 #include "energon/filter_spec.h"
@@ -41,7 +42,7 @@ ParseOutcome parse_options(int argc, char** argv) {
   VpOptions o;
   std::string policy = "mpmrf", timing = "lt";
   double alpha = 0;
-  std::string topk_fraction, max_memory;
+  std::string topk_fraction, max_memory, token_keep, head_keep;
   po::options_description desc(
       "energon-vp: runs a workload's attention layers through the Energon virtual platform\n"
       "(host CPU + firmware driver, router, DRAM, controller, datapath) and reports cycles,\n"
@@ -69,7 +70,14 @@ ParseOutcome parse_options(int argc, char** argv) {
       "a3 policy: greedy iterations of the candidate search per allowed key of the row, in (0, 1] (default 0.5)")(
       "a3-threshold", po::value(&o.a3_threshold),
       "a3 policy: post-scoring keeps the candidates whose logit is within this many nats of the row's largest "
-      "(default 8)")("layers,l", po::value(&o.layers)->default_value(o.layers), "layers to run (0 = all)")(
+      "(default 8)")(
+      "token-keep", po::value(&token_keep),
+      "cascade token pruning (docs/pruning.md): fraction of the tokens each layer keeps, by importance "
+      "accumulated over the layers before, e.g. 1,1,0.9,0.8 (the last value holds for later layers; layer 0 "
+      "keeps 1); any policy, the requested pass only")(
+      "head-keep", po::value(&head_keep),
+      "cascade head pruning: fraction of the heads each layer keeps, the same way (e.g. 1,1,1,0.92)")(
+      "layers,l", po::value(&o.layers)->default_value(o.layers), "layers to run (0 = all)")(
       "seq-len,n", po::value(&o.seq_len)->default_value(0),
       "override the sequence length n (synthetic self-attention)")("timing", po::value(&timing)->default_value(timing),
                                                                    "lt (loosely timed, DMI) | at (accurate)")(
@@ -168,6 +176,11 @@ ParseOutcome parse_options(int argc, char** argv) {
     if (o.policy == Policy::topk && o.topk_fraction_ppm)
       return bad("--topk-fraction and a topk --rounds-file exclude each other");
   }
+  for (const auto& [option, text, list] : {std::tuple<const char*, const std::string*, std::vector<uint32_t>*>{
+                                               "--token-keep", &token_keep, &o.cascade.tokens_ppm},
+                                           {"--head-keep", &head_keep, &o.cascade.heads_ppm}})
+    if (vm.count(option + 2))
+      if (const std::string e = parse_keep_list(*text, option, *list); !e.empty()) return bad(e);
   if (vm.count("pq-msb-bits")) o.pq_msb_bits = vm["pq-msb-bits"].as<uint32_t>();
   if ((vm.count("pq-threshold") || o.pq_msb_bits) && o.policy != Policy::spatten)
     return bad("--pq-threshold and --pq-msb-bits apply to --policy spatten only");
@@ -243,6 +256,8 @@ std::string dump_config(const VpOptions& o, const platform::PlatformConfig& hw, 
   if (!o.rounds_file.empty()) s += "  rounds_file: \"" + o.rounds_file + "\"\n";
   if (o.alpha) s += "  alpha: " + std::to_string(*o.alpha) + "\n";
   if (o.topk_fraction_ppm) s += "  topk_fraction: " + format_ppm(*o.topk_fraction_ppm, 6) + "\n";
+  if (!o.cascade.tokens_ppm.empty()) s += "  token_keep: \"" + format_keep_list(o.cascade.tokens_ppm) + "\"\n";
+  if (!o.cascade.heads_ppm.empty()) s += "  head_keep: \"" + format_keep_list(o.cascade.heads_ppm) + "\"\n";
   s += "  layers: " + std::to_string(layers) +
        "\n  timing: " + std::string(o.timing == platform::PlatformTiming::lt ? "lt" : "at") +
        "\n  queue_depth: " + std::to_string(o.queue_depth) + "\n  compare: " + (o.compare ? "true" : "false") +

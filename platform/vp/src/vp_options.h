@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "energon/attention_job.h"
+#include "energon/cascade_schedule.h"
 #include "energon/config/rounds_yaml.h"
 #include "energon/platform/platform.h"
 #include "energon/platform/platform_config.h"
@@ -27,6 +28,7 @@ struct VpOptions {
   std::optional<uint32_t> pq_msb_bits;        ///< spatten: --pq-msb-bits (default 8)
   std::string a3_iterations;                  ///< a3: --a3-iterations, M per allowed key in (0, 1] ("" = 0.5)
   std::string a3_threshold;                   ///< a3: --a3-threshold, post-scoring T in nats ("" = 8)
+  CascadeSchedule cascade;                    ///< --token-keep / --head-keep: the --policy pass's pruning
   uint32_t layers = 0;                        ///< 0 = all layers of the workload
   uint32_t seq_len = 0;                       ///< 0 = the workload's own n
   platform::PlatformTiming timing = platform::PlatformTiming::lt;

@@ -124,6 +124,35 @@ void add_layer_filtering(Group& g, const PassResult& p) {
   }
 }
 
+/// Keys the masks allow in every layer run, before any token or head pruning.
+uint64_t unpruned_allowed(const PassResult& p) {
+  uint64_t n = 0;
+  for (const checks::LayerResult& l : p.app.layers)
+    for (uint32_t i = 0; i < l.shape.n_q; ++i) n += uint64_t(l.shape.heads) * l.shape.allowed_end(i);
+  return n;
+}
+
+/// Cascade token and head pruning (--token-keep / --head-keep): what each layer's mask left.
+void add_pruning(Group& g, const PassResult& p, const PassTotals& t) {
+  if (p.app.layers.empty() || p.app.layers.front().tokens_kept == 0) return;
+  std::string tokens, heads;
+  double token_sum = 0, head_sum = 0;
+  for (const checks::LayerResult& l : p.app.layers) {
+    tokens += (tokens.empty() ? "" : ",") + std::to_string(l.tokens_kept);
+    heads += (heads.empty() ? "" : ",") + std::to_string(l.heads_kept);
+    token_sum += ratio(double(l.tokens_kept), double(l.shape.n_k));
+    head_sum += ratio(double(l.heads_kept), double(l.shape.heads));
+  }
+  const double n = double(p.app.layers.size());
+  g.set("tokens_kept_per_layer", tokens, "", "Tokens left by each layer's prune mask (cascade pruning)");
+  g.set("heads_kept_per_layer", heads, "", "Heads left by each layer's prune mask");
+  g.set("token_keep_mean", token_sum / n, "", "Tokens kept / tokens, mean over layers");
+  g.set("head_keep_mean", head_sum / n, "", "Heads kept / heads, mean over layers");
+  g.set("unpruned_allowed", unpruned_allowed(p), "keys", "Keys the masks allow without pruning");
+  g.set("kept_fraction_of_unpruned", ratio(double(t.final_kept), double(unpruned_allowed(p))), "",
+        "Keys the attention engine used / keys allowed without pruning");
+}
+
 void add_filtering(Group& g, const PassResult& p, const PassTotals& t) {
   g.set("keys_allowed", t.allowed, "keys", "Keys allowed by the masks, all heads and queries");
   // Per-layer rules with different round counts: only the final fraction sums meaningfully.
@@ -145,6 +174,7 @@ void add_filtering(Group& g, const PassResult& p, const PassTotals& t) {
     g.set("recomputed_fraction", ratio(double(pq_recomputed), double(pq_rows)), "", "Rows recomputed / rows");
   }
   if (p.filters.per_layer()) add_layer_filtering(g.group("layers", "Per layer (--rounds-file)"), p);
+  add_pruning(g, p, t);
 }
 
 void add_accuracy(Group& g, const PassResult& p) {
@@ -198,10 +228,11 @@ void add_energy(Group& g, const PassResult& p, const platform::PlatformConfig& h
 void add_throughput(Group& g, const PassResult& p, const PassTotals& t, const hw::AccelConfig& accel, uint32_t d,
                     const Group& energy) {
   const double seconds = double(t.job_cycles) / (t.clock_mhz * 1e6);
-  const double ops = 4.0 * double(t.allowed) * d;
+  const double ops = 4.0 * double(unpruned_allowed(p)) * d;  // pruned keys count as skipped work
   g.set("peak_gops", double(accel.peak_ops_per_cycle()) * accel.clock_mhz * 1e-3, "GOPS",
         "2 · (FU + AU multipliers) · clock: every multiplier busy (compare the paper's ~1153 GOPS)");
-  g.set("dense_equivalent_ops", ops, "ops", "2 · (Q·K + ×V) MACs of dense attention on the allowed keys");
+  g.set("dense_equivalent_ops", ops, "ops",
+        "2 · (Q·K + ×V) MACs of dense attention on the keys the masks allow (before pruning)");
   g.set("effective_gops", seconds > 0 ? ops / seconds * 1e-9 : 0.0, "GOPS", "Dense-equivalent ops / accelerator time");
   hw::DatapathStats sum;
   for (auto& j : p.jobs) sum += j.datapath;
@@ -310,6 +341,7 @@ void add_provenance(Group& g, const VpOptions& o, const platform::PlatformConfig
   h.set("copy_ns_per_byte", hw.host_cost.copy_ns_per_byte, "ns", "");
   h.set("desc_build_ns", hw.host_cost.desc_build_ns, "ns", "");
   h.set("irq_entry_ns", hw.host_cost.irq_entry_ns, "ns", "");
+  h.set("rank_ns_per_elem", hw.host_cost.rank_ns_per_elem, "ns", "");
   g.set("energy_table", std::string("energon-45nm"), "", "Energy table (<data root>/energy)");
 }
 

@@ -50,6 +50,7 @@ RunResult run_platform(const VpOptions& o, const platform::PlatformConfig& hw, c
       cfg.filter = pass.filter;
       // --rounds-file: the requested pass runs each layer under the file's rules (golden check too).
       if (p == o.policy && !o.rounds_file.empty()) cfg.layer_filters = o.layer_rounds.filters.layers;
+      if (p == o.policy) cfg.cascade = o.cascade;  // --token-keep / --head-keep
       pass.filters = LayerFilters(pass.filter, cfg.layer_filters);
       cfg.queue_depth = o.queue_depth;
       cfg.check = o.check;

@@ -3,11 +3,13 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "energon/fw/energon_cascade.h"
 #include "energon/platform/job_placement.h"
 
 namespace energon::checks {
 
 using platform::HostCpu;
+using platform::JobPruning;
 using platform::place_job;
 using platform::PlacedJob;
 using platform::read_output;
@@ -19,8 +21,63 @@ bool AppResult::all_bit_exact() const {
   return true;
 }
 
+namespace {
+
+/// The driver's cascade state (energon_cascade.h) for the jobs of one model run.
+class Cascade {
+ public:
+  Cascade() = default;
+  Cascade(const Cascade&) = delete;
+  Cascade& operator=(const Cascade&) = delete;
+  ~Cascade() {
+    if (ready_) energon_cascade_free(&c_);
+  }
+  /// "" or why layer `l` of shape `s` cannot take part.
+  std::string join(uint32_t l, const AttentionShape& s) {
+    if (s.n_q != s.n_k)
+      return "cascade pruning needs self-attention layers (n_q == n_k); layer " + std::to_string(l) + " has n_q " +
+             std::to_string(s.n_q) + ", n_k " + std::to_string(s.n_k);
+    if (!ready_) {
+      if (energon_cascade_init(&c_, s.n_k, s.heads) != ENERGON_FW_OK) return "cascade pruning: out of memory";
+      ready_ = true;
+    } else if (s.n_k != c_.n_tokens || s.heads != c_.heads) {
+      return "cascade pruning needs every layer's tokens and heads of layer 0 (" + std::to_string(c_.n_tokens) +
+             " tokens, " + std::to_string(c_.heads) + " heads); layer " + std::to_string(l) + " has " +
+             std::to_string(s.n_k) + " and " + std::to_string(s.heads);
+    }
+    return {};
+  }
+  /// Prunes to the layer's keep ratios into `mask` (driver time charged on `cpu`); the driver's status.
+  int prune(HostCpu& cpu, uint32_t token_ppm, uint32_t head_ppm, PruneMask& mask) {
+    const int rc = energon_cascade_prune(&c_, token_ppm, head_ppm);
+    charge(cpu);
+    mask.token.assign(c_.token_pruned, c_.token_pruned + c_.n_tokens);
+    mask.head.assign(c_.head_pruned, c_.head_pruned + c_.heads);
+    return rc;
+  }
+  void accumulate(HostCpu& cpu, const std::vector<uint8_t>& table) {
+    energon_cascade_accumulate(&c_, table.data());
+    cpu.spend_ns(cpu.config().cost.rank_ns_per_elem * double(c_.n_tokens + c_.heads));
+  }
+  uint32_t tokens_kept() const { return c_.tokens_kept; }
+  uint32_t heads_kept() const { return c_.heads_kept; }
+
+ private:
+  void charge(HostCpu& cpu) const {
+    double levels = 1;
+    for (uint32_t n = c_.n_tokens; n > 1; n = (n + 1) / 2) levels += 1;
+    cpu.spend_ns(cpu.config().cost.rank_ns_per_elem * double(c_.n_tokens + c_.heads) * levels);
+  }
+  energon_cascade_t c_{};
+  bool ready_ = false;
+};
+
+}  // namespace
+
 AttentionApp::AttentionApp(uint32_t n_layers, LayerSource source, const AppConfig& config)
     : n_layers_(n_layers), source_(std::move(source)), config_(config) {
+  // Layer l's prune mask needs layer l−1's importance: one layer in flight.
+  if (config_.cascade.enabled()) config_.queue_depth = 1;
   if (config_.queue_depth == 0) config_.queue_depth = 1;
   if (config_.ring_entries <= config_.queue_depth) config_.ring_entries = config_.queue_depth + 1;
 }
@@ -43,6 +100,8 @@ void AttentionApp::operator()(platform::HostCpu& cpu) {
   energon_clear_counters(&dev);
   const uint64_t mark = cpu.alloc_mark();
   result_.start = cpu.now();
+  Cascade cascade;
+  const bool pruning = config_.cascade.enabled();
 
   for (uint32_t first = 0; first < n_layers_; first += config_.queue_depth) {
     const uint32_t count = std::min(config_.queue_depth, n_layers_ - first);
@@ -53,10 +112,24 @@ void AttentionApp::operator()(platform::HostCpu& cpu) {
     // accelerator runs layer i.
     for (uint32_t l = first; l < first + count; ++l) {
       layers.push_back(source_(l));
-      jobs.push_back(place_job(cpu, layers.back(), config_.filter_at(l)));
       LayerResult r;
       r.layer = l;
       r.shape = layers.back().shape;
+      JobPruning job_pruning;
+      PruneMask mask;
+      if (pruning) {
+        if (const std::string e = cascade.join(l, r.shape); !e.empty()) return fail(ENERGON_FW_EINVAL, e);
+        if (l > 0) {
+          if ((rc = cascade.prune(cpu, config_.cascade.tokens_at(l), config_.cascade.heads_at(l), mask)) !=
+              ENERGON_FW_OK)
+            return fail(rc, "cascade pruning before layer " + std::to_string(l));
+          job_pruning.mask = &mask;
+        }
+        job_pruning.importance = true;
+        r.tokens_kept = cascade.tokens_kept();
+        r.heads_kept = cascade.heads_kept();
+      }
+      jobs.push_back(place_job(cpu, layers.back(), config_.filter_at(l), job_pruning));
       uint32_t at = 0;
       if ((rc = energon_submit(&dev, &jobs.back().desc, 1, &at)) != ENERGON_FW_OK)
         return fail(rc, "submit layer " + std::to_string(l));
@@ -78,7 +151,12 @@ void AttentionApp::operator()(platform::HostCpu& cpu) {
         continue;
       }
       const std::vector<int16_t> out = read_output(cpu, jobs[i]);
-      if (config_.check) check_layer(layers[i], out, jobs[i].quantized.v.scale, r);
+      std::vector<uint8_t> importance;
+      if (pruning) {
+        importance = platform::read_importance(cpu, jobs[i]);
+        cascade.accumulate(cpu, importance);
+      }
+      if (config_.check) check_layer(layers[i], jobs[i], out, pruning ? &importance : nullptr, r);
       if (config_.on_layer) config_.on_layer(first + i + 1);
     }
     cpu.release_to(mark);
@@ -87,10 +165,11 @@ void AttentionApp::operator()(platform::HostCpu& cpu) {
   energon_read_counters(&dev, &result_.counters);
 }
 
-void AttentionApp::check_layer(const FloatLayer& layer, const std::vector<int16_t>& out,
-                               const std::vector<float>& v_scale, LayerResult& r) {
+void AttentionApp::check_layer(const FloatLayer& layer, const PlacedJob& job, const std::vector<int16_t>& out,
+                               const std::vector<uint8_t>* importance, LayerResult& r) {
   const auto t0 = std::chrono::steady_clock::now();
-  const QuantizedLayer q = golden::quantize_layer(layer);
+  QuantizedLayer q = golden::quantize_layer(layer);
+  q.prune = job.quantized.prune;  // the mask the driver gave the job
   golden::AccuracyMeter meter(layer);
   const std::vector<int16_t> gold = golden::run_attention(q, config_.filter_at(r.layer), &r.golden, &meter);
   r.checked = true;
@@ -98,12 +177,14 @@ void AttentionApp::check_layer(const FloatLayer& layer, const std::vector<int16_
   for (size_t i = 0; i < gold.size() && i < out.size(); ++i) r.mismatches += gold[i] != out[i];
   if (gold.size() != out.size())
     r.mismatches += gold.size() > out.size() ? gold.size() - out.size() : out.size() - gold.size();
-  r.bit_exact = r.mismatches == 0;
+  if (importance)
+    r.importance_match = Importance::decode(importance->data(), r.shape.heads, r.shape.n_k) == r.golden.importance;
+  r.bit_exact = r.mismatches == 0 && r.importance_match;
   bool counts = r.hw.allowed == r.golden.allowed && r.hw.final_kept == r.golden.final_kept;
   for (size_t k = 0; k < r.golden.rounds.size() && k < ENERGON_MAX_ROUNDS; ++k)
     counts = counts && r.hw.kept[k] == r.golden.rounds[k].kept;
   r.counts_match = counts;
-  r.accuracy = meter.finish(out, v_scale);
+  r.accuracy = meter.finish(out, job.quantized.v.scale, q.prune);
   result_.check_wall_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 

@@ -72,7 +72,8 @@ struct Sums {
 };
 }  // namespace
 
-Accuracy AccuracyMeter::finish(const std::vector<int16_t>& out, const std::vector<float>& v_scale) const {
+Accuracy AccuracyMeter::finish(const std::vector<int16_t>& out, const std::vector<float>& v_scale,
+                               const PruneMask& prune) const {
   const AttentionShape& s = ref_.shape;
   Accuracy acc;
   Sums total;
@@ -80,6 +81,7 @@ Accuracy AccuracyMeter::finish(const std::vector<int16_t>& out, const std::vecto
     Sums head;
     const double scale = v_scale[s.kv_head_of(h)];
     for (uint32_t i = 0; i < s.n_q; ++i) {
+      if (prune.query_pruned(s, i)) continue;
       const size_t row = size_t(h) * s.n_q + i;
       for (uint32_t t = 0; t < s.d; ++t) head.add(double(out[row * s.d + t]) * scale, ref_out_[row * s.d + t]);
       if (!std::isnan(row_recall_[row])) {
@@ -99,7 +101,7 @@ GoldenRun run_with_accuracy(const FloatLayer& layer, const FilterConfig& filter)
   run.quantized = quantize_layer(layer);
   AccuracyMeter meter(layer);
   run.output = run_attention(run.quantized, filter, &run.stats, &meter);
-  run.accuracy = meter.finish(run.output, run.quantized.v.scale);
+  run.accuracy = meter.finish(run.output, run.quantized.v.scale, run.quantized.prune);
   return run;
 }
 

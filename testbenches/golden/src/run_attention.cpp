@@ -51,6 +51,7 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
   const kernels::KernelSet& kern = kernels::active();  // exact: every set gives the same scores
   GoldenStats local;
   local.rounds.assign(n_rounds, {});
+  local.importance.clear(s.heads, s.n_k);
   RowScratch row;
   row.q_low.resize(d);
   LowBitKeys low_keys;
@@ -87,9 +88,8 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
 
     for (uint32_t i = 0; i < s.n_q; ++i) {
       const int16_t* q = job.q.data.data() + (size_t(h) * s.n_q + i) * d;
-      const uint32_t end = s.allowed_end(i);
-      row.candidates.resize(end);
-      for (uint32_t j = 0; j < end; ++j) row.candidates[j] = j;
+      job.prune.allowed_keys(s, h, i, row.candidates);  // [0, allowed_end(i)) less the pruned tokens
+      const uint32_t end = uint32_t(row.candidates.size());
       local.allowed += end;
       report(observer, h, i, 0, row.candidates, n_rounds == 0 || end == 0);
 
@@ -156,7 +156,10 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
 
       row.p16.resize(n);
       softmax_q16(row.scores.data(), n, c, row.p16.data());
-      weighted_sum(kern, row.p16.data(), row.candidates.data(), n, v_head, d, out.data() + (size_t(h) * s.n_q + i) * d);
+      int16_t* o = out.data() + (size_t(h) * s.n_q + i) * d;
+      weighted_sum(kern, row.p16.data(), row.candidates.data(), n, v_head, d, o);
+      for (uint32_t j = 0; j < n; ++j) local.importance.token[row.candidates[j]] += row.p16[j];
+      for (uint32_t t = 0; t < d; ++t) local.importance.head[h] += uint64_t(o[t] < 0 ? -int32_t(o[t]) : int32_t(o[t]));
     }
   }
   if (stats) *stats = std::move(local);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "energon/hw/energon_regs.h"
+#include "energon/prune_mask.h"
 
 namespace energon {
 
@@ -158,6 +159,7 @@ struct FloatLayer {
 struct QuantizedLayer {
   AttentionShape shape;
   QuantizedTensor q, k, v;
+  PruneMask prune;  ///< heads and tokens the job leaves out (none by default)
 };
 
 }  // namespace energon

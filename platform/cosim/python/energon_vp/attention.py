@@ -24,7 +24,8 @@ def counters(vp):
 
 
 def run_attention(vp, q, k, v, policy="mpmrf", rounds=None, topk=None, causal=False, valid_len=None,
-                  overrides=None, timeout_ps=10**13, pq_msb_bits=8, pq_threshold=0.1):
+                  overrides=None, timeout_ps=10**13, pq_msb_bits=8, pq_threshold=0.1, pruned_heads=None,
+                  pruned_tokens=None, importance=False):
     """Quantizes q [heads, n_q, d], k and v [kv_heads, n_k, d] (float32), packs K into the planes the
     policy needs, writes the buffers and a descriptor, rings the doorbell, sleeps until the interrupt
     and reads back. Returns (output float32 [heads, n_q, d] in V's scale, result dict with the result
@@ -32,6 +33,9 @@ def run_attention(vp, q, k, v, policy="mpmrf", rounds=None, topk=None, causal=Fa
     Energon's 4x2 α=−0.25, 4x4 α=0); `topk`: a select_rule (default top=25%, topk and spatten);
     `pq_msb_bits`, `pq_threshold`: spatten's MSB pass (the K bits of its first Q·K, 1..15) and the
     probability under which a row is recomputed with every bit (0..1, descriptor round[0], Q0.16);
+    `pruned_heads`, `pruned_tokens`: sequences of 0/1 per head and per key, the job's prune mask
+    (docs/pruning.md); `importance`: the job writes its importance table, returned as
+    result["importance"] = {"tokens": uint64 [n_k], "heads": uint64 [heads]};
     `overrides`: descriptor fields to force (to send a bad descriptor on purpose)."""
     q = np.asarray(q, dtype=np.float32)
     k = np.asarray(k, dtype=np.float32)
@@ -64,9 +68,19 @@ def run_attention(vp, q, k, v, policy="mpmrf", rounds=None, topk=None, causal=Fa
     scale_addr = vp.alloc(4 * (heads + kv_heads), regmap.BUFFER_ALIGN)
     vp.mem_write(scale_addr, packing.scale_table(qs, ks))
     out_addr = vp.alloc(qi.nbytes, regmap.BUFFER_ALIGN)
+    flags = regmap.DESC_FLAG_CAUSAL if causal else 0
+    pruning = {}
+    if pruned_heads is not None or pruned_tokens is not None:
+        mask = packing.prune_mask(heads, n_k, pruned_heads, pruned_tokens)
+        pruning["prune_mask_addr"] = vp.alloc(len(mask), regmap.BUFFER_ALIGN)
+        vp.mem_write(pruning["prune_mask_addr"], mask)
+        flags |= regmap.DESC_FLAG_PRUNE
+    if importance:
+        pruning["importance_addr"] = vp.alloc(8 * (n_k + heads), regmap.BUFFER_ALIGN)
+        flags |= regmap.DESC_FLAG_IMPORTANCE
     fields = {"magic": regmap.DESC_MAGIC, "heads": heads, "kv_heads": kv_heads, "n_q": n_q, "n_k": n_k,
               "valid_len": n_k if valid_len is None else valid_len, "d": d, "policy": code,
-              "flags": regmap.DESC_FLAG_CAUSAL if causal else 0,
+              "flags": flags, **pruning,
               "n_rounds": len(rounds) if has_rounds else 0, "n_planes": len(bits),
               "plane_bits": bits, "q_addr": q_addr, "k_plane_addr": plane_addrs, "v_addr": v_addr,
               "scale_addr": scale_addr, "out_addr": out_addr, "topk": topk}
@@ -96,5 +110,8 @@ def run_attention(vp, q, k, v, policy="mpmrf", rounds=None, topk=None, causal=Fa
     result["out_int16"] = out_i
     result["scales"] = {"q": qs, "k": ks, "v": vs}
     result["counters"] = counters(vp)
+    if importance:
+        table = vp.mem_read(pruning["importance_addr"], n_k + heads, np.dtype("<u8"))
+        result["importance"] = {"tokens": table[:n_k], "heads": table[n_k:]}
     vp.release_to(mark)
     return out, result

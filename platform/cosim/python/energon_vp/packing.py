@@ -110,3 +110,21 @@ def encode_descriptor(fields):
 
 def scale_table(q_scales, k_scales):
     return struct.pack(f"<{len(q_scales)}f{len(k_scales)}f", *q_scales, *k_scales)
+
+
+def prune_mask(heads, n_k, pruned_heads=None, pruned_tokens=None):
+    """The descriptor's prune mask (docs/pruning.md): the head bitmap in whole 64-bit words, then one
+    bit per token, bit x of byte x/8 set = pruned. `pruned_*`: sequences of 0/1 (None: none)."""
+    head_bytes = 8 * ((heads + 63) // 64)
+    buf = bytearray(head_bytes + (n_k + 7) // 8)
+    for base, flags, n, what in ((0, pruned_heads, heads, "pruned_heads"),
+                                 (head_bytes, pruned_tokens, n_k, "pruned_tokens")):
+        flags = [0] * n if flags is None else list(flags)
+        if len(flags) != n:
+            raise ValueError(f"{what}: expected {n} entries of 0 or 1, got {len(flags)}")
+        for x, f in enumerate(flags):
+            if f not in (0, 1, True, False):
+                raise ValueError(f"{what}[{x}]: expected 0 or 1, got {f!r}")
+            if f:
+                buf[base + x // 8] |= 1 << (x % 8)
+    return bytes(buf)

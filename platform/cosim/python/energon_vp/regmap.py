@@ -120,6 +120,8 @@ POLICY_A3 = 0x4
 RULE_THRESHOLD = 0x0
 RULE_TOPK = 0x1
 DESC_FLAG_CAUSAL = 0x1
+DESC_FLAG_PRUNE = 0x2
+DESC_FLAG_IMPORTANCE = 0x4
 RESULT_DONE = 0x1
 RESULT_ERR_SHIFT = 0x8
 
@@ -151,7 +153,8 @@ DESC_FIELDS = {
     "result_allowed": (0xC0, 8, 1),
     "result_kept": (0xC8, 8, 4),
     "result_final": (0xE8, 8, 1),
-    "reserved2": (0xF0, 1, 16),
+    "prune_mask_addr": (0xF0, 8, 1),
+    "importance_addr": (0xF8, 8, 1),
 }
 SELECT_FIELDS = {
     "rule": (0x00, 1, 1),

@@ -43,8 +43,9 @@ def layer(heads=4, kv_heads=2, n=48, d=64, seed=1):
     return q, k, v
 
 
-def reference(q, k, v, policy, causal=False, valid_len=None):
-    """What the C packing and the golden model make of the job (energon-pack-reference)."""
+def reference(q, k, v, policy, causal=False, valid_len=None, pruned_heads=None, pruned_tokens=None):
+    """What the C packing and the golden model make of the job (energon-pack-reference); with a
+    prune mask (lists of 0/1 per head and per token), the golden model runs on it."""
     tool = binary("ENERGON_PACK_REFERENCE")
     heads, n_q, d = q.shape
     kv_heads, n_k, _ = k.shape
@@ -52,10 +53,13 @@ def reference(q, k, v, policy, causal=False, valid_len=None):
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = os.path.join(tmp, "in.bin"), os.path.join(tmp, "out.bin")
         with open(src, "wb") as f:
-            f.write(struct.pack("<8I", heads, kv_heads, n_q, n_k, d, n_k if valid_len is None else valid_len,
-                                int(causal), code))
+            prune = pruned_heads is not None or pruned_tokens is not None
+            f.write(struct.pack("<9I", heads, kv_heads, n_q, n_k, d, n_k if valid_len is None else valid_len,
+                                int(causal), code, int(prune)))
             for x in (q, k, v):
                 f.write(np.ascontiguousarray(x, dtype=np.float32).tobytes())
+            if prune:
+                f.write(bytes(pruned_heads or [0] * heads) + bytes(pruned_tokens or [0] * n_k))
         subprocess.run([tool, src, dst], check=True)
         records, raw = {}, open(dst, "rb").read()
         at = 0

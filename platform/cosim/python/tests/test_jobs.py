@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import binary, layer, reference
-from energon_vp import Client
+from energon_vp import Client, packing
 
 
 @pytest.mark.parametrize("policy", ["dense", "topk", "mpmrf", "spatten"])
@@ -24,6 +24,31 @@ def test_causal_gqa_job_bit_exact(vp, policy):
     assert r["cycles"] > 0 and r["counters"]["busy_attn"] > 0
     # the float output is the INT16 output in V's scale (kv head of each query head)
     assert np.allclose(out[3], r["out_int16"][3] * r["scales"]["v"][1])
+
+
+@pytest.mark.parametrize("policy", ["dense", "spatten"])
+def test_pruned_job_bit_exact_with_its_importance_table(vp, policy):
+    q, k, v = layer(heads=4, kv_heads=2, n=48, d=64, seed=9)
+    heads, tokens = [0, 0, 1, 0], [int(j % 5 == 2) for j in range(48)]
+    out, r = vp.run_attention(q, k, v, policy=policy, causal=True, pruned_heads=heads, pruned_tokens=tokens,
+                              importance=True)
+    ref = reference(q, k, v, policy, causal=True, pruned_heads=heads, pruned_tokens=tokens)
+    assert r["done"] and r["error_name"] == "NONE"
+    assert r["out_int16"].tobytes() == ref["golden"]
+    table = np.concatenate([r["importance"]["tokens"], r["importance"]["heads"]]).astype("<u8").tobytes()
+    assert table == ref["importance"]
+    assert (r["out_int16"][2] == 0).all() and r["importance"]["heads"][2] == 0
+    assert all(r["importance"]["tokens"][j] == 0 for j in range(48) if tokens[j])
+    # query i (not pruned) sees the keys 0..i that are not pruned, in the three live heads
+    assert r["allowed"] == 3 * sum(sum(1 for j in range(i + 1) if not tokens[j]) for i in range(48) if not tokens[i])
+
+
+def test_prune_mask_is_checked():
+    with pytest.raises(ValueError, match=r"pruned_tokens: expected 9 entries"):
+        packing.prune_mask(2, 9, None, [0] * 8)
+    with pytest.raises(ValueError, match=r"pruned_heads\[1\]: expected 0 or 1, got 2"):
+        packing.prune_mask(2, 9, [0, 2], None)
+    assert packing.prune_mask(2, 9, [0, 1], [1] + [0] * 7 + [1]) == bytes([2, 0, 0, 0, 0, 0, 0, 0, 1, 1])
 
 
 def test_bad_descriptor_sets_error_and_interrupt_next_job_fine(vp):

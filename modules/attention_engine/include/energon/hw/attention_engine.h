@@ -18,6 +18,7 @@
 #include "energon/hw/fetch_unit.h"
 #include "energon/hw/k_planes.h"
 #include "energon/hw/payload_pool.h"
+#include "energon/prune_mask.h"
 
 namespace energon::kernels {
 struct KernelSet;
@@ -45,7 +46,11 @@ struct AttendJob {
   std::vector<int64_t> acc;  ///< INT16 Q·K per key: set by score_keys (or by the caller)
   RowStats stats;            ///< of acc
   // ---- results ----
-  std::vector<int16_t> out;                        ///< the row written back
+  std::vector<int16_t> out;  ///< the row written back
+  /// The job's importance table (ENERGON_DESC_FLAG_IMPORTANCE; nullptr: off): the ×V unit adds
+  /// each kept key's p16 to its token and |out| to `head`'s entry as it weighs the row.
+  Importance* importance = nullptr;
+  uint32_t head = 0;                               ///< the row's query head
   uint64_t compute_cycles = 0, memory_cycles = 0;  ///< accumulated over the calls
   /// Set by finish_row: when the row's output leaves the ×V unit (absolute time; the caller's
   /// delay only advances to when the Q·K unit takes the next row, docs/attention-engine.md).

@@ -76,7 +76,8 @@ inline const FieldSpec kDescFields[] = {
     ENERGON_DESC_FIELD(valid_len, 1, "uint32", "keys j < valid_len are valid"),
     ENERGON_DESC_FIELD(d, 1, "uint16", "head dimension, 8..256, multiple of 8"),
     ENERGON_DESC_FIELD(policy, 1, "uint8 (enum energon_policy)", "an ENERGON_POLICIES entry (docs/policies.md)"),
-    ENERGON_DESC_FIELD(flags, 1, "uint8", "bit 0: causal mask"),
+    ENERGON_DESC_FIELD(flags, 1, "uint8",
+                       "bit 0: causal mask; bit 1: prune mask (PRUNE); bit 2: write importance (IMPORTANCE)"),
     ENERGON_DESC_FIELD(n_rounds, 1, "uint8", "mpmrf rounds, 1..4"),
     ENERGON_DESC_FIELD(n_planes, 1, "uint8", "K bit planes, 1..4"),
     ENERGON_DESC_FIELD(plane_bits, 4, "uint8[4]", "plane widths, MSB plane first, summing to 16"),
@@ -95,7 +96,11 @@ inline const FieldSpec kDescFields[] = {
     ENERGON_DESC_FIELD(result_allowed, 1, "uint64", "written back: keys allowed by the masks"),
     ENERGON_DESC_FIELD(result_kept, 4, "uint64[4]", "written back: keys kept after each mpmrf round (topk: [0])"),
     ENERGON_DESC_FIELD(result_final, 1, "uint64", "written back: keys the attention engine used"),
-    ENERGON_DESC_FIELD(reserved2, 16, "uint8[16]", "0"),
+    ENERGON_DESC_FIELD(prune_mask_addr, 1, "uint64",
+                       "flag PRUNE: head bitmap (ENERGON_PRUNE_HEAD_BYTES), then token bitmap [ceil(n_k/8)]; else 0"),
+    ENERGON_DESC_FIELD(importance_addr, 1, "uint64",
+                       "flag IMPORTANCE: uint64 token importance [n_k], then head importance [heads], "
+                       "written by the hardware; else 0"),
 };
 #undef ENERGON_DESC_FIELD
 
@@ -168,6 +173,8 @@ inline constexpr NamedConstant kConstants[] = {
         ENERGON_CONSTANT(ENERGON_RULE_THRESHOLD),
     ENERGON_CONSTANT(ENERGON_RULE_TOPK),
     ENERGON_CONSTANT(ENERGON_DESC_FLAG_CAUSAL),
+    ENERGON_CONSTANT(ENERGON_DESC_FLAG_PRUNE),
+    ENERGON_CONSTANT(ENERGON_DESC_FLAG_IMPORTANCE),
     ENERGON_CONSTANT(ENERGON_RESULT_DONE),
     ENERGON_CONSTANT(ENERGON_RESULT_ERR_SHIFT),
 };

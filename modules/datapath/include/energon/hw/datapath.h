@@ -78,6 +78,10 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
  private:
   struct Job;
   void filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk);
+  /// Flag PRUNE: reads the prune mask (after the scale table) into j.prune.
+  void read_prune_mask(Job& j, tlm_utils::tlm_quantumkeeper& qk);
+  /// Flag IMPORTANCE: writes j.importance at importance_addr from `at`; returns when it is written.
+  sc_core::sc_time write_importance(Job& j, const sc_core::sc_time& at);
   void attention_stage();
   /// The attention engine's work on a query tile (one row: the per-row pipeline).
   void attend(Job& j, std::vector<std::shared_ptr<RowWork>>& tile, tlm_utils::tlm_quantumkeeper& qk,

@@ -36,17 +36,34 @@ void for_each_key_run_where(const uint32_t* keys, size_t n, P&& want, F&& f) {
   }
 }
 
-/// The union of the key lists keys_of(item) of `items`, ascending without repeats, into `out`
-/// (the keys of a query tile's rows: one stream for all of them).
+/// The union of the key lists keys_of(item) of `items` (each ascending), ascending without repeats,
+/// into `out` (the keys of a query tile's rows: one stream for all of them). A bitmap over the keys
+/// up to the largest: linear in the lists and in that key / 64, no sort.
 template <typename Items, typename KeysOf>
 void union_of_keys(const Items& items, KeysOf&& keys_of, std::vector<uint32_t>& out) {
   out.clear();
+  size_t lists = 0, total = 0;
+  uint32_t top = 0;
+  const std::vector<uint32_t>* only = nullptr;
   for (const auto& item : items) {
     const std::vector<uint32_t>& k = keys_of(item);
-    out.insert(out.end(), k.begin(), k.end());
+    if (k.empty()) continue;
+    ++lists, total += k.size(), only = &k;
+    top = std::max(top, k.back());
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  if (lists == 0) return;
+  if (lists == 1) {
+    out.assign(only->begin(), only->end());
+    return;
+  }
+  thread_local std::vector<uint64_t> bits;
+  const size_t words = size_t(top) / 64 + 1;
+  bits.assign(words, 0);
+  for (const auto& item : items)
+    for (const uint32_t key : keys_of(item)) bits[key / 64] |= uint64_t(1) << (key % 64);
+  out.reserve(std::min<size_t>(total, size_t(top) + 1));
+  for (size_t w = 0; w < words; ++w)
+    for (uint64_t b = bits[w]; b != 0; b &= b - 1) out.push_back(uint32_t(w * 64 + unsigned(__builtin_ctzll(b))));
 }
 
 }  // namespace energon::hw

@@ -15,7 +15,8 @@ extern "C" {
 
 /* The result block the hardware writes back: result_status .. result_final. */
 #define ENERGON_RESULT_OFFSET ((uint32_t)offsetof(energon_desc_t, result_status))
-#define ENERGON_RESULT_BYTES ((uint32_t)(offsetof(energon_desc_t, reserved2) - offsetof(energon_desc_t, result_status)))
+#define ENERGON_RESULT_BYTES \
+  ((uint32_t)(offsetof(energon_desc_t, prune_mask_addr) - offsetof(energon_desc_t, result_status)))
 
 static inline void energon_le_put(uint8_t* b, uint64_t v, unsigned bytes) {
   for (unsigned i = 0; i < bytes; ++i) b[i] = (uint8_t)(v >> (8u * i));
@@ -99,7 +100,8 @@ static inline void energon_desc_encode(const energon_desc_t* d, uint8_t* b) {
     energon_select_encode(&d->round[r], b + offsetof(energon_desc_t, round) + 16u * r);
   energon_select_encode(&d->topk, b + offsetof(energon_desc_t, topk));
   energon_result_encode(d, b + ENERGON_RESULT_OFFSET);
-  for (unsigned i = 0; i < sizeof d->reserved2; ++i) b[offsetof(energon_desc_t, reserved2) + i] = d->reserved2[i];
+  ENERGON_DESC_PUT(b, prune_mask_addr, d->prune_mask_addr);
+  ENERGON_DESC_PUT(b, importance_addr, d->importance_addr);
 }
 static inline void energon_desc_decode(const uint8_t* b, energon_desc_t* d) {
   d->magic = (uint32_t)ENERGON_DESC_GET(b, magic);
@@ -125,7 +127,8 @@ static inline void energon_desc_decode(const uint8_t* b, energon_desc_t* d) {
     energon_select_decode(b + offsetof(energon_desc_t, round) + 16u * r, &d->round[r]);
   energon_select_decode(b + offsetof(energon_desc_t, topk), &d->topk);
   energon_result_decode(b + ENERGON_RESULT_OFFSET, d);
-  for (unsigned i = 0; i < sizeof d->reserved2; ++i) d->reserved2[i] = b[offsetof(energon_desc_t, reserved2) + i];
+  d->prune_mask_addr = ENERGON_DESC_GET(b, prune_mask_addr);
+  d->importance_addr = ENERGON_DESC_GET(b, importance_addr);
 }
 
 #undef ENERGON_DESC_PUT

@@ -154,6 +154,12 @@ enum energon_policy { ENERGON_POLICIES(ENERGON_POLICY_ENUM) };
 #undef ENERGON_POLICY_ENUM
 enum energon_rule { ENERGON_RULE_THRESHOLD = 0, ENERGON_RULE_TOPK = 1 };
 #define ENERGON_DESC_FLAG_CAUSAL (1u << 0)
+/* Token and head pruning (SpAtten's cascade pruning, docs/pruning.md): the job reads the prune
+ * mask at prune_mask_addr; pruned heads and tokens take no part in the job. */
+#define ENERGON_DESC_FLAG_PRUNE (1u << 1)
+/* The job writes its token and head importance at importance_addr (docs/pruning.md). */
+#define ENERGON_DESC_FLAG_IMPORTANCE (1u << 2)
+#define ENERGON_DESC_FLAGS_KNOWN (ENERGON_DESC_FLAG_CAUSAL | ENERGON_DESC_FLAG_PRUNE | ENERGON_DESC_FLAG_IMPORTANCE)
 
 /* One selection rule: threshold (alpha_q8) or top-k (k, or k_fraction_ppm when non-zero). */
 typedef struct energon_select {
@@ -172,7 +178,12 @@ typedef struct energon_select {
  *             plane 0 holds the most significant plane_bits[0] bits of each INT16, and so on
  *  v_addr     INT16 [kv_heads][n_k][d]
  *  scale_addr float32 [heads] Q scales, then float32 [kv_heads] K scales
- *  out_addr   INT16 [heads][n_q][d], written by the hardware */
+ *  out_addr   INT16 [heads][n_q][d], written by the hardware
+ *  prune_mask_addr (flag PRUNE) the head bitmap, ENERGON_PRUNE_HEAD_BYTES(heads) bytes, then the
+ *             token bitmap, ceil(n_k/8) bytes; bit x of byte x/8 set = head or token x pruned
+ *  importance_addr (flag IMPORTANCE) uint64 [n_k] token importance (the Q0.16 probabilities each
+ *             key got, summed over heads and queries), then uint64 [heads] head importance
+ *             (the magnitudes |out| of the head's output, summed), written by the hardware */
 typedef struct energon_desc {
   uint32_t magic;            /* 0x00 ENERGON_DESC_MAGIC */
   uint16_t heads;            /* 0x04 */
@@ -201,8 +212,15 @@ typedef struct energon_desc {
   uint64_t result_allowed; /* 0xC0 keys allowed by the masks, summed over heads and queries */
   uint64_t result_kept[4]; /* 0xC8 keys kept after each mpmrf round (topk: [0]) */
   uint64_t result_final;   /* 0xE8 keys the attention engine used */
-  uint8_t reserved2[16];   /* 0xF0 */
+  /* ---- pruning (flags PRUNE, IMPORTANCE; 0 otherwise) ---- */
+  uint64_t prune_mask_addr; /* 0xF0 */
+  uint64_t importance_addr; /* 0xF8 */
 } energon_desc_t;
+
+/* Bytes of the prune mask's head bitmap: whole 64-bit words, so the token bitmap is aligned. */
+#define ENERGON_PRUNE_HEAD_BYTES(heads) (8u * (((uint32_t)(heads) + 63u) / 64u))
+#define ENERGON_PRUNE_MASK_BYTES(heads, n_k) ((uint64_t)ENERGON_PRUNE_HEAD_BYTES(heads) + ((uint64_t)(n_k) + 7u) / 8u)
+#define ENERGON_IMPORTANCE_BYTES(heads, n_k) (8u * ((uint64_t)(n_k) + (uint64_t)(heads)))
 
 #define ENERGON_RESULT_DONE (1u << 0)
 #define ENERGON_RESULT_ERR_SHIFT 8

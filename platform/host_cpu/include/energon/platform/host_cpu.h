@@ -25,6 +25,7 @@ struct HostCpuCost {
   double copy_ns_per_byte = 0.1;    ///< copy into shared DRAM through DMI (~10 GB/s)
   double desc_build_ns = 100;       ///< filling one descriptor
   double irq_entry_ns = 500;        ///< interrupt entry and handler dispatch
+  double rank_ns_per_elem = 2;      ///< cascade pruning: ranking by importance, per element per log2(n) level
 };
 
 enum class HostTiming : uint8_t {

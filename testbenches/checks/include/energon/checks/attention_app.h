@@ -11,10 +11,12 @@
 #include <vector>
 
 #include "energon/attention_job.h"
+#include "energon/cascade_schedule.h"
 #include "energon/fw/energon_fw.h"
 #include "energon/golden/accuracy.h"
 #include "energon/golden/golden.h"
 #include "energon/platform/host_cpu.h"
+#include "energon/platform/job_placement.h"
 
 namespace energon::checks {
 
@@ -26,7 +28,10 @@ struct AppConfig {
     const auto it = layer_filters.find(layer);
     return it == layer_filters.end() ? filter : it->second;
   }
-  uint32_t queue_depth = 2;  ///< layers submitted before waiting for completion
+  uint32_t queue_depth = 2;  ///< layers submitted before waiting for completion (1 with cascade pruning)
+  /// Cascade token and head pruning (docs/pruning.md): layer l's job gets the prune mask the
+  /// driver computed from the importance of layers 0..l−1. Off when no list is given.
+  CascadeSchedule cascade;
   uint32_t ring_entries = 16;
   bool check = true;               ///< golden comparison and accuracy figures
   uint32_t timeout_us = 10000000;  ///< simulated time to wait for the next interrupt
@@ -40,9 +45,11 @@ struct LayerResult {
   energon_result_t hw{};                  ///< result block of the descriptor
   sc_core::sc_time submitted, completed;  ///< host view: doorbell and interrupt handled
   bool checked = false;
-  bool bit_exact = false;     ///< output equals the golden model's
-  size_t mismatches = 0;      ///< output elements that differ
-  bool counts_match = false;  ///< allowed / kept-per-round / final counts equal golden's
+  bool bit_exact = false;                    ///< output equals the golden model's
+  size_t mismatches = 0;                     ///< output elements that differ
+  bool counts_match = false;                 ///< allowed / kept-per-round / final counts equal golden's
+  bool importance_match = true;              ///< cascade pruning: the importance table equals golden's
+  uint32_t tokens_kept = 0, heads_kept = 0;  ///< cascade pruning: what the layer's prune mask left
   golden::GoldenStats golden;
   golden::Accuracy accuracy;  ///< hardware output vs the float64 reference
 };
@@ -70,8 +77,8 @@ class AttentionApp {
 
  private:
   void fail(int status, const std::string& what);
-  void check_layer(const FloatLayer& layer, const std::vector<int16_t>& out, const std::vector<float>& v_scale,
-                   LayerResult& r);
+  void check_layer(const FloatLayer& layer, const platform::PlacedJob& job, const std::vector<int16_t>& out,
+                   const std::vector<uint8_t>* importance, LayerResult& r);
 
   uint32_t n_layers_;
   LayerSource source_;

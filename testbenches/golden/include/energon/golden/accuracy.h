@@ -32,8 +32,11 @@ class AccuracyMeter : public RowObserver {
  public:
   explicit AccuracyMeter(const FloatLayer& reference);
   void on_round(uint32_t head, uint32_t query, uint32_t round, const std::vector<uint32_t>& kept, bool last) override;
-  /// `out` INT16 [heads][n_q][d], dequantized with v_scale[kv_head_of(h)].
-  Accuracy finish(const std::vector<int16_t>& out, const std::vector<float>& v_scale) const;
+  /// `out` INT16 [heads][n_q][d], dequantized with v_scale[kv_head_of(h)]. The query rows of
+  /// pruned tokens (`prune`, docs/pruning.md) are left out: their tokens leave the model, so their
+  /// output is never used; a pruned head's zero rows count, as the model uses them.
+  Accuracy finish(const std::vector<int16_t>& out, const std::vector<float>& v_scale,
+                  const PruneMask& prune = {}) const;
 
  private:
   const FloatLayer& ref_;

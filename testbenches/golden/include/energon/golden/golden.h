@@ -69,6 +69,7 @@ struct GoldenStats {
   uint64_t final_kept = 0;          ///< keys used by the final attention
   uint64_t pq_rows = 0;             ///< spatten: rows through the MSB pass (rows with allowed keys)
   uint64_t pq_recomputed = 0;       ///< spatten: rows recomputed at exact INT16 (p16_max < threshold)
+  Importance importance;            ///< token and head importance (what ENERGON_DESC_FLAG_IMPORTANCE writes)
   double kept_fraction() const { return allowed ? double(final_kept) / double(allowed) : 0.0; }
 };
 
@@ -82,6 +83,7 @@ struct RowObserver {
 
 /// Runs one job: output INT16 [heads][n_q][d] with V's scales. Streams query rows; the
 /// shape and filter configuration must be valid (energon::validate, golden::validate_filter).
+/// The job's prune mask leaves heads and tokens out (docs/pruning.md).
 std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig& filter, GoldenStats* stats = nullptr,
                                    RowObserver* observer = nullptr);
 

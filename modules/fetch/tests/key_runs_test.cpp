@@ -1,0 +1,31 @@
+// Key-list helpers: the union of a tile's ascending key lists equals sort + unique of their
+// concatenation, on random lists, empty ones and a single one.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include "energon/hw/key_runs.h"
+
+using energon::hw::union_of_keys;
+
+TEST_CASE("key runs: the union of ascending key lists is their sorted, deduplicated concatenation") {
+  std::mt19937 rng(3);
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<std::vector<uint32_t>> lists(rng() % 9);
+    const uint32_t n_k = 1 + rng() % 700;
+    std::vector<uint32_t> want;
+    for (auto& l : lists) {
+      for (uint32_t k = 0; k < n_k; ++k)
+        if (rng() % 4 == 0) l.push_back(k);
+      want.insert(want.end(), l.begin(), l.end());
+    }
+    std::sort(want.begin(), want.end());
+    want.erase(std::unique(want.begin(), want.end()), want.end());
+    std::vector<uint32_t> got = {99};  // replaced, not appended to
+    union_of_keys(
+        lists, [](const std::vector<uint32_t>& l) -> const std::vector<uint32_t>& { return l; }, got);
+    REQUIRE(got == want);
+  }
+}
