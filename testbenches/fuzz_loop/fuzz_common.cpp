@@ -247,10 +247,19 @@ JobSpec random_job(std::mt19937_64& rng, const JobBounds& b) {
     s.valid_len = chance(rng, 0.5) ? s.n_k : uint32_t(uni(rng, 1, s.n_k));
 
     FilterConfig& f = j.filter;
-    switch (uni(rng, 0, 3)) {
+    switch (uni(rng, 0, 4)) {
       case 0:
         f = FilterConfig::dense();
         break;
+      case 4: {  // a3: from one iteration to M = N, post-scoring from the maxima only to every candidate
+        CandidateSearchConfig cs;
+        const uint32_t fractions[] = {1, 125000, 500000, kFractionOne, uint32_t(uni(rng, 1, kFractionOne))};
+        cs.iterations_ppm = fractions[uni(rng, 0, 4)];
+        const uint32_t thresholds[] = {0, 1, 256, 2048, ENERGON_A3_MAX_THRESHOLD_Q8, uint32_t(uni(rng, 0, 65535))};
+        cs.threshold_q8 = thresholds[uni(rng, 0, 5)];
+        f = FilterConfig::a3(cs);
+        break;
+      }
       case 3: {  // spatten: any MSB width, thresholds from never to always
         ProgressiveConfig pq;
         pq.msb_bits = uint8_t(uni(rng, 1, 15));
@@ -315,12 +324,14 @@ FilterConfig filter_of(const energon_desc_t& d) {
   f.policy = d.policy == ENERGON_POLICY_TOPK      ? Policy::topk
              : d.policy == ENERGON_POLICY_MPMRF   ? Policy::mpmrf
              : d.policy == ENERGON_POLICY_SPATTEN ? Policy::spatten
+             : d.policy == ENERGON_POLICY_A3      ? Policy::a3
                                                   : Policy::dense;
   if (f.policy == Policy::mpmrf)
     for (unsigned r = 0; r < d.n_rounds && r < ENERGON_MAX_ROUNDS; ++r)
       f.rounds.push_back({d.round[r].q_bits, d.round[r].k_bits, from_select(d.round[r])});
   if (f.policy == Policy::topk || f.policy == Policy::spatten) f.topk = from_select(d.topk);
   if (f.policy == Policy::spatten) f.progressive = progressive_from_select(d.round[0]);
+  if (f.policy == Policy::a3) f.candidate_search = candidate_search_from_select(d.round[0]);
   return f;
 }
 
@@ -466,7 +477,8 @@ uint8_t expected_check_error(const energon_desc_t& d, uint64_t ring_base, uint64
     return ENERGON_ERR_RESERVED;
   if ((d.policy == ENERGON_POLICY_TOPK || d.policy == ENERGON_POLICY_SPATTEN) && d.topk.reserved != 0)
     return ENERGON_ERR_RESERVED;
-  if (d.policy == ENERGON_POLICY_SPATTEN && d.round[0].reserved != 0) return ENERGON_ERR_RESERVED;
+  if ((d.policy == ENERGON_POLICY_SPATTEN || d.policy == ENERGON_POLICY_A3) && d.round[0].reserved != 0)
+    return ENERGON_ERR_RESERVED;
   if (d.policy == ENERGON_POLICY_MPMRF)
     for (unsigned r = 0; r < d.n_rounds && r < ENERGON_MAX_ROUNDS; ++r)
       if (d.round[r].reserved != 0) return ENERGON_ERR_RESERVED;
@@ -478,13 +490,19 @@ uint8_t expected_check_error(const energon_desc_t& d, uint64_t ring_base, uint64
   const std::string shape_error = validate(shape_of(d));  // the spec layer must agree from here on
   if (!shape_error.empty()) throw std::logic_error("oracle: field checks pass but validate(shape) says " + shape_error);
   // 7. policy: a known policy byte and known rule bytes, then the spec layer's validate()
-  if (d.policy > ENERGON_POLICY_SPATTEN) return ENERGON_ERR_POLICY;
+  if (d.policy > ENERGON_POLICY_A3) return ENERGON_ERR_POLICY;
   if ((d.policy == ENERGON_POLICY_TOPK || d.policy == ENERGON_POLICY_SPATTEN) && d.topk.rule != ENERGON_RULE_TOPK)
     return ENERGON_ERR_POLICY;
   if (d.policy == ENERGON_POLICY_SPATTEN) {  // round[0] is the MSB pass: rule 0, q_bits 0, k = threshold
     const energon_select_t& pq = d.round[0];
     if (d.n_rounds != 1 || pq.rule != ENERGON_RULE_THRESHOLD || pq.q_bits != 0 || pq.alpha_q8 != 0 ||
         pq.k_fraction_ppm != 0 || pq.k_bits < 1 || pq.k_bits > 15 || pq.k > 65536)
+      return ENERGON_ERR_POLICY;
+  }
+  if (d.policy == ENERGON_POLICY_A3) {  // round[0] is the search: rule 0, widths and α 0, m in (0, 1], T Q8.8
+    const energon_select_t& cs = d.round[0];
+    if (d.n_rounds != 1 || cs.rule != ENERGON_RULE_THRESHOLD || cs.q_bits != 0 || cs.k_bits != 0 || cs.alpha_q8 != 0 ||
+        cs.k_fraction_ppm < 1 || cs.k_fraction_ppm > 1000000 || cs.k > 65535)
       return ENERGON_ERR_POLICY;
   }
   if (d.policy == ENERGON_POLICY_MPMRF) {

@@ -289,7 +289,7 @@ void Fuzzer::mutate(Mut m, uint8_t* b, std::mt19937_64& rng, const Placed& p) {
           break;
         }
         case 6: {
-          const uint64_t v[] = {0, 1, 2, 3, 0xFF};
+          const uint64_t v[] = {0, 1, 2, 3, 4, 5, 0xFF};
           set(F(policy), pick(rng, v));
           break;
         }
@@ -460,7 +460,7 @@ void Fuzzer::mutate(Mut m, uint8_t* b, std::mt19937_64& rng, const Placed& p) {
       break;
     }
     case Mut::policy: {
-      const uint64_t v[] = {0, 1, 2, 3, 4, 0x80, 0xFF};
+      const uint64_t v[] = {0, 1, 2, 3, 4, 5, 0x80, 0xFF};
       set(F(policy), pick(rng, v));
       break;
     }

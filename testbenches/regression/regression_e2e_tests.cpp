@@ -49,6 +49,16 @@ void check_block_counts(const platform::Platform& top, const energon_counters_t&
       CHECK(extra % d == 0);
       CHECK(extra <= o.allowed * d);
       CHECK((extra == 0) == (ds.pq_recomputed_rows == 0));
+    } else if (j.desc.policy == ENERGON_POLICY_A3) {
+      // The search's candidates scored once (kept[0]), the post-scoring survivors through ×V; the
+      // search unit formed a product per cursor position, compared in its trees, sorted each kv head.
+      CHECK(n.int16_macs == (o.kept[0] + o.final_kept) * d);
+      CHECK(o.kept[1] == o.final_kept);
+      CHECK(n.selector_elems == o.kept[0]);  // post-scoring: one compare per candidate
+      CHECK(ds.candidate_search.heads_sorted == j.desc.kv_heads);
+      CHECK(ds.candidate_search.pick_compares == ds.candidate_search.picks * (d - 1));
+      CHECK(n.search_compares == ds.candidate_search.sort_compares + ds.candidate_search.pick_compares);
+      CHECK(n.search_products >= ds.candidate_search.picks);
     } else {
       CHECK(n.int16_macs == 2 * o.final_kept * d);
     }
@@ -87,9 +97,11 @@ void run_e2e(const std::string& name, Policy policy, platform::PlatformTiming ti
   checks::AppConfig cfg;
   cfg.reg_base = platform::kAccelRegBase;
   // spatten: MSB 8 bits, rows with p_max < 0.1 recomputed (ceil(0.1·65536) = 6554), top 1/8.
+  // a3: its defaults, M = 0.5·N greedy iterations, post-scoring within 8 nats of the row's largest.
   cfg.filter = policy == Policy::dense     ? FilterConfig::dense()
                : policy == Policy::topk    ? FilterConfig::topk_fraction(kFractionOne / 8)
                : policy == Policy::spatten ? FilterConfig::spatten(kFractionOne / 8, {8, 6554})
+               : policy == Policy::a3      ? FilterConfig::a3(CandidateSearchConfig{})
                                            : FilterConfig::energon_default();
   cfg.queue_depth = queue_depth;
   cfg.cascade = cascade;
@@ -140,7 +152,8 @@ TEST_CASE("regression: the workload list covers every built-in workload") {
     run_e2e(NAME, Policy::POLICY, platform::PlatformTiming::accurate);                                   \
   }
 #define ENERGON_E2E_ALL(NAME) \
-  ENERGON_E2E(NAME, dense) ENERGON_E2E(NAME, topk) ENERGON_E2E(NAME, mpmrf) ENERGON_E2E(NAME, spatten)
+  ENERGON_E2E(NAME, dense)    \
+  ENERGON_E2E(NAME, topk) ENERGON_E2E(NAME, mpmrf) ENERGON_E2E(NAME, spatten) ENERGON_E2E(NAME, a3)
 
 ENERGON_E2E_ALL("bert-base-128")
 ENERGON_E2E_ALL("bert-base-384")

@@ -10,6 +10,8 @@ JobCounts job_counts(const DatapathStats& s) {
   c.int16_macs = s.attention.qk_macs + s.attention.v_macs;
   c.softmax_elems = s.attention.softmax_elems + s.pq_softmax_elems;  // spatten: its decision pass too
   c.selector_elems = s.selector.elements;
+  c.search_products = s.candidate_search.products;
+  c.search_compares = s.candidate_search.sort_compares + s.candidate_search.pick_compares;
   for (size_t t = 0; t < s.fetch.dram_bytes.size(); ++t) {
     const bool write = t == size_t(Traffic::out) || t == size_t(Traffic::desc_wr);
     (write ? c.dram_write_bytes : c.dram_read_bytes) += s.fetch.dram_bytes[t];

@@ -70,6 +70,8 @@ AccelConfig parse_accel_config(const YAML::Node& node, const std::string& file) 
       {"au_query_tile", u32(c.au_query_tile)},
       {"selector_elems_per_cycle", u32(c.selector_elems_per_cycle)},
       {"selector_latency", u32(c.selector_latency)},
+      {"search_sort_elems_per_cycle", u32(c.search_sort_elems_per_cycle)},
+      {"search_latency", u32(c.search_latency)},
       {"fifo_depth", u32(c.fifo_depth)},
       {"q_tile_rows", u32(c.q_tile_rows)},
       {"sram_bytes", u64(c.sram_bytes)},

@@ -38,7 +38,7 @@ struct SramFile {
 struct TableFile {
   std::optional<std::string> name, description;
   std::optional<ValueFile> technology_nm, mult_8x8_pj, add_pj_per_bit, accumulator_guard_bits, row_statistics_pj,
-      int16_mac_pj, softmax_element_pj, selector_element_pj, static_power_w;
+      int16_mac_pj, softmax_element_pj, selector_element_pj, search_compare_pj, static_power_w;
   bool has_sram = false;
   std::vector<SramFile> sram;
   std::vector<ValueFile> dram;       // key = dram_pj_per_bit.<standard>
@@ -122,7 +122,8 @@ class Parser {
     TableFile f;
     check_keys(root, "",
                {"name", "description", "technology_nm", "low_bit_mac", "row_statistics_pj", "int16_mac_pj",
-                "softmax_element_pj", "selector_element_pj", "sram", "dram_pj_per_bit", "static_power_w", "reference"});
+                "softmax_element_pj", "selector_element_pj", "search_compare_pj", "sram", "dram_pj_per_bit",
+                "static_power_w", "reference"});
     f.name = text(root, "", "name");
     f.description = text(root, "", "description");
     f.technology_nm = value_at(root, "", "technology_nm");
@@ -136,6 +137,7 @@ class Parser {
     f.int16_mac_pj = value_at(root, "", "int16_mac_pj");
     f.softmax_element_pj = value_at(root, "", "softmax_element_pj");
     f.selector_element_pj = value_at(root, "", "selector_element_pj");
+    f.search_compare_pj = value_at(root, "", "search_compare_pj");
     f.static_power_w = value_at(root, "", "static_power_w");
     if (const YAML::Node s = root["sram"]; s.IsDefined()) {
       f.has_sram = true;
@@ -215,6 +217,7 @@ class Validator {
     t.int16_mac_pj = need(f_.int16_mac_pj, "int16_mac_pj", "pJ per INT16 MAC");
     t.softmax_element_pj = need(f_.softmax_element_pj, "softmax_element_pj", "pJ per element");
     t.selector_element_pj = need(f_.selector_element_pj, "selector_element_pj", "pJ per compare");
+    t.search_compare_pj = need(f_.search_compare_pj, "search_compare_pj", "pJ per compare");
     t.static_power_w = need(f_.static_power_w, "static_power_w", "W");
     if (!f_.has_sram) fail("sram", "missing (expected a list of SRAM size classes)");
     for (const auto& p : f_.sram) {

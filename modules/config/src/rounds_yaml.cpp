@@ -50,6 +50,10 @@ class Reader {
         fail(at, key, "value '" + *value + "': policy " + policy.name() + " takes no parameters (leave the key out)");
       if (pkey == "rounds")
         po.rounds = *value;
+      else if (pkey == "a3")
+        fail(at, key,
+             "value '" + *value + "': policy a3 takes no per-layer value (its --a3-iterations and " +
+                 "--a3-threshold apply to every layer; leave the key out)");
       else
         po.topk = *value;
     }

@@ -52,6 +52,9 @@ TEST_CASE("rounds file: the policy's defaults, topk rules and dense", "[rounds_f
   CHECK(t.filters.at(1).topk.k_fraction_ppm == 125000);
   CHECK(t.filters.at(4).topk.k == 16);
   CHECK(parse_rounds_yaml("policy: dense\nlayers: {}\n", "r").filters.base.policy == Policy::dense);
+  const RoundsFile a = parse_rounds_yaml("policy: a3\n", "r");  // a3: its defaults on every layer
+  REQUIRE(a.filters.base.candidate_search);
+  CHECK(a.filters.base.candidate_search->iterations_ppm == 500000);
   CHECK(parse_rounds_yaml(format_rounds_yaml(t.filters), "w").filters.at(1).topk.k_fraction_ppm == 125000);
 }
 
@@ -62,9 +65,9 @@ TEST_CASE("rounds file: every error names the file, the key, the value and what 
   CHECK(has(error_of("- policy\n"), "expected a YAML mapping"));
   e = error_of("policy: mpmrf\nrounds: 4x4:alpha=0\n");
   CHECK(has(e, "r.yaml:2: key 'rounds': unknown key (expected one of: policy, default, layers)"));
-  CHECK(has(error_of("default: 4x4:alpha=0\n"), "key 'policy': missing (expected dense, topk, mpmrf or spatten"));
+  CHECK(has(error_of("default: 4x4:alpha=0\n"), "key 'policy': missing (expected dense, topk, mpmrf, spatten or a3"));
   e = error_of("policy: sparse\n");
-  CHECK(has(e, "r.yaml:1: key 'policy': value 'sparse': unknown policy (expected dense, topk, mpmrf or spatten"));
+  CHECK(has(e, "r.yaml:1: key 'policy': value 'sparse': unknown policy (expected dense, topk, mpmrf, spatten or a3"));
   e = error_of("policy: mpmrf\ndefault: \"9x9:alpha=0\"\n");
   CHECK(has(e, "r.yaml:2: key 'default': value '9x9:alpha=0': "));
   CHECK(has(e, "expected mpmrf rounds such as"));
@@ -82,6 +85,8 @@ TEST_CASE("rounds file: every error names the file, the key, the value and what 
   CHECK(has(error_of("policy: mpmrf\nlayers: [1, 2]\n"), "key 'layers': expected a mapping of layer index"));
   CHECK(has(error_of("policy: mpmrf\nlayers:\n  1: [4x4]\n"), "expected a single value, got a list"));
   CHECK(has(error_of("policy: dense\ndefault: top=25%\n"), "policy dense takes no parameters"));
+  CHECK(has(error_of("policy: a3\ndefault: top=25%\n"),
+            "r.yaml:2: key 'default': value 'top=25%': policy a3 takes no per-layer value"));
   CHECK(has(error_of("policy: mpmrf\nlayers:\n  1:\n"), "key 'layers.1'"));
   e.clear();
   try {

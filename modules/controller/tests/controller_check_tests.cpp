@@ -57,6 +57,15 @@ energon_desc_t spatten() {
   return d;
 }
 
+// a3: round[0] is the candidate search (M = 0.5·N, T = 8 nats); the top-k field is not read.
+energon_desc_t a3() {
+  energon_desc_t d = dense();
+  d.policy = ENERGON_POLICY_A3;
+  d.n_rounds = 1;
+  d.round[0] = {ENERGON_RULE_THRESHOLD, 0, 0, 0, 0, 2048, 500000};
+  return d;
+}
+
 template <class F>
 uint8_t check_with(energon_desc_t d, F change) {
   change(d);
@@ -99,6 +108,28 @@ TEST_CASE("controller check spatten fields: MSB pass, threshold, top-k rule, pla
   CHECK(check_with(spatten(), [](auto& d) { d.round[0].k_bits = 2; }) == ENERGON_ERR_NONE);
   CHECK(check_with(spatten(), [](auto& d) { d.n_planes = 1, d.plane_bits[0] = 16, d.round[0].k_bits = 15; }) ==
         ENERGON_ERR_PLANES);
+}
+
+TEST_CASE("controller check a3 fields: the search record, its iteration fraction and threshold") {
+  CHECK(check_descriptor(a3()) == ENERGON_ERR_NONE);
+  CHECK(check_with(a3(), [](auto& d) { d.round[0].k = 0; }) == ENERGON_ERR_NONE);
+  CHECK(check_with(a3(), [](auto& d) { d.round[0].k = ENERGON_A3_MAX_THRESHOLD_Q8; }) == ENERGON_ERR_NONE);
+  CHECK(check_with(a3(), [](auto& d) { d.round[0].k = ENERGON_A3_MAX_THRESHOLD_Q8 + 1; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(a3(), [](auto& d) { d.round[0].k_fraction_ppm = 1; }) == ENERGON_ERR_NONE);
+  CHECK(check_with(a3(), [](auto& d) { d.round[0].k_fraction_ppm = ENERGON_FRACTION_ONE; }) == ENERGON_ERR_NONE);
+  CHECK(check_with(a3(), [](auto& d) { d.round[0].k_fraction_ppm = 0; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(a3(), [](auto& d) { d.round[0].k_fraction_ppm = ENERGON_FRACTION_ONE + 1; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(a3(), [](auto& d) { d.n_rounds = 0; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(a3(), [](auto& d) { d.n_rounds = 2; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(a3(), [](auto& d) { d.round[0].rule = ENERGON_RULE_TOPK; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(a3(), [](auto& d) { d.round[0].q_bits = 4; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(a3(), [](auto& d) { d.round[0].k_bits = 4; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(a3(), [](auto& d) { d.round[0].alpha_q8 = -1; }) == ENERGON_ERR_POLICY);
+  CHECK(check_with(a3(), [](auto& d) { d.round[0].reserved = 1; }) == ENERGON_ERR_RESERVED);
+  CHECK(check_with(a3(), [](auto& d) { d.topk.reserved = 1, d.topk.rule = 7; }) == ENERGON_ERR_NONE);  // not read
+  // The sorter reads every plane: any layout summing to 16 bits will do.
+  CHECK(check_with(a3(), [](auto& d) { d.n_planes = 1, d.plane_bits[0] = 16; }) == ENERGON_ERR_NONE);
+  CHECK(check_with(a3(), [](auto& d) { d.plane_bits[2] = 11; }) == ENERGON_ERR_PLANES);
 }
 
 TEST_CASE("controller check head dimension: 8..256 in steps of 8") {

@@ -17,6 +17,7 @@ AccelConfig AccelConfig::server() {
   c.au_v_multipliers = 256;
   c.softmax_lanes = 32;
   c.selector_elems_per_cycle = 32;
+  c.search_sort_elems_per_cycle = 32;
   c.fifo_depth = 8;
   c.sram_bytes = 1024 * 1024;
   c.sram_bytes_per_cycle = 512;
@@ -55,6 +56,10 @@ std::string validate(const AccelConfig& c) {
     e << "softmax_lanes must be at least 1";
   else if (c.selector_elems_per_cycle == 0)
     e << "selector_elems_per_cycle must be at least 1";
+  else if (c.search_sort_elems_per_cycle == 0 || c.search_sort_elems_per_cycle > kMaxUnits)
+    e << "search_sort_elems_per_cycle (" << c.search_sort_elems_per_cycle << ") must be in 1.." << kMaxUnits;
+  else if (c.search_latency > kMaxLatencyCycles)
+    e << "search_latency (" << c.search_latency << ") must be at most " << kMaxLatencyCycles << " cycles";
   else if (c.fifo_depth == 0)
     e << "fifo_depth must be at least 1";
   else if (c.q_tile_rows == 0)

@@ -71,10 +71,12 @@ Datapath::Datapath(sc_core::sc_module_name name, const AccelConfig& config)
       fetch_(std::make_unique<FetchUnit>("fetch", config)),
       filter_(std::make_unique<FilterEngine>("filter_engine", config)),
       selector_(std::make_unique<Selector>("selector", config)),
+      search_(std::make_unique<CandidateSearchUnit>("candidate_search", config)),
       attention_(std::make_unique<AttentionEngine>("attention_engine", config)),
       seq_fetch_("seq_fetch"),
       filter_port_("filter_port"),
       selector_port_("selector_port"),
+      search_port_("search_port"),
       attention_port_("attention_port"),
       row_buffer_("row_buffer", int(config.fifo_depth)) {
   const std::string err = validate(config);
@@ -86,6 +88,7 @@ Datapath::Datapath(sc_core::sc_module_name name, const AccelConfig& config)
   seq_fetch_.bind(fetch_->req);
   filter_port_.bind(filter_->cmd);
   selector_port_.bind(selector_->cmd);
+  search_port_.bind(search_->cmd);
   attention_port_.bind(attention_->cmd);
   if (tlm_utils::tlm_quantumkeeper::get_global_quantum() == SC_ZERO_TIME)
     tlm_utils::tlm_quantumkeeper::set_global_quantum(clock_.cycles(config.lt_quantum_cycles));
@@ -107,6 +110,7 @@ void Datapath::reset() {
   fetch_->reset();
   filter_->reset();
   selector_->reset();
+  search_->reset();
   attention_->reset();
   stats_ = totals_ = DatapathStats{};
 }
@@ -124,6 +128,7 @@ DatapathStats& DatapathStats::operator+=(const DatapathStats& o) {
   fetch += o.fetch;
   filter += o.filter;
   selector += o.selector;
+  candidate_search += o.candidate_search;
   attention += o.attention;
   jobs += o.jobs;
   return *this;
@@ -147,6 +152,7 @@ void DatapathStats::describe(stats::Group& g) const {
   fetch.describe(g.group("fetch", "Fetch unit and on-chip K/V buffer"));
   filter.describe(g.group("filter_engine", "Low-bit filter engine (FU)"));
   selector.describe(g.group("selector", "Threshold / top-k selector"));
+  candidate_search.describe(g.group("candidate_search", "Candidate-search unit (a3): key sorter and greedy search"));
   attention.describe(g.group("attention_engine", "INT16 attention engine (AU)"));
 }
 
@@ -164,6 +170,7 @@ JobOutcome Datapath::run_job(const energon_desc_t& desc) {
   const FetchStats fetch0 = fetch_->stats();
   const FilterEngineStats filter0 = filter_->stats();
   const SelectorStats selector0 = selector_->stats();
+  const CandidateSearchStats search0 = search_->stats();
   const AttentionEngineStats attention0 = attention_->stats();
   Job j;
   j.desc = desc;
@@ -217,6 +224,7 @@ JobOutcome Datapath::run_job(const energon_desc_t& desc) {
   (stats_.fetch = fetch_->stats()) -= fetch0;
   (stats_.filter = filter_->stats()) -= filter0;
   (stats_.selector = selector_->stats()) -= selector0;
+  (stats_.candidate_search = search_->stats()) -= search0;
   (stats_.attention = attention_->stats()) -= attention0;
   stats_.jobs = 1;
   stats_.round_candidates = j.candidates;
@@ -282,6 +290,16 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
         break;
       }
     }
+    if (j.schedule.candidate_search.enabled && (h == 0 || s.kv_head_of(h - 1) != g)) {
+      try {  // a3: the new kv head's K columns sorted before its first search
+        sc_time delay = qk.get_local_time();
+        delay = sort_search_keys(j, g, BlockClock::local(delay)) - sc_core::sc_time_stamp();
+        settle(qk, delay);
+      } catch (const BusError&) {
+        j.error = ENERGON_ERR_ADDRESS;
+        break;
+      }
+    }
     // Q rows arrive a tile at a time (q_tile_rows); the read's cycles go to the next row's work.
     uint64_t q_read_cycles = 0;
     const auto read_q_tile = [&](uint32_t first, tlm_utils::tlm_quantumkeeper& keeper) {
@@ -314,6 +332,21 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
         // au_query_tile consecutive rows of a head (the allowed keys of the tile's first row).
         if (i % config_.au_query_tile == 0) tile_read_end = 0;
         sc_time keys_ready = BlockClock::local(qk.get_local_time());
+        if (j.schedule.candidate_search.enabled && !cand.empty()) {
+          // a3: the candidate-search unit picks the keys the attention engine scores.
+          CandidateSearchJob& cs = search_job_;
+          cs.q = w->q.data();
+          cs.allowed = &cand;
+          cs.iterations = j.schedule.candidate_search.config.iterations(uint32_t(cand.size()));
+          delay = qk.get_local_time();
+          search_port_->search(cs, delay);
+          settle(qk, delay);
+          w->fu_compute_cycles += cs.cycles;
+          j.candidates[0] += cand.size();
+          j.kept[0] += cs.candidates.size();
+          cand.swap(cs.candidates);
+          keys_ready = BlockClock::local(qk.get_local_time());
+        }
         if (!rounds.empty() && !cand.empty()) {
           uint32_t planes_have = 0;
           for (uint32_t r = 0; r < rounds.size(); ++r) {
@@ -419,6 +452,26 @@ std::shared_ptr<RowWork> Datapath::take_row() {
   w->k_ready = w->v_ready = SC_ZERO_TIME;
   w->dma_ticket = 0;
   return w;
+}
+
+sc_time Datapath::sort_search_keys(Job& j, uint32_t g, const sc_time& at) {
+  const KPlaneLayout& l = j.layout;
+  const uint32_t n = j.shape.valid_len, d = j.shape.d;
+  sc_time delay = at - sc_core::sc_time_stamp();
+  search_keys_.assign(size_t(n) * d, 0);
+  for (uint32_t p = 0; p < l.n_planes; ++p) {
+    const uint32_t bytes = n * l.row_bytes(p);
+    if (prefetch_scratch_.size() < bytes) prefetch_scratch_.resize(bytes);
+    prefetch_runs_.assign(1, {l.row_addr(p, g, 0), prefetch_scratch_.data(), bytes});
+    fetch_gather(seq_fetch_, seq_payloads_, prefetch_runs_, Traffic(uint8_t(Traffic::k0) + p), int64_t(g), delay);
+    unpack_plane_rows(prefetch_scratch_.data(), n, d, l.bits[p], l.shift(p), search_keys_.data(), p == 0);
+  }
+  KeySortJob sort;
+  sort.keys = reinterpret_cast<const int16_t*>(search_keys_.data());
+  sort.n = n;
+  sort.d = d;
+  search_port_->sort_keys(sort, delay);
+  return sc_core::sc_time_stamp() + delay;
 }
 
 sc_time Datapath::prefetch_filter_planes(Job& j, uint32_t g, const sc_time& at) {
@@ -649,11 +702,12 @@ void Datapath::attend(Job& j, std::vector<std::shared_ptr<RowWork>>& tile, tlm_u
         attention_port_->score_keys(*attend_ptrs_[0], delay);
       settle(qk, delay);
     }
-    const size_t step = j.schedule.filter_rounds.size();
+    const size_t step = j.schedule.selection_steps() - 1;
     for (AttendJob* aj : attend_ptrs_) {
       if (aj->keys.empty()) continue;
       SelectJob& sj = attend_select_;
       sj.rule = j.schedule.attention_rule;
+      if (j.schedule.candidate_search.enabled) sj.rule.margin = j.schedule.candidate_search.config.score_margin(aj->c);
       sj.scores = aj->acc.data();
       sj.candidates = aj->keys.data();
       sj.n = uint32_t(aj->keys.size());

@@ -20,6 +20,8 @@ JobActivity activity_from_counts(const energon_desc_t& desc, const JobCounts& c,
   a.int16_macs = c.int16_macs;
   a.softmax_elems = c.softmax_elems;
   a.selector_elems = c.selector_elems;
+  a.search_products = c.search_products;
+  a.search_compares = c.search_compares;
   a.dram_read_bytes = c.dram_read_bytes;
   a.dram_write_bytes = c.dram_write_bytes;
   // Every data byte from DRAM is written once into an on-chip buffer and read once by an engine;

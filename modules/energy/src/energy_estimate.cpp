@@ -7,7 +7,7 @@
 namespace energon::hw {
 
 double EnergyBreakdown::total_pj() const {
-  return filter_pj + selector_pj + attention_pj + softmax_pj + sram_pj + dram_pj + static_pj;
+  return filter_pj + selector_pj + attention_pj + softmax_pj + sram_pj + dram_pj + static_pj + candidate_search_pj;
 }
 
 EnergyBreakdown estimate_energy(const EnergyTable& table, const std::string& dram_standard,
@@ -22,6 +22,8 @@ EnergyBreakdown estimate_energy(const EnergyTable& table, const std::string& dra
                    double(r.selected_elems) * table.row_statistics_pj.value;
   e.selector_pj = double(activity.selector_elems) * table.selector_element_pj.value;
   e.attention_pj = double(activity.int16_macs) * table.int16_mac_pj.value;
+  e.candidate_search_pj = double(activity.search_products) * table.int16_mac_pj.value +
+                          double(activity.search_compares) * table.search_compare_pj.value;
   e.softmax_pj = double(activity.softmax_elems) * table.softmax_element_pj.value;
   e.sram_pj = double(activity.sram_read_bytes) * table.sram_read_pj_per_byte(activity.sram_array_bytes) +
               double(activity.sram_write_bytes) * table.sram_write_pj_per_byte(activity.sram_array_bytes);

@@ -63,6 +63,7 @@ std::vector<EnergyEntry> EnergyTable::entries() const {
   add("int16_mac_pj", int16_mac_pj, "pJ/MAC");
   add("softmax_element_pj", softmax_element_pj, "pJ/element");
   add("selector_element_pj", selector_element_pj, "pJ/compare");
+  add("search_compare_pj", search_compare_pj, "pJ/compare");
   for (size_t i = 0; i < sram.size(); ++i) {
     const std::string k = "sram[" + std::to_string(i) + "]";
     e.push_back({k + ".capacity_bytes", double(sram[i].capacity_bytes), "B", sram[i].source});

@@ -79,6 +79,23 @@ TEST_CASE("energy activity of dense and topk jobs", "[energy]") {
   CHECK(t.selector_elems == 3000);
 }
 
+TEST_CASE("energy activity of an a3 job carries the candidate-search unit's counts", "[energy]") {
+  JobCounts c;
+  c.cycles = 1000;
+  c.int16_macs = 64 * 300;
+  c.selector_elems = 200;
+  c.search_products = 1234;
+  c.search_compares = 5678;
+  energon_desc_t d = desc_of(ENERGON_POLICY_A3, 64);
+  d.n_rounds = 1;
+  d.round[0].k_fraction_ppm = 500000;
+  const JobActivity a = activity_from_counts(d, c);
+  CHECK(a.rounds.empty());  // the filter engine is idle
+  CHECK(a.search_products == 1234);
+  CHECK(a.search_compares == 5678);
+  CHECK(a.selector_elems == 200);
+}
+
 TEST_CASE("energy activity rejects an impossible descriptor or clock", "[energy]") {
   JobCounts c;
   energon_desc_t desc = desc_of(ENERGON_POLICY_MPMRF, 64);

@@ -55,6 +55,18 @@ TEST_CASE("energy of a small activity, computed by hand", "[energy]") {
   CHECK(estimate_energy(t, "hbm2", small_activity()).dram_pj == Approx(80 * 8 * 2));
 }
 
+TEST_CASE("energy of the candidate-search unit: products as INT16 MACs, compares at search_compare_pj", "[energy]") {
+  const EnergyTable t = parse_energy_table(kTable, "t.yaml");
+  CHECK(t.search_compare_pj.value == Approx(0.5));
+  JobActivity a = small_activity();
+  a.search_products = 40;
+  a.search_compares = 600;
+  const EnergyBreakdown e = estimate_energy(t, "ddr4", a);
+  CHECK(e.candidate_search_pj == Approx(40 * 2.0 + 600 * 0.5));  // 380
+  CHECK(e.total_pj() == Approx(270 + 75 + 1000 + 100 + 400 + 6400 + 500 + 380));
+  CHECK(estimate_energy(t, "ddr4", small_activity()).candidate_search_pj == 0);
+}
+
 TEST_CASE("energy rejects bad activity and unknown DRAM standards", "[energy]") {
   const EnergyTable t = parse_energy_table(kTable, "t.yaml");
   JobActivity a = small_activity();

@@ -13,6 +13,7 @@ row_statistics_pj: {value: 0.5, source: "test"}
 int16_mac_pj: {value: 2.0, source: "test"}
 softmax_element_pj: {value: 10, source: "test"}
 selector_element_pj: {value: 0.25, source: "test"}
+search_compare_pj: {value: 0.5, source: "test"}
 sram:
   - {capacity_bytes: 1024, read_pj_per_byte: 1.0, write_pj_per_byte: 2.0, source: "test"}
 dram_pj_per_bit:

@@ -37,7 +37,7 @@ TEST_CASE("policy registry lists every policy of the register map by name and id
   CHECK(policy_by_name("dense").id() == ENERGON_POLICY_DENSE);
   CHECK(policy_by_name("topk").id() == ENERGON_POLICY_TOPK);
   CHECK(policy_by_name("mpmrf").id() == ENERGON_POLICY_MPMRF);
-  CHECK(policy_names() == "dense, topk, mpmrf or spatten");
+  CHECK(policy_names() == "dense, topk, mpmrf, spatten or a3");
 }
 
 TEST_CASE("policy registry refuses an unknown name or id naming the known ones") {
@@ -45,10 +45,11 @@ TEST_CASE("policy registry refuses an unknown name or id naming the known ones")
   CHECK(find_policy(uint8_t(200)) == nullptr);
   CHECK_THROWS_AS(policy_by_name("sparse"), UnknownPolicy);
   CHECK_THROWS_WITH(policy_by_name("sparse"),
-                    "unknown policy 'sparse'; expected dense (0), topk (1), mpmrf (2) or spatten (3)");
+                    "unknown policy 'sparse'; expected dense (0), topk (1), mpmrf (2), spatten (3) or a3 (4)");
   CHECK_THROWS_WITH(policy_by_name("MPMRF"), Catch::Contains("unknown policy 'MPMRF'"));
   CHECK_THROWS_AS(policy_by_id(9), UnknownPolicy);
-  CHECK_THROWS_WITH(policy_by_id(9), "unknown policy id 9; expected dense (0), topk (1), mpmrf (2) or spatten (3)");
+  CHECK_THROWS_WITH(policy_by_id(9),
+                    "unknown policy id 9; expected dense (0), topk (1), mpmrf (2), spatten (3) or a3 (4)");
   CHECK_THROWS_WITH(policy_of(static_cast<Policy>(9)), Catch::Contains("unknown policy id 9"));
 }
 

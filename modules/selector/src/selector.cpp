@@ -16,6 +16,8 @@ void Selector::select(SelectJob& job, sc_core::sc_time& delay) {
   if (job.n == 0) return;
   if (job.rule.rule == SelectRule::threshold)
     select_threshold(job);
+  else if (job.rule.rule == SelectRule::max_margin)
+    select_max_margin(job);
   else
     select_topk(job);
   ++stats_.rows;
@@ -39,6 +41,18 @@ void Selector::select_threshold(SelectJob& job) {
       a >= 0 ? a * n * job.stats.max + (256 - a) * job.stats.sum : (256 + a) * job.stats.sum - a * n * job.stats.min;
   for (uint32_t c = 0; c < job.n; ++c)
     if (256 * n * job.scores[c] >= rhs) job.kept.push_back(job.candidates[c]);
+  job.cycles = ceil_div(job.n, config_.selector_elems_per_cycle) + config_.selector_latency;
+}
+
+void Selector::select_max_margin(SelectJob& job) {
+  if (job.stats.count != job.n) {
+    job.stats = RowStats{};
+    for (uint32_t c = 0; c < job.n; ++c) job.stats.add(job.scores[c]);
+  }
+  // One compare pass against max − margin (the row's max from the scoring engine's statistics).
+  const int64_t floor = job.stats.max - job.rule.margin;
+  for (uint32_t c = 0; c < job.n; ++c)
+    if (job.scores[c] >= floor) job.kept.push_back(job.candidates[c]);
   job.cycles = ceil_div(job.n, config_.selector_elems_per_cycle) + config_.selector_latency;
 }
 

@@ -1,5 +1,6 @@
 #include "energon/attention_job.h"
 
+#include <cmath>
 #include <iterator>
 #include <sstream>
 
@@ -23,7 +24,9 @@ const char* to_string(Policy p) {
   return "?";
 }
 
-const char* to_string(SelectRule r) { return r == SelectRule::topk ? "topk" : "threshold"; }
+const char* to_string(SelectRule r) {
+  return r == SelectRule::topk ? "topk" : r == SelectRule::max_margin ? "max_margin" : "threshold";
+}
 
 bool parse_policy(const std::string& text, Policy& out) {
   for (const PolicyName& n : kPolicyNames) {
@@ -59,6 +62,18 @@ uint32_t SelectConfig::topk_count(uint32_t n) const {
   return kk > n ? n : static_cast<uint32_t>(kk);
 }
 
+uint32_t CandidateSearchConfig::iterations(uint32_t n) const {
+  if (n == 0) return 0;
+  const uint64_t m = (uint64_t(iterations_ppm) * n + (kFractionOne - 1)) / kFractionOne;  // ceil(m·n), exact
+  return m < 1 ? 1 : static_cast<uint32_t>(m);
+}
+
+int64_t CandidateSearchConfig::score_margin(float c) const {
+  constexpr double kMaxMargin = 4611686018427387904.0;  // 2^62: far above any score difference (< 2^41)
+  const double margin = std::floor(double(threshold_q8) / (256.0 * double(c)));
+  return !(margin < kMaxMargin) ? int64_t(1) << 62 : margin < 0 ? 0 : int64_t(margin);
+}
+
 FilterConfig FilterConfig::energon_default() {
   FilterConfig f;
   f.policy = Policy::mpmrf;
@@ -88,6 +103,13 @@ FilterConfig FilterConfig::spatten(uint32_t fraction_ppm, ProgressiveConfig pq) 
   return f;
 }
 
+FilterConfig FilterConfig::a3(CandidateSearchConfig search) {
+  FilterConfig f;
+  f.policy = Policy::a3;
+  f.candidate_search = search;
+  return f;
+}
+
 std::string validate(const AttentionShape& s) {
   std::ostringstream e;
   if (s.heads == 0 || s.kv_heads == 0 || s.n_q == 0 || s.n_k == 0 || s.d == 0)
@@ -112,6 +134,8 @@ std::string validate_select(const SelectConfig& c, const std::string& where) {
   std::ostringstream e;
   if (c.rule == SelectRule::threshold) {
     if (c.alpha_q8 < -256 || c.alpha_q8 > 256) e << where << ": alpha_q8 " << c.alpha_q8 << " outside -256..256";
+  } else if (c.rule == SelectRule::max_margin) {
+    if (c.margin < 0) e << where << ": margin " << c.margin << " below 0";
   } else if (c.k_fraction_ppm == 0 && c.k == 0) {
     e << where << ": top-k needs k >= 1 or a fraction in (0, 1]";
   } else if (c.k_fraction_ppm > kFractionOne) {
@@ -131,6 +155,16 @@ std::string validate(const FilterConfig& f) {
     if (f.progressive->threshold_q16 > kThresholdOne)
       return "progressive quantization: threshold_q16 must be in 0.." + std::to_string(kThresholdOne) + ", got " +
              std::to_string(f.progressive->threshold_q16);
+  }
+  if (f.candidate_search) {
+    if (!f.rounds.empty() || f.progressive)
+      return "the candidate search takes no filter rounds nor progressive quantization";
+    if (f.candidate_search->iterations_ppm < 1 || f.candidate_search->iterations_ppm > kFractionOne)
+      return "candidate search: iterations_ppm must be in 1.." + std::to_string(kFractionOne) + ", got " +
+             std::to_string(f.candidate_search->iterations_ppm);
+    if (f.candidate_search->threshold_q8 > kMaxSearchThresholdQ8)
+      return "candidate search: threshold_q8 must be in 0.." + std::to_string(kMaxSearchThresholdQ8) + ", got " +
+             std::to_string(f.candidate_search->threshold_q8);
   }
   for (size_t r = 0; r < f.rounds.size(); ++r) {
     const FilterRound& fr = f.rounds[r];

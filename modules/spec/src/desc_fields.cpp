@@ -34,6 +34,14 @@ std::vector<energon_select_t> desc_rounds(const FilterConfig& f) {
     rounds.push_back(s);
     return rounds;
   }
+  if (f.candidate_search) {
+    energon_select_t s{};
+    s.rule = ENERGON_RULE_THRESHOLD;
+    s.k_fraction_ppm = f.candidate_search->iterations_ppm;
+    s.k = f.candidate_search->threshold_q8;
+    rounds.push_back(s);
+    return rounds;
+  }
   for (const FilterRound& r : f.rounds) rounds.push_back(to_select(r.select, r.q_bits, r.k_bits));
   return rounds;
 }
@@ -43,6 +51,13 @@ ProgressiveConfig progressive_from_select(const energon_select_t& s) {
   pq.msb_bits = s.k_bits;
   pq.threshold_q16 = s.k;
   return pq;
+}
+
+CandidateSearchConfig candidate_search_from_select(const energon_select_t& s) {
+  CandidateSearchConfig c;
+  c.iterations_ppm = s.k_fraction_ppm;
+  c.threshold_q8 = s.k;
+  return c;
 }
 
 uint8_t to_desc_policy(Policy p) { return static_cast<uint8_t>(p); }  // Policy's values are the register map's

@@ -111,6 +111,8 @@ std::string format_select(const SelectConfig& r) {
   std::ostringstream o;
   if (r.rule == SelectRule::threshold)
     o << "alpha=" << double(r.alpha_q8) / 256.0;
+  else if (r.rule == SelectRule::max_margin)
+    o << "margin=" << r.margin;
   else if (r.k_fraction_ppm)
     o << "top=" << format_ppm(r.k_fraction_ppm, 4) << "%";
   else

@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   s.heads = h[0], s.kv_heads = h[1], s.n_q = h[2], s.n_k = h[3], s.d = h[4], s.valid_len = h[5];
   s.causal = h[6] != 0;
   const uint8_t policy = uint8_t(h[7]);
-  if (!validate(s).empty() || policy > ENERGON_POLICY_SPATTEN) {
+  if (!validate(s).empty() || policy > ENERGON_POLICY_A3) {
     std::cerr << "energon-pack-reference: bad shape or policy: " << validate(s) << "\n";
     return 2;
   }
@@ -75,20 +75,25 @@ int main(int argc, char** argv) {
   energon_quantize_heads(fk.data(), s.kv_heads, size_t(s.n_k) * s.d, L.k.data.data(), L.k.scale.data());
   energon_quantize_heads(fv.data(), s.kv_heads, size_t(s.n_k) * s.d, L.v.data.data(), L.v.scale.data());
 
-  // Energon's default rounds (4x2 α=−0.25, 4x4 α=0), top=25% and spatten's MSB pass (8 bits,
-  // threshold ceil(0.1·65536) = 6554), as the Python client's defaults.
+  // Energon's default rounds (4x2 α=−0.25, 4x4 α=0), top=25%, spatten's MSB pass (8 bits,
+  // threshold ceil(0.1·65536) = 6554) and a3's search (M = 0.5·N, T = 8 nats), as the Python
+  // client's defaults.
   ProgressiveConfig pq;
   pq.msb_bits = 8;
   pq.threshold_q16 = 6554;
   const FilterConfig filter = policy == ENERGON_POLICY_DENSE     ? FilterConfig::dense()
                               : policy == ENERGON_POLICY_TOPK    ? FilterConfig::topk_fraction(kFractionOne / 4)
                               : policy == ENERGON_POLICY_SPATTEN ? FilterConfig::spatten(kFractionOne / 4, pq)
+                              : policy == ENERGON_POLICY_A3      ? FilterConfig::a3({500000, 2048})
                                                                  : FilterConfig::energon_default();
   energon_select_t rounds[2] = {{ENERGON_RULE_THRESHOLD, 4, 2, 0, -64, 0, 0},
                                 {ENERGON_RULE_THRESHOLD, 4, 4, 0, 0, 0, 0}};
   if (policy == ENERGON_POLICY_SPATTEN) rounds[0] = {ENERGON_RULE_THRESHOLD, 0, pq.msb_bits, 0, 0, pq.threshold_q16, 0};
+  if (policy == ENERGON_POLICY_A3) rounds[0] = {ENERGON_RULE_THRESHOLD, 0, 0, 0, 0, 2048, 500000};
   const energon_select_t topk = {ENERGON_RULE_TOPK, 0, 0, 0, 0, 0, ENERGON_FRACTION_ONE / 4};
-  const uint32_t n_rounds = policy == ENERGON_POLICY_MPMRF ? 2 : policy == ENERGON_POLICY_SPATTEN ? 1 : 0;
+  const uint32_t n_rounds = policy == ENERGON_POLICY_MPMRF                                    ? 2
+                            : policy == ENERGON_POLICY_SPATTEN || policy == ENERGON_POLICY_A3 ? 1
+                                                                                              : 0;
   uint8_t bits[ENERGON_MAX_PLANES];
   const uint32_t n_planes = energon_planes_for_rounds(policy, rounds, n_rounds, bits);
   const energon_job_shape_t shape = {s.heads, s.kv_heads, s.n_q, s.n_k, s.d, s.valid_len, s.causal ? 1 : 0};

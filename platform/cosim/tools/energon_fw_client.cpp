@@ -27,6 +27,7 @@ namespace {
 struct Options {
   std::string connect, workload = "bert-base-128", policy = "mpmrf", rounds, topk = "top=25%", pq_threshold;
   std::optional<uint32_t> pq_msb_bits;
+  std::string a3_iterations, a3_threshold;
   uint32_t layers = 1, seq_len = 0;
   bool shutdown = true;
   // Host work charged to simulated time (ADVANCE), as the built-in host program's cost model
@@ -61,6 +62,8 @@ int main(int argc, char** argv) {
                                                                                         "topk rule (default top=25%)")(
       "pq-threshold", po::value(&o.pq_threshold), "spatten: recompute threshold, a decimal in [0, 1] (default 0.1)")(
       "pq-msb-bits", po::value<uint32_t>(), "spatten: K bits of the first pass, 1..15 (default 8)")(
+      "a3-iterations", po::value(&o.a3_iterations), "a3: search iterations per allowed key, in (0, 1] (default 0.5)")(
+      "a3-threshold", po::value(&o.a3_threshold), "a3: post-scoring threshold in nats, [0, 255] (default 8)")(
       "no-shutdown", "leave the server running (it exits when this client disconnects anyway)")(
       "quantize-ns-per-elem", po::value(&o.quantize_ns_per_elem), "host cost of quantizing, ns per element (1)")(
       "pack-ns-per-byte", po::value(&o.pack_ns_per_byte), "host cost of K bit-plane packing, ns per byte (0.5)")(
@@ -86,12 +89,16 @@ int main(int argc, char** argv) {
   if (!parse_policy(o.policy, policy_kind)) return fail("--policy '" + o.policy + "': expected " + policy_names());
   if ((!o.pq_threshold.empty() || o.pq_msb_bits) && policy_kind != Policy::spatten)
     return fail("--pq-threshold and --pq-msb-bits apply to --policy spatten only");
+  if ((!o.a3_iterations.empty() || !o.a3_threshold.empty()) && policy_kind != Policy::a3)
+    return fail("--a3-iterations and --a3-threshold apply to --policy a3 only");
   try {
     hw::PolicyOptions po;
     po.rounds = o.rounds;
     po.topk = o.topk;
     po.pq_threshold = o.pq_threshold;
     po.pq_msb_bits = o.pq_msb_bits;
+    po.a3_iterations = o.a3_iterations;
+    po.a3_threshold = o.a3_threshold;
     filter = hw::policy_of(policy_kind).configure(po);
   } catch (const std::invalid_argument& e) {
     return fail(e.what());

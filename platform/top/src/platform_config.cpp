@@ -136,29 +136,31 @@ std::string dump_platform_yaml(const PlatformConfig& c) {
   YAML::Node a = n["accelerator"];
   const hw::AccelConfig& x = c.accel;
   a["clock_mhz"] = exact(x.clock_mhz);
-  for (auto [k, v] :
-       std::initializer_list<std::pair<const char*, uint64_t>>{{"reg_access_cycles", x.reg_access_cycles},
-                                                               {"check_cycles", x.check_cycles},
-                                                               {"max_burst_bytes", x.max_burst_bytes},
-                                                               {"max_outstanding", x.max_outstanding},
-                                                               {"fu_multipliers", x.fu_multipliers},
-                                                               {"fu_lanes", x.fu_lanes},
-                                                               {"fu_latency", x.fu_latency},
-                                                               {"au_qk_multipliers", x.au_qk_multipliers},
-                                                               {"au_v_multipliers", x.au_v_multipliers},
-                                                               {"au_latency", x.au_latency},
-                                                               {"softmax_lanes", x.softmax_lanes},
-                                                               {"softmax_latency", x.softmax_latency},
-                                                               {"au_score_buffer_keys", x.au_score_buffer_keys},
-                                                               {"au_query_tile", x.au_query_tile},
-                                                               {"selector_elems_per_cycle", x.selector_elems_per_cycle},
-                                                               {"selector_latency", x.selector_latency},
-                                                               {"fifo_depth", x.fifo_depth},
-                                                               {"q_tile_rows", x.q_tile_rows},
-                                                               {"sram_bytes", x.sram_bytes},
-                                                               {"sram_bytes_per_cycle", x.sram_bytes_per_cycle},
-                                                               {"sram_banks", x.sram_banks},
-                                                               {"lt_quantum_cycles", x.lt_quantum_cycles}})
+  for (auto [k, v] : std::initializer_list<std::pair<const char*, uint64_t>>{
+           {"reg_access_cycles", x.reg_access_cycles},
+           {"check_cycles", x.check_cycles},
+           {"max_burst_bytes", x.max_burst_bytes},
+           {"max_outstanding", x.max_outstanding},
+           {"fu_multipliers", x.fu_multipliers},
+           {"fu_lanes", x.fu_lanes},
+           {"fu_latency", x.fu_latency},
+           {"au_qk_multipliers", x.au_qk_multipliers},
+           {"au_v_multipliers", x.au_v_multipliers},
+           {"au_latency", x.au_latency},
+           {"softmax_lanes", x.softmax_lanes},
+           {"softmax_latency", x.softmax_latency},
+           {"au_score_buffer_keys", x.au_score_buffer_keys},
+           {"au_query_tile", x.au_query_tile},
+           {"selector_elems_per_cycle", x.selector_elems_per_cycle},
+           {"selector_latency", x.selector_latency},
+           {"search_sort_elems_per_cycle", x.search_sort_elems_per_cycle},
+           {"search_latency", x.search_latency},
+           {"fifo_depth", x.fifo_depth},
+           {"q_tile_rows", x.q_tile_rows},
+           {"sram_bytes", x.sram_bytes},
+           {"sram_bytes_per_cycle", x.sram_bytes_per_cycle},
+           {"sram_banks", x.sram_banks},
+           {"lt_quantum_cycles", x.lt_quantum_cycles}})
     a[k] = v;
   a["timing"] = hw::to_string(x.timing);
   n["dram"] = dram_node(c.dram);

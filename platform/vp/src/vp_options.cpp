@@ -66,6 +66,11 @@ ParseOutcome parse_options(int argc, char** argv) {
                "with its LSB planes (default 0.1; 0 never, 1 always)")(
       "pq-msb-bits", po::value<uint32_t>(),
       "spatten policy: K's MSB bits of the first Q·K pass, 1..15, a K plane of its own (default 8)")(
+      "a3-iterations", po::value(&o.a3_iterations),
+      "a3 policy: greedy iterations of the candidate search per allowed key of the row, in (0, 1] (default 0.5)")(
+      "a3-threshold", po::value(&o.a3_threshold),
+      "a3 policy: post-scoring keeps the candidates whose logit is within this many nats of the row's largest "
+      "(default 8)")(
       "token-keep", po::value(&token_keep),
       "cascade token pruning (docs/pruning.md): fraction of the tokens each layer keeps, by importance "
       "accumulated over the layers before, e.g. 1,1,0.9,0.8 (the last value holds for later layers; layer 0 "
@@ -179,9 +184,11 @@ ParseOutcome parse_options(int argc, char** argv) {
   if (vm.count("pq-msb-bits")) o.pq_msb_bits = vm["pq-msb-bits"].as<uint32_t>();
   if ((vm.count("pq-threshold") || o.pq_msb_bits) && o.policy != Policy::spatten)
     return bad("--pq-threshold and --pq-msb-bits apply to --policy spatten only");
-  if (o.policy == Policy::spatten) {
+  if ((vm.count("a3-iterations") || vm.count("a3-threshold")) && o.policy != Policy::a3)
+    return bad("--a3-iterations and --a3-threshold apply to --policy a3 only");
+  if (o.policy == Policy::spatten || o.policy == Policy::a3) {
     try {
-      filter_for(o, Policy::spatten, kFractionOne / 4);
+      filter_for(o, o.policy, kFractionOne / 4);
     } catch (const std::invalid_argument& e) {
       return bad(e.what());
     }
@@ -221,6 +228,8 @@ FilterConfig filter_for(const VpOptions& o, Policy policy, uint32_t topk_fractio
   po.topk_fraction_ppm = topk_fraction_ppm;
   po.pq_threshold = o.pq_threshold;
   po.pq_msb_bits = o.pq_msb_bits;
+  po.a3_iterations = o.a3_iterations;
+  po.a3_threshold = o.a3_threshold;
   return hw::policy_of(policy).configure(po);
 }
 

@@ -26,6 +26,8 @@ struct VpOptions {
   std::optional<uint32_t> topk_fraction_ppm;  ///< topk policy: kept fraction in ppm (default: mpmrf's, else 1/4)
   std::string pq_threshold;                   ///< spatten: --pq-threshold, a decimal in [0, 1] ("" = 0.1)
   std::optional<uint32_t> pq_msb_bits;        ///< spatten: --pq-msb-bits (default 8)
+  std::string a3_iterations;                  ///< a3: --a3-iterations, M per allowed key in (0, 1] ("" = 0.5)
+  std::string a3_threshold;                   ///< a3: --a3-threshold, post-scoring T in nats ("" = 8)
   CascadeSchedule cascade;                    ///< --token-keep / --head-keep: the --policy pass's pruning
   uint32_t layers = 0;                        ///< 0 = all layers of the workload
   uint32_t seq_len = 0;                       ///< 0 = the workload's own n

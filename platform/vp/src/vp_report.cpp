@@ -209,10 +209,14 @@ void add_energy(Group& g, const PassResult& p, const platform::PlatformConfig& h
     g.set("error", std::string(e.what()), "", "Energy could not be estimated");
     return;
   }
-  const std::pair<const char*, double> blocks[] = {
-      {"filter_engine", sum.filter_pj}, {"selector", sum.selector_pj}, {"attention_engine", sum.attention_pj},
-      {"softmax", sum.softmax_pj},      {"sram", sum.sram_pj},         {"dram", sum.dram_pj},
-      {"static", sum.static_pj}};
+  const std::pair<const char*, double> blocks[] = {{"filter_engine", sum.filter_pj},
+                                                   {"selector", sum.selector_pj},
+                                                   {"candidate_search", sum.candidate_search_pj},
+                                                   {"attention_engine", sum.attention_pj},
+                                                   {"softmax", sum.softmax_pj},
+                                                   {"sram", sum.sram_pj},
+                                                   {"dram", sum.dram_pj},
+                                                   {"static", sum.static_pj}};
   for (auto& [name, pj] : blocks) g.set(name, pj * 1e-6, "uJ", "");
   g.set("total", sum.total_pj() * 1e-6, "uJ", "All blocks, table " + table.origin);
   g.set("per_layer", layers ? sum.total_pj() * 1e-6 / layers : 0.0, "uJ", "Mean energy per layer");
@@ -295,29 +299,31 @@ void add_provenance(Group& g, const VpOptions& o, const platform::PlatformConfig
   Group& a = g.group("accelerator", "AccelConfig as resolved (" + hw.origin + ")");
   const hw::AccelConfig& c = hw.accel;
   a.set("clock_mhz", c.clock_mhz, "MHz", "");
-  for (auto [name, v] :
-       std::initializer_list<std::pair<const char*, uint64_t>>{{"reg_access_cycles", c.reg_access_cycles},
-                                                               {"check_cycles", c.check_cycles},
-                                                               {"max_burst_bytes", c.max_burst_bytes},
-                                                               {"max_outstanding", c.max_outstanding},
-                                                               {"fu_multipliers", c.fu_multipliers},
-                                                               {"fu_lanes", c.fu_lanes},
-                                                               {"fu_latency", c.fu_latency},
-                                                               {"au_qk_multipliers", c.au_qk_multipliers},
-                                                               {"au_v_multipliers", c.au_v_multipliers},
-                                                               {"au_latency", c.au_latency},
-                                                               {"softmax_lanes", c.softmax_lanes},
-                                                               {"softmax_latency", c.softmax_latency},
-                                                               {"au_score_buffer_keys", c.au_score_buffer_keys},
-                                                               {"au_query_tile", c.au_query_tile},
-                                                               {"selector_elems_per_cycle", c.selector_elems_per_cycle},
-                                                               {"selector_latency", c.selector_latency},
-                                                               {"fifo_depth", c.fifo_depth},
-                                                               {"q_tile_rows", c.q_tile_rows},
-                                                               {"sram_bytes", c.sram_bytes},
-                                                               {"sram_bytes_per_cycle", c.sram_bytes_per_cycle},
-                                                               {"sram_banks", c.sram_banks},
-                                                               {"lt_quantum_cycles", c.lt_quantum_cycles}})
+  for (auto [name, v] : std::initializer_list<std::pair<const char*, uint64_t>>{
+           {"reg_access_cycles", c.reg_access_cycles},
+           {"check_cycles", c.check_cycles},
+           {"max_burst_bytes", c.max_burst_bytes},
+           {"max_outstanding", c.max_outstanding},
+           {"fu_multipliers", c.fu_multipliers},
+           {"fu_lanes", c.fu_lanes},
+           {"fu_latency", c.fu_latency},
+           {"au_qk_multipliers", c.au_qk_multipliers},
+           {"au_v_multipliers", c.au_v_multipliers},
+           {"au_latency", c.au_latency},
+           {"softmax_lanes", c.softmax_lanes},
+           {"softmax_latency", c.softmax_latency},
+           {"au_score_buffer_keys", c.au_score_buffer_keys},
+           {"au_query_tile", c.au_query_tile},
+           {"selector_elems_per_cycle", c.selector_elems_per_cycle},
+           {"selector_latency", c.selector_latency},
+           {"search_sort_elems_per_cycle", c.search_sort_elems_per_cycle},
+           {"search_latency", c.search_latency},
+           {"fifo_depth", c.fifo_depth},
+           {"q_tile_rows", c.q_tile_rows},
+           {"sram_bytes", c.sram_bytes},
+           {"sram_bytes_per_cycle", c.sram_bytes_per_cycle},
+           {"sram_banks", c.sram_banks},
+           {"lt_quantum_cycles", c.lt_quantum_cycles}})
     a.set(name, v, "", "");
   Group& d = g.group("dram", "DramConfig as resolved (" + hw.dram.origin + ")");
   d.set("name", hw.dram.name, "", hw.dram.source);

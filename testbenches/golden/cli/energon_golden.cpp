@@ -29,6 +29,7 @@ struct Options {
   std::string policy = "mpmrf";
   std::string rounds;
   std::string topk = "top=25%";
+  std::string a3_iterations, a3_threshold;
   uint32_t layers = 0;
   uint32_t seq_len = 0;
   std::string json_path;
@@ -43,6 +44,8 @@ bool parse_options(int argc, char** argv, Options& o, int& exit_code) {
       "policy,p", po::value(&o.policy)->default_value(o.policy), policy_names().c_str())(
       "rounds,r", po::value(&o.rounds), "mpmrf rounds, e.g. 4x2:alpha=0,4x4:alpha=0.5 (default: Energon's)")(
       "topk", po::value(&o.topk)->default_value(o.topk), "topk policy rule: top=<k> or top=<p>%")(
+      "a3-iterations", po::value(&o.a3_iterations), "a3 policy: search iterations per allowed key, (0, 1] (0.5)")(
+      "a3-threshold", po::value(&o.a3_threshold), "a3 policy: post-scoring threshold in nats, [0, 255] (8)")(
       "layers,l", po::value(&o.layers)->default_value(0), "run the first N layers (0: all)")(
       "seq-len,n", po::value(&o.seq_len)->default_value(0), "override the sequence length (synthetic only)")(
       "json,j", po::value(&o.json_path), "also write the report as JSON to this file")(
@@ -76,6 +79,10 @@ FilterConfig make_filter(const Options& o) {
   hw::PolicyOptions po;
   po.rounds = o.rounds;
   po.topk = o.topk;
+  if ((!o.a3_iterations.empty() || !o.a3_threshold.empty()) && p != Policy::a3)
+    throw std::invalid_argument("--a3-iterations and --a3-threshold apply to --policy a3 only");
+  po.a3_iterations = o.a3_iterations;
+  po.a3_threshold = o.a3_threshold;
   FilterConfig f = hw::policy_of(p).configure(po);
   if (const std::string e = golden::validate_filter(f); !e.empty()) throw std::invalid_argument(e);
   return f;

@@ -1,6 +1,7 @@
 // One attention job, streamed one query row at a time: no n×n matrices.
 #include <algorithm>
 
+#include "energon/golden/candidate_search.h"
 #include "energon/golden/golden.h"
 #include "energon/golden/policy_model.h"
 #include "energon/kernels/kernels.h"
@@ -58,6 +59,9 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
   // spatten: K of the current kv head with its LSBs cleared (the MSB planes alone).
   std::vector<int16_t> msb_keys;
   uint32_t msb_keys_head = ~0u;
+  // a3: the current kv head's K columns in sorted order.
+  SortedKeyColumns sorted_keys;
+  uint32_t sorted_keys_head = ~0u;
 
   for (uint32_t h = 0; h < s.heads; ++h) {
     const uint32_t kvh = s.kv_head_of(h);
@@ -74,7 +78,13 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
       for (size_t e = 0; e < msb_keys.size(); ++e) msb_keys[e] = int16_t(uint16_t(k_head[e]) & keep);
       msb_keys_head = kvh;
     }
+    if (schedule.candidate_search && sorted_keys_head != kvh) {
+      sorted_keys.build(k_head, s.n_k, d);
+      sorted_keys_head = kvh;
+    }
     const float c = softmax_scale(job.q.scale[h], job.k.scale[kvh], d);
+    SelectConfig full_rule = schedule.full_precision_rule;
+    if (schedule.candidate_search) full_rule.margin = schedule.candidate_search->score_margin(c);
 
     for (uint32_t i = 0; i < s.n_q; ++i) {
       const int16_t* q = job.q.data.data() + (size_t(h) * s.n_q + i) * d;
@@ -100,6 +110,16 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
         }
       }
 
+      if (schedule.candidate_search && !row.candidates.empty()) {
+        // A³'s candidate search on the sorted columns picks the keys the INT16 scores run on.
+        const uint32_t n_allowed = uint32_t(row.candidates.size());
+        search_candidates(sorted_keys, q, row.candidates, schedule.candidate_search->iterations(n_allowed), row.kept);
+        local.rounds[0].candidates += n_allowed;
+        local.rounds[0].kept += row.kept.size();
+        row.candidates.swap(row.kept);
+        report(observer, h, i, 1, row.candidates, false);
+      }
+
       // Full-precision scores of the surviving keys (a full-precision rule selects on them).
       uint32_t n = static_cast<uint32_t>(row.candidates.size());
       row.scores.resize(n);
@@ -118,9 +138,9 @@ std::vector<int16_t> run_attention(const QuantizedLayer& job, const FilterConfig
         kern.scores_int16(q, k_head, row.candidates.data(), n, d, row.scores.data());
       }
       if (schedule.full_precision_select && n > 0) {
-        const size_t step = rounds.size();
+        const size_t step = n_rounds - 1;
         row.kept.clear();
-        select(schedule.full_precision_rule, row.scores.data(), row.candidates.data(), n, row.kept);
+        select(full_rule, row.scores.data(), row.candidates.data(), n, row.kept);
         local.rounds[step].candidates += n;
         local.rounds[step].kept += row.kept.size();
         // Kept keys are a sorted subset of the candidates: compact their scores in place.

@@ -39,10 +39,20 @@ void select_topk(const int64_t* scores, const uint32_t* candidates, uint32_t n, 
   for (uint32_t j : order) kept.push_back(candidates[j]);
 }
 
+void select_max_margin(const int64_t* scores, const uint32_t* candidates, uint32_t n, int64_t margin,
+                       std::vector<uint32_t>& kept) {
+  if (n == 0) return;
+  const int64_t max = *std::max_element(scores, scores + n);
+  for (uint32_t j = 0; j < n; ++j)
+    if (max - scores[j] <= margin) kept.push_back(candidates[j]);
+}
+
 void select(const SelectConfig& rule, const int64_t* scores, const uint32_t* candidates, uint32_t n,
             std::vector<uint32_t>& kept) {
   if (rule.rule == SelectRule::threshold)
     select_threshold(scores, candidates, n, rule.alpha_q8, kept);
+  else if (rule.rule == SelectRule::max_margin)
+    select_max_margin(scores, candidates, n, rule.margin, kept);
   else
     select_topk(scores, candidates, n, rule.topk_count(n), kept);
 }

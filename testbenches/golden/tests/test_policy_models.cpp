@@ -18,7 +18,7 @@ TEST_CASE("golden policy models list every policy of the register map", "[golden
   }
   CHECK(find_policy_model(static_cast<Policy>(7)) == nullptr);
   CHECK_THROWS_WITH(policy_model(static_cast<Policy>(7)),
-                    "unknown policy id 7; expected dense, topk, mpmrf or spatten");
+                    "unknown policy id 7; expected dense, topk, mpmrf, spatten or a3");
   FilterConfig f = FilterConfig::dense();
   f.policy = static_cast<Policy>(7);
   CHECK_THAT(validate_filter(f), Catch::Contains("unknown policy id 7"));

@@ -17,7 +17,9 @@ namespace energon {
 #define ENERGON_SPEC_POLICY(NAME, name, value, desc) name = ENERGON_POLICY_##NAME,
 enum class Policy : uint8_t { ENERGON_POLICIES(ENERGON_SPEC_POLICY) };
 #undef ENERGON_SPEC_POLICY
-enum class SelectRule : uint8_t { threshold = 0, topk = 1 };
+/// threshold and topk: the descriptor's rules; max_margin: a3's post-scoring (score ≥ max − margin),
+/// set up by the datapath and the golden model per head, never a descriptor rule.
+enum class SelectRule : uint8_t { threshold = 0, topk = 1, max_margin = 2 };
 
 /// A top-k fraction of 1 in parts per million (the descriptor's ENERGON_FRACTION_ONE).
 constexpr uint32_t kFractionOne = 1000000;
@@ -38,6 +40,7 @@ struct SelectConfig {
   int32_t alpha_q8 = 0;         ///< threshold: a = round(256·α), −256..256
   uint32_t k = 0;               ///< topk: absolute k (used when k_fraction_ppm == 0)
   uint32_t k_fraction_ppm = 0;  ///< topk: k = ceil(ppm·N / 10^6) exactly, ppm in 1..kFractionOne
+  int64_t margin = 0;           ///< max_margin: keeps s_j ≥ max_j s_j − margin, margin ≥ 0
 
   /// Number of keys the top-k rule keeps out of n candidates (≥ 1 when n ≥ 1, ≤ n).
   uint32_t topk_count(uint32_t n) const;
@@ -61,12 +64,27 @@ struct ProgressiveConfig {
   bool recompute(uint32_t p16_max) const { return p16_max < threshold_q16; }
 };
 
+/// A³'s approximate candidate search (the a3 policy, docs/numerics.md "Candidate search"): M greedy
+/// iterations over K's sorted columns pick the candidates (greedy score > 0), their exact INT16 scores
+/// follow, and post-scoring keeps the candidates whose score is within T/c of the row's largest.
+struct CandidateSearchConfig {
+  uint32_t iterations_ppm = kFractionOne / 2;  ///< m in 1..kFractionOne: M = ceil(m·N) for N allowed keys
+  uint32_t threshold_q8 = 2048;                ///< T = threshold_q8 / 256 nats, 0..ENERGON_A3_MAX_THRESHOLD_Q8
+
+  /// Greedy iterations M of a row with n allowed keys: ceil(m·n / 10^6) exactly, ≥ 1 when n ≥ 1.
+  uint32_t iterations(uint32_t n) const;
+  /// Post-scoring margin on the INT16 score scale of a head with softmax scale c > 0:
+  /// D = floor(T / c) in IEEE double (threshold_q8 / (256·c)), at most 2^62; keep iff s_max − s_j ≤ D.
+  int64_t score_margin(float c) const;
+};
+
 /// The filter configuration of a job: the policy and, per policy, its rules.
 struct FilterConfig {
   Policy policy = Policy::mpmrf;
   std::vector<FilterRound> rounds;               ///< mpmrf: ordered rounds
   SelectConfig topk;                             ///< topk and spatten policies: rule applied to the final Q·K scores
   std::optional<ProgressiveConfig> progressive;  ///< spatten: the MSB pass (descriptor round[0])
+  std::optional<CandidateSearchConfig> candidate_search;  ///< a3: the search (descriptor round[0])
 
   /// Energon's default: round 1 Q4×K2, round 2 Q4×K4, threshold rules with the
   /// calibrated α of docs/numerics.md.
@@ -76,6 +94,8 @@ struct FilterConfig {
   static FilterConfig topk_fraction(uint32_t fraction_ppm);
   /// SpAtten's progressive quantization followed by the top-k rule keeping ceil(fraction·N) keys.
   static FilterConfig spatten(uint32_t fraction_ppm, ProgressiveConfig pq);
+  /// A³: the candidate search, exact scores of the candidates and post-scoring.
+  static FilterConfig a3(CandidateSearchConfig search);
 };
 
 struct AttentionShape {
@@ -109,6 +129,7 @@ constexpr uint32_t kMaxRounds = 4;
 constexpr uint32_t kMaxFilterBits = 8;
 constexpr uint32_t kMaxMsbBits = ENERGON_PQ_MAX_MSB_BITS;
 constexpr uint32_t kThresholdOne = ENERGON_PQ_THRESHOLD_ONE;
+constexpr uint32_t kMaxSearchThresholdQ8 = ENERGON_A3_MAX_THRESHOLD_Q8;
 
 /// Empty string when the shape is valid, else what is wrong.
 std::string validate(const AttentionShape& s);

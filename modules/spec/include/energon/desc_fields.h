@@ -14,11 +14,15 @@ namespace energon {
 energon_select_t to_select(const SelectConfig& rule, uint8_t q_bits = 0, uint8_t k_bits = 0);
 /// The inverse: the rule a descriptor's energon_select_t holds (q_bits, k_bits belong to the round).
 SelectConfig from_select(const energon_select_t& s);
-/// The descriptor's round[0..n_rounds) of a configuration: the mpmrf rounds, or spatten's MSB pass
-/// (ENERGON_PQ_*: k_bits the MSB width, k the Q0.16 threshold) when f.progressive is set.
+/// The descriptor's round[0..n_rounds) of a configuration: the mpmrf rounds, spatten's MSB pass
+/// (ENERGON_PQ_*: k_bits the MSB width, k the Q0.16 threshold) when f.progressive is set, or a3's
+/// search (ENERGON_A3_*: k_fraction_ppm the iteration fraction, k the Q8.8 threshold) when
+/// f.candidate_search is set.
 std::vector<energon_select_t> desc_rounds(const FilterConfig& f);
 /// The inverse for spatten's round[0].
 ProgressiveConfig progressive_from_select(const energon_select_t& s);
+/// The inverse for a3's round[0].
+CandidateSearchConfig candidate_search_from_select(const energon_select_t& s);
 /// enum energon_policy of a Policy.
 uint8_t to_desc_policy(Policy p);
 

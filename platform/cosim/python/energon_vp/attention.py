@@ -24,7 +24,7 @@ def counters(vp):
 
 
 def run_attention(vp, q, k, v, policy="mpmrf", rounds=None, topk=None, causal=False, valid_len=None,
-                  overrides=None, timeout_ps=10**13, pq_msb_bits=8, pq_threshold=0.1, pruned_heads=None,
+                  overrides=None, timeout_ps=10**13, pq_msb_bits=8, pq_threshold=0.1, a3_iterations=0.5, a3_threshold=8.0, pruned_heads=None,
                   pruned_tokens=None, importance=False):
     """Quantizes q [heads, n_q, d], k and v [kv_heads, n_k, d] (float32), packs K into the planes the
     policy needs, writes the buffers and a descriptor, rings the doorbell, sleeps until the interrupt
@@ -33,6 +33,8 @@ def run_attention(vp, q, k, v, policy="mpmrf", rounds=None, topk=None, causal=Fa
     Energon's 4x2 α=−0.25, 4x4 α=0); `topk`: a select_rule (default top=25%, topk and spatten);
     `pq_msb_bits`, `pq_threshold`: spatten's MSB pass (the K bits of its first Q·K, 1..15) and the
     probability under which a row is recomputed with every bit (0..1, descriptor round[0], Q0.16);
+    `a3_iterations`, `a3_threshold`: a3's candidate search (iterations per allowed key, in (0, 1]) and
+    its post-scoring threshold in nats (descriptor round[0]: k_fraction_ppm and k in Q8.8);
     `pruned_heads`, `pruned_tokens`: sequences of 0/1 per head and per key, the job's prune mask
     (docs/pruning.md); `importance`: the job writes its importance table, returned as
     result["importance"] = {"tokens": uint64 [n_k], "heads": uint64 [heads]};
@@ -46,11 +48,13 @@ def run_attention(vp, q, k, v, policy="mpmrf", rounds=None, topk=None, causal=Fa
     rounds = packing.ENERGON_ROUNDS if rounds is None else rounds
     if code == regmap.POLICY_SPATTEN:
         rounds = [packing.progressive_rule(pq_msb_bits, pq_threshold)]
+    if code == regmap.POLICY_A3:
+        rounds = [packing.search_rule(a3_iterations, a3_threshold)]
     topk = packing.select_rule("topk", fraction=0.25) if topk is None else topk
     qi, qs = packing.quantize_heads(q)
     ki, ks = packing.quantize_heads(k)
     vi, vs = packing.quantize_heads(v)
-    has_rounds = code in (regmap.POLICY_MPMRF, regmap.POLICY_SPATTEN)
+    has_rounds = code in (regmap.POLICY_MPMRF, regmap.POLICY_SPATTEN, regmap.POLICY_A3)
     bits = packing.planes_for_rounds(code, rounds if has_rounds else [])
     if bits is None:
         raise ValueError("the rounds need more than MAX_PLANES K bit planes")

@@ -43,6 +43,16 @@ def progressive_rule(msb_bits=8, threshold=0.1):
     return select_rule("threshold", 0, int(msb_bits), k=math.ceil(t * regmap.PQ_THRESHOLD_ONE))
 
 
+def search_rule(iterations=0.5, threshold=8.0):
+    """a3's round[0]: the candidate search's iterations per allowed key (a fraction in (0, 1], stored in
+    ppm: M = ceil(ppm·N / 10^6)) and the post-scoring threshold T in nats (stored as round(256·T), Q8.8,
+    as energon-vp --a3-iterations / --a3-threshold)."""
+    t = int(round(256 * float(threshold)))
+    if not 0 <= t <= regmap.A3_MAX_THRESHOLD_Q8:
+        raise ValueError(f"a3_threshold {threshold}: expected a decimal number of nats in [0, 255]")
+    return select_rule("threshold", k=t) | {"k_fraction_ppm": fraction_ppm(iterations)}
+
+
 def fraction_ppm(fraction):
     """A top-k fraction in (0, 1] as parts per million (the descriptor's k_fraction_ppm)."""
     ppm = int(round(fraction * regmap.FRACTION_ONE))

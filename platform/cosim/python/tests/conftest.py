@@ -49,7 +49,7 @@ def reference(q, k, v, policy, causal=False, valid_len=None, pruned_heads=None, 
     tool = binary("ENERGON_PACK_REFERENCE")
     heads, n_q, d = q.shape
     kv_heads, n_k, _ = k.shape
-    code = {"dense": 0, "topk": 1, "mpmrf": 2, "spatten": 3}[policy]
+    code = {"dense": 0, "topk": 1, "mpmrf": 2, "spatten": 3, "a3": 4}[policy]
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = os.path.join(tmp, "in.bin"), os.path.join(tmp, "out.bin")
         with open(src, "wb") as f:

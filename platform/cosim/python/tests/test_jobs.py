@@ -12,7 +12,7 @@ from conftest import binary, layer, reference
 from energon_vp import Client, packing
 
 
-@pytest.mark.parametrize("policy", ["dense", "topk", "mpmrf", "spatten"])
+@pytest.mark.parametrize("policy", ["dense", "topk", "mpmrf", "spatten", "a3"])
 def test_causal_gqa_job_bit_exact(vp, policy):
     q, k, v = layer(heads=4, kv_heads=2, n=48, d=64, seed=5)
     out, r = vp.run_attention(q, k, v, policy=policy, causal=True)
@@ -26,7 +26,7 @@ def test_causal_gqa_job_bit_exact(vp, policy):
     assert np.allclose(out[3], r["out_int16"][3] * r["scales"]["v"][1])
 
 
-@pytest.mark.parametrize("policy", ["dense", "spatten"])
+@pytest.mark.parametrize("policy", ["dense", "spatten", "a3"])
 def test_pruned_job_bit_exact_with_its_importance_table(vp, policy):
     q, k, v = layer(heads=4, kv_heads=2, n=48, d=64, seed=9)
     heads, tokens = [0, 0, 1, 0], [int(j % 5 == 2) for j in range(48)]
@@ -103,7 +103,7 @@ def builtin_cycles(vp_bin, policy):
         return json.load(open(report))[policy]["latency"]["accelerator_cycles"]["value"]
 
 
-@pytest.mark.parametrize("policy", ["dense", "topk", "mpmrf", "spatten"])
+@pytest.mark.parametrize("policy", ["dense", "topk", "mpmrf", "spatten", "a3"])
 def test_c_client_same_accelerator_cycles_as_builtin_host(vp_bin, policy):
     client = binary("ENERGON_FW_CLIENT")
     with tempfile.TemporaryDirectory() as tmp:

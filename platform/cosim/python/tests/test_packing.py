@@ -11,7 +11,7 @@ from energon_vp import packing, protocol, regmap
 HEADER = os.path.join(os.path.dirname(__file__), "..", "..", "include", "energon", "cosim", "energon_cosim_protocol.h")
 
 
-@pytest.mark.parametrize("policy", ["dense", "topk", "mpmrf", "spatten"])
+@pytest.mark.parametrize("policy", ["dense", "topk", "mpmrf", "spatten", "a3"])
 def test_python_packing_equals_c_packing(policy):
     q, k, v = layer(heads=4, kv_heads=2, n=40, d=64, seed=3)
     k[0, 5, :] = 0.0  # a zero row, and extreme values that saturate
@@ -23,8 +23,9 @@ def test_python_packing_equals_c_packing(policy):
     assert qi.tobytes() == ref["q"] and ki.tobytes() == ref["k"] and vi.tobytes() == ref["v"]
     assert qs.tobytes() == ref["q_scales"] and ks.tobytes() == ref["k_scales"] and vs.tobytes() == ref["v_scales"]
     code = {"dense": regmap.POLICY_DENSE, "topk": regmap.POLICY_TOPK, "mpmrf": regmap.POLICY_MPMRF,
-            "spatten": regmap.POLICY_SPATTEN}[policy]
-    rounds = {"mpmrf": packing.ENERGON_ROUNDS, "spatten": [packing.progressive_rule(8, 0.1)]}.get(policy, [])
+            "spatten": regmap.POLICY_SPATTEN, "a3": regmap.POLICY_A3}[policy]
+    rounds = {"mpmrf": packing.ENERGON_ROUNDS, "spatten": [packing.progressive_rule(8, 0.1)],
+              "a3": [packing.search_rule(0.5, 8)]}.get(policy, [])
     bits = packing.planes_for_rounds(code, rounds)
     planes = packing.pack_k_planes(ki, bits)
     assert [p for p in planes] == [ref[f"plane{i}"] for i in range(len(bits))]

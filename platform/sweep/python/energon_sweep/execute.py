@@ -169,7 +169,8 @@ def build_command(params, bin_dir, out_dir):
             "--timing", p["timing"], "--compare" if p["compare"] else "--no-compare"]
     for k, opt in (("seq_len", "--seq-len"), ("rounds", "--rounds"), ("alpha", "--alpha"),
                    ("topk_fraction", "--topk-fraction"), ("queue_depth", "--queue-depth"),
-                   ("pq_threshold", "--pq-threshold"), ("pq_msb_bits", "--pq-msb-bits")):
+                   ("pq_threshold", "--pq-threshold"), ("pq_msb_bits", "--pq-msb-bits"),
+                   ("a3_iterations", "--a3-iterations"), ("a3_threshold", "--a3-threshold")):
         if k in p:
             cmd += [opt, str(p[k])]
     if not p["check"]:

@@ -15,7 +15,7 @@ import yaml
 from .errors import SpecError
 
 TOOLS = ("vp", "golden", "llm")
-POLICIES = ("dense", "topk", "mpmrf", "spatten")
+POLICIES = ("dense", "topk", "mpmrf", "spatten", "a3")
 SET_SECTIONS = ("accelerator", "dram", "host")
 TOP_KEYS = ("sweep", "description", "base", "axes", "points", "groups", "name", "collect", "plots", "questions")
 GROUP_KEYS = ("label", "base", "axes", "points")
@@ -54,6 +54,8 @@ PARAMS = {
     "topk": _p("topk", ("golden", "llm")),
     "pq_threshold": _p("float", ("vp",), lo=0.0, hi=1.0),
     "pq_msb_bits": _p("int", ("vp",), lo=1, hi=15),
+    "a3_iterations": _p("float", ("vp",), lo=0.0, hi=1.0, lo_open=True),
+    "a3_threshold": _p("float", ("vp",), lo=0.0, hi=255.0),
     "layers": _p("int", ("vp", "golden"), lo=0),
     "seq_len": _p("int", ("vp", "golden"), lo=1, hi=65536),
     "timing": _p("enum", ("vp", "llm"), choices=("lt", "at")),
@@ -357,6 +359,9 @@ def _resolve_point(ctx, where, params, base_dir):
     for k in ("pq_threshold", "pq_msb_bits"):
         if k in params and pol != "spatten":
             ctx.fail(f"{where}.{k}", params[k], f"no {k} with policy {pol} (spatten's progressive quantization)")
+    for k in ("a3_iterations", "a3_threshold"):
+        if k in params and pol != "a3":
+            ctx.fail(f"{where}.{k}", params[k], f"no {k} with policy {pol} (a3's candidate search)")
     if tool == "llm" and "model" not in params:
         ctx.fail(where, "(no model)", "a 'model' file for tool llm (the real-model mode)")
     return name, params

@@ -18,6 +18,7 @@
 
 #include "energon/hw/accel_config.h"
 #include "energon/hw/attention_engine.h"
+#include "energon/hw/candidate_search.h"
 #include "energon/hw/fetch_unit.h"
 #include "energon/hw/filter_engine.h"
 #include "energon/hw/job_if.h"
@@ -42,6 +43,7 @@ struct DatapathStats {
   FetchStats fetch;                 ///< DRAM and on-chip buffer bytes per traffic class
   FilterEngineStats filter;
   SelectorStats selector;
+  CandidateSearchStats candidate_search;
   AttentionEngineStats attention;
   uint64_t jobs = 0;
 
@@ -93,11 +95,13 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   std::unique_ptr<FetchUnit> fetch_;
   std::unique_ptr<FilterEngine> filter_;
   std::unique_ptr<Selector> selector_;
+  std::unique_ptr<CandidateSearchUnit> search_;
   std::unique_ptr<AttentionEngine> attention_;
   tlm_utils::simple_initiator_socket<Datapath> seq_fetch_;  ///< sequencer: Q rows, scale table
   PayloadPool seq_payloads_;                                ///< payloads of seq_fetch_
   sc_core::sc_port<filter_engine_if> filter_port_;
   sc_core::sc_port<selector_if> selector_port_;
+  sc_core::sc_port<candidate_search_if> search_port_;
   sc_core::sc_port<attention_engine_if> attention_port_;
   sc_core::sc_fifo<std::shared_ptr<RowWork>> row_buffer_;
   sc_core::sc_event attention_start_, attention_done_;
@@ -128,6 +132,12 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   /// The filter rounds' planes of kv head g (all valid keys) into its half at `at`, before the
   /// head's first round; returns when they are in (what fits of them: the partition's reserve).
   sc_core::sc_time prefetch_filter_planes(Job& j, uint32_t g, const sc_core::sc_time& at);
+  /// a3: K of kv head g (its valid keys, every plane) into the candidate-search unit's sorter at
+  /// `at`, through the on-chip buffer (the attention engine then finds the candidates' rows there);
+  /// returns when the sort is done.
+  sc_core::sc_time sort_search_keys(Job& j, uint32_t g, const sc_core::sc_time& at);
+  std::vector<uint16_t> search_keys_;
+  CandidateSearchJob search_job_;
   std::vector<FetchRun> prefetch_runs_;
   std::vector<uint8_t> prefetch_scratch_;
   // Simulation speed only: per-row working objects are reused, with their buffers' capacity,

@@ -26,7 +26,9 @@ struct JobActivity {
   std::vector<RoundActivity> rounds;  ///< filter engine
   uint64_t int16_macs = 0;            ///< attention engine Q·K and ×V (and top-k scoring)
   uint64_t softmax_elems = 0;
-  uint64_t selector_elems = 0;  ///< elements the selector compared (all rounds + top-k, all passes)
+  uint64_t selector_elems = 0;   ///< elements the selector compared (all rounds + top-k, all passes)
+  uint64_t search_products = 0;  ///< candidate-search unit: products q_t·K formed (each also a greedy-score add)
+  uint64_t search_compares = 0;  ///< candidate-search unit: sorter and pick-tree compares
   uint64_t sram_read_bytes = 0, sram_write_bytes = 0;
   uint64_t dram_read_bytes = 0, dram_write_bytes = 0;
   uint64_t sram_array_bytes = 128 * 1024;  ///< capacity of the buffer array accessed (picks pJ/byte)
@@ -36,9 +38,11 @@ struct JobActivity {
 /// Energy per block in picojoules.
 struct EnergyBreakdown {
   double filter_pj = 0, selector_pj = 0, attention_pj = 0, softmax_pj = 0, sram_pj = 0, dram_pj = 0, static_pj = 0;
+  double candidate_search_pj = 0;  ///< a3's sorter and greedy search
   double total_pj() const;
   EnergyBreakdown& operator+=(const EnergyBreakdown& o) {
     filter_pj += o.filter_pj, selector_pj += o.selector_pj, attention_pj += o.attention_pj;
+    candidate_search_pj += o.candidate_search_pj;
     softmax_pj += o.softmax_pj, sram_pj += o.sram_pj, dram_pj += o.dram_pj, static_pj += o.static_pj;
     return *this;
   }
@@ -62,6 +66,8 @@ struct JobCounts {
   uint64_t int16_macs = 0;        ///< attention engine: Q·K (top-k scoring included) + ×V MACs
   uint64_t softmax_elems = 0;     ///< attention engine
   uint64_t selector_elems = 0;    ///< selector: elements compared over every pass
+  uint64_t search_products = 0;   ///< candidate-search unit: q·K products formed at the cursors
+  uint64_t search_compares = 0;   ///< candidate-search unit: sorter + pick-tree compares
   uint64_t dram_read_bytes = 0;   ///< fetch unit: tensor bytes read (descriptors go to the controller)
   uint64_t dram_write_bytes = 0;  ///< fetch unit: output bytes written
   uint64_t sram_hit_bytes = 0;    ///< fetch unit: bytes the on-chip buffer served

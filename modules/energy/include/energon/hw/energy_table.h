@@ -54,6 +54,7 @@ struct EnergyTable {
   SourcedValue int16_mac_pj;                            ///< 16×16 multiply + 64-bit accumulate
   SourcedValue softmax_element_pj;                      ///< float32 softmax of one kept key
   SourcedValue selector_element_pj;                     ///< one selector compare (threshold or quick-select)
+  SourcedValue search_compare_pj;                       ///< one candidate-search compare (sorter or pick tree)
   std::vector<SramEnergyPoint> sram;                    ///< ascending capacity; log-log interpolated
   std::map<std::string, SourcedValue> dram_pj_per_bit;  ///< by standard: ddr4, lpddr4, hbm2
   SourcedValue static_power_w;                          ///< leakage of the accelerator core

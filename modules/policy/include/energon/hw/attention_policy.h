@@ -39,6 +39,16 @@ struct ProgressiveStep {
   uint32_t threshold_q16 = 0;  ///< 0..65536: recompute iff p16_max < threshold_q16
 };
 
+/// A³'s candidate search on the candidate-search unit (the a3 policy): once per kv head the unit
+/// sorts K's columns, then per row it runs M = config.iterations(N) greedy iterations over them and
+/// hands on the keys with a positive greedy score; the attention engine scores those at INT16 and
+/// the selector keeps those within config.score_margin(c) of the row's largest (attention_rule,
+/// rule max_margin, its margin set per head).
+struct CandidateSearchStep {
+  bool enabled = false;
+  CandidateSearchConfig config;
+};
+
 /// What the datapath runs on every query row, in order: the FU rounds over the surviving
 /// candidates; then, with `attention_select`, the AU's INT16 scores of every remaining key and
 /// the selector's `attention_rule` on them (the softmax reuses the kept keys' scores); then the
@@ -47,10 +57,14 @@ struct RowSchedule {
   std::vector<FilterRoundStep> filter_rounds;
   bool attention_select = false;
   SelectConfig attention_rule;
-  ProgressiveStep progressive;  ///< only with attention_select and no filter rounds
+  ProgressiveStep progressive;           ///< only with attention_select and no filter rounds
+  CandidateSearchStep candidate_search;  ///< before the AU's scores, instead of filter rounds
 
-  /// Selection steps of a row; their kept counts are result_kept[0..n) (FU rounds first).
-  size_t selection_steps() const { return filter_rounds.size() + (attention_select ? 1 : 0); }
+  /// Selection steps of a row; their kept counts are result_kept[0..n) (FU rounds or the candidate
+  /// search first).
+  size_t selection_steps() const {
+    return filter_rounds.size() + (candidate_search.enabled ? 1 : 0) + (attention_select ? 1 : 0);
+  }
   /// K planes [0, filter_planes()) are the filter rounds' (0 without rounds).
   uint32_t filter_planes() const {
     uint32_t p = 0;
@@ -67,6 +81,8 @@ struct PolicyOptions {
   uint32_t topk_fraction_ppm = kFractionOne / 4;
   std::string pq_threshold;  ///< --pq-threshold: spatten's recompute threshold, a decimal in [0, 1] ("" = 0.1)
   std::optional<uint32_t> pq_msb_bits;  ///< --pq-msb-bits: spatten's MSB width (default 8)
+  std::string a3_iterations;            ///< --a3-iterations: a3's M as a fraction of the row's allowed keys ("" = 0.5)
+  std::string a3_threshold;             ///< --a3-threshold: a3's post-scoring threshold T in nats ("" = 8)
 };
 
 class AttentionPolicy {

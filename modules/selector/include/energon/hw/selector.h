@@ -1,6 +1,7 @@
 // Top-k / threshold selector: applies a round's selection rule (spec §1.2) to one row's
 // candidate scores and emits the kept key indices in ascending order. Threshold: one
-// compare pass against the exact 64-bit rule. Top-k: a quick-select engine in the spirit of
+// compare pass against the exact 64-bit rule. Max-margin (a3's post-scoring): one compare pass
+// against the row's max − margin. Top-k: a quick-select engine in the spirit of
 // SpAtten's (partition passes at elems_per_cycle, then one emit pass).
 #pragma once
 
@@ -76,6 +77,7 @@ class Selector : public sc_core::sc_module, public selector_if {
 
  private:
   void select_threshold(SelectJob& job);
+  void select_max_margin(SelectJob& job);
   void select_topk(SelectJob& job);
 
   const AccelConfig config_;

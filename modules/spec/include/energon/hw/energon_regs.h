@@ -133,15 +133,21 @@ enum energon_error { ENERGON_ERRORS(ENERGON_ERROR_ENUM) };
  * the Q0.16 threshold T (0..ENERGON_PQ_THRESHOLD_ONE): a row is recomputed iff its p16_max < T. */
 #define ENERGON_PQ_MAX_MSB_BITS 15u
 #define ENERGON_PQ_THRESHOLD_ONE 65536u
+/* a3's candidate search in round[0] (docs/policies.md): rule THRESHOLD, q_bits, k_bits and alpha_q8 0,
+ * k_fraction_ppm the iteration fraction m (1..ENERGON_FRACTION_ONE: M = ceil(m·N) greedy iterations for
+ * a row of N allowed keys), and k the post-scoring threshold T in Q8.8 nats (0..ENERGON_A3_MAX_THRESHOLD_Q8):
+ * a candidate is kept iff its exact score is within T/c of the row's largest (c the softmax scale). */
+#define ENERGON_A3_MAX_THRESHOLD_Q8 65535u
 
 /* Attention policies, X(NAME, name, value, description): the descriptor's policy byte. Each has
  * its implementation in modules/policy/src/<name>_policy.cpp and its golden counterpart in
  * testbenches/golden/src/policies/<name>_model.cpp (docs/policies.md). */
-#define ENERGON_POLICIES(X)                                                               \
-  X(DENSE, dense, 0, "No filtering: every allowed key is kept")                           \
-  X(TOPK, topk, 1, "Full-precision scores of every allowed key, then the top-k selector") \
-  X(MPMRF, mpmrf, 2, "Mix-precision multi-round filtering on the low-bit filter engine")  \
-  X(SPATTEN, spatten, 3, "SpAtten progressive quantization: MSB-plane scores, LSB recompute, then top-k")
+#define ENERGON_POLICIES(X)                                                                               \
+  X(DENSE, dense, 0, "No filtering: every allowed key is kept")                                           \
+  X(TOPK, topk, 1, "Full-precision scores of every allowed key, then the top-k selector")                 \
+  X(MPMRF, mpmrf, 2, "Mix-precision multi-round filtering on the low-bit filter engine")                  \
+  X(SPATTEN, spatten, 3, "SpAtten progressive quantization: MSB-plane scores, LSB recompute, then top-k") \
+  X(A3, a3, 4, "A3 approximate candidate search on sorted K columns, exact candidate scores, post-scoring")
 
 #define ENERGON_POLICY_ENUM(NAME, name, value, desc) ENERGON_POLICY_##NAME = (value),
 enum energon_policy { ENERGON_POLICIES(ENERGON_POLICY_ENUM) };
@@ -188,7 +194,7 @@ typedef struct energon_desc {
   uint16_t d;                /* 0x14 */
   uint8_t policy;            /* 0x16 enum energon_policy */
   uint8_t flags;             /* 0x17 ENERGON_DESC_FLAG_* */
-  uint8_t n_rounds;          /* 0x18 mpmrf rounds, 1..ENERGON_MAX_ROUNDS; spatten: 1 */
+  uint8_t n_rounds;          /* 0x18 mpmrf rounds, 1..ENERGON_MAX_ROUNDS; spatten, a3: 1 */
   uint8_t n_planes;          /* 0x19 K planes, 1..ENERGON_MAX_PLANES */
   uint8_t plane_bits[4];     /* 0x1A widths, MSB plane first, summing to 16 */
   uint16_t reserved0;        /* 0x1E */
@@ -197,7 +203,7 @@ typedef struct energon_desc {
   uint64_t v_addr;           /* 0x48 */
   uint64_t scale_addr;       /* 0x50 */
   uint64_t out_addr;         /* 0x58 */
-  energon_select_t round[4]; /* 0x60 mpmrf rounds; spatten: round[0] is its MSB pass (ENERGON_PQ_*) */
+  energon_select_t round[4]; /* 0x60 mpmrf rounds; spatten: MSB pass (ENERGON_PQ_*); a3: search (ENERGON_A3_*) */
   energon_select_t topk;     /* 0xA0 topk and spatten policies' top-k rule */
   /* ---- result block, written back by the hardware ---- */
   uint32_t result_status;  /* 0xB0 bit 0 done, bits 15..8 error code */

@@ -33,7 +33,10 @@ void select_threshold(const int64_t* scores, const uint32_t* candidates, uint32_
 /// Top-k rule: the k largest scores, ties to the lower key index; kept in ascending key order.
 void select_topk(const int64_t* scores, const uint32_t* candidates, uint32_t n, uint32_t k,
                  std::vector<uint32_t>& kept);
-/// Applies `rule` (threshold or top-k) to one row.
+/// Max-margin rule (a3's post-scoring): keeps candidates[j] iff max_j s_j − s_j ≤ margin.
+void select_max_margin(const int64_t* scores, const uint32_t* candidates, uint32_t n, int64_t margin,
+                       std::vector<uint32_t>& kept);
+/// Applies `rule` (threshold, top-k or max-margin) to one row.
 void select(const SelectConfig& rule, const int64_t* scores, const uint32_t* candidates, uint32_t n,
             std::vector<uint32_t>& kept);
 
@@ -62,7 +65,7 @@ struct RoundCounts {
 
 struct GoldenStats {
   uint64_t allowed = 0;             ///< keys allowed by the masks
-  std::vector<RoundCounts> rounds;  ///< mpmrf: one per round; topk: one
+  std::vector<RoundCounts> rounds;  ///< mpmrf: one per round; topk: one; a3: the search, then post-scoring
   uint64_t final_kept = 0;          ///< keys used by the final attention
   uint64_t pq_rows = 0;             ///< spatten: rows through the MSB pass (rows with allowed keys)
   uint64_t pq_recomputed = 0;       ///< spatten: rows recomputed at exact INT16 (p16_max < threshold)

@@ -22,9 +22,14 @@ struct GoldenSchedule {
   /// spatten: the INT16 scores come first from K with its LSBs cleared, and again from exact K
   /// for a row whose p16_max of the first scores is below the threshold (docs/numerics.md).
   std::optional<ProgressiveConfig> progressive;
+  /// a3: the candidate search on K's sorted columns picks the keys the INT16 scores run on, and the
+  /// full-precision rule is max_margin with the head's margin (docs/numerics.md "Candidate search").
+  std::optional<CandidateSearchConfig> candidate_search;
 
-  /// Selection steps of a row (GoldenStats::rounds, low-bit rounds first).
-  size_t selection_steps() const { return low_bit_rounds.size() + (full_precision_select ? 1 : 0); }
+  /// Selection steps of a row (GoldenStats::rounds, low-bit rounds or the candidate search first).
+  size_t selection_steps() const {
+    return low_bit_rounds.size() + (candidate_search ? 1 : 0) + (full_precision_select ? 1 : 0);
+  }
 };
 
 class PolicyModel {
