@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 
-FRACTIONS = ["0.25", "0.3", "0.35", "0.4", "0.45", "0.5", "0.6", "0.7"]
+FRACTIONS = ["0.1", "0.15", "0.2", "0.25", "0.3", "0.35", "0.4", "0.45", "0.5", "0.6", "0.7"]
 # Each policy's settings, cheapest first by construction where the grid allows (the search still
 # takes the fewest cycles among those that meet the target).
 SETTINGS = {
