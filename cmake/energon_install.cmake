@@ -28,7 +28,7 @@ install(FILES ${PROJECT_BINARY_DIR}/EnergonVPConfig.cmake ${PROJECT_BINARY_DIR}/
 
 # pkg-config: the hardware stack, firmware and golden model in static link order.
 set(ENERGON_PC_LIBS "")
-foreach(lib accelerator controller register_map datapath attention_engine selector filter_engine fetch config
+foreach(lib accelerator controller register_map datapath candidate_search attention_engine selector filter_engine fetch config
             energy policy dram router hw_core stats golden kernels spec fw)
   string(APPEND ENERGON_PC_LIBS " -lenergon_${lib}")
 endforeach()
