@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "dram_bank_timing.h"
+#include "dram_burst_counter.h"
 #include "dram_controller.h"
 #include "dram_storage.h"
 
@@ -27,7 +28,8 @@ Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
       storage_(std::make_unique<DramStorage>(cfg_.size_bytes)),
       timing_(std::make_unique<DramBankTiming>(cfg_)),
       controller_(std::make_unique<DramController>(cfg_, stats_)),
-      request_peq_(this, &Dram::request_arrived) {
+      request_peq_(this, &Dram::request_arrived),
+      admit_burst_(std::make_unique<DramBurstCounter>(cfg_, map_)) {
   SC_HAS_PROCESS(Dram);
   SC_METHOD(controller_method);
   sensitive << controller_event_;
@@ -35,6 +37,7 @@ Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
   SC_METHOD(respond_method);
   sensitive << respond_event_;
   dont_initialize();
+
   controller_->set_completion_sink(
       [this](const DramController::Completion& c) { burst_done(size_t(c.tag), c.data_end); });
   tgt.register_nb_transport_fw(this, &Dram::nb_transport_fw);
@@ -69,7 +72,8 @@ sc_core::sc_time Dram::closed_bank_latency(bool write) const {
 }
 
 int64_t Dram::to_cycle(const sc_core::sc_time& t) const {
-  const double ps = double((t - epoch_).value()) * sc_core::sc_get_time_resolution().to_seconds() * 1e12;
+  if (resolution_s_ == 0) resolution_s_ = sc_core::sc_get_time_resolution().to_seconds();
+  const double ps = double((t - epoch_).value()) * resolution_s_ * 1e12;
   // Half a picosecond of slack: cycle times that are not whole ps (LPDDR4: 468.75) round-trip exactly.
   return int64_t(std::ceil((ps - 0.5) / cfg_.tck_ps));
 }

@@ -3,22 +3,22 @@
 namespace energon::hw {
 namespace {
 
-uint32_t& field_of(DramCoord& c, DramField f) {
+uint32_t DramCoord::*member_of(DramField f) {
   switch (f) {
     case DramField::row:
-      return c.row;
+      return &DramCoord::row;
     case DramField::rank:
-      return c.rank;
+      return &DramCoord::rank;
     case DramField::bank_group:
-      return c.bank_group;
+      return &DramCoord::bank_group;
     case DramField::bank:
-      return c.bank;
+      return &DramCoord::bank;
     case DramField::channel:
-      return c.channel;
+      return &DramCoord::channel;
     case DramField::column:
       break;
   }
-  return c.column;
+  return &DramCoord::column;
 }
 
 }  // namespace
@@ -30,7 +30,7 @@ DramAddressMap::DramAddressMap(const DramConfig& config) {
   for (auto it = config.mapping.rbegin(); it != config.mapping.rend(); ++it) {
     if (it->bits == 0) continue;
     unsigned& fs = field_shift[unsigned(it->field)];
-    slices_.push_back({it->field, it->bits, fs, addr_shift});
+    slices_.push_back({it->field, it->bits, fs, addr_shift, member_of(it->field)});
     fs += it->bits;
     addr_shift += it->bits;
   }
@@ -40,16 +40,15 @@ DramCoord DramAddressMap::decode(uint64_t address) const {
   DramCoord c;
   for (const auto& s : slices_) {
     const uint64_t v = (address >> s.addr_shift) & ((uint64_t(1) << s.bits) - 1);
-    field_of(c, s.field) |= uint32_t(v << s.field_shift);
+    c.*s.target |= uint32_t(v << s.field_shift);
   }
   return c;
 }
 
 uint64_t DramAddressMap::encode(const DramCoord& coord) const {
-  DramCoord c = coord;
   uint64_t a = 0;
   for (const auto& s : slices_) {
-    const uint64_t v = (uint64_t(field_of(c, s.field)) >> s.field_shift) & ((uint64_t(1) << s.bits) - 1);
+    const uint64_t v = (uint64_t(coord.*s.target) >> s.field_shift) & ((uint64_t(1) << s.bits) - 1);
     a |= v << s.addr_shift;
   }
   return a;

@@ -119,32 +119,46 @@ unsigned DramController::bus_of(uint64_t address) const {
   return map_.decode(address).channel / cfg_.command_bus.channels_per_bus;
 }
 
-bool DramController::can_accept(uint64_t address) const {
+DramBurstPosition DramController::position_of(uint64_t address) const {
   const DramCoord c = map_.decode(address);
-  const unsigned per_bus = cfg_.command_bus.channels_per_bus;
-  const Bus& bus = *buses_[c.channel / per_bus];
-  const size_t unit = size_t(c.channel % per_bus) * cfg_.ranks + c.rank;
-  const Bus::Bank& bank = bus.banks[unit * cfg_.banks_per_rank() + c.bank_group * cfg_.banks_per_group + c.bank];
-  return bank.buffer.size() < cfg_.controller.request_buffer;
+  DramBurstPosition p;
+  p.channel = c.channel;
+  p.rank_index = c.channel * cfg_.ranks + c.rank;
+  p.group_index = p.rank_index * cfg_.bank_groups + c.bank_group;
+  p.bank_index = p.group_index * cfg_.banks_per_group + c.bank;
+  p.row = c.row;
+  return p;
 }
 
-void DramController::enqueue(uint64_t tag, bool write, uint64_t address, int64_t arrival) {
-  const DramCoord c = map_.decode(address);
-  const unsigned per_bus = cfg_.command_bus.channels_per_bus;
-  Bus& bus = *buses_[c.channel / per_bus];
-  const size_t unit = size_t(c.channel % per_bus) * cfg_.ranks + c.rank;
-  Bus::Bank& bank = bus.banks[unit * cfg_.banks_per_rank() + c.bank_group * cfg_.banks_per_group + c.bank];
+// The buses hold channels_per_bus consecutive channels each, and a bus's banks are its units' in
+// order (unit = channel in the bus · ranks + rank): the flat bank index less the banks of the
+// buses before.
+std::pair<DramController::Bus*, size_t> DramController::bank_of(const DramBurstPosition& burst) const {
+  const unsigned bus = burst.channel / cfg_.command_bus.channels_per_bus;
+  const size_t banks_per_bus = size_t(cfg_.command_bus.channels_per_bus) * cfg_.ranks * cfg_.banks_per_rank();
+  return {buses_[bus].get(), burst.bank_index - bus * banks_per_bus};
+}
+
+bool DramController::can_accept(const DramBurstPosition& burst) const {
+  const auto [bus, bank] = bank_of(burst);
+  return bus->banks[bank].buffer.size() < cfg_.controller.request_buffer;
+}
+
+void DramController::enqueue(uint64_t tag, bool write, const DramBurstPosition& burst, int64_t arrival) {
+  const auto [bus_ptr, bank_index] = bank_of(burst);
+  Bus& bus = *bus_ptr;
+  Bus::Bank& bank = bus.banks[bank_index];
   if (bank.buffer.size() >= cfg_.controller.request_buffer)
     throw std::logic_error("DramController::enqueue: the bank's request buffer is full");
   DramQueuedRequest r;
   r.tag = tag;
   r.age = next_age_++;
   r.visible = std::max(arrival, bus.now) + cfg_.controller.arbitration_cycles;
-  r.row = c.row;
+  r.row = burst.row;
   r.write = write;
   bank.buffer.push_back(r);
   bus.next = std::min(bus.next, r.visible);
-  ++bus.units[unit].buffered;
+  ++bus.units[bank_index / cfg_.banks_per_rank()].buffered;
   ++bus.buffered;
 }
 

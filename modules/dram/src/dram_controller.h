@@ -9,8 +9,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <utility>
 #include <vector>
 
+#include "dram_burst_counter.h"
 #include "dram_page_policy.h"
 #include "dram_scheduler.h"
 #include "energon/hw/dram_address_map.h"
@@ -40,10 +42,17 @@ class DramController {
   unsigned buses() const { return unsigned(buses_.size()); }
   unsigned bus_of(uint64_t address) const;
   /// Room in the request buffer of the burst's bank.
-  bool can_accept(uint64_t address) const;
+  bool can_accept(uint64_t address) const { return can_accept(position_of(address)); }
+  bool can_accept(const DramBurstPosition& burst) const;
   /// Enters the burst at `address` into its bank's buffer (can_accept() must hold); `arrival` is
   /// clamped to now(bus). It is visible to the scheduler controller.arbitration_cycles later.
-  void enqueue(uint64_t tag, bool write, uint64_t address, int64_t arrival);
+  void enqueue(uint64_t tag, bool write, uint64_t address, int64_t arrival) {
+    enqueue(tag, write, position_of(address), arrival);
+  }
+  /// The same for a burst already decoded (a DramBurstCounter stepping through a transaction).
+  void enqueue(uint64_t tag, bool write, const DramBurstPosition& burst, int64_t arrival);
+  /// The flat indices of the burst at `address` (as DramBurstCounter gives them).
+  DramBurstPosition position_of(uint64_t address) const;
   /// Issues every command of bus `bus` at cycles < `until`; then now(bus) == max(now, until).
   void run(unsigned bus, int64_t until);
   int64_t now(unsigned bus) const;
@@ -59,6 +68,8 @@ class DramController {
  private:
   struct Bus;
   int64_t step(Bus& bus);
+  /// The bus of `burst` and the index of its bank there.
+  std::pair<Bus*, size_t> bank_of(const DramBurstPosition& burst) const;
 
   const DramConfig& cfg_;
   DramStats& stats_;

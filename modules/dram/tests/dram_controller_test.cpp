@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "dram_burst_counter.h"
 #include "dram_controller.h"
 #include "dram_stimulus.h"
 #include "energon/config/dram_yaml.h"
@@ -243,4 +244,47 @@ TEST_CASE("dram controller: a full bank buffer refuses further requests") {
   CHECK_THROWS_AS(h.ctrl.enqueue(9, false, small_addr(9, 0, 0, 0), 0), std::logic_error);
   h.drain();
   CHECK(h.end.size() == 8);
+}
+
+TEST_CASE("dram controller: bursts entered by burst-counter position queue in the banks their addresses decode to") {
+  // nb_transport steps a DramBurstCounter through a payload instead of decoding each burst; every
+  // position must land in the bank buffer the address would (HBM2: two pseudo-channels per bus).
+  DramConfig two_ranks = load_dram_config("ddr4-3200");
+  two_ranks.ranks = 2;
+  two_ranks.mapping.insert(two_ranks.mapping.begin() + 1, {DramField::rank, 1});
+  validate_dram_config(two_ranks);
+  for (const DramConfig& cfg : {load_dram_config("lpddr4-4266"), load_dram_config("hbm2"), two_ranks}) {
+    INFO(cfg.name);
+    DramStats stats_a(cfg.channels, cfg.tck_ps, cfg.peak_bandwidth_gbps()), stats_b = stats_a;
+    DramController by_address(cfg, stats_a), by_position(cfg, stats_b);
+    DramAddressMap map(cfg);
+    DramBurstCounter counter(cfg, map);
+    const uint64_t bb = cfg.burst_bytes(), first = 7 * bb + (uint64_t(3) << 20);
+    counter.load(first / bb);
+    // Fill buffers until the first refusal on either side; both must refuse at the same burst.
+    uint64_t address = first;
+    for (int i = 0; i < 4096; ++i, address += bb, counter.step()) {
+      const DramBurstPosition p = counter.at();
+      const DramBurstPosition q = by_address.position_of(address);
+      REQUIRE(p.channel == q.channel);
+      REQUIRE(p.bank_index == q.bank_index);
+      REQUIRE(p.row == q.row);
+      const bool room = by_address.can_accept(address);
+      REQUIRE(by_position.can_accept(p) == room);
+      if (!room) break;
+      by_address.enqueue(uint64_t(i), i % 3 == 0, address, 0);
+      by_position.enqueue(uint64_t(i), i % 3 == 0, p, 0);
+    }
+    CHECK(address > first + 8 * bb);  // several banks filled before the first refusal
+    std::map<uint64_t, int64_t> end_a, end_b;
+    by_address.set_completion_sink([&](const DramController::Completion& c) { end_a[c.tag] = c.data_end; });
+    by_position.set_completion_sink([&](const DramController::Completion& c) { end_b[c.tag] = c.data_end; });
+    for (unsigned b = 0; b < by_address.buses(); ++b) {
+      REQUIRE(by_address.pending(b) == by_position.pending(b));
+      by_address.run(b, 100000);
+      by_position.run(b, 100000);
+    }
+    CHECK(end_a.size() == size_t((address - first) / bb));
+    CHECK(end_a == end_b);
+  }
 }

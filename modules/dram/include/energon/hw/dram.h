@@ -22,6 +22,7 @@
 namespace energon::hw {
 
 class DramBankTiming;
+class DramBurstCounter;
 class DramController;
 class DramStorage;
 
@@ -70,6 +71,9 @@ class Dram : public sc_core::sc_module {
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay);
   void request_arrived(tlm::tlm_generic_payload& trans, const tlm::tlm_phase& phase);
   void admit_bursts();
+  bool enter_bursts(int64_t cycle);
+  void run_controller(int64_t cycle);
+  int64_t next_command_cycle() const;
   void controller_method();
   void respond_method();
   void burst_done(size_t slot, int64_t data_end);
@@ -100,8 +104,8 @@ class Dram : public sc_core::sc_module {
   std::vector<size_t> free_slots_;
   tlm::tlm_generic_payload* admitting_ = nullptr;  ///< in the request phase, bursts still to enter
   size_t admitting_slot_ = 0;
-  uint64_t admitting_next_ = 0;  ///< address of its next burst
-  uint64_t admitting_end_ = 0;
+  uint64_t admitting_left_ = 0;                        ///< its bursts not yet entered
+  std::unique_ptr<DramBurstCounter> admit_burst_;      ///< at its next burst
   std::deque<size_t> responses_;                       ///< slots done, BEGIN_RESP not yet sent (in order of completion)
   std::vector<std::pair<int64_t, size_t>> completed_;  ///< (end cycle, slot): min-heap of data ends to come
   static constexpr size_t kNone = ~size_t(0);
@@ -111,6 +115,7 @@ class Dram : public sc_core::sc_module {
   uint64_t at_accepted_ = 0;
   uint64_t at_responses_ = 0;
   sc_core::sc_time epoch_ = sc_core::SC_ZERO_TIME;  ///< time of cycle 0 (the last reset)
+  mutable double resolution_s_ = 0;                 ///< the time resolution in seconds (read once)
 };
 
 }  // namespace energon::hw

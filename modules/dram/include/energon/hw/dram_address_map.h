@@ -22,8 +22,9 @@ class DramAddressMap {
   struct Slice {
     DramField field;
     unsigned bits;
-    unsigned field_shift;  ///< position of this slice inside its field's value
-    unsigned addr_shift;   ///< position of this slice inside the address
+    unsigned field_shift;         ///< position of this slice inside its field's value
+    unsigned addr_shift;          ///< position of this slice inside the address
+    uint32_t DramCoord::*target;  ///< the coordinate `field` names (decode without a switch)
   };
 
   explicit DramAddressMap(const DramConfig& config);
