@@ -37,7 +37,6 @@ Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
   SC_METHOD(respond_method);
   sensitive << respond_event_;
   dont_initialize();
-
   controller_->set_completion_sink(
       [this](const DramController::Completion& c) { burst_done(size_t(c.tag), c.data_end); });
   tgt.register_nb_transport_fw(this, &Dram::nb_transport_fw);

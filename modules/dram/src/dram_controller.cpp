@@ -70,6 +70,7 @@ DramController::DramController(const DramConfig& config, DramStats& stats)
     : cfg_(config),
       stats_(stats),
       map_(config),
+      probe_(config, map_),
       scheduler_(make_dram_scheduler(config.controller)),
       page_(make_dram_page_policy(config.controller.page_policy)),
       t_(config.timing) {
@@ -116,18 +117,13 @@ void DramController::reset() {
 }
 
 unsigned DramController::bus_of(uint64_t address) const {
-  return map_.decode(address).channel / cfg_.command_bus.channels_per_bus;
+  return position_of(address).channel / cfg_.command_bus.channels_per_bus;
 }
 
+// The burst counter is the one address → flat index path (it is loaded with a full decode).
 DramBurstPosition DramController::position_of(uint64_t address) const {
-  const DramCoord c = map_.decode(address);
-  DramBurstPosition p;
-  p.channel = c.channel;
-  p.rank_index = c.channel * cfg_.ranks + c.rank;
-  p.group_index = p.rank_index * cfg_.bank_groups + c.bank_group;
-  p.bank_index = p.group_index * cfg_.banks_per_group + c.bank;
-  p.row = c.row;
-  return p;
+  probe_.load(address / cfg_.burst_bytes());
+  return probe_.at();
 }
 
 // The buses hold channels_per_bus consecutive channels each, and a bus's banks are its units' in

@@ -74,6 +74,7 @@ class DramController {
   const DramConfig& cfg_;
   DramStats& stats_;
   DramAddressMap map_;
+  mutable DramBurstCounter probe_;  ///< position_of(): loaded per call
   std::unique_ptr<DramScheduler> scheduler_;
   std::unique_ptr<DramRowPolicy> page_;
   DramTimingParams t_;  ///< cfg_.timing with the named defaults of tRPab and tRCD_WR applied
