@@ -264,7 +264,7 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
   else
     kernels_.scores_int16(job.q, reinterpret_cast<const int16_t*>(job.key_bits.data()), identity_rows(n), uint32_t(n),
                           d, job.acc.data());
-  job.stats = row_stats(job.acc.data(), n);
+  job.stats = row_stats(kernels_, job.acc.data(), n);
   // Resident K rows stream from the on-chip buffer into the multipliers as they compute; the
   // comparator at the adder tree's output keeps the row maximum (the softmax's max pass).
   const uint64_t cycles = std::max(qk_cycles(uint32_t(n), d), stream_cycles);
@@ -435,7 +435,7 @@ void AttentionEngine::score_tile(std::vector<AttendJob*>& rows, sc_core::sc_time
     r->acc.resize(n);
     kernels_.scores_int16(r->q, reinterpret_cast<const int16_t*>(row_cache_.data()), r->keys.data(), uint32_t(n), d,
                           r->acc.data());
-    r->stats = row_stats(r->acc.data(), n);
+    r->stats = row_stats(kernels_, r->acc.data(), n);
     stats_.qk_macs += uint64_t(n) * d;
   }
   const uint64_t cycles = std::max(qk, stream_cycles);

@@ -8,6 +8,15 @@
 
 namespace energon::hw {
 
+RowStats row_stats(const kernels::KernelSet& ks, const int64_t* scores, size_t n) {
+  RowStats st;
+  if (n == 0) return st;
+  int64_t mms[3];
+  ks.min_max_sum(scores, uint32_t(n), mms);
+  st.min = mms[0], st.max = mms[1], st.sum = mms[2], st.count = uint32_t(n);
+  return st;
+}
+
 FilterEngine::FilterEngine(sc_core::sc_module_name name, const AccelConfig& config)
     : sc_module(name), cmd("cmd"), fetch("fetch"), config_(config), clock_(config), kernels_(kernels::active()) {
   cmd.bind(*this);
@@ -60,6 +69,7 @@ void FilterEngine::track_candidate_buffer(const FilterRoundJob& job) {
   tracked_kv_head_ = job.kv_head;
   tracked_layout_ = l;
   planes_decoded_.assign(l.n_k, 0);
+  keys_with_plane_.fill(0);
   for (auto& r : slice_ready_) r.clear();  // slices are sized on first use per width
 }
 
@@ -89,23 +99,38 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
     const uint32_t rb = l.row_bytes(p);
     if (staging_.size() < cand.size() * rb) staging_.resize(cand.size() * rb);
     runs_.clear();
+    decode_runs_.clear();
+    const bool every_key_has_plane = keys_with_plane_[p] == l.n_k;
     const auto has_plane = [&](uint32_t key) { return planes_decoded_[key] > p; };
-    const size_t from = std::all_of(cand.begin(), cand.begin() + ptrdiff_t(tile_read), has_plane) ? tile_read : 0;
+    const size_t from = every_key_has_plane || std::all_of(cand.begin(), cand.begin() + ptrdiff_t(tile_read), has_plane)
+                            ? tile_read
+                            : 0;
+    // One pass: the runs of the request and, within them, the stretches of rows to decode.
     for_each_key_run(cand.data() + from, cand.size() - from, [&](size_t c, size_t e) {
       c += from, e += from;
-      const bool all_decoded = std::all_of(cand.begin() + c, cand.begin() + e, has_plane);
+      const size_t decodes_before = decode_runs_.size();
+      if (!every_key_has_plane) {
+        for (size_t r = c; r < e;) {
+          if (has_plane(cand[r])) {
+            ++r;
+            continue;
+          }
+          size_t x = r + 1;
+          while (x < e && !has_plane(cand[x])) ++x;
+          decode_runs_.push_back({r, x});
+          r = x;
+        }
+      }
+      const bool all_decoded = decode_runs_.size() == decodes_before;
       runs_.push_back(
           {l.row_addr(p, job.kv_head, cand[c]), staging_.data() + c * rb, uint32_t(e - c) * rb, !all_decoded});
     });
     stream_cycles +=
         fetch_gather(fetch, payloads_, runs_, Traffic(uint8_t(Traffic::k0) + p), int64_t(job.kv_head), delay);
     // Decode only rows whose plane p the buffer does not hold yet.
-    for_each_key_run_where(
-        cand.data(), cand.size(), [&](uint32_t key) { return !has_plane(key); },
-        [&](size_t r, size_t e) {
-          unpack_plane_rows(staging_.data() + r * rb, uint32_t(e - r), d, l.bits[p], l.shift(p),
-                            kb.data() + size_t(cand[r]) * d, p == 0);
-        });
+    for (const auto& [r, e] : decode_runs_)
+      unpack_plane_rows(staging_.data() + r * rb, uint32_t(e - r), d, l.bits[p], l.shift(p),
+                        kb.data() + size_t(cand[r]) * d, p == 0);
   }
   job.memory_cycles = clock_.to_cycles(BlockClock::local(delay) - mem_start);
 
@@ -115,23 +140,35 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
   std::vector<uint8_t>& ready = slice_ready_[job.k_bits];
   if (ready.size() != l.n_k) {
     ready.assign(l.n_k, 0);
+    slices_ready_count_[job.k_bits] = 0;
     slices.resize(size_t(l.n_k) * d);
   }
   job.scores.resize(cand.size());
   job.stats = RowStats{};
-  const uint32_t kshift = 16 - job.k_bits;
-  const uint8_t plane_end = uint8_t(job.plane_end);
-  for (const uint32_t key : cand) {
-    planes_decoded_[key] = std::max(planes_decoded_[key], plane_end);
-    if (ready[key]) continue;  // this round's planes of the key are decoded by now
-    int8_t* kq = slices.data() + size_t(key) * d;
-    const uint16_t* row = kb.data() + size_t(key) * d;
-    for (uint32_t t = 0; t < d; ++t) kq[t] = int8_t(int32_t(int16_t(row[t])) >> kshift);
-    ready[key] = 1;
+  const uint32_t plane_end = job.plane_end;
+  if (plane_end > 0 && keys_with_plane_[plane_end - 1] < l.n_k) {
+    for (const uint32_t key : cand) {
+      const uint32_t had = planes_decoded_[key];
+      if (had >= plane_end) continue;
+      for (uint32_t p = had; p < plane_end; ++p) ++keys_with_plane_[p];
+      planes_decoded_[key] = uint8_t(plane_end);
+    }
+  }
+  uint32_t& slices_ready = slices_ready_count_[job.k_bits];
+  if (slices_ready < l.n_k) {
+    const uint32_t kshift = 16 - job.k_bits;
+    for (const uint32_t key : cand) {
+      if (ready[key]) continue;  // this round's planes of the key are decoded by now
+      int8_t* kq = slices.data() + size_t(key) * d;
+      const uint16_t* row = kb.data() + size_t(key) * d;
+      for (uint32_t t = 0; t < d; ++t) kq[t] = int8_t(int32_t(int16_t(row[t])) >> kshift);
+      ready[key] = 1;
+      ++slices_ready;
+    }
   }
   // q_bits × k_bits scores, |q_b·k_b| ≤ 2^14 with 8-bit operands, d ≤ 256: exact in any kernel set.
   kernels_.scores_int8(q_low_.data(), slices.data(), cand.data(), uint32_t(cand.size()), d, job.scores.data());
-  job.stats = row_stats(job.scores.data(), job.scores.size());
+  job.stats = row_stats(kernels_, job.scores.data(), job.scores.size());
   // Resident plane rows stream from the on-chip buffer while the lanes score them.
   job.compute_cycles = std::max(round_cycles(uint32_t(cand.size()), d, job.q_bits, job.k_bits), stream_cycles);
   stats_.busy_cycles += job.compute_cycles;

@@ -68,6 +68,17 @@ void softmax_q16_out_scalar(const float* e, uint32_t n, float z, uint16_t* p16) 
   }
 }
 
+void min_max_sum_scalar(const int64_t* s, uint32_t n, int64_t* out) {
+  int64_t mn = s[0], mx = s[0];
+  uint64_t sum = 0;
+  for (uint32_t j = 0; j < n; ++j) {
+    mn = s[j] < mn ? s[j] : mn;
+    mx = s[j] > mx ? s[j] : mx;
+    sum += uint64_t(s[j]);
+  }
+  out[0] = mn, out[1] = mx, out[2] = int64_t(sum);
+}
+
 const KernelSet kScalar{"scalar",
                         scores_int16_scalar,
                         scores_int8_scalar,
@@ -75,7 +86,8 @@ const KernelSet kScalar{"scalar",
                         softmax_shift_scalar,
                         exp_in_place_scalar,
                         exp_vectorized_scalar,
-                        softmax_q16_out_scalar};
+                        softmax_q16_out_scalar,
+                        min_max_sum_scalar};
 
 struct Registry {
   std::vector<const KernelSet*> sets;

@@ -139,11 +139,41 @@ ENERGON_AVX2 void scores8(const int8_t* q, const int8_t* k, const uint32_t* rows
   }
 }
 
+// 8 ≤ d < 16 (a small model's heads): columns 0..7 of two keys per vector, [q | q]·[k_a | k_b],
+// eight keys reduced together; columns 8 .. d−1 one term at a time. Same int32 bound as above.
+ENERGON_AVX2 void scores8_narrow(const int8_t* q, const int8_t* k, const uint32_t* rows, uint32_t n, uint32_t d,
+                                 int64_t* out) {
+  const __m128i q8 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(q));
+  const __m256i qq = _mm256_cvtepi8_epi16(_mm_unpacklo_epi64(q8, q8));
+  const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  const auto key8 = [&](uint32_t j) {
+    return j < n ? _mm_loadl_epi64(reinterpret_cast<const __m128i*>(k + size_t(rows[j]) * d)) : _mm_setzero_si128();
+  };
+  for (uint32_t j0 = 0; j0 < n; j0 += 8) {
+    __m256i v[4];
+    for (uint32_t g = 0; g < 4; ++g) {  // lanes 0..3: key j0 + 2g, lanes 4..7: key j0 + 2g + 1
+      const __m128i kk = _mm_unpacklo_epi64(key8(j0 + 2 * g), key8(j0 + 2 * g + 1));
+      v[g] = _mm256_madd_epi16(qq, _mm256_cvtepi8_epi16(kk));
+    }
+    // [k0 k2 k4 k6 | k1 k3 k5 k7] → keys in order
+    const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(v[0], v[1]), _mm256_hadd_epi32(v[2], v[3]));
+    alignas(32) int32_t tmp[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(tmp), _mm256_permutevar8x32_epi32(h, order));
+    const uint32_t m = n - j0 < 8 ? n - j0 : 8;
+    for (uint32_t g = 0; g < m; ++g) {
+      const int8_t* kr = k + size_t(rows[j0 + g]) * d;
+      int32_t rest = 0;
+      for (uint32_t t = 8; t < d; ++t) rest += int32_t(q[t]) * int32_t(kr[t]);
+      out[j0 + g] = tmp[g] + rest;
+    }
+  }
+}
+
 ENERGON_AVX2 void scores_int8(const int8_t* q, const int8_t* k, const uint32_t* rows, uint32_t n, uint32_t d,
                               int64_t* out) {
   switch (d / 16) {
     case 0:
-      return scores8<0>(q, k, rows, n, d, out);
+      return d >= 8 ? scores8_narrow(q, k, rows, n, d, out) : scores8<0>(q, k, rows, n, d, out);
     case 1:
       return scores8<1>(q, k, rows, n, d, out);
     case 2:
@@ -357,8 +387,34 @@ bool exp_vectorized() {
 
 void exp_in_place(float* x, uint32_t n) { expf_c_library::exp_in_place(exp_vectorized(), exp_vector, x, n); }
 
-const KernelSet kAvx2{"avx2",        scores_int16, scores_int8,    weighted_sum,
-                      softmax_shift, exp_in_place, exp_vectorized, softmax_q16_out};
+// ---- row statistics: 4 lanes of min, max (compare and blend) and sum, combined at the end ----
+ENERGON_AVX2 void min_max_sum(const int64_t* s, uint32_t n, int64_t* out) {
+  __m256i mn = _mm256_set1_epi64x(s[0]), mx = mn, sum = _mm256_setzero_si256();
+  uint32_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + j));
+    mn = _mm256_blendv_epi8(mn, x, _mm256_cmpgt_epi64(mn, x));
+    mx = _mm256_blendv_epi8(mx, x, _mm256_cmpgt_epi64(x, mx));
+    sum = _mm256_add_epi64(sum, x);
+  }
+  alignas(32) int64_t lmn[4], lmx[4];
+  alignas(32) uint64_t lsum[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lmn), mn);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lmx), mx);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lsum), sum);
+  int64_t rmn = lmn[0], rmx = lmx[0];
+  uint64_t rsum = lsum[0] + lsum[1] + lsum[2] + lsum[3];
+  for (int l = 1; l < 4; ++l) rmn = lmn[l] < rmn ? lmn[l] : rmn, rmx = lmx[l] > rmx ? lmx[l] : rmx;
+  for (; j < n; ++j) {
+    rmn = s[j] < rmn ? s[j] : rmn;
+    rmx = s[j] > rmx ? s[j] : rmx;
+    rsum += uint64_t(s[j]);
+  }
+  out[0] = rmn, out[1] = rmx, out[2] = int64_t(rsum);
+}
+
+const KernelSet kAvx2{"avx2",       scores_int16,   scores_int8,     weighted_sum, softmax_shift,
+                      exp_in_place, exp_vectorized, softmax_q16_out, min_max_sum};
 
 }  // namespace
 

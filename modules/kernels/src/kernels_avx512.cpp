@@ -355,8 +355,22 @@ bool exp_vectorized() {
 
 void exp_in_place(float* x, uint32_t n) { expf_c_library::exp_in_place(exp_vectorized(), exp_vector, x, n); }
 
-const KernelSet kAvx512{"avx512",      scores_int16, scores_int8,    weighted_sum,
-                        softmax_shift, exp_in_place, exp_vectorized, softmax_q16_out};
+// ---- row statistics: 8 lanes of min, max and sum; the tail lanes masked to s[0] (min, max) and 0 ----
+ENERGON_AVX512 void min_max_sum(const int64_t* s, uint32_t n, int64_t* out) {
+  const __m512i first = _mm512_set1_epi64(s[0]);
+  __m512i mn = first, mx = first, sum = _mm512_setzero_si512();
+  for (uint32_t j = 0; j < n; j += 8) {
+    const __mmask8 m = n - j >= 8 ? __mmask8(0xff) : __mmask8((1u << (n - j)) - 1);
+    const __m512i x = _mm512_mask_loadu_epi64(first, m, s + j);
+    mn = _mm512_min_epi64(mn, x);
+    mx = _mm512_max_epi64(mx, x);
+    sum = _mm512_add_epi64(sum, _mm512_maskz_mov_epi64(m, x));
+  }
+  out[0] = _mm512_reduce_min_epi64(mn), out[1] = _mm512_reduce_max_epi64(mx), out[2] = _mm512_reduce_add_epi64(sum);
+}
+
+const KernelSet kAvx512{"avx512",     scores_int16,   scores_int8,     weighted_sum, softmax_shift,
+                        exp_in_place, exp_vectorized, softmax_q16_out, min_max_sum};
 
 }  // namespace
 

@@ -137,7 +137,7 @@ TEST_CASE("kernels equal the scalar ones on random data for d from 1 to 256", "[
   for (const kernels::KernelSet* ks : sets) {
     std::printf("checking kernel set %s against scalar\n", ks->name);
     for (uint32_t d = 8; d <= 256; d += 8) check_set(*ks, d, 97 + d % 13, Fill::random, Fill::random, rng);
-    for (uint32_t d : {1u, 2u, 3u, 5u, 7u, 15u, 17u, 31u, 33u, 47u, 63u, 65u, 100u, 129u, 255u})  // tails
+    for (uint32_t d : {1u, 2u, 3u, 5u, 7u, 9u, 12u, 15u, 17u, 31u, 33u, 47u, 63u, 65u, 100u, 129u, 255u})  // tails
       check_set(*ks, d, 41, Fill::random, Fill::random, rng);
     check_set(*ks, 64, 3000, Fill::random, Fill::random, rng);  // long rows: many ×V blocks
     check_set(*ks, 256, 1500, Fill::random, Fill::random, rng);
@@ -220,6 +220,52 @@ TEST_CASE("softmax passes of every kernel set equal the scalar ones", "[kernels]
         ref.softmax_q16_out(e.data(), n, z, pw.data());
         ks->softmax_q16_out(e.data(), n, z, pg.data());
         CHECK(pg == pw);
+      }
+    }
+  }
+}
+
+TEST_CASE("row statistics of every kernel set equal the scalar ones", "[kernels]") {
+  std::mt19937_64 rng(31);
+  const kernels::KernelSet& ref = kernels::scalar();
+  // the scalar definition in closed form
+  const int64_t row[5] = {3, -7, 12, 0, -7};
+  int64_t mms[3];
+  ref.min_max_sum(row, 5, mms);
+  CHECK(mms[0] == -7);
+  CHECK(mms[1] == 12);
+  CHECK(mms[2] == 1);
+  for (const kernels::KernelSet* ks : kernels::available()) {
+    for (uint32_t n : {1u, 2u, 3u, 4u, 5u, 7u, 8u, 9u, 15u, 16u, 17u, 31u, 33u, 100u, 512u, 1027u}) {
+      for (int kind = 0; kind < 6; ++kind) {
+        std::vector<int64_t> s(n);
+        for (uint32_t j = 0; j < n; ++j) {
+          switch (kind) {
+            case 0:
+              s[j] = int64_t(rng());  // anything, the sum wraps
+              break;
+            case 1:
+              s[j] = int64_t(rng() % 2001) - 1000;
+              break;
+            case 2:
+              s[j] = j % 2 ? INT64_MAX : INT64_MIN;
+              break;
+            case 3:
+              s[j] = int64_t(n - j);  // the maximum first, the minimum last
+              break;
+            case 4:
+              s[j] = j == n - 1 ? -5 : 9;  // the minimum in the tail
+              break;
+            default:
+              s[j] = 42;
+          }
+        }
+        int64_t want[3], got[3] = {-1, -1, -1};
+        ref.min_max_sum(s.data(), n, want);
+        ks->min_max_sum(s.data(), n, got);
+        if (!std::equal(want, want + 3, got))
+          FAIL_CHECK(ks->name << " min_max_sum differs: n " << n << ", kind " << kind << ": " << got[0] << " " << got[1]
+                              << " " << got[2] << " vs " << want[0] << " " << want[1] << " " << want[2]);
       }
     }
   }

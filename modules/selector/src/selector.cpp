@@ -4,6 +4,27 @@
 
 namespace energon::hw {
 
+namespace {
+
+/// job.kept = the candidates whose score passes `keep`, in order: one compare pass, each candidate
+/// written and the count advanced by the compare's outcome (no branch on the data).
+template <typename Keep>
+void keep_where(SelectJob& job, Keep keep) {
+  const uint32_t n = job.n;  // locals: the stores through `out` may not alias them
+  const int64_t* scores = job.scores;
+  const uint32_t* candidates = job.candidates;
+  job.kept.resize(n);
+  uint32_t* out = job.kept.data();
+  size_t m = 0;
+  for (uint32_t c = 0; c < n; ++c) {
+    out[m] = candidates[c];
+    m += keep(scores[c]) ? 1 : 0;
+  }
+  job.kept.resize(m);
+}
+
+}  // namespace
+
 Selector::Selector(sc_core::sc_module_name name, const AccelConfig& config)
     : sc_module(name), cmd("cmd"), config_(config), clock_(config) {
   cmd.bind(*this);
@@ -39,8 +60,8 @@ void Selector::select_threshold(SelectJob& job) {
   const int64_t n = job.n, a = job.rule.alpha_q8;
   const int64_t rhs =
       a >= 0 ? a * n * job.stats.max + (256 - a) * job.stats.sum : (256 + a) * job.stats.sum - a * n * job.stats.min;
-  for (uint32_t c = 0; c < job.n; ++c)
-    if (256 * n * job.scores[c] >= rhs) job.kept.push_back(job.candidates[c]);
+  const int64_t scale = 256 * n;
+  keep_where(job, [&](int64_t s) { return scale * s >= rhs; });
   job.cycles = ceil_div(job.n, config_.selector_elems_per_cycle) + config_.selector_latency;
 }
 
@@ -51,8 +72,7 @@ void Selector::select_max_margin(SelectJob& job) {
   }
   // One compare pass against max − margin (the row's max from the scoring engine's statistics).
   const int64_t floor = job.stats.max - job.rule.margin;
-  for (uint32_t c = 0; c < job.n; ++c)
-    if (job.scores[c] >= floor) job.kept.push_back(job.candidates[c]);
+  keep_where(job, [floor](int64_t s) { return s >= floor; });
   job.cycles = ceil_div(job.n, config_.selector_elems_per_cycle) + config_.selector_latency;
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <array>
+#include <utility>
 #include <vector>
 
 #include "energon/hw/accel_config.h"
@@ -38,21 +39,9 @@ struct RowStats {
   }
 };
 
-/// The statistics of a whole row of scores at once (the same as add() on each, in one pass the
-/// compiler can vectorize).
-inline RowStats row_stats(const int64_t* scores, size_t n) {
-  RowStats st;
-  if (n == 0) return st;
-  int64_t mx = scores[0], mn = scores[0], sum = 0;
-  for (size_t c = 0; c < n; ++c) {
-    const int64_t s = scores[c];
-    mx = s > mx ? s : mx;
-    mn = s < mn ? s : mn;
-    sum += s;
-  }
-  st.max = mx, st.min = mn, st.sum = sum, st.count = uint32_t(n);
-  return st;
-}
+/// The statistics of a whole row of scores at once (the same as add() on each), on the kernel
+/// set's vector units.
+RowStats row_stats(const kernels::KernelSet& ks, const int64_t* scores, size_t n);
 
 /// One MP-MRF round of one query row.
 struct FilterRoundJob {
@@ -124,10 +113,15 @@ class FilterEngine : public sc_core::sc_module, public filter_engine_if {
   // cross the fetch unit for every round that needs them (traffic and timing unchanged).
   void track_candidate_buffer(const FilterRoundJob& job);
   std::vector<uint8_t> planes_decoded_;
+  /// keys_with_plane_[p]: keys whose plane p is decoded (planes_decoded_ > p), so a round whose
+  /// planes every key holds skips the per-key checks.
+  std::array<uint32_t, ENERGON_MAX_PLANES> keys_with_plane_{};
+  std::vector<std::pair<size_t, size_t>> decode_runs_;  ///< candidate ranges to decode, one plane
   // Simulation speed only: each key's k_bits-bit MSB slice as int8, computed once per kv head
   // (slices_[k_bits], slice_ready_[k_bits] per key), so scoring runs on 8-bit operands.
   std::array<std::vector<int8_t>, ENERGON_MAX_FILTER_BITS + 1> slices_;
   std::array<std::vector<uint8_t>, ENERGON_MAX_FILTER_BITS + 1> slice_ready_;
+  std::array<uint32_t, ENERGON_MAX_FILTER_BITS + 1> slices_ready_count_{};  ///< keys set in slice_ready_
   std::vector<int8_t> q_low_;
   const std::vector<uint16_t>* tracked_buffer_ = nullptr;
   uint32_t tracked_kv_head_ = 0;

@@ -34,6 +34,9 @@ struct KernelSet {
   bool (*exp_vectorized)();
   /// Softmax, last pass: p16[j] = min(65535, lrintf((e[j] / z) · 65536)).
   void (*softmax_q16_out)(const float* e, uint32_t n, float z, uint16_t* p16);
+  /// A row's statistics (the selector's threshold, the reports): out = {min, max, sum} of s[0..n),
+  /// n ≥ 1, the sum modulo 2^64.
+  void (*min_max_sum)(const int64_t* s, uint32_t n, int64_t* out);
 };
 
 /// The portable reference kernels (the definitions of spec §1.3, one term at a time).
