@@ -36,24 +36,28 @@ void for_each_key_run_where(const uint32_t* keys, size_t n, P&& want, F&& f) {
   }
 }
 
-/// The union of the key lists keys_of(item) of `items` (each ascending), ascending without repeats,
-/// into `out` (the keys of a query tile's rows: one stream for all of them). A bitmap over the keys
-/// up to the largest: linear in the lists and in that key / 64, no sort.
+/// The union of the key lists keys_of(item) of `items` (each strictly ascending), ascending without
+/// repeats, into `out` (the keys of a query tile's rows: one stream for all of them). A list that
+/// holds every key 0 .. the largest of all (a dense tile's rows) is the union; otherwise a bitmap
+/// over the keys up to the largest: linear in the lists and in that key / 64, no sort.
 template <typename Items, typename KeysOf>
 void union_of_keys(const Items& items, KeysOf&& keys_of, std::vector<uint32_t>& out) {
   out.clear();
   size_t lists = 0, total = 0;
   uint32_t top = 0;
   const std::vector<uint32_t>* only = nullptr;
+  const std::vector<uint32_t>* complete = nullptr;  // the longest list holding every key 0 .. its last
   for (const auto& item : items) {
     const std::vector<uint32_t>& k = keys_of(item);
     if (k.empty()) continue;
     ++lists, total += k.size(), only = &k;
     top = std::max(top, k.back());
+    if (k.size() == size_t(k.back()) + 1 && (!complete || k.size() > complete->size())) complete = &k;
   }
   if (lists == 0) return;
-  if (lists == 1) {
-    out.assign(only->begin(), only->end());
+  if (lists == 1 || (complete && complete->back() == top)) {
+    const std::vector<uint32_t>& all = lists == 1 ? *only : *complete;
+    out.assign(all.begin(), all.end());
     return;
   }
   thread_local std::vector<uint64_t> bits;
