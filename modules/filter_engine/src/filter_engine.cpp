@@ -109,18 +109,12 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
     for_each_key_run(cand.data() + from, cand.size() - from, [&](size_t c, size_t e) {
       c += from, e += from;
       const size_t decodes_before = decode_runs_.size();
-      if (!every_key_has_plane) {
-        for (size_t r = c; r < e;) {
-          if (has_plane(cand[r])) {
-            ++r;
-            continue;
-          }
-          size_t x = r + 1;
-          while (x < e && !has_plane(cand[x])) ++x;
-          decode_runs_.push_back({r, x});
-          r = x;
-        }
-      }
+      if (!every_key_has_plane)
+        for_each_key_run_where(
+            cand.data() + c, e - c, [&](uint32_t key) { return !has_plane(key); },
+            [&](size_t r, size_t x) {
+              decode_runs_.push_back({c + r, c + x});
+            });
       const bool all_decoded = decode_runs_.size() == decodes_before;
       runs_.push_back(
           {l.row_addr(p, job.kv_head, cand[c]), staging_.data() + c * rb, uint32_t(e - c) * rb, !all_decoded});
