@@ -21,6 +21,29 @@ static std::string bus_error_text(uint64_t addr, uint32_t len, tlm::tlm_response
 BusError::BusError(uint64_t a, uint32_t len, tlm::tlm_response_status status)
     : std::runtime_error(bus_error_text(a, len, status)), addr(a) {}
 
+namespace {
+
+/// One of the unit's reusable lists of missing spans, for the duration of one serve().
+class SpanList {
+ public:
+  explicit SpanList(std::vector<std::vector<OnChipBuffer::Span>>& lists) : lists_(lists) {
+    if (!lists_.empty()) {
+      spans_ = std::move(lists_.back());
+      lists_.pop_back();
+    }
+  }
+  ~SpanList() { lists_.push_back(std::move(spans_)); }
+  SpanList(const SpanList&) = delete;
+  SpanList& operator=(const SpanList&) = delete;
+  std::vector<OnChipBuffer::Span>& operator*() { return spans_; }
+
+ private:
+  std::vector<std::vector<OnChipBuffer::Span>>& lists_;
+  std::vector<OnChipBuffer::Span> spans_;
+};
+
+}  // namespace
+
 // ---- FetchUnit ----
 
 FetchUnit::FetchUnit(sc_core::sc_module_name name, const AccelConfig& config)
@@ -228,7 +251,8 @@ bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBank
   }
   if (ext.prefetch) {  // only what is missing and fits; no buffer, nothing to do
     if (!buf) return true;
-    std::vector<OnChipBuffer::Span> missing;
+    SpanList list(span_lists_);
+    std::vector<OnChipBuffer::Span>& missing = *list;
     buf->read(addr, len, nullptr, missing);
     for (const auto& s : missing) {
       const uint32_t len = uint32_t(std::min<uint64_t>(s.len, fill_room(half, cls)));
@@ -240,7 +264,14 @@ bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBank
     return true;
   }
   if (!buf) return memory_access(p, ext, addr, data, len, delay);
-  std::vector<OnChipBuffer::Span> missing;  // allocates only when part of the request misses
+  if (buf->read_resident(addr, len, copy_resident ? data : nullptr)) {  // the usual case: a whole hit
+    stats_.sram_bytes[size_t(cls)] += len;
+    banks.add(addr, len);
+    advance(ext, delay);
+    return true;
+  }
+  SpanList list(span_lists_);
+  std::vector<OnChipBuffer::Span>& missing = *list;
   buf->read(addr, len, copy_resident ? data : nullptr, missing);
   uint32_t missing_bytes = 0;
   for (const auto& s : missing) missing_bytes += s.len;

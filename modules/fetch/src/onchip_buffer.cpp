@@ -48,6 +48,8 @@ void OnChipBuffer::clear() {
 size_t OnChipBuffer::find_extent(uint64_t addr) const {
   // Any value of hint_ is safe: it is used only if it names an extent that holds addr.
   if (hint_ < extents_.size() && addr - extents_[hint_].addr < extents_[hint_].len) return hint_;
+  // A gathered request walks its runs upwards: the next extent is the usual second guess.
+  if (hint_ + 1 < extents_.size() && addr - extents_[hint_ + 1].addr < extents_[hint_ + 1].len) return ++hint_;
   hint_ = first_from(extents_, addr);
   return hint_;
 }
@@ -63,21 +65,34 @@ void OnChipBuffer::list_gaps(size_t i, uint64_t addr, uint32_t len, std::vector<
   if (covered < len) missing.push_back({addr + covered, uint32_t(len - covered)});
 }
 
-void OnChipBuffer::read(uint64_t addr, uint32_t len, uint8_t* dst, std::vector<Span>& missing) const {
-  missing.clear();
-  const size_t i = find_extent(addr);
-  // The usual case first: one extent holds the whole request, nothing is missing.
-  const bool whole = i < extents_.size() && addr - extents_[i].addr < extents_[i].len &&
-                     extents_[i].len - (addr - extents_[i].addr) >= len;
-  if (!whole) list_gaps(i, addr, len, missing);
-  if (!dst || (missing.size() == 1 && missing[0].len == len)) return;  // nothing to copy
-  // The resident bytes: one memcpy per stored piece within the request.
-  for (size_t k = first_from(pieces_, addr); k < pieces_.size(); ++k) {
+void OnChipBuffer::copy_pieces(uint64_t addr, uint32_t len, uint8_t* dst) const {
+  // The piece holding addr (or the first after it): the last one found, or the next, or a search.
+  size_t k = piece_hint_;
+  const auto holds = [&](size_t i) { return i < pieces_.size() && addr - pieces_[i].addr < pieces_[i].len; };
+  if (!holds(k)) k = holds(k + 1) ? k + 1 : first_from(pieces_, addr);
+  piece_hint_ = k;
+  for (; k < pieces_.size(); ++k) {
     const Piece& p = pieces_[k];
     const Overlap o = overlap(p, addr, len);
     if (o.rel0 >= len) break;
     std::memcpy(dst + o.rel0, arena_.data() + p.offset + o.skip, o.rel1 - o.rel0);
   }
+}
+
+bool OnChipBuffer::read_resident(uint64_t addr, uint32_t len, uint8_t* dst) const {
+  const size_t i = find_extent(addr);
+  const bool whole = i < extents_.size() && addr - extents_[i].addr < extents_[i].len &&
+                     extents_[i].len - (addr - extents_[i].addr) >= len;
+  if (whole && dst) copy_pieces(addr, len, dst);
+  return whole;
+}
+
+void OnChipBuffer::read(uint64_t addr, uint32_t len, uint8_t* dst, std::vector<Span>& missing) const {
+  missing.clear();
+  if (read_resident(addr, len, dst)) return;  // the usual case: one extent holds the whole request
+  list_gaps(find_extent(addr), addr, len, missing);
+  if (!dst || (missing.size() == 1 && missing[0].len == len)) return;  // nothing to copy
+  copy_pieces(addr, len, dst);
 }
 
 // The same walk as read()'s, storing each gap as it is found instead of listing it: a stored gap

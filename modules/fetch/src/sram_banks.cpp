@@ -14,7 +14,9 @@ bool usable(uint32_t bytes_per_cycle, uint32_t banks) {
 
 SramBankCounter::SramBankCounter(uint32_t bytes_per_cycle, uint32_t banks)
     : word_bytes_(usable(bytes_per_cycle, banks) ? bytes_per_cycle / banks : std::max(1u, bytes_per_cycle)),
-      banks_(usable(bytes_per_cycle, banks) ? banks : 1) {}
+      banks_(usable(bytes_per_cycle, banks) ? banks : 1) {
+  std::fill_n(words_.begin(), banks_, 0);  // one counter per request: only the banks in use are cleared
+}
 
 void SramBankCounter::add(uint64_t addr, uint32_t len) {
   uint64_t first = addr / word_bytes_;

@@ -150,15 +150,19 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
   }
   uint32_t& slices_ready = slices_ready_count_[job.k_bits];
   if (slices_ready < l.n_k) {
+    // This round's planes of the candidates are decoded by now; a stretch of consecutive keys is
+    // one contiguous block of rows, sliced in one loop.
     const uint32_t kshift = 16 - job.k_bits;
-    for (const uint32_t key : cand) {
-      if (ready[key]) continue;  // this round's planes of the key are decoded by now
-      int8_t* kq = slices.data() + size_t(key) * d;
-      const uint16_t* row = kb.data() + size_t(key) * d;
-      for (uint32_t t = 0; t < d; ++t) kq[t] = int8_t(int32_t(int16_t(row[t])) >> kshift);
-      ready[key] = 1;
-      ++slices_ready;
-    }
+    for_each_key_run_where(
+        cand.data(), cand.size(), [&](uint32_t key) { return !ready[key]; },
+        [&](size_t r, size_t e) {
+          const size_t first = cand[r], n = size_t(e - r) * d;
+          int8_t* kq = slices.data() + first * d;
+          const uint16_t* row = kb.data() + first * d;
+          for (size_t t = 0; t < n; ++t) kq[t] = int8_t(int32_t(int16_t(row[t])) >> kshift);
+          std::fill_n(ready.begin() + ptrdiff_t(first), e - r, uint8_t(1));
+          slices_ready += uint32_t(e - r);
+        });
   }
   // q_bits × k_bits scores, |q_b·k_b| ≤ 2^14 with 8-bit operands, d ≤ 256: exact in any kernel set.
   kernels_.scores_int8(q_low_.data(), slices.data(), cand.data(), uint32_t(cand.size()), d, job.scores.data());

@@ -278,6 +278,9 @@ class FetchUnit : public sc_core::sc_module {
   sc_core::sc_time busy_until_;
   ActivityTrace* trace_ = nullptr;
   PayloadPool payloads_;
+  /// Lists of missing spans kept for reuse: a miss allocates nothing once they have grown. One is
+  /// taken per serve() (requests overlap in accurate mode) and given back when it returns.
+  std::vector<std::vector<OnChipBuffer::Span>> span_lists_;
 };
 
 }  // namespace energon::hw

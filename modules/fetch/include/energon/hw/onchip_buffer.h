@@ -36,6 +36,9 @@ class OnChipBuffer {
   /// Splits [addr, addr+len) into resident spans (copied to dst unless null, one memcpy per
   /// resident piece) and missing spans (the maximal non-resident runs, in address order).
   void read(uint64_t addr, uint32_t len, uint8_t* dst, std::vector<Span>& missing) const;
+  /// The usual case of read(), without a list: if [addr, addr+len) is resident as a whole, copies it
+  /// to dst unless null and returns true; otherwise returns false and copies nothing.
+  bool read_resident(uint64_t addr, uint32_t len, uint8_t* dst) const;
   /// Stores the parts of [addr, addr+len) not yet resident, each only if it fits entirely.
   void fill(uint64_t addr, uint32_t len, const uint8_t* src);
   uint64_t used() const { return used_; }
@@ -54,22 +57,26 @@ class OnChipBuffer {
     uint64_t offset;
   };
   /// first_from(extents_, addr) (the extent holding addr, else the first after it), trying the
-  /// extent the previous lookup found first: a kv head's requests mostly fall in the same extent.
+  /// extent the previous lookup found first (a kv head's requests mostly fall in the same extent),
+  /// then the one after it (the runs of a gathered request ascend).
   size_t find_extent(uint64_t addr) const;
   /// Appends to `missing` the gaps of [addr, addr + len) between the extents from extents_[i] on
   /// (i = find_extent(addr)): the maximal non-resident runs, in address order.
   void list_gaps(size_t i, uint64_t addr, uint32_t len, std::vector<Span>& missing) const;
+  /// Copies the resident bytes of [addr, addr + len) to dst: one memcpy per stored piece.
+  void copy_pieces(uint64_t addr, uint32_t len, uint8_t* dst) const;
   /// Stores [addr, addr + len) from src, the gap just before extents_[at] (or at the end), if it
   /// fits entirely. Returns by how much the index of the extent that was at `at` moved: −1 (the
   /// gap joined it to the previous one), +1 (a new extent before it), 0 (extended or not stored).
   int store(size_t at, uint64_t addr, uint64_t len, const uint8_t* src);
 
   uint64_t capacity_;
-  uint64_t used_ = 0;           ///< bytes resident, = arena bytes in use (no eviction, no holes)
-  std::vector<Range> extents_;  ///< maximal resident ranges, sorted by addr
-  std::vector<Piece> pieces_;   ///< stored pieces, sorted by addr, disjoint
-  std::vector<uint8_t> arena_;  ///< grows on demand up to capacity_, never shrinks
-  mutable size_t hint_ = 0;     ///< index find_extent() returned last; only a guess, checked before use
+  uint64_t used_ = 0;              ///< bytes resident, = arena bytes in use (no eviction, no holes)
+  std::vector<Range> extents_;     ///< maximal resident ranges, sorted by addr
+  std::vector<Piece> pieces_;      ///< stored pieces, sorted by addr, disjoint
+  std::vector<uint8_t> arena_;     ///< grows on demand up to capacity_, never shrinks
+  mutable size_t hint_ = 0;        ///< index find_extent() returned last; only a guess, checked before use
+  mutable size_t piece_hint_ = 0;  ///< the piece copy_pieces() started at last; likewise a guess
 };
 
 }  // namespace energon::hw

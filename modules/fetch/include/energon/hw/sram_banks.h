@@ -24,8 +24,8 @@ class SramBankCounter {
  private:
   uint32_t word_bytes_;
   uint32_t banks_;
-  std::array<uint64_t, kMaxBanks> words_{};  ///< per bank, [0, banks_) used, beyond every_bank_
-  uint64_t every_bank_ = 0;                  ///< words every bank has read
+  std::array<uint64_t, kMaxBanks> words_;  ///< per bank beyond every_bank_; only [0, banks_) is set and read
+  uint64_t every_bank_ = 0;                ///< words every bank has read
   uint64_t last_word_ = 0;
   bool any_ = false;
 };
