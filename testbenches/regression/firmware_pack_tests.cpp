@@ -76,7 +76,8 @@ TEST_CASE("firmware: quantize_heads equals golden quantize_layer") {
 }
 
 TEST_CASE("firmware: K bit planes pack and unpack round trip") {
-  const std::vector<std::vector<uint8_t>> layouts = {{16}, {2, 2, 12}, {1, 3, 12}, {4, 4, 4, 4}, {3, 5, 8}, {7, 9}};
+  const std::vector<std::vector<uint8_t>> layouts = {{16},   {2, 2, 12}, {1, 3, 12}, {4, 4, 4, 4}, {3, 5, 8},
+                                                     {7, 9}, {8, 8},     {4, 4, 8},  {8, 4, 4}};
   const uint32_t d = 24;
   const size_t rows = 13;
   std::mt19937 rng(42);

@@ -73,17 +73,21 @@ int energon_pack_k_planes(const int16_t* k, size_t rows, uint32_t d, const uint8
     const uint32_t shift = top - b;
     const uint32_t mask = (1u << b) - 1u;
     const size_t row_bytes = (size_t)d * b / 8u;
-    memset(planes[p], 0, rows * row_bytes);
     for (size_t r = 0; r < rows; ++r) {
       uint8_t* dst = planes[p] + r * row_bytes;
+      const int16_t* row = k + r * d;
+      /* The fields one after the other from bit 0 of the row, gathered in acc and stored a whole
+       * byte at a time (d × b is a whole number of bytes). held < 8 before a field of b ≤ 16 bits
+       * is added: acc stays below 2^24. */
+      uint32_t acc = 0, held = 0;
       for (uint32_t t = 0; t < d; ++t) {
-        const uint32_t field = ((uint32_t)(uint16_t)k[r * d + t] >> shift) & mask;
-        const size_t bit = (size_t)t * b;
-        /* A field spans at most 3 bytes (b ≤ 16, any bit offset). */
-        const uint32_t wide = field << (bit % 8u);
-        dst[bit / 8u] |= (uint8_t)wide;
-        if (bit % 8u + b > 8u) dst[bit / 8u + 1] |= (uint8_t)(wide >> 8);
-        if (bit % 8u + b > 16u) dst[bit / 8u + 2] |= (uint8_t)(wide >> 16);
+        acc |= (((uint32_t)(uint16_t)row[t] >> shift) & mask) << held;
+        held += b;
+        while (held >= 8u) {
+          *dst++ = (uint8_t)acc;
+          acc >>= 8;
+          held -= 8u;
+        }
       }
     }
     top = shift;
