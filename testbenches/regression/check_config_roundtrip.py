@@ -47,6 +47,24 @@ for bad, expect in (("accelerator.fu_lanes=0", "fu_multipliers (512) must be a n
     r = subprocess.run([vp, "--set", bad, "--layers", "1"], capture_output=True, text=True, env=env)
     assert r.returncode == 2 and expect in r.stderr, (bad, r.stderr)
     assert "--set" in r.stderr, r.stderr
+# Every DRAM key the run used is in the dump: the default LPDDR4 (multi-cycle commands, tDQSCK,
+# the controller section) in accurate timing, and a preset whose mapping names a field of one value
+# (ddr4-3200: rank, one rank; the dump leaves zero-bit fields out) with a controller override.
+small_job = ["--workload", "bert-base-128", "--seq-len", "64", "--policy", "dense"]
+for name, sets, timing in (("lpddr4", [], "at"),
+                           ("ddr4", ["--set", "dram=ddr4-3200", "--set", "dram.controller.scheduler=fifo"], "lt")):
+    cfg = os.path.join(work, name + ".yaml")
+    with open(cfg, "w") as f:
+        subprocess.run([vp, *sets, *small_job, "--dump-config"], check=True, env=env, stdout=f)
+    dumped = open(cfg).read()
+    assert "command_bus:" in dumped and "scheduler: " + ("fifo" if sets else "frfcfs") in dumped, dumped
+    c, d = os.path.join(work, name + "-c.json"), os.path.join(work, name + "-d.json")
+    subprocess.run([vp, *sets, *small_job, *run_opts, "--timing", timing, "--json", c], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([vp, "--hw", cfg, "--workload", cfg, "--policy", "dense", *run_opts, "--timing", timing,
+                    "--json", d], check=True, env=env, stdout=subprocess.DEVNULL)
+    rc, rd = strip(json.load(open(c))), strip(json.load(open(d)))
+    assert rc["dense"] == rd["dense"], (name, rc["dense"]["latency"], rd["dense"]["latency"])
 # Every pass of --compare starts from reset state: each policy has the cycles it has alone.
 small = ["--workload", "bert-base-128", "--seq-len", "96", "--layers", "2", "--topk-fraction", "0.3", "--quiet"]
 both = os.path.join(work, "compare.json")

@@ -81,14 +81,34 @@ YAML::Node dram_node(const hw::DramConfig& d) {
                                                                              {"tRTP", t.tRTP},
                                                                              {"tRTRS", t.tRTRS}})
     tn[k] = v;
+  for (const auto& [k, v] : std::initializer_list<std::pair<const char*, uint32_t>>{
+           {"tDQSCK", t.tDQSCK}, {"tRPab", t.tRPab}, {"tRCD_WR", t.tRCD_WR}, {"tRTW", t.tRTW}})
+    if (v != 0) tn[k] = v;  // 0 is the key's default: none, or tRP / tRCD
   n["refresh"]["enabled"] = d.refresh_enabled;
   if (d.refresh_enabled) {
     n["refresh"]["tREFI"] = t.tREFI;
     n["refresh"]["tRFC"] = t.tRFC;
   }
+  const hw::DramControllerParams& mc = d.controller;
+  n["refresh"]["postpone"] = mc.refresh_postpone;
+  n["refresh"]["stagger"] = hw::to_string(mc.refresh_stagger);
+  YAML::Node c = n["controller"];
+  c["scheduler"] = mc.scheduler;
+  c["starvation_cap"] = mc.starvation_cap;
+  c["page_policy"] = hw::to_string(mc.page_policy);
+  c["request_buffer"] = mc.request_buffer;
+  c["arbitration_cycles"] = mc.arbitration_cycles;
+  const hw::DramCommandBusParams& cb = d.command_bus;
+  YAML::Node b = n["command_bus"];
+  b["activate_cycles"] = cb.activate_cycles;
+  b["column_cycles"] = cb.column_cycles;
+  b["precharge_cycles"] = cb.precharge_cycles;
+  b["refresh_cycles"] = cb.refresh_cycles;
+  b["row_column_split"] = cb.row_column_split;
+  b["channels_per_bus"] = cb.channels_per_bus;
   YAML::Node m = n["address_mapping"];
-  for (const hw::DramMappingSlice& s : d.mapping)
-    m.push_back(std::string(hw::to_string(s.field)) + ":" + std::to_string(s.bits));
+  for (const hw::DramMappingSlice& s : d.mapping)  // a field of one value (one rank) holds no address bit
+    if (s.bits > 0) m.push_back(std::string(hw::to_string(s.field)) + ":" + std::to_string(s.bits));
   return n;
 }
 
