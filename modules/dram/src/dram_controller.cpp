@@ -20,6 +20,21 @@ uint32_t bit_reversed(uint32_t k, uint32_t n) {
   return r;
 }
 
+/// Calls f(b) for every bank b in [first, end) whose bit is set in `waiting`, in ascending order.
+template <typename F>
+void for_each_waiting_bank(const std::vector<uint64_t>& waiting, unsigned first, unsigned end, F&& f) {
+  for (unsigned w = first / 64; w * 64 < end; ++w) {
+    uint64_t bits = waiting[w];
+    if (w == first / 64) bits &= ~uint64_t(0) << (first % 64);
+    if ((w + 1) * 64 > end) bits &= (uint64_t(1) << (end % 64)) - 1;  // end % 64 ≠ 0 here
+    while (bits != 0) {
+      const unsigned b = w * 64 + unsigned(__builtin_ctzll(bits));
+      bits &= bits - 1;
+      f(b);
+    }
+  }
+}
+
 }  // namespace
 
 // Every time below is the cycle a command takes effect: its last cycle on the command bus (a
@@ -55,7 +70,9 @@ struct DramController::Bus {
     int last_unit = -1;
     bool last_write = false;
   };
-  std::vector<Bank> banks;    ///< unit-major
+  std::vector<Bank> banks;  ///< unit-major
+  /// Bit b (word b / 64, bit b % 64): banks[b] holds requests. step() visits only these banks.
+  std::vector<uint64_t> waiting;
   std::vector<Group> groups;  ///< unit-major
   std::vector<Unit> units;
   std::vector<DataBus> data;
@@ -92,6 +109,7 @@ void DramController::reset() {
     auto bus = std::make_unique<Bus>();
     bus->banks.assign(size_t(units) * cfg_.banks_per_rank(), Bus::Bank{});
     for (auto& bank : bus->banks) bank.buffer.reserve(cfg_.controller.request_buffer);
+    bus->waiting.assign((bus->banks.size() + 63) / 64, 0);
     bus->groups.assign(size_t(units) * cfg_.bank_groups, Bus::Group{});
     bus->units.assign(units, Bus::Unit{});
     bus->data.assign(per_bus, Bus::DataBus{});
@@ -153,6 +171,7 @@ void DramController::enqueue(uint64_t tag, bool write, const DramBurstPosition& 
   r.row = burst.row;
   r.write = write;
   bank.buffer.push_back(r);
+  bus.waiting[bank_index / 64] |= uint64_t(1) << (bank_index % 64);
   bus.next = std::min(bus.next, r.visible);
   ++bus.units[bank_index / cfg_.banks_per_rank()].buffered;
   ++bus.buffered;
@@ -256,9 +275,8 @@ int64_t DramController::step(Bus& bus) {
     }
     if (u.buffered == 0) continue;
     const Bus::DataBus& d = bus.data[u.data];
-    for (unsigned bi = first_bank; bi < first_bank + banks_per_unit; ++bi) {
+    for_each_waiting_bank(bus.waiting, first_bank, first_bank + banks_per_unit, [&](unsigned bi) {
       Bus::Bank& b = bus.banks[bi];
-      if (b.buffer.empty()) continue;
       size_t visible = b.buffer.size();  // arrival order: visible times never decrease along the buffer
       if (b.buffer.back().visible > now) {
         visible = 0;
@@ -266,7 +284,7 @@ int64_t DramController::step(Bus& bus) {
       }
       if (visible == 0) {
         next = std::min(next, b.buffer.front().visible);
-        continue;
+        return;
       }
       size_t index = 0;
       if (b.committed != kNoAge) {
@@ -283,7 +301,7 @@ int64_t DramController::step(Bus& bus) {
       c.bank = bi;
       c.index = index;
       if (b.open_row == int64_t(r.row)) {
-        if (oldest != kNoAge && r.age != oldest) continue;  // FIFO-strict: waits for the older ones
+        if (oldest != kNoAge && r.age != oldest) return;  // FIFO-strict: waits for the older ones
         c.cmd = r.write ? Cmd::wr : Cmd::rd;
         const bool turnaround = d.last_unit >= 0 && (d.last_unit != int(ui) || d.last_write != r.write);
         const int64_t bus_ready = d.free + (turnaround ? t.tRTRS : 0);
@@ -305,7 +323,7 @@ int64_t DramController::step(Bus& bus) {
         if (t.tFAW > 0) ready = std::max(ready, u.faw[u.faw_slot] + t.tFAW);  // against the ACTs issued, in time
         offer(row, c, ready, cb.activate_cycles);
       }
-    }
+    });
   }
 
   // One command per cycle on a shared bus (the oldest request's), one of each kind when split.
@@ -401,6 +419,7 @@ int64_t DramController::step(Bus& bus) {
         if (c->index > 0) ++st.reordered;
         for (size_t i = 0; i < c->index; ++i) ++bank.buffer[i].overtaken;
         bank.buffer.erase(bank.buffer.begin() + ptrdiff_t(c->index));
+        if (bank.buffer.empty()) bus.waiting[c->bank / 64] &= ~(uint64_t(1) << (c->bank % 64));
         --u.buffered;
         --bus.buffered;
         if (page_->auto_precharge(bank.buffer, served.row)) {  // RDA/WRA: precharge when tRAS/tRTP/tWR allow

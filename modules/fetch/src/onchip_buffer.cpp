@@ -80,6 +80,7 @@ void OnChipBuffer::copy_pieces(uint64_t addr, uint32_t len, uint8_t* dst) const 
 }
 
 bool OnChipBuffer::read_resident(uint64_t addr, uint32_t len, uint8_t* dst) const {
+  if (len == 0) return false;  // nothing to hold: the caller's general path handles it
   const size_t i = find_extent(addr);
   const bool whole = i < extents_.size() && addr - extents_[i].addr < extents_[i].len &&
                      extents_[i].len - (addr - extents_[i].addr) >= len;

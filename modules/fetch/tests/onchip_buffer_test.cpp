@@ -42,6 +42,13 @@ struct Twins {
     Spans mn;
     flat.read(addr, len, nullptr, mn);  // no destination: the same split
     REQUIRE(same_spans(mn, mb));
+    // The list-free whole-hit test: true exactly when nothing is missing, then the same bytes;
+    // otherwise nothing copied.
+    std::vector<uint8_t> c(len, 0xCD);
+    const bool whole = flat.read_resident(addr, len, c.data());
+    REQUIRE(whole == (len > 0 && mb.empty()));
+    REQUIRE(c == (whole ? b : std::vector<uint8_t>(len, 0xCD)));
+    REQUIRE(flat.read_resident(addr, len, nullptr) == whole);
     return ma;
   }
   /// Both fill from the same fresh random bytes, so any byte stored twice or from the wrong

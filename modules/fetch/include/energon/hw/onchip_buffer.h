@@ -36,8 +36,9 @@ class OnChipBuffer {
   /// Splits [addr, addr+len) into resident spans (copied to dst unless null, one memcpy per
   /// resident piece) and missing spans (the maximal non-resident runs, in address order).
   void read(uint64_t addr, uint32_t len, uint8_t* dst, std::vector<Span>& missing) const;
-  /// The usual case of read(), without a list: if [addr, addr+len) is resident as a whole, copies it
-  /// to dst unless null and returns true; otherwise returns false and copies nothing.
+  /// The usual case of read(), without a list: if [addr, addr+len) (len ≥ 1) is resident as a
+  /// whole, copies it to dst unless null and returns true; otherwise (len = 0 too) returns false
+  /// and copies nothing.
   bool read_resident(uint64_t addr, uint32_t len, uint8_t* dst) const;
   /// Stores the parts of [addr, addr+len) not yet resident, each only if it fits entirely.
   void fill(uint64_t addr, uint32_t len, const uint8_t* src);
