@@ -250,7 +250,7 @@ bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBank
     if (ext.buffer_tag == owner_[half]) buf = &half_[half];
   }
   if (ext.prefetch) {  // only what is missing and fits; no buffer, nothing to do
-    if (!buf || buf->read_resident(addr, len, nullptr)) return true;
+    if (!buf) return true;
     SpanList list(span_lists_);
     std::vector<OnChipBuffer::Span>& missing = *list;
     buf->read(addr, len, nullptr, missing);

@@ -45,9 +45,7 @@ void OnChipBuffer::clear() {
   used_ = 0;
 }
 
-size_t OnChipBuffer::find_extent(uint64_t addr) const {
-  // Any value of hint_ is safe: it is used only if it names an extent that holds addr.
-  if (hint_ < extents_.size() && addr - extents_[hint_].addr < extents_[hint_].len) return hint_;
+size_t OnChipBuffer::find_extent_beyond_hint(uint64_t addr) const {
   // A gathered request walks its runs upwards: the next extent is the usual second guess.
   if (hint_ + 1 < extents_.size() && addr - extents_[hint_ + 1].addr < extents_[hint_ + 1].len) return ++hint_;
   hint_ = first_from(extents_, addr);

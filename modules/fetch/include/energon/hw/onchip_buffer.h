@@ -60,7 +60,13 @@ class OnChipBuffer {
   /// first_from(extents_, addr) (the extent holding addr, else the first after it), trying the
   /// extent the previous lookup found first (a kv head's requests mostly fall in the same extent),
   /// then the one after it (the runs of a gathered request ascend).
-  size_t find_extent(uint64_t addr) const;
+  size_t find_extent(uint64_t addr) const {
+    // Any value of hint_ is safe: it is used only if it names an extent that holds addr.
+    if (hint_ < extents_.size() && addr - extents_[hint_].addr < extents_[hint_].len) return hint_;
+    return find_extent_beyond_hint(addr);
+  }
+  /// find_extent() where the hint's extent does not hold addr: the next extent, else a search.
+  size_t find_extent_beyond_hint(uint64_t addr) const;
   /// Appends to `missing` the gaps of [addr, addr + len) between the extents from extents_[i] on
   /// (i = find_extent(addr)): the maximal non-resident runs, in address order.
   void list_gaps(size_t i, uint64_t addr, uint32_t len, std::vector<Span>& missing) const;
