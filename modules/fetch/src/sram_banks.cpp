@@ -10,17 +10,21 @@ bool usable(uint32_t bytes_per_cycle, uint32_t banks) {
   return banks != 0 && banks <= SramBankCounter::kMaxBanks && (banks & (banks - 1)) == 0 && bytes_per_cycle >= banks &&
          bytes_per_cycle % banks == 0;
 }
+
+uint32_t log2_of_power_of_two(uint32_t v) { return uint32_t(__builtin_ctz(v)); }
 }  // namespace
 
 SramBankCounter::SramBankCounter(uint32_t bytes_per_cycle, uint32_t banks)
     : word_bytes_(usable(bytes_per_cycle, banks) ? bytes_per_cycle / banks : std::max(1u, bytes_per_cycle)),
-      banks_(usable(bytes_per_cycle, banks) ? banks : 1) {
-  std::fill_n(words_.begin(), banks_, 0);  // one counter per request: only the banks in use are cleared
+      word_shift_((word_bytes_ & (word_bytes_ - 1)) == 0 ? log2_of_power_of_two(word_bytes_) : kDivide),
+      banks_(usable(bytes_per_cycle, banks) ? banks : 1),
+      bank_shift_(log2_of_power_of_two(banks_)) {
+  std::fill_n(starts_.begin(), banks_ + 1, 0);  // one counter per request: only the banks in use are cleared
 }
 
 void SramBankCounter::add(uint64_t addr, uint32_t len) {
-  uint64_t first = addr / word_bytes_;
-  const uint64_t last = (addr + (len - 1)) / word_bytes_;  // len ≥ 1 and the span ends at most at 2^64
+  uint64_t first = word_of(addr);
+  const uint64_t last = word_of(addr + (len - 1));  // len ≥ 1 and the span ends at most at 2^64
   if (any_ && first == last_word_) {
     if (first == last) return;
     ++first;
@@ -28,14 +32,27 @@ void SramBankCounter::add(uint64_t addr, uint32_t len) {
   any_ = true;
   last_word_ = last;
   const uint64_t n = last - first + 1;
-  // Whole sweeps over the banks add to every bank alike: counted once, in every_bank_.
-  every_bank_ += n / banks_;
-  const uint64_t rest = n % banks_;
-  for (uint64_t k = 0; k < rest; ++k) ++words_[(first + k) & (banks_ - 1)];
+  // Whole sweeps over the banks add to every bank alike: counted once, in every_bank_. The rest,
+  // words first .. first + rest − 1 (mod banks), is one or two ranges of banks: their ends go into
+  // the difference array starts_.
+  every_bank_ += n >> bank_shift_;
+  const uint32_t rest = uint32_t(n & (banks_ - 1));
+  if (rest == 0) return;
+  const uint32_t s = uint32_t(first & (banks_ - 1)), e = s + rest;
+  ++starts_[s];
+  if (e <= banks_) {
+    --starts_[e];
+  } else {  // wraps past the last bank
+    --starts_[banks_];
+    ++starts_[0];
+    --starts_[e - banks_];
+  }
 }
 
 uint64_t SramBankCounter::cycles() const {
-  return every_bank_ + *std::max_element(words_.begin(), words_.begin() + banks_);
+  int64_t words = 0, busiest = 0;
+  for (uint32_t b = 0; b < banks_; ++b) busiest = std::max(busiest, words += starts_[b]);
+  return every_bank_ + uint64_t(busiest);
 }
 
 }  // namespace energon::hw
