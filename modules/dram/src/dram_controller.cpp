@@ -249,8 +249,8 @@ int64_t DramController::step(Bus& bus) {
 
   uint64_t oldest = kNoAge;  // FIFO-strict: only the oldest request of the bus may take a column command
   if (scheduler_->columns_in_order())
-    for (const auto& b : bus.banks)
-      if (!b.buffer.empty()) oldest = std::min(oldest, b.buffer.front().age);
+    for_each_waiting_bank(bus.waiting, 0, unsigned(bus.banks.size()),
+                          [&](unsigned bi) { oldest = std::min(oldest, bus.banks[bi].buffer.front().age); });
 
   for (unsigned ui = 0; ui < bus.units.size(); ++ui) {
     Bus::Unit& u = bus.units[ui];

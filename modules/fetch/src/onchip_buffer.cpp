@@ -77,19 +77,22 @@ void OnChipBuffer::copy_pieces(uint64_t addr, uint32_t len, uint8_t* dst) const 
   }
 }
 
+bool OnChipBuffer::holds_whole(size_t i, uint64_t addr, uint32_t len) const {
+  return len > 0 && i < extents_.size() && addr - extents_[i].addr < extents_[i].len &&
+         extents_[i].len - (addr - extents_[i].addr) >= len;
+}
+
 bool OnChipBuffer::read_resident(uint64_t addr, uint32_t len, uint8_t* dst) const {
-  if (len == 0) return false;  // nothing to hold: the caller's general path handles it
-  const size_t i = find_extent(addr);
-  const bool whole = i < extents_.size() && addr - extents_[i].addr < extents_[i].len &&
-                     extents_[i].len - (addr - extents_[i].addr) >= len;
+  const bool whole = holds_whole(find_extent(addr), addr, len);
   if (whole && dst) copy_pieces(addr, len, dst);
   return whole;
 }
 
 void OnChipBuffer::read(uint64_t addr, uint32_t len, uint8_t* dst, std::vector<Span>& missing) const {
   missing.clear();
-  if (read_resident(addr, len, dst)) return;  // the usual case: one extent holds the whole request
-  list_gaps(find_extent(addr), addr, len, missing);
+  const size_t i = find_extent(addr);
+  // The usual case first: one extent holds the whole request, nothing is missing.
+  if (!holds_whole(i, addr, len)) list_gaps(i, addr, len, missing);
   if (!dst || (missing.size() == 1 && missing[0].len == len)) return;  // nothing to copy
   copy_pieces(addr, len, dst);
 }

@@ -11,20 +11,18 @@ bool usable(uint32_t bytes_per_cycle, uint32_t banks) {
          bytes_per_cycle % banks == 0;
 }
 
-uint32_t log2_of_power_of_two(uint32_t v) { return uint32_t(__builtin_ctz(v)); }
 }  // namespace
 
 SramBankCounter::SramBankCounter(uint32_t bytes_per_cycle, uint32_t banks)
     : word_bytes_(usable(bytes_per_cycle, banks) ? bytes_per_cycle / banks : std::max(1u, bytes_per_cycle)),
-      word_shift_((word_bytes_ & (word_bytes_ - 1)) == 0 ? log2_of_power_of_two(word_bytes_) : kDivide),
       banks_(usable(bytes_per_cycle, banks) ? banks : 1),
-      bank_shift_(log2_of_power_of_two(banks_)) {
+      bank_shift_(uint32_t(__builtin_ctz(banks_))) {
   std::fill_n(starts_.begin(), banks_ + 1, 0);  // one counter per request: only the banks in use are cleared
 }
 
 void SramBankCounter::add(uint64_t addr, uint32_t len) {
-  uint64_t first = word_of(addr);
-  const uint64_t last = word_of(addr + (len - 1));  // len ≥ 1 and the span ends at most at 2^64
+  uint64_t first = addr / word_bytes_;
+  const uint64_t last = (addr + (len - 1)) / word_bytes_;  // len ≥ 1 and the span ends at most at 2^64
   if (any_ && first == last_word_) {
     if (first == last) return;
     ++first;

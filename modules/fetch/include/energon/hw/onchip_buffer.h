@@ -70,6 +70,8 @@ class OnChipBuffer {
   /// Appends to `missing` the gaps of [addr, addr + len) between the extents from extents_[i] on
   /// (i = find_extent(addr)): the maximal non-resident runs, in address order.
   void list_gaps(size_t i, uint64_t addr, uint32_t len, std::vector<Span>& missing) const;
+  /// extents_[i] (i = find_extent(addr)) holds all of [addr, addr + len), len ≥ 1.
+  bool holds_whole(size_t i, uint64_t addr, uint32_t len) const;
   /// Copies the resident bytes of [addr, addr + len) to dst: one memcpy per stored piece.
   void copy_pieces(uint64_t addr, uint32_t len, uint8_t* dst) const;
   /// Stores [addr, addr + len) from src, the gap just before extents_[at] (or at the end), if it

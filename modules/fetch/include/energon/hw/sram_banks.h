@@ -22,12 +22,8 @@ class SramBankCounter {
   uint64_t cycles() const;
 
  private:
-  static constexpr uint32_t kDivide = ~0u;  ///< word_shift_ of a word size that is not a power of two
-  uint64_t word_of(uint64_t addr) const { return word_shift_ != kDivide ? addr >> word_shift_ : addr / word_bytes_; }
-
   uint32_t word_bytes_;
-  uint32_t word_shift_;  ///< log2(word_bytes_), or kDivide
-  uint32_t banks_;
+  uint32_t banks_;       ///< a power of two
   uint32_t bank_shift_;  ///< log2(banks_)
   /// Words each bank has read beyond every_bank_, as a difference array: bank b's count is the sum
   /// of starts_[0 .. b]; only [0, banks_] is set and read.
