@@ -69,36 +69,22 @@ void Dram::request_arrived(tlm::tlm_generic_payload& trans, const tlm::tlm_phase
   admit_bursts();
 }
 
-// Issues the commands of every bus at cycles < `cycle`.
-void Dram::run_controller(int64_t cycle) {
-  for (unsigned b = 0; b < controller_->buses(); ++b) controller_->run(b, cycle);
-}
-
 // Enters as many bursts of the request in its request phase as the bank buffers take, arriving
 // at `cycle`; true when the last one is in.
 bool Dram::enter_bursts(int64_t cycle) {
-  while (admitting_left_ > 0 && controller_->can_accept(admit_burst_->at())) {
-    controller_->enqueue(admitting_slot_, admitting_->is_write(), admit_burst_->at(), cycle);
+  const bool write = admitting_->is_write();
+  while (admitting_left_ > 0 && controller_->try_enqueue(admitting_slot_, write, admit_burst_->at(), cycle)) {
     admit_burst_->step();
     --admitting_left_;
   }
   return admitting_left_ == 0;
 }
 
-// The cycle before the controller method's next wake-up: the earliest next command of the buses
-// with requests (kIdle without).
-int64_t Dram::next_command_cycle() const {
-  int64_t next = DramController::kIdle;
-  for (unsigned b = 0; b < controller_->buses(); ++b)
-    if (controller_->pending(b) > 0) next = std::min(next, controller_->next_event(b));
-  return next;
-}
-
 // Enters the bursts of the request in its request phase that fit now; sends END_REQ when the last
 // one is in.
 void Dram::admit_bursts() {
   const int64_t cycle = to_cycle(sc_core::sc_time_stamp());
-  run_controller(cycle);
+  controller_->run_all(cycle);  // the commands of every bus at cycles < `cycle`
   if (enter_bursts(cycle)) {
     tlm::tlm_generic_payload& trans = *admitting_;
     admitting_ = nullptr;
@@ -114,7 +100,7 @@ void Dram::admit_bursts() {
 // command can issue. Idle buses are not woken for refresh: run() catches up through the refresh
 // grid when the next request arrives, so an idle DRAM leaves the event queue empty.
 void Dram::wake_controller() {
-  const int64_t next = next_command_cycle();
+  const int64_t next = controller_->next_command();
   if (next == DramController::kIdle) return;
   controller_event_.notify(std::max(sc_core::SC_ZERO_TIME, to_time(next + 1) - sc_core::sc_time_stamp()));
 }
@@ -124,7 +110,7 @@ void Dram::controller_method() {
     admit_bursts();  // runs the buses, enters the bursts that now fit, wakes
     return;
   }
-  run_controller(to_cycle(sc_core::sc_time_stamp()));
+  controller_->run_all(to_cycle(sc_core::sc_time_stamp()));
   wake_controller();
 }
 

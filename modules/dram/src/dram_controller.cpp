@@ -49,6 +49,7 @@ struct DramController::Bus {
     int64_t wr_at = 0;            ///< earliest WR (tRCD_WR)
     uint64_t committed = kNoAge;  ///< request the bank activated its row for (served next)
     uint8_t outcome = 0;          ///< for the next column command: 0 hit, 1 empty, 2 conflict
+    unsigned group = 0;           ///< index of its bank group in groups
   };
   struct Group {
     int64_t last_act = kNever, last_col = kNever, last_write_end = kNever;
@@ -108,7 +109,10 @@ void DramController::reset() {
   for (unsigned b = 0; b < cfg_.channels / per_bus; ++b) {
     auto bus = std::make_unique<Bus>();
     bus->banks.assign(size_t(units) * cfg_.banks_per_rank(), Bus::Bank{});
-    for (auto& bank : bus->banks) bank.buffer.reserve(cfg_.controller.request_buffer);
+    for (size_t i = 0; i < bus->banks.size(); ++i) {
+      bus->banks[i].buffer.reserve(cfg_.controller.request_buffer);
+      bus->banks[i].group = unsigned(i / cfg_.banks_per_group);  // banks are group-major in a unit
+    }
     bus->waiting.assign((bus->banks.size() + 63) / 64, 0);
     bus->groups.assign(size_t(units) * cfg_.bank_groups, Bus::Group{});
     bus->units.assign(units, Bus::Unit{});
@@ -159,16 +163,26 @@ bool DramController::can_accept(const DramBurstPosition& burst) const {
 }
 
 void DramController::enqueue(uint64_t tag, bool write, const DramBurstPosition& burst, int64_t arrival) {
-  const auto [bus_ptr, bank_index] = bank_of(burst);
-  Bus& bus = *bus_ptr;
-  Bus::Bank& bank = bus.banks[bank_index];
-  if (bank.buffer.size() >= cfg_.controller.request_buffer)
+  const auto [bus, bank_index] = bank_of(burst);
+  if (bus->banks[bank_index].buffer.size() >= cfg_.controller.request_buffer)
     throw std::logic_error("DramController::enqueue: the bank's request buffer is full");
+  enqueue(*bus, bank_index, tag, write, burst.row, arrival);
+}
+
+bool DramController::try_enqueue(uint64_t tag, bool write, const DramBurstPosition& burst, int64_t arrival) {
+  const auto [bus, bank_index] = bank_of(burst);
+  if (bus->banks[bank_index].buffer.size() >= cfg_.controller.request_buffer) return false;
+  enqueue(*bus, bank_index, tag, write, burst.row, arrival);
+  return true;
+}
+
+void DramController::enqueue(Bus& bus, size_t bank_index, uint64_t tag, bool write, uint32_t row, int64_t arrival) {
+  Bus::Bank& bank = bus.banks[bank_index];
   DramQueuedRequest r;
   r.tag = tag;
   r.age = next_age_++;
   r.visible = std::max(arrival, bus.now) + cfg_.controller.arbitration_cycles;
-  r.row = burst.row;
+  r.row = row;
   r.write = write;
   bank.buffer.push_back(r);
   bus.waiting[bank_index / 64] |= uint64_t(1) << (bank_index % 64);
@@ -186,8 +200,20 @@ int64_t DramController::next_event(unsigned bus_index) const {
   return bus.next == kIdle ? kIdle : std::max(bus.now, bus.next);
 }
 
-void DramController::run(unsigned bus_index, int64_t until) {
-  Bus& bus = *buses_.at(bus_index);
+int64_t DramController::next_command() const {
+  int64_t next = kIdle;
+  for (const auto& bus : buses_)
+    if (bus->buffered > 0) next = std::min(next, std::max(bus->now, bus->next));  // next_event()
+  return next;
+}
+
+void DramController::run(unsigned bus_index, int64_t until) { run(*buses_.at(bus_index), until); }
+
+void DramController::run_all(int64_t until) {
+  for (const auto& bus : buses_) run(*bus, until);
+}
+
+void DramController::run(Bus& bus, int64_t until) {
   while (bus.now < until) {
     if (bus.next > bus.now) {  // nothing can happen before bus.next
       bus.now = std::min(until, bus.next);
@@ -294,7 +320,7 @@ int64_t DramController::step(Bus& bus) {
         index = scheduler_->pick(b.buffer.data(), visible, b.open_row);
       }
       const DramQueuedRequest& r = b.buffer[index];
-      const Bus::Group& g = bus.groups[ui * cfg_.bank_groups + (bi - first_bank) / cfg_.banks_per_group];
+      const Bus::Group& g = bus.groups[b.group];
       Choice c;
       c.age = r.age;
       c.unit = ui;
@@ -373,7 +399,7 @@ int64_t DramController::step(Bus& bus) {
       }
       case Cmd::act: {
         Bus::Bank& bank = bus.banks[c->bank];
-        Bus::Group& g = bus.groups[c->unit * cfg_.bank_groups + (c->bank - first_bank) / cfg_.banks_per_group];
+        Bus::Group& g = bus.groups[bank.group];
         bank.open_row = bank.buffer[c->index].row;
         bank.committed = c->age;
         if (bank.outcome == 0) bank.outcome = 1;
@@ -391,7 +417,7 @@ int64_t DramController::step(Bus& bus) {
       case Cmd::rd:
       case Cmd::wr: {
         Bus::Bank& bank = bus.banks[c->bank];
-        Bus::Group& g = bus.groups[c->unit * cfg_.bank_groups + (c->bank - first_bank) / cfg_.banks_per_group];
+        Bus::Group& g = bus.groups[bank.group];
         Bus::DataBus& d = bus.data[u.data];
         const bool write = c->cmd == Cmd::wr;
         const int64_t start = e + (write ? int64_t(t.tCWL) : int64_t(t.tCL) + t.tDQSCK);

@@ -51,16 +51,23 @@ class DramController {
   }
   /// The same for a burst already decoded (a DramBurstCounter stepping through a transaction).
   void enqueue(uint64_t tag, bool write, const DramBurstPosition& burst, int64_t arrival);
+  /// enqueue() when the bank's buffer has room (true), else nothing (false).
+  bool try_enqueue(uint64_t tag, bool write, const DramBurstPosition& burst, int64_t arrival);
   /// The flat indices of the burst at `address` (as DramBurstCounter gives them).
   DramBurstPosition position_of(uint64_t address) const;
   /// Issues every command of bus `bus` at cycles < `until`; then now(bus) == max(now, until).
   void run(unsigned bus, int64_t until);
+  /// run() on every bus.
+  void run_all(int64_t until);
   int64_t now(unsigned bus) const;
   /// Earliest cycle >= now(bus) at which the bus may issue a command or a refresh falls due;
   /// kIdle without requests and refresh.
   int64_t next_event(unsigned bus) const;
   /// Requests in the buffers of bus `bus`.
   size_t pending(unsigned bus) const;
+  /// The earliest next_event() of the buses with requests (kIdle without): idle buses are left
+  /// to catch up on refresh when their next request arrives.
+  int64_t next_command() const;
   void set_completion_sink(CompletionSink sink) { sink_ = std::move(sink); }
   /// All banks precharged, buffers emptied, history forgotten, refresh grid restarted at 0.
   void reset();
@@ -68,6 +75,8 @@ class DramController {
  private:
   struct Bus;
   int64_t step(Bus& bus);
+  void run(Bus& bus, int64_t until);
+  void enqueue(Bus& bus, size_t bank_index, uint64_t tag, bool write, uint32_t row, int64_t arrival);
   /// The bus of `burst` and the index of its bank there.
   std::pair<Bus*, size_t> bank_of(const DramBurstPosition& burst) const;
 

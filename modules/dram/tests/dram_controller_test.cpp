@@ -4,6 +4,7 @@
 // tRCD_WR, the shared HBM2 command bus, refresh at its due time).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 
 #include "dram_burst_counter.h"
@@ -274,20 +275,28 @@ TEST_CASE("dram controller: bursts entered by burst-counter position queue in th
       REQUIRE(by_address.position_of(address).bank_index == p.bank_index);
       const bool room = by_address.can_accept(address);
       REQUIRE(by_position.can_accept(p) == room);
+      // try_enqueue: the same decision, and a refused burst leaves the buffers as they were.
+      REQUIRE(by_position.try_enqueue(uint64_t(i), i % 3 == 0, p, 0) == room);
       if (!room) break;
       by_address.enqueue(uint64_t(i), i % 3 == 0, address, 0);
-      by_position.enqueue(uint64_t(i), i % 3 == 0, p, 0);
     }
     CHECK(address > first + 8 * bb);  // several banks filled before the first refusal
+    // next_command(): the earliest next_event() of the buses holding requests.
+    int64_t next = DramController::kIdle;
+    for (unsigned b = 0; b < by_address.buses(); ++b)
+      if (by_address.pending(b) > 0) next = std::min(next, by_address.next_event(b));
+    CHECK(next != DramController::kIdle);
+    CHECK(by_position.next_command() == next);
     std::map<uint64_t, int64_t> end_a, end_b;
     by_address.set_completion_sink([&](const DramController::Completion& c) { end_a[c.tag] = c.data_end; });
     by_position.set_completion_sink([&](const DramController::Completion& c) { end_b[c.tag] = c.data_end; });
     for (unsigned b = 0; b < by_address.buses(); ++b) {
       REQUIRE(by_address.pending(b) == by_position.pending(b));
       by_address.run(b, 100000);
-      by_position.run(b, 100000);
     }
+    by_position.run_all(100000);  // every bus, as run() bus by bus
     CHECK(end_a.size() == size_t((address - first) / bb));
     CHECK(end_a == end_b);
+    CHECK(by_position.next_command() == DramController::kIdle);  // drained: nothing to wake for
   }
 }

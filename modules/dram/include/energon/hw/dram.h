@@ -72,8 +72,6 @@ class Dram : public sc_core::sc_module {
   void request_arrived(tlm::tlm_generic_payload& trans, const tlm::tlm_phase& phase);
   void admit_bursts();
   bool enter_bursts(int64_t cycle);
-  void run_controller(int64_t cycle);
-  int64_t next_command_cycle() const;
   void controller_method();
   void respond_method();
   void burst_done(size_t slot, int64_t data_end);
