@@ -390,6 +390,15 @@ void AttentionEngine::weigh_row(AttendJob& job, const int16_t* v_rows, const uin
 void AttentionEngine::tile_union(const std::vector<AttendJob*>& rows) {
   union_of_keys(
       rows, [](const AttendJob* r) -> const std::vector<uint32_t>& { return r->keys; }, tile_job_.keys);
+  tile_counts_.clear();
+  for (const AttendJob* r : rows) tile_counts_.emplace_back(r, r->keys.size());
+}
+
+bool AttentionEngine::tile_union_holds(const std::vector<AttendJob*>& rows) const {
+  if (rows.size() != tile_counts_.size()) return false;
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (tile_counts_[i].first != rows[i] || tile_counts_[i].second != rows[i]->keys.size()) return false;
+  return true;
 }
 
 void AttentionEngine::score_tile(std::vector<AttendJob*>& rows, sc_core::sc_time& delay) {
@@ -470,7 +479,8 @@ void AttentionEngine::finish_tile(std::vector<AttendJob*>& rows, sc_core::sc_tim
   }
   if (!select_v_cache(v_addr, kv_head, l.n_k, d))
     throw std::logic_error("AttentionEngine::finish_tile: the kv head exceeds the V row cache");
-  tile_union(rows);
+  if (!tile_union_holds(rows)) tile_union(rows);  // a selection since score_tile dropped keys
+  tile_counts_.clear();                           // this tile's: the next finish_tile needs its score_tile
   sc_core::sc_time vdelay = ready - sc_core::sc_time_stamp();
   XvPass& pass = begin_xv(rows.data(), rows.size(), ready);
   const uint64_t v_stream = stream_v(*rows.front(), tile_job_.keys, true, vdelay, v_completion(pass));

@@ -426,3 +426,57 @@ TEST_CASE("attention_engine: query tiles share one K and one V stream in exact c
   }
   CHECK(mismatched == 0);
 }
+
+TEST_CASE("attention_engine: a tile's V stream is the union of the keys left after score_tile", "[attention_engine]") {
+  // finish_tile keeps score_tile's key union when no row lost keys since, and builds it again when
+  // one did (a selection): tile 1's rows keep keys 0..31 and 0..15 of 64 (V union 32 rows), tile
+  // 2's rows keep all 64 (the union of score_tile, 64 rows).
+  AttentionShape s;
+  s.n_q = 4;
+  s.n_k = 64;
+  s.d = 64;
+  s.valid_len = 64;
+  const QuantizedLayer L = test::random_layer(s, 22);
+  Bench b(AccelConfig::edge(), "tile_union");
+  const energon_desc_t desc = test::place_job(b.memory, L, FilterConfig::dense(), {4, 12}, 0x10000);
+  const KPlaneLayout l = KPlaneLayout::from_desc(desc);
+  std::vector<AttendJob> jobs(4);
+  std::vector<uint64_t> v_bytes;
+  test::Stimulus stim("stim_tile_union", [&] {
+    warm_up(b, desc, l, L, s.n_k);
+    sc_core::sc_time delay;
+    for (uint32_t tile = 0; tile < 2; ++tile) {
+      std::vector<AttendJob*> rows;
+      for (uint32_t r = 0; r < 2; ++r) {
+        AttendJob& j = jobs[tile * 2 + r];
+        j = b.row_job(desc, l, L, 0, tile * 2 + r);
+        for (uint32_t k = 0; k < s.n_k; ++k) j.keys.push_back(k);
+        j.write_back = false;
+        rows.push_back(&j);
+      }
+      b.port->score_tile(rows, delay);
+      if (tile == 0)  // a selection keeps a prefix of each row's keys (and their scores)
+        for (uint32_t r = 0; r < 2; ++r) {
+          rows[r]->keys.resize(r == 0 ? 32 : 16);
+          rows[r]->acc.resize(rows[r]->keys.size());
+        }
+      const uint64_t v0 = b.fetch.stats().sram_bytes[size_t(Traffic::v)];
+      b.port->finish_tile(rows, delay);
+      v_bytes.push_back(b.fetch.stats().sram_bytes[size_t(Traffic::v)] - v0);
+    }
+  });
+  sc_core::sc_start();
+  REQUIRE(stim.finished);
+  CHECK(v_bytes == std::vector<uint64_t>{32 * 128, 64 * 128});
+  // The rows' outputs over the keys they kept, bit-exact against the golden model.
+  for (uint32_t i = 0; i < 4; ++i) {
+    const size_t n = jobs[i].keys.size();
+    std::vector<int64_t> acc(n);
+    for (size_t k = 0; k < n; ++k) acc[k] = golden::dot_int16(jobs[i].q, L.k.data.data() + jobs[i].keys[k] * s.d, s.d);
+    std::vector<uint16_t> p(n);
+    golden::softmax_q16(acc.data(), uint32_t(n), jobs[i].c, p.data());
+    std::vector<int16_t> want(s.d);
+    golden::weighted_sum(p.data(), jobs[i].keys.data(), uint32_t(n), L.v.data.data(), s.d, want.data());
+    CHECK(jobs[i].out == want);
+  }
+}

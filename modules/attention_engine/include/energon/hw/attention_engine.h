@@ -232,8 +232,14 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
   XvPass xv_[2];
   unsigned xv_head_ = 0, xv_count_ = 0;
   size_t open_slot_ = 0;  ///< the score-buffer slot of the row or tile in the Q·K unit last
-  /// The union of the tile rows' keys (ascending) into tile_job_.keys.
+  /// The union of the tile rows' keys (ascending) into tile_job_.keys, and each row's key count
+  /// into tile_counts_.
   void tile_union(const std::vector<AttendJob*>& rows);
+  /// finish_tile: true when `rows` are the rows score_tile took last, with as many keys each.
+  /// A row's keys only shrink between the two (the interface's contract: a selection keeps a
+  /// subset), so the same counts are the same keys and tile_job_.keys is their union still.
+  bool tile_union_holds(const std::vector<AttendJob*>& rows) const;
+  std::vector<std::pair<const AttendJob*, size_t>> tile_counts_;  ///< score_tile's rows, key counts
   /// Softmax of one row into p16_ (spec §1.3), and ×V from the V row cache into job.out.
   void softmax_row(AttendJob& job);
   void weigh_row(AttendJob& job, const int16_t* v_rows, const uint32_t* v_index);
