@@ -215,7 +215,11 @@ void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
       const FetchRun& run = ext->runs[r];
       if (run.len == 0) continue;
       sc_time d = outstanding ? issue : delay;
-      if (!serve(p, *ext, banks, run.addr, run.len, run.data, run.copy_resident, d)) return;
+      // A run of a plain read that the buffer holds whole (most runs) skips serve()'s cases.
+      OnChipBuffer* const half = plain_read_half(p, *ext);
+      if (!(half && serve_resident(*half, *ext, banks, run.addr, run.len, run.data, run.copy_resident, d)) &&
+          !serve(p, *ext, banks, run.addr, run.len, run.data, run.copy_resident, d))
+        return;
       done = std::max(done, d);
       if (!outstanding) delay = d;
     }
@@ -226,6 +230,15 @@ void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
   }
   ext->onchip_cycles = banks.cycles();  // the whole request's on-chip reads, by bank
   p.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+bool FetchUnit::serve_resident(OnChipBuffer& buf, FetchExtension& ext, SramBankCounter& banks, uint64_t addr,
+                               uint32_t len, uint8_t* data, bool copy_resident, sc_time& delay) {
+  if (!buf.read_resident(addr, len, copy_resident ? data : nullptr)) return false;
+  stats_.sram_bytes[size_t(ext.cls)] += len;
+  banks.add(addr, len);
+  advance(ext, delay);
+  return true;
 }
 
 bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBankCounter& banks, uint64_t addr,
@@ -264,12 +277,7 @@ bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBank
     return true;
   }
   if (!buf) return memory_access(p, ext, addr, data, len, delay);
-  if (buf->read_resident(addr, len, copy_resident ? data : nullptr)) {  // the usual case: a whole hit
-    stats_.sram_bytes[size_t(cls)] += len;
-    banks.add(addr, len);
-    advance(ext, delay);
-    return true;
-  }
+  if (serve_resident(*buf, ext, banks, addr, len, data, copy_resident, delay)) return true;  // the usual case
   SpanList list(span_lists_);
   std::vector<OnChipBuffer::Span>& missing = *list;
   buf->read(addr, len, copy_resident ? data : nullptr, missing);

@@ -133,14 +133,19 @@ TEST_CASE("fetch: buffer fills until full keeping what fits, a newer kv head tak
     b.read(0x3000, 128, Traffic::k1, 1, got);       // kv head 1 uses half 1
     b.read(0x4000, 128, Traffic::k1, 2, got);       // kv head 2 clears half 0 (kv head 0's)
     b.read(0x1000, 128, Traffic::v, 0, got);        // late request of kv head 0: bypasses
-    b.read(0x3000, 128, Traffic::k1, 1, got);       // kv head 1 still resident
+    // ... and so do the runs of a late gathered request, even of bytes half 0 now holds (for kv head 2).
+    std::vector<uint8_t> gathered(128);
+    const std::vector<FetchRun> runs = {{0x4000, gathered.data(), 64, true}, {0x4040, gathered.data() + 64, 64, true}};
+    sc_time delay;
+    fetch_gather(b.port, b.payloads, runs, Traffic::k1, 0, delay);
+    b.read(0x3000, 128, Traffic::k1, 1, got);  // kv head 1 still resident
   });
   sc_core::sc_start();
   REQUIRE(stim.finished);
   const FetchStats& s = b.fetch.stats();
   CHECK(s.dram_bytes[size_t(Traffic::v)] == 384 + 256 + 128 + 128);
   CHECK(s.sram_bytes[size_t(Traffic::v)] == 512);
-  CHECK(s.dram_bytes[size_t(Traffic::k1)] == 128 + 128);
+  CHECK(s.dram_bytes[size_t(Traffic::k1)] == 128 + 128 + 128);
   CHECK(s.sram_bytes[size_t(Traffic::k1)] == 128);
 }
 
