@@ -23,7 +23,8 @@ struct RowWork {
   uint32_t head = 0, query = 0;
   std::vector<int16_t> q;
   std::vector<uint32_t> keys;      ///< kept keys, ascending
-  std::vector<uint16_t> key_bits;  ///< keys.size()×d leading-plane bits
+  std::vector<uint16_t> key_bits;  ///< unused (empty): the rows are in head_bits; a recycled job's buffer
+  std::shared_ptr<const std::vector<uint16_t>> head_bits;  ///< the kv head's candidate buffer (AttendJob)
   uint32_t planes_have = 0;
   uint64_t fu_memory_cycles = 0, fu_compute_cycles = 0;  ///< the filter stage's work on this row
   sc_time k_ready, v_ready;                              ///< the prefetch DMA's completion
@@ -270,8 +271,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
   }
 
   const std::vector<FilterRoundStep>& rounds = j.schedule.filter_rounds;
-  std::vector<uint16_t> candidate_bits;  // the FU's candidate buffer [n_k][d]
-  if (!rounds.empty() && j.error == ENERGON_ERR_NONE) candidate_bits.resize(size_t(s.n_k) * d);
+  std::shared_ptr<std::vector<uint16_t>> candidate_bits;  // the FU's candidate buffer [n_k][d], per kv head
   std::vector<uint32_t> cand;
 
   std::vector<int16_t> q_tile(size_t(config_.q_tile_rows) * d);
@@ -281,6 +281,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
     const uint32_t g = s.kv_head_of(h);
     uint32_t tile_first = 0, tile_rows = 0, tile_read_end = 0;
     if (!rounds.empty() && (h == 0 || s.kv_head_of(h - 1) != g)) {
+      candidate_bits = candidate_buffer(size_t(s.n_k) * d);  // the last head's stays with its rows
       try {  // the filter planes of the new kv head, in bulk, before its first round
         sc_time delay = qk.get_local_time();
         delay = prefetch_filter_planes(j, g, BlockClock::local(delay)) - sc_core::sc_time_stamp();
@@ -361,7 +362,7 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
             fj.plane_begin = planes_have;
             fj.plane_end = std::max(planes_have, uint32_t(rd.plane_end));
             fj.candidates = &cand;
-            fj.key_bits = &candidate_bits;
+            fj.key_bits = candidate_bits.get();
             fj.tile_read_end = r == 0 ? tile_read_end : 0;
             delay = qk.get_local_time();
             filter_port_->score_round(fj, delay);
@@ -398,9 +399,8 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
             cand.swap(sj.kept);
           }
           w->planes_have = planes_have;
-          w->key_bits.resize(cand.size() * d);
-          for (size_t c = 0; c < cand.size(); ++c)
-            std::memcpy(w->key_bits.data() + c * d, candidate_bits.data() + size_t(cand[c]) * d, d * 2);
+          w->key_bits.clear();
+          w->head_bits = candidate_bits;
         }
         w->keys.assign(cand.begin(), cand.end());
         w->k_ready = keys_ready;
@@ -488,6 +488,16 @@ sc_time Datapath::prefetch_filter_planes(Job& j, uint32_t g, const sc_time& at) 
                  true);
   }
   return sc_core::sc_time_stamp() + delay;
+}
+
+std::shared_ptr<std::vector<uint16_t>> Datapath::candidate_buffer(size_t elems) {
+  for (auto& b : candidate_buffers_)
+    if (b.use_count() == 1) {  // no row holds it any more
+      b->resize(elems);
+      return b;
+    }
+  candidate_buffers_.push_back(std::make_shared<std::vector<uint16_t>>(elems));
+  return candidate_buffers_.back();
 }
 
 void Datapath::prefetch_tile(Job& j, const std::vector<std::shared_ptr<RowWork>>& rows, const sc_time& at) {
@@ -678,6 +688,7 @@ void Datapath::attend(Job& j, std::vector<std::shared_ptr<RowWork>>& tile, tlm_u
     aj.importance = (j.desc.flags & ENERGON_DESC_FLAG_IMPORTANCE) ? &j.importance : nullptr;
     aj.keys.swap(w.keys);  // the row's lists move in; the job's old buffers go back with the row
     aj.key_bits.swap(w.key_bits);
+    aj.head_bits = std::move(w.head_bits);
     aj.planes_have = w.planes_have;
     aj.write_back = false;
     aj.acc.clear();  // not scored yet

@@ -10,6 +10,7 @@
 #include <tlm>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "energon/hw/accel_config.h"
@@ -37,6 +38,9 @@ struct AttendJob {
   float c = 1.0f;                  ///< softmax scale (scale_q·scale_k)/sqrtf(d)
   std::vector<uint32_t> keys;      ///< keys to attend to, ascending
   std::vector<uint16_t> key_bits;  ///< keys.size()×d K bits; planes [0, planes_have) present
+  /// Instead of key_bits (left empty): the filter engine's buffer of the kv head, [n_k][d] by key,
+  /// holding planes [0, planes_have) of the row's keys (the datapath shares it with the head's rows).
+  std::shared_ptr<const std::vector<uint16_t>> head_bits;
   uint32_t planes_have = 0;
   /// When a prefetch of this row's remaining K planes / V rows into the on-chip buffer completes
   /// (SC_ZERO_TIME: none); the Q·K and ×V units do not start on the row's data before.
@@ -232,6 +236,9 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
   XvPass xv_[2];
   unsigned xv_head_ = 0, xv_count_ = 0;
   size_t open_slot_ = 0;  ///< the score-buffer slot of the row or tile in the Q·K unit last
+  /// A row's leading-plane rows: key_bits (keys.size()×d) when it holds them, else nullptr for
+  /// head_bits (by key); throws when it has neither.
+  static const uint16_t* leading_rows(const AttendJob& job);
   /// The union of the tile rows' keys (ascending) into tile_job_.keys, and each row's key count
   /// into tile_counts_.
   void tile_union(const std::vector<AttendJob*>& rows);

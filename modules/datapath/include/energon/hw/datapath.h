@@ -127,7 +127,13 @@ class Datapath : public sc_core::sc_module, public accel_job_if {
   /// descriptor: the union of their keys, plane by plane, each plane's missing keys as long runs
   /// (docs/datapath.md "Prefetch"). Sets every row's k_ready, v_ready and dma_ticket.
   void prefetch_tile(Job& j, const std::vector<std::shared_ptr<RowWork>>& rows, const sc_core::sc_time& at);
-  std::vector<uint32_t> prefetch_keys_;                ///< the tile's keys (union), ascending
+  std::vector<uint32_t> prefetch_keys_;  ///< the tile's keys (union), ascending
+  /// The filter engine's candidate buffer of a kv head ([n_k][d] leading-plane bits by key): one
+  /// per kv head, shared with the head's rows until the attention engine has taken them, so that
+  /// a row need not copy its kept keys' rows while the filter stage goes on with the next head.
+  /// A buffer only the pool holds is reused.
+  std::shared_ptr<std::vector<uint16_t>> candidate_buffer(size_t elems);
+  std::vector<std::shared_ptr<std::vector<uint16_t>>> candidate_buffers_;
   std::vector<std::shared_ptr<RowWork>> filter_tile_;  ///< rows selected, waiting for the tile's prefetch
   /// The filter rounds' planes of kv head g (all valid keys) into its half at `at`, before the
   /// head's first round; returns when they are in (what fits of them: the partition's reserve).
