@@ -197,23 +197,21 @@ sc_core::sc_time AttentionEngine::enter_qk(uint64_t entries, const sc_core::sc_t
   return start;
 }
 
-const uint16_t* AttentionEngine::leading_rows(const AttendJob& job) {
-  const size_t n = job.keys.size(), d = job.layout->d;
-  if (job.key_bits.size() == n * d) return job.key_bits.data();
-  if (!job.head_bits || job.head_bits->size() < size_t(job.layout->n_k) * d)
+const uint16_t* AttentionEngine::head_rows(const AttendJob& job) {
+  if (!job.head_bits || job.head_bits->size() < size_t(job.layout->n_k) * job.layout->d)
     throw std::logic_error("AttentionEngine: a row with leading planes holds neither key_bits nor head_bits");
-  return nullptr;  // by key, in head_bits
+  return job.head_bits->data();
 }
 
 void AttentionEngine::take_leading_planes(const AttendJob& job) {
   const uint32_t d = job.layout->d;
   if (job.planes_have == 0 || job.planes_have >= job.layout->n_planes) return;
-  const uint16_t* rows = leading_rows(job);
+  const bool own = job.key_bits.size() == job.keys.size() * d;  // else by key in the head's buffer
+  const uint16_t* head = own ? nullptr : head_rows(job);
   for (size_t c = 0; c < job.keys.size(); ++c)  // the filter engine's planes of rows not yet rebuilt
-    if (!decoded(job.keys[c])) {
-      const uint16_t* src = rows ? rows + c * d : job.head_bits->data() + size_t(job.keys[c]) * d;
-      std::memcpy(row_cache_.data() + size_t(job.keys[c]) * d, src, d * 2);
-    }
+    if (!decoded(job.keys[c]))
+      std::memcpy(row_cache_.data() + size_t(job.keys[c]) * d,
+                  own ? job.key_bits.data() + c * d : head + size_t(job.keys[c]) * d, d * 2);
 }
 
 uint64_t AttentionEngine::stream_v(const AttendJob& job, const std::vector<uint32_t>& keys, bool cached,
@@ -259,14 +257,11 @@ void AttentionEngine::score_keys(AttendJob& job, sc_core::sc_time& delay) {
   select_row_cache(l, job.kv_head);
   // Rows are rebuilt in the decoded-row cache (indexed by key) when it is on, else in key_bits.
   const bool cached = !row_cache_.empty() && job.planes_have < l.n_planes;
-  if (!cached && job.key_bits.size() != n * d) {
-    if (job.planes_have > 0 && leading_rows(job) == nullptr) {  // the leading planes, row by row
-      job.key_bits.resize(n * d);
-      for (size_t c = 0; c < n; ++c)
-        std::memcpy(job.key_bits.data() + c * d, job.head_bits->data() + size_t(job.keys[c]) * d, d * 2);
-    } else {
-      job.key_bits.resize(n * d);
-    }
+  if (!cached && job.key_bits.size() != n * d) {  // the rows are rebuilt in key_bits
+    const uint16_t* head = job.planes_have > 0 ? head_rows(job) : nullptr;
+    job.key_bits.resize(n * d);
+    if (head)  // the leading planes from the head's buffer, in key order
+      for (size_t c = 0; c < n; ++c) std::memcpy(job.key_bits.data() + c * d, head + size_t(job.keys[c]) * d, d * 2);
   }
   if (cached) take_leading_planes(job);
   const sc_core::sc_time mem_start = BlockClock::local(delay);

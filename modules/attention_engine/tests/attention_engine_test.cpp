@@ -41,7 +41,33 @@ struct Bench : sc_core::sc_module {
     j.c = golden::softmax_scale(L.q.scale[h], L.k.scale[j.kv_head], s.d);
     return j;
   }
+  /// A query tile: jobs[first .. first + n) set to rows first .. of head 0 over every key, collected
+  /// by the caller (no write-back).
+  std::vector<AttendJob*> tile_rows(std::vector<AttendJob>& jobs, const energon_desc_t& desc, const KPlaneLayout& l,
+                                    const QuantizedLayer& L, uint32_t first, uint32_t n) {
+    std::vector<AttendJob*> rows;
+    for (uint32_t i = first; i < first + n; ++i) {
+      AttendJob& j = jobs[i];
+      j = row_job(desc, l, L, 0, i);
+      for (uint32_t k = 0; k < L.shape.n_k; ++k) j.keys.push_back(k);
+      j.write_back = false;
+      rows.push_back(&j);
+    }
+    return rows;
+  }
 };
+
+/// The golden model's row over job.keys: the exact INT16 scores into `acc`, the output returned.
+std::vector<int16_t> golden_row(const AttendJob& j, const QuantizedLayer& L, std::vector<int64_t>& acc) {
+  const uint32_t d = L.shape.d, n = uint32_t(j.keys.size());
+  acc.resize(n);
+  for (uint32_t c = 0; c < n; ++c) acc[c] = golden::dot_int16(j.q, L.k.data.data() + size_t(j.keys[c]) * d, d);
+  std::vector<uint16_t> p16(n);
+  golden::softmax_q16(acc.data(), n, j.c, p16.data());
+  std::vector<int16_t> out(d);
+  golden::weighted_sum(p16.data(), j.keys.data(), n, L.v.data.data(), d, out.data());
+  return out;
+}
 
 }  // namespace
 
@@ -116,16 +142,9 @@ TEST_CASE("attention_engine: random kept sets equal golden softmax_q16 and weigh
       }
       sc_core::sc_time delay;
       b.port->finish_row(j, delay);
-      std::vector<int64_t> acc(j.keys.size());
-      for (size_t c = 0; c < j.keys.size(); ++c) {
-        acc[c] = golden::dot_int16(j.q, L.k.data.data() + j.keys[c] * s.d, s.d);
-        mismatched_acc += acc[c] != j.acc[c];
-      }
-      std::vector<uint16_t> p16(j.keys.size());
-      golden::softmax_q16(acc.data(), uint32_t(acc.size()), j.c, p16.data());
-      std::vector<int16_t> ref(s.d);
-      golden::weighted_sum(p16.data(), j.keys.data(), uint32_t(j.keys.size()), L.v.data.data(), s.d, ref.data());
-      mismatched_rows += ref != j.out;
+      std::vector<int64_t> acc;
+      mismatched_rows += golden_row(j, L, acc) != j.out;
+      for (size_t c = 0; c < j.keys.size(); ++c) mismatched_acc += acc[c] != j.acc[c];
     }
   });
   sc_core::sc_start();
@@ -182,16 +201,9 @@ TEST_CASE("attention_engine: a row's leading planes come from the kv head's buff
           k_bytes_full_rows += b.fetch.stats().dram_bytes[size_t(Traffic::k0) + p] +
                                b.fetch.stats().sram_bytes[size_t(Traffic::k0) + p] -
                                f0.dram_bytes[size_t(Traffic::k0) + p] - f0.sram_bytes[size_t(Traffic::k0) + p];
-      std::vector<int64_t> acc(j.keys.size());
-      for (size_t c = 0; c < j.keys.size(); ++c) {
-        acc[c] = golden::dot_int16(j.q, L.k.data.data() + j.keys[c] * s.d, s.d);
-        mismatched_acc += acc[c] != j.acc[c];
-      }
-      std::vector<uint16_t> p16(j.keys.size());
-      golden::softmax_q16(acc.data(), uint32_t(acc.size()), j.c, p16.data());
-      std::vector<int16_t> ref(s.d);
-      golden::weighted_sum(p16.data(), j.keys.data(), uint32_t(j.keys.size()), L.v.data.data(), s.d, ref.data());
-      mismatched_rows += ref != j.out;
+      std::vector<int64_t> acc;
+      mismatched_rows += golden_row(j, L, acc) != j.out;
+      for (size_t c = 0; c < j.keys.size(); ++c) mismatched_acc += acc[c] != j.acc[c];
     }
   });
   sc_core::sc_start();
@@ -454,14 +466,7 @@ TEST_CASE("attention_engine: query tiles share one K and one V stream in exact c
     };
     delay = sc_core::SC_ZERO_TIME;
     for (uint32_t tile = 0; tile < 2; ++tile) {
-      std::vector<AttendJob*> rows;
-      for (uint32_t r = 0; r < 2; ++r) {
-        AttendJob& j = jobs[tile * 2 + r];
-        j = b.row_job(desc, l, L, 0, tile * 2 + r);
-        for (uint32_t k = 0; k < s.n_k; ++k) j.keys.push_back(k);
-        j.write_back = false;
-        rows.push_back(&j);
-      }
+      std::vector<AttendJob*> rows = b.tile_rows(jobs, desc, l, L, tile * 2, 2);
       b.port->score_tile(rows, delay);
       b.port->finish_tile(rows, delay);
       accepted.push_back(cycles(BlockClock::local(delay)));
@@ -481,14 +486,9 @@ TEST_CASE("attention_engine: query tiles share one K and one V stream in exact c
   CHECK(sram_v == 2 * 64 * 128);
   // Bit-exact per row against the golden model.
   size_t mismatched = 0;
-  for (uint32_t i = 0; i < 4; ++i) {
-    std::vector<int64_t> acc(s.n_k);
-    for (uint32_t k = 0; k < s.n_k; ++k) acc[k] = golden::dot_int16(jobs[i].q, L.k.data.data() + k * s.d, s.d);
-    std::vector<uint16_t> p16(s.n_k);
-    golden::softmax_q16(acc.data(), s.n_k, jobs[i].c, p16.data());
-    std::vector<int16_t> ref(s.d);
-    golden::weighted_sum(p16.data(), jobs[i].keys.data(), s.n_k, L.v.data.data(), s.d, ref.data());
-    mismatched += ref != jobs[i].out;
+  for (uint32_t i = 0; i < 4; ++i) {  // every key 0 .. n_k - 1
+    std::vector<int64_t> acc;
+    mismatched += golden_row(jobs[i], L, acc) != jobs[i].out;
   }
   CHECK(mismatched == 0);
 }
@@ -512,14 +512,7 @@ TEST_CASE("attention_engine: a tile's V stream is the union of the keys left aft
     warm_up(b, desc, l, L, s.n_k);
     sc_core::sc_time delay;
     for (uint32_t tile = 0; tile < 2; ++tile) {
-      std::vector<AttendJob*> rows;
-      for (uint32_t r = 0; r < 2; ++r) {
-        AttendJob& j = jobs[tile * 2 + r];
-        j = b.row_job(desc, l, L, 0, tile * 2 + r);
-        for (uint32_t k = 0; k < s.n_k; ++k) j.keys.push_back(k);
-        j.write_back = false;
-        rows.push_back(&j);
-      }
+      std::vector<AttendJob*> rows = b.tile_rows(jobs, desc, l, L, tile * 2, 2);
       b.port->score_tile(rows, delay);
       if (tile == 0)  // a selection keeps a prefix of each row's keys (and their scores)
         for (uint32_t r = 0; r < 2; ++r) {
@@ -536,13 +529,7 @@ TEST_CASE("attention_engine: a tile's V stream is the union of the keys left aft
   CHECK(v_bytes == std::vector<uint64_t>{32 * 128, 64 * 128});
   // The rows' outputs over the keys they kept, bit-exact against the golden model.
   for (uint32_t i = 0; i < 4; ++i) {
-    const size_t n = jobs[i].keys.size();
-    std::vector<int64_t> acc(n);
-    for (size_t k = 0; k < n; ++k) acc[k] = golden::dot_int16(jobs[i].q, L.k.data.data() + jobs[i].keys[k] * s.d, s.d);
-    std::vector<uint16_t> p(n);
-    golden::softmax_q16(acc.data(), uint32_t(n), jobs[i].c, p.data());
-    std::vector<int16_t> want(s.d);
-    golden::weighted_sum(p.data(), jobs[i].keys.data(), uint32_t(n), L.v.data.data(), s.d, want.data());
-    CHECK(jobs[i].out == want);
+    std::vector<int64_t> acc;
+    CHECK(jobs[i].out == golden_row(jobs[i], L, acc));
   }
 }

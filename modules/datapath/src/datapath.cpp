@@ -22,9 +22,8 @@ struct RowWork {
   bool end_of_job = false;
   uint32_t head = 0, query = 0;
   std::vector<int16_t> q;
-  std::vector<uint32_t> keys;      ///< kept keys, ascending
-  std::vector<uint16_t> key_bits;  ///< unused (empty): the rows are in head_bits; a recycled job's buffer
-  std::shared_ptr<const std::vector<uint16_t>> head_bits;  ///< the kv head's candidate buffer (AttendJob)
+  std::vector<uint32_t> keys;                              ///< kept keys, ascending
+  std::shared_ptr<const std::vector<uint16_t>> head_bits;  ///< the kv head's candidate buffer: leading planes
   uint32_t planes_have = 0;
   uint64_t fu_memory_cycles = 0, fu_compute_cycles = 0;  ///< the filter stage's work on this row
   sc_time k_ready, v_ready;                              ///< the prefetch DMA's completion
@@ -399,7 +398,6 @@ void Datapath::filter_stage(Job& j, tlm_utils::tlm_quantumkeeper& qk) {
             cand.swap(sj.kept);
           }
           w->planes_have = planes_have;
-          w->key_bits.clear();
           w->head_bits = candidate_bits;
         }
         w->keys.assign(cand.begin(), cand.end());
@@ -448,6 +446,7 @@ std::shared_ptr<RowWork> Datapath::take_row() {
   w->end_of_job = false;
   w->keys.clear();
   w->planes_have = 0;
+  w->head_bits.reset();
   w->fu_memory_cycles = w->fu_compute_cycles = 0;
   w->k_ready = w->v_ready = SC_ZERO_TIME;
   w->dma_ticket = 0;
@@ -686,8 +685,8 @@ void Datapath::attend(Job& j, std::vector<std::shared_ptr<RowWork>>& tile, tlm_u
     aj.c = j.c[w.head];
     aj.head = w.head;
     aj.importance = (j.desc.flags & ENERGON_DESC_FLAG_IMPORTANCE) ? &j.importance : nullptr;
-    aj.keys.swap(w.keys);  // the row's lists move in; the job's old buffers go back with the row
-    aj.key_bits.swap(w.key_bits);
+    aj.keys.swap(w.keys);  // the row's list moves in; the job's old buffer goes back with the row
+    aj.key_bits.clear();   // the leading planes are in the head's buffer (its capacity is kept)
     aj.head_bits = std::move(w.head_bits);
     aj.planes_have = w.planes_have;
     aj.write_back = false;

@@ -215,10 +215,10 @@ void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
       const FetchRun& run = ext->runs[r];
       if (run.len == 0) continue;
       sc_time d = outstanding ? issue : delay;
-      // A run of a plain read that the buffer holds whole (most runs) skips serve()'s cases.
-      OnChipBuffer* const half = plain_read_half(p, *ext);
-      if (!(half && serve_resident(*half, *ext, banks, run.addr, run.len, run.data, run.copy_resident, d)) &&
-          !serve(p, *ext, banks, run.addr, run.len, run.data, run.copy_resident, d))
+      // A run of a plain read (most runs) goes to its buffer half without serve()'s other cases.
+      const int half = plain_read_half(p, *ext);
+      if (!(half >= 0 ? serve_buffered(p, *ext, banks, half, run.addr, run.len, run.data, run.copy_resident, d)
+                      : serve(p, *ext, banks, run.addr, run.len, run.data, run.copy_resident, d)))
         return;
       done = std::max(done, d);
       if (!outstanding) delay = d;
@@ -232,15 +232,6 @@ void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
   p.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-bool FetchUnit::serve_resident(OnChipBuffer& buf, FetchExtension& ext, SramBankCounter& banks, uint64_t addr,
-                               uint32_t len, uint8_t* data, bool copy_resident, sc_time& delay) {
-  if (!buf.read_resident(addr, len, copy_resident ? data : nullptr)) return false;
-  stats_.sram_bytes[size_t(ext.cls)] += len;
-  banks.add(addr, len);
-  advance(ext, delay);
-  return true;
-}
-
 bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBankCounter& banks, uint64_t addr,
                       uint32_t len, uint8_t* data, bool copy_resident, sc_time& delay) {
   if (ext.completion && !fills_.empty()) {
@@ -251,7 +242,7 @@ bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBank
     wait_for_fills(addr, len);
   }
   const Traffic cls = ext.cls;
-  OnChipBuffer* buf = nullptr;
+  bool buffered = false;
   const int half = int(ext.buffer_tag & 1);
   if (p.is_read() && ext.buffer_tag >= 0 && config_.sram_bytes > 0) {
     // A newer kv head takes its half over; a late request of an older head bypasses it.
@@ -260,13 +251,13 @@ bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBank
       other_used_[half] = 0;
       owner_[half] = ext.buffer_tag;
     }
-    if (ext.buffer_tag == owner_[half]) buf = &half_[half];
+    buffered = ext.buffer_tag == owner_[half];
   }
   if (ext.prefetch) {  // only what is missing and fits; no buffer, nothing to do
-    if (!buf) return true;
+    if (!buffered) return true;
     SpanList list(span_lists_);
     std::vector<OnChipBuffer::Span>& missing = *list;
-    buf->read(addr, len, nullptr, missing);
+    half_[half].read(addr, len, nullptr, missing);
     for (const auto& s : missing) {
       const uint32_t len = uint32_t(std::min<uint64_t>(s.len, fill_room(half, cls)));
       if (len == 0) continue;
@@ -276,11 +267,16 @@ bool FetchUnit::serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBank
     }
     return true;
   }
-  if (!buf) return memory_access(p, ext, addr, data, len, delay);
-  if (serve_resident(*buf, ext, banks, addr, len, data, copy_resident, delay)) return true;  // the usual case
+  if (!buffered) return memory_access(p, ext, addr, data, len, delay);
+  return serve_buffered(p, ext, banks, half, addr, len, data, copy_resident, delay);
+}
+
+bool FetchUnit::serve_partial(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBankCounter& banks, int half,
+                              uint64_t addr, uint32_t len, uint8_t* data, bool copy_resident, sc_time& delay) {
+  const Traffic cls = ext.cls;
   SpanList list(span_lists_);
   std::vector<OnChipBuffer::Span>& missing = *list;
-  buf->read(addr, len, copy_resident ? data : nullptr, missing);
+  half_[half].read(addr, len, copy_resident ? data : nullptr, missing);
   uint32_t missing_bytes = 0;
   for (const auto& s : missing) missing_bytes += s.len;
   const uint32_t hit_bytes = len - missing_bytes;

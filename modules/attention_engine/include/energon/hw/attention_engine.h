@@ -236,9 +236,9 @@ class AttentionEngine : public sc_core::sc_module, public attention_engine_if {
   XvPass xv_[2];
   unsigned xv_head_ = 0, xv_count_ = 0;
   size_t open_slot_ = 0;  ///< the score-buffer slot of the row or tile in the Q·K unit last
-  /// A row's leading-plane rows: key_bits (keys.size()×d) when it holds them, else nullptr for
-  /// head_bits (by key); throws when it has neither.
-  static const uint16_t* leading_rows(const AttendJob& job);
+  /// The kv head's buffer of a row whose key_bits do not hold its leading planes ([n_k][d] by
+  /// key); throws when the row has none.
+  static const uint16_t* head_rows(const AttendJob& job);
   /// The union of the tile rows' keys (ascending) into tile_job_.keys, and each row's key count
   /// into tile_counts_.
   void tile_union(const std::vector<AttendJob*>& rows);

@@ -216,19 +216,28 @@ class FetchUnit : public sc_core::sc_module {
   /// One request (or run): from the on-chip buffer where resident, the rest from memory.
   bool serve(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBankCounter& banks, uint64_t addr, uint32_t len,
              uint8_t* data, bool copy_resident, sc_core::sc_time& delay);
-  /// The buffer half a read of `ext` is looked up in with nothing else to do first (not a
-  /// prefetch, no fill in flight to wait for or join, its kv head owns the half), or null: then
+  /// The buffer half (0 or 1) a read of `ext` is served from with nothing else to do first (not a
+  /// prefetch, no fill in flight to wait for or join, its kv head owns the half), or -1: then
   /// serve() decides.
-  OnChipBuffer* plain_read_half(const tlm::tlm_generic_payload& p, const FetchExtension& ext) {
-    if (ext.prefetch || !fills_.empty() || !p.is_read() || ext.buffer_tag < 0 || config_.sram_bytes == 0)
-      return nullptr;
+  int plain_read_half(const tlm::tlm_generic_payload& p, const FetchExtension& ext) const {
+    if (ext.prefetch || !fills_.empty() || !p.is_read() || ext.buffer_tag < 0 || config_.sram_bytes == 0) return -1;
     const int half = int(ext.buffer_tag & 1);
-    return ext.buffer_tag == owner_[half] ? &half_[half] : nullptr;
+    return ext.buffer_tag == owner_[half] ? half : -1;
   }
-  /// A read wholly resident in `buf`: counted, its banks' cycles, its delay (serve's usual case).
-  /// False, nothing done, when part of it is not resident.
-  bool serve_resident(OnChipBuffer& buf, FetchExtension& ext, SramBankCounter& banks, uint64_t addr, uint32_t len,
-                      uint8_t* data, bool copy_resident, sc_core::sc_time& delay);
+  /// A read served from buffer half `half` (its kv head owns it): a whole hit (the usual case)
+  /// here, anything else by serve_partial().
+  bool serve_buffered(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBankCounter& banks, int half, uint64_t addr,
+                      uint32_t len, uint8_t* data, bool copy_resident, sc_core::sc_time& delay) {
+    if (!half_[half].read_resident(addr, len, copy_resident ? data : nullptr))
+      return serve_partial(p, ext, banks, half, addr, len, data, copy_resident, delay);
+    stats_.sram_bytes[size_t(ext.cls)] += len;
+    banks.add(addr, len);
+    advance(ext, delay);
+    return true;
+  }
+  /// The resident spans of a read from its half, the missing ones from memory, kept where they fit.
+  bool serve_partial(tlm::tlm_generic_payload& p, FetchExtension& ext, SramBankCounter& banks, int half, uint64_t addr,
+                     uint32_t len, uint8_t* data, bool copy_resident, sc_core::sc_time& delay);
   bool memory_access(tlm::tlm_generic_payload& orig, const FetchExtension& ext, uint64_t addr, uint8_t* data,
                      uint32_t len, sc_core::sc_time& delay);
   bool is_filter_plane(Traffic cls) const;
