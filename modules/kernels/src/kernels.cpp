@@ -79,6 +79,15 @@ void min_max_sum_scalar(const int64_t* s, uint32_t n, int64_t* out) {
   out[0] = mn, out[1] = mx, out[2] = int64_t(sum);
 }
 
+uint32_t keep_at_least_scalar(const int64_t* s, const uint32_t* rows, uint32_t n, int64_t t, uint32_t* out) {
+  uint32_t m = 0;
+  for (uint32_t j = 0; j < n; ++j) {
+    out[m] = rows[j];  // written always, kept when s[j] ≥ t: no branch
+    m += s[j] >= t ? 1 : 0;
+  }
+  return m;
+}
+
 const KernelSet kScalar{"scalar",
                         scores_int16_scalar,
                         scores_int8_scalar,
@@ -87,7 +96,8 @@ const KernelSet kScalar{"scalar",
                         exp_in_place_scalar,
                         exp_vectorized_scalar,
                         softmax_q16_out_scalar,
-                        min_max_sum_scalar};
+                        min_max_sum_scalar,
+                        keep_at_least_scalar};
 
 struct Registry {
   std::vector<const KernelSet*> sets;

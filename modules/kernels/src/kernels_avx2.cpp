@@ -9,6 +9,7 @@
 
 #include "energon/kernels/kernels.h"
 #include "expf_c_library.h"
+#include "keep_at_least_avx2.h"
 
 #define ENERGON_AVX2 __attribute__((target("avx2")))
 #define ENERGON_AVX2_FMA __attribute__((target("avx2,fma")))
@@ -413,8 +414,53 @@ ENERGON_AVX2 void min_max_sum(const int64_t* s, uint32_t n, int64_t* out) {
   out[0] = rmn, out[1] = rmx, out[2] = int64_t(rsum);
 }
 
+// Four scores per compare; the kept rows of the four are gathered to the front of a 128-bit lane
+// by a byte shuffle chosen by the 4-bit keep mask, stored whole and the output advanced by the
+// mask's count (the stored lane never passes out + n: m ≤ j).
+struct KeepShuffles {
+  alignas(16) uint8_t pattern[16][16];
+  constexpr KeepShuffles() : pattern{} {
+    for (unsigned mask = 0; mask < 16; ++mask) {
+      unsigned k = 0;
+      for (unsigned lane = 0; lane < 4; ++lane)
+        if (mask >> lane & 1) {
+          for (unsigned b = 0; b < 4; ++b) pattern[mask][4 * k + b] = uint8_t(4 * lane + b);
+          ++k;
+        }
+      for (; k < 4; ++k)
+        for (unsigned b = 0; b < 4; ++b) pattern[mask][4 * k + b] = 0x80;  // zero
+    }
+  }
+};
+constexpr KeepShuffles kKeepShuffles;
+
+}  // namespace
+
+__attribute__((target("avx2,popcnt"))) uint32_t keep_at_least_avx2(const int64_t* s, const uint32_t* rows, uint32_t n,
+                                                                   int64_t t, uint32_t* out) {
+  const __m256i tv = _mm256_set1_epi64x(t);
+  uint32_t m = 0, j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + j));
+    const unsigned below = unsigned(_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(tv, x))));
+    const unsigned keep = ~below & 0xfu;
+    const __m128i r = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows + j));
+    const __m128i packed =
+        _mm_shuffle_epi8(r, _mm_load_si128(reinterpret_cast<const __m128i*>(kKeepShuffles.pattern[keep])));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + m), packed);
+    m += unsigned(_mm_popcnt_u32(keep));
+  }
+  for (; j < n; ++j) {
+    out[m] = rows[j];
+    m += s[j] >= t ? 1 : 0;
+  }
+  return m;
+}
+
+namespace {
+
 const KernelSet kAvx2{"avx2",       scores_int16,   scores_int8,     weighted_sum, softmax_shift,
-                      exp_in_place, exp_vectorized, softmax_q16_out, min_max_sum};
+                      exp_in_place, exp_vectorized, softmax_q16_out, min_max_sum,  keep_at_least_avx2};
 
 }  // namespace
 

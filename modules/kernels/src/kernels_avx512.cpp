@@ -15,6 +15,7 @@
 
 #include "energon/kernels/kernels.h"
 #include "expf_c_library.h"
+#include "keep_at_least_avx2.h"
 
 #define ENERGON_AVX512 __attribute__((target("avx512f,avx512bw")))
 
@@ -370,7 +371,7 @@ ENERGON_AVX512 void min_max_sum(const int64_t* s, uint32_t n, int64_t* out) {
 }
 
 const KernelSet kAvx512{"avx512",     scores_int16,   scores_int8,     weighted_sum, softmax_shift,
-                        exp_in_place, exp_vectorized, softmax_q16_out, min_max_sum};
+                        exp_in_place, exp_vectorized, softmax_q16_out, min_max_sum,  keep_at_least_avx2};
 
 }  // namespace
 

@@ -271,6 +271,59 @@ TEST_CASE("row statistics of every kernel set equal the scalar ones", "[kernels]
   }
 }
 
+TEST_CASE("the selector's compare-and-emit pass of every kernel set equals the scalar one", "[kernels]") {
+  std::mt19937_64 rng(47);
+  const kernels::KernelSet& ref = kernels::scalar();
+  // the scalar definition in closed form: rows with s ≥ t, in order
+  const int64_t row[6] = {3, -7, 12, 0, -7, 3};
+  const uint32_t keys[6] = {10, 11, 12, 13, 14, 15};
+  uint32_t kept[6];
+  REQUIRE(ref.keep_at_least(row, keys, 6, 3, kept) == 3);
+  CHECK((kept[0] == 10 && kept[1] == 12 && kept[2] == 15));
+  CHECK(ref.keep_at_least(row, keys, 6, INT64_MIN, kept) == 6);
+  CHECK(ref.keep_at_least(row, keys, 6, 13, kept) == 0);
+  for (const kernels::KernelSet* ks : kernels::available()) {
+    for (uint32_t n : {0u, 1u, 2u, 3u, 4u, 5u, 7u, 8u, 9u, 15u, 16u, 17u, 31u, 32u, 33u, 100u, 512u, 1027u}) {
+      for (int kind = 0; kind < 5; ++kind) {
+        std::vector<int64_t> s(n);
+        std::vector<uint32_t> rows(n);
+        for (uint32_t j = 0; j < n; ++j) rows[j] = uint32_t(rng());
+        int64_t t = 0;
+        for (uint32_t j = 0; j < n; ++j) {
+          switch (kind) {
+            case 0:  // anything, any threshold
+              s[j] = int64_t(rng());
+              t = int64_t(rng());
+              break;
+            case 1:  // round scores around the threshold, ties included
+              s[j] = int64_t(rng() % 41) - 20;
+              t = 3;
+              break;
+            case 2:  // the extremes against the extreme thresholds
+              s[j] = j % 2 ? INT64_MAX : INT64_MIN;
+              t = j % 3 ? INT64_MAX : INT64_MIN;
+              break;
+            case 3:  // every one kept
+              s[j] = int64_t(j);
+              t = 0;
+              break;
+            default:  // none kept
+              s[j] = -int64_t(j) - 1;
+              t = 0;
+          }
+        }
+        std::vector<uint32_t> want(n + 1, 0xdeadbeef), got(n + 1, 0xdeadbeef);
+        const uint32_t w = ref.keep_at_least(s.data(), rows.data(), n, t, want.data());
+        const uint32_t g = ks->keep_at_least(s.data(), rows.data(), n, t, got.data());
+        if (g != w || !std::equal(want.begin(), want.begin() + w, got.begin()))
+          FAIL_CHECK(ks->name << " keep_at_least differs: n " << n << ", kind " << kind << ": " << g << " kept vs "
+                              << w);
+        CHECK(got[n] == 0xdeadbeef);  // nothing written past room for n
+      }
+    }
+  }
+}
+
 // expf: every set gives the C library's bits, on the special cases and, exhaustively, on every
 // float of the softmax's domain below the special range (x ≤ 0, |x| < 88: about 1.1·10⁹ values).
 TEST_CASE("expf of every kernel set equals the C library's", "[kernels]") {

@@ -2,31 +2,19 @@
 
 #include <algorithm>
 
+#include "energon/kernels/kernels.h"
+
 namespace energon::hw {
 
 namespace {
 
-/// job.kept = the candidates whose score passes `keep`, in order: one compare pass, each candidate
-/// written and the count advanced by the compare's outcome (no branch on the data).
-template <typename Keep>
-void keep_where(SelectJob& job, Keep keep) {
-  const uint32_t n = job.n;  // locals: the stores through `out` may not alias them
-  const int64_t* scores = job.scores;
-  const uint32_t* candidates = job.candidates;
-  job.kept.resize(n);
-  uint32_t* out = job.kept.data();
-  size_t m = 0;
-  for (uint32_t c = 0; c < n; ++c) {
-    out[m] = candidates[c];
-    m += keep(scores[c]) ? 1 : 0;
-  }
-  job.kept.resize(m);
-}
+/// ⌈a / b⌉ for b > 0 (C++ division truncates towards zero).
+int64_t ceil_div_signed(int64_t a, int64_t b) { return a / b + (a % b > 0 ? 1 : 0); }
 
 }  // namespace
 
 Selector::Selector(sc_core::sc_module_name name, const AccelConfig& config)
-    : sc_module(name), cmd("cmd"), config_(config), clock_(config) {
+    : sc_module(name), cmd("cmd"), config_(config), clock_(config), kernels_(kernels::active()) {
   cmd.bind(*this);
 }
 
@@ -60,8 +48,8 @@ void Selector::select_threshold(SelectJob& job) {
   const int64_t n = job.n, a = job.rule.alpha_q8;
   const int64_t rhs =
       a >= 0 ? a * n * job.stats.max + (256 - a) * job.stats.sum : (256 + a) * job.stats.sum - a * n * job.stats.min;
-  const int64_t scale = 256 * n;
-  keep_where(job, [&](int64_t s) { return scale * s >= rhs; });
+  // 256·n·s ≥ rhs ⇔ s ≥ ⌈rhs / (256·n)⌉ (exact: no product of the spec's ranges reaches 2^63).
+  keep_at_least(job, n > 0 ? ceil_div_signed(rhs, 256 * n) : 0);
   job.cycles = ceil_div(job.n, config_.selector_elems_per_cycle) + config_.selector_latency;
 }
 
@@ -72,8 +60,15 @@ void Selector::select_max_margin(SelectJob& job) {
   }
   // One compare pass against max − margin (the row's max from the scoring engine's statistics).
   const int64_t floor = job.stats.max - job.rule.margin;
-  keep_where(job, [floor](int64_t s) { return s >= floor; });
+  keep_at_least(job, floor);
   job.cycles = ceil_div(job.n, config_.selector_elems_per_cycle) + config_.selector_latency;
+}
+
+// job.kept = the candidates scoring at least t, in order: one compare-and-emit pass (a kernel of
+// this CPU's set: the hardware compares selector_elems_per_cycle elements per cycle).
+void Selector::keep_at_least(SelectJob& job, int64_t t) {
+  job.kept.resize(job.n);
+  job.kept.resize(kernels_.keep_at_least(job.scores, job.candidates, job.n, t, job.kept.data()));
 }
 
 void Selector::select_topk(SelectJob& job) {

@@ -19,6 +19,7 @@
 #include "energon/hw/fetch_unit.h"
 #include "energon/hw/k_planes.h"
 #include "energon/hw/payload_pool.h"
+#include "energon/hw/scratch_vector.h"
 #include "energon/prune_mask.h"
 
 namespace energon::kernels {
@@ -47,8 +48,8 @@ struct AttendJob {
   sc_core::sc_time k_ready, v_ready;
   /// When the scores (for top-k: the selection) are ready, if later than the finish_row call.
   sc_core::sc_time scores_ready;
-  std::vector<int64_t> acc;  ///< INT16 Q·K per key: set by score_keys (or by the caller)
-  RowStats stats;            ///< of acc
+  ScratchVector<int64_t> acc;  ///< INT16 Q·K per key: set by score_keys (or by the caller)
+  RowStats stats;              ///< of acc
   // ---- results ----
   std::vector<int16_t> out;  ///< the row written back
   /// The job's importance table (ENERGON_DESC_FLAG_IMPORTANCE; nullptr: off): the ×V unit adds

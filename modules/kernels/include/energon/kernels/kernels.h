@@ -37,6 +37,9 @@ struct KernelSet {
   /// A row's statistics (the selector's threshold, the reports): out = {min, max, sum} of s[0..n),
   /// n ≥ 1, the sum modulo 2^64.
   void (*min_max_sum)(const int64_t* s, uint32_t n, int64_t* out);
+  /// The selector's compare-and-emit pass: writes rows[j] for every j < n with s[j] ≥ t to out, in
+  /// order, and returns how many. `out` has room for n (entries past the count are scratch).
+  uint32_t (*keep_at_least)(const int64_t* s, const uint32_t* rows, uint32_t n, int64_t t, uint32_t* out);
 };
 
 /// The portable reference kernels (the definitions of spec §1.3, one term at a time).

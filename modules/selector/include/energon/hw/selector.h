@@ -15,6 +15,10 @@
 #include "energon/hw/block_timing.h"
 #include "energon/hw/filter_engine.h"
 
+namespace energon::kernels {
+struct KernelSet;
+}
+
 namespace energon::hw {
 
 struct SelectJob {
@@ -79,12 +83,14 @@ class Selector : public sc_core::sc_module, public selector_if {
   void select_threshold(SelectJob& job);
   void select_max_margin(SelectJob& job);
   void select_topk(SelectJob& job);
+  void keep_at_least(SelectJob& job, int64_t t);
 
   const AccelConfig config_;
   const BlockClock clock_;
   SelectorStats stats_;
   ActivityTrace* trace_ = nullptr;
   std::vector<uint32_t> order_;
+  const kernels::KernelSet& kernels_;
 };
 
 }  // namespace energon::hw
