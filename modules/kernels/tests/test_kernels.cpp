@@ -288,28 +288,24 @@ TEST_CASE("the selector's compare-and-emit pass of every kernel set equals the s
         std::vector<int64_t> s(n);
         std::vector<uint32_t> rows(n);
         for (uint32_t j = 0; j < n; ++j) rows[j] = uint32_t(rng());
-        int64_t t = 0;
+        // the threshold: any (kind 0), inside the round scores (1), an extreme one (2), 0 (3, 4)
+        const int64_t t = kind == 0 ? int64_t(rng()) : kind == 1 ? 3 : kind == 2 ? (n % 2 ? INT64_MAX : INT64_MIN) : 0;
         for (uint32_t j = 0; j < n; ++j) {
           switch (kind) {
-            case 0:  // anything, any threshold
+            case 0:  // anything
               s[j] = int64_t(rng());
-              t = int64_t(rng());
               break;
             case 1:  // round scores around the threshold, ties included
               s[j] = int64_t(rng() % 41) - 20;
-              t = 3;
               break;
             case 2:  // the extremes against the extreme thresholds
               s[j] = j % 2 ? INT64_MAX : INT64_MIN;
-              t = j % 3 ? INT64_MAX : INT64_MIN;
               break;
             case 3:  // every one kept
               s[j] = int64_t(j);
-              t = 0;
               break;
             default:  // none kept
               s[j] = -int64_t(j) - 1;
-              t = 0;
           }
         }
         std::vector<uint32_t> want(n + 1, 0xdeadbeef), got(n + 1, 0xdeadbeef);

@@ -1,11 +1,12 @@
-// A vector whose resize() leaves new elements uninitialised: for the blocks' per-row buffers that
-// a kernel writes whole before anything reads them (a row's Q·K scores, its rebuilt K rows). A
-// plain std::vector zero-fills on every resize after a clear(), which for the score buffer was as
-// many bytes as the scores themselves (docs/architecture.md "Simulation speed").
+// A vector whose resize() leaves new elements uninitialised: for a block's per-row buffer that a
+// kernel writes whole before anything reads it (a row's Q·K scores, AttendJob::acc). A plain
+// std::vector zero-fills on every resize after a clear(), which for the score buffer was as many
+// bytes as the scores themselves (docs/architecture.md "Simulation speed").
 #pragma once
 
 #include <memory>
 #include <new>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
