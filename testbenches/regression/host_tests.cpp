@@ -183,3 +183,55 @@ TEST_CASE("host: host work advances time by the cost model, the allocator aligns
   REQUIRE(a3 == ENERGON_HAL_NO_MEMORY);
   REQUIRE(a4 == 0x110A);
 }
+
+TEST_CASE(
+    "host: lt interrupt waits share one deadline: a pending earlier deadline neither ends a later wait nor outlives "
+    "the program") {
+  platform::HostCpuConfig c = HostBench::config(platform::HostTiming::lt);
+  c.stop_when_done = false;  // the simulation ends when nothing is pending
+  sc_core::sc_signal<bool> line("line");
+  MemTarget mem("mem");
+  platform::HostCpu cpu("cpu", c);
+  cpu.bus.bind(mem.tgt);
+  cpu.irq.bind(line);
+  struct Driver : sc_core::sc_module {
+    sc_core::sc_signal<bool>& line;
+    SC_HAS_PROCESS(Driver);
+    Driver(const sc_core::sc_module_name& n, sc_core::sc_signal<bool>& l) : sc_module(n), line(l) { SC_THREAD(run); }
+    void run() {
+      wait(1, SC_US);  // ends the first wait, whose 10 us deadline stays pending
+      line.write(true);
+      wait(1, SC_US);
+      line.write(false);
+      wait(38, SC_US);  // at 40 us: ends the third wait
+      line.write(true);
+      wait(1, SC_US);
+      line.write(false);
+    }
+  } driver("driver", line);
+  bool first = false, second = true, third = false;
+  sc_time woke1, timed_out, woke3, done;
+  cpu.load_program([&](platform::HostCpu& h) {
+    first = h.wait_for_irq(sc_time(10, SC_US));
+    woke1 = sc_core::sc_time_stamp();
+    sc_core::wait(1, SC_US);                      // 2.5 us: the line is low
+    second = h.wait_for_irq(sc_time(20, SC_US));  // crosses the first wait's deadline (10 us)
+    timed_out = sc_core::sc_time_stamp();
+    third = h.wait_for_irq(sc_time(100, SC_US));  // deadline 122.5 us, the interrupt comes at 40 us
+    woke3 = sc_core::sc_time_stamp();
+    done = h.now();
+  });
+  sc_core::sc_start();
+  REQUIRE(first);
+  REQUIRE(woke1 == sc_time(1, SC_US));
+  REQUIRE_FALSE(second);
+  REQUIRE(timed_out == sc_time(22500, SC_NS));  // 1 + 0.5 (irq entry) + 1 + 20
+  REQUIRE(third);
+  REQUIRE(woke3 == sc_time(40, SC_US));
+  REQUIRE(cpu.stats().irq_timeouts == 1);
+  REQUIRE(cpu.finished());
+  // Nothing of the host outlives its program: the simulation stops at its last activity (40.5 us,
+  // after the interrupt entry), not at the third wait's pending deadline.
+  REQUIRE(done == sc_time(40500, SC_NS));
+  REQUIRE(sc_core::sc_time_stamp() == sc_time(41, SC_US));  // the driver's last write
+}

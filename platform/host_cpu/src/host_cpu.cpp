@@ -43,6 +43,7 @@ void HostCpu::thread() {
     // Kept, not rethrown: the platform reports it after sc_start returns.
     program_error_ = e.what();
   }
+  irq_deadline_.cancel();  // nothing of the host stays pending once its program is done
   sync();
   finished_ = true;
   if (config_.stop_when_done) sc_core::sc_stop();
@@ -122,11 +123,39 @@ void HostCpu::write32(uint64_t addr, uint32_t value) {
   if (config_.timing == HostTiming::lt) sync();
 }
 
+// lt: one deadline event serves every wait. A wait the interrupt ends leaves its deadline pending
+// instead of cancelling it: SystemC keeps a cancelled timed notification in its event queue until
+// its time comes, so a cancelled timeout per interrupt (100 s in the platform's driver calls) grew
+// the queue by one entry per job, and every timed wait of the simulation paid for the deeper heap
+// (4 % of a real-model run's instructions). A later wait whose deadline is at or after the pending
+// one wakes when that fires, finds its own deadline not reached and re-arms; an earlier deadline
+// replaces the pending one. Accurate timing keeps a timeout per wait: there the accelerator's
+// arbitration among requesters of the same time follows the kernel's order of same-time events,
+// which depends on everything in the queue, cancelled entries included, so a leaner queue moves
+// at-mode cycles (docs/architecture.md "Simulation speed").
+void HostCpu::arm_irq_deadline(const sc_time& deadline) {
+  const sc_time now = sc_core::sc_time_stamp();
+  if (armed_deadline_ > now && armed_deadline_ <= deadline) return;  // fires first, the wait re-arms
+  irq_deadline_.cancel();
+  irq_deadline_.notify(deadline - now);
+  armed_deadline_ = deadline;
+}
+
 bool HostCpu::wait_for_irq(const sc_time& timeout) {
   ++stats_.irq_waits;
   sync();
   const sc_time start = sc_core::sc_time_stamp();
-  if (!irq.read()) wait(timeout, irq.posedge_event());
+  if (!irq.read()) {
+    if (config_.timing == HostTiming::lt) {
+      const sc_time deadline = start + timeout;
+      do {
+        arm_irq_deadline(deadline);
+        wait(irq_deadline_ | irq.posedge_event());
+      } while (!irq.posedge() && sc_core::sc_time_stamp() < deadline);
+    } else {
+      wait(timeout, irq.posedge_event());
+    }
+  }
   stats_.wait_time += sc_core::sc_time_stamp() - start;
   if (trace_ && sc_core::sc_time_stamp() > start)  // on the timeline only: host_busy means host work
     trace_->span(hw::TraceTrack::host, "wait for interrupt", start, sc_core::sc_time_stamp(), 0);

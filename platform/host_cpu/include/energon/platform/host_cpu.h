@@ -107,6 +107,8 @@ class HostCpu : public sc_core::sc_module {
   bool copy(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, size_t bytes);
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
   void annotate(const sc_core::sc_time& t);
+  /// Makes irq_deadline_ fire at `deadline` or earlier (see wait_for_irq()).
+  void arm_irq_deadline(const sc_core::sc_time& deadline);
 
   HostCpuConfig config_;
   Program program_;
@@ -118,6 +120,8 @@ class HostCpu : public sc_core::sc_module {
   uint64_t next_free_ = 0;
   HostCpuStats stats_;
   bool finished_ = false;
+  sc_core::sc_event irq_deadline_;                           // wait_for_irq()'s timeout
+  sc_core::sc_time armed_deadline_ = sc_core::SC_ZERO_TIME;  // when irq_deadline_ fires (if in the future)
   std::string program_error_;
   hw::ActivityTrace* trace_ = nullptr;
 };
