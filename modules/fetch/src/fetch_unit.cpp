@@ -209,20 +209,37 @@ void FetchUnit::b_transport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
     // lt: a prefetch's runs are issued together (their delays start at the same time); so are the
     // spans of a posted read in accurate mode, which returns at its issue time.
     const bool outstanding = ext->completion || (ext->prefetch && config_.timing == TimingMode::lt);
+    const bool lt = config_.timing == TimingMode::lt;
     const sc_time issue = delay;
     sc_time done = delay;
+    // A run of a plain read (most runs) goes to its buffer half without serve()'s other cases. In
+    // lt nothing waits here, so the half changes only where serve() takes one over.
+    int half = plain_read_half(p, *ext);
+    uint64_t hit_bytes = 0;  // the lt whole hits' bytes, counted once after the loop
     for (uint32_t r = 0; r < ext->n_runs; ++r) {
       const FetchRun& run = ext->runs[r];
       if (run.len == 0) continue;
+      // lt, the whole run resident (the usual case): serve_buffered()'s hit without its time
+      // bookkeeping, which a hit leaves as it is (done ≥ delay and ≥ issue throughout).
+      if (lt && half >= 0 && half_[half].read_resident(run.addr, run.len, run.copy_resident ? run.data : nullptr)) {
+        hit_bytes += run.len;
+        banks.add(run.addr, run.len);
+        continue;
+      }
       sc_time d = outstanding ? issue : delay;
-      // A run of a plain read (most runs) goes to its buffer half without serve()'s other cases.
-      const int half = plain_read_half(p, *ext);
-      if (!(half >= 0 ? serve_buffered(p, *ext, banks, half, run.addr, run.len, run.data, run.copy_resident, d)
-                      : serve(p, *ext, banks, run.addr, run.len, run.data, run.copy_resident, d)))
+      if (!lt) half = plain_read_half(p, *ext);
+      const bool ok = half >= 0
+                          ? serve_buffered(p, *ext, banks, half, run.addr, run.len, run.data, run.copy_resident, d)
+                          : serve(p, *ext, banks, run.addr, run.len, run.data, run.copy_resident, d);
+      if (!ok) {
+        stats_.sram_bytes[size_t(ext->cls)] += hit_bytes;
         return;
+      }
       done = std::max(done, d);
       if (!outstanding) delay = d;
+      if (lt) half = plain_read_half(p, *ext);
     }
+    stats_.sram_bytes[size_t(ext->cls)] += hit_bytes;
     delay = done;
   } else if (!serve(p, *ext, banks, p.get_address(), p.get_data_length(), p.get_data_ptr(), ext->copy_resident,
                     delay)) {

@@ -77,17 +77,6 @@ void OnChipBuffer::copy_pieces(uint64_t addr, uint32_t len, uint8_t* dst) const 
   }
 }
 
-bool OnChipBuffer::holds_whole(size_t i, uint64_t addr, uint32_t len) const {
-  return len > 0 && i < extents_.size() && addr - extents_[i].addr < extents_[i].len &&
-         extents_[i].len - (addr - extents_[i].addr) >= len;
-}
-
-bool OnChipBuffer::read_resident(uint64_t addr, uint32_t len, uint8_t* dst) const {
-  const bool whole = holds_whole(find_extent(addr), addr, len);
-  if (whole && dst) copy_pieces(addr, len, dst);
-  return whole;
-}
-
 void OnChipBuffer::read(uint64_t addr, uint32_t len, uint8_t* dst, std::vector<Span>& missing) const {
   missing.clear();
   const size_t i = find_extent(addr);

@@ -129,7 +129,14 @@ void FilterEngine::score_round(FilterRoundJob& job, sc_core::sc_time& delay) {
   job.memory_cycles = clock_.to_cycles(BlockClock::local(delay) - mem_start);
 
   q_low_.resize(d);
-  for (uint32_t t = 0; t < d; ++t) q_low_[t] = int8_t(int32_t(job.q[t]) >> (16 - job.q_bits));
+  {
+    // Locals, not the job's and vector's fields: a byte store may alias them, which kept the loop
+    // scalar with every field reloaded per element.
+    const int16_t* q = job.q;
+    int8_t* q_low = q_low_.data();
+    const unsigned q_shift = 16 - job.q_bits;
+    for (uint32_t t = 0; t < d; ++t) q_low[t] = int8_t(int32_t(q[t]) >> q_shift);
+  }
   std::vector<int8_t>& slices = slices_[job.k_bits];
   std::vector<uint8_t>& ready = slice_ready_[job.k_bits];
   if (ready.size() != l.n_k) {

@@ -9,12 +9,37 @@
 
 namespace energon::hw {
 
-/// Calls f(first, end) for every maximal run keys[first..end) of consecutive keys.
+/// End of the run of consecutive keys that starts at keys[c] (c < n), in a strictly ascending list.
+/// There keys[j] − keys[c] ≥ j − c, equal exactly while the run lasts: a predicate that holds up to
+/// the run's end and nowhere after, so after a few steps (short runs, the sparse lists) the end is
+/// found by galloping and bisecting, in O(log length) (a dense row's one run of every key).
+inline size_t key_run_end(const uint32_t* keys, size_t n, size_t c) {
+  const uint32_t first = keys[c];
+  const auto in_run = [&](size_t j) { return size_t(keys[j] - first) == j - c; };
+  size_t e = c + 1;
+  for (int step = 0; step < 4; ++step, ++e)
+    if (e >= n || !in_run(e)) return e;
+  size_t lo = e - 1, hi = n;  // keys[lo] is in the run; hi: not in it, or the list's end
+  for (size_t stride = 8; lo + stride < n; stride *= 2) {
+    if (!in_run(lo + stride)) {
+      hi = lo + stride;
+      break;
+    }
+    lo += stride;
+  }
+  while (hi - lo > 1) {
+    const size_t mid = lo + (hi - lo) / 2;
+    (in_run(mid) ? lo : hi) = mid;
+  }
+  return hi;
+}
+
+/// Calls f(first, end) for every maximal run keys[first..end) of consecutive keys (keys strictly
+/// ascending).
 template <typename F>
 void for_each_key_run(const uint32_t* keys, size_t n, F&& f) {
   for (size_t c = 0; c < n;) {
-    size_t e = c + 1;
-    while (e < n && keys[e] == keys[e - 1] + 1) ++e;
+    const size_t e = key_run_end(keys, n, c);
     f(c, e);
     c = e;
   }

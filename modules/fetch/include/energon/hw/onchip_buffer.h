@@ -39,7 +39,11 @@ class OnChipBuffer {
   /// The usual case of read(), without a list: if [addr, addr+len) (len ≥ 1) is resident as a
   /// whole, copies it to dst unless null and returns true; otherwise (len = 0 too) returns false
   /// and copies nothing.
-  bool read_resident(uint64_t addr, uint32_t len, uint8_t* dst) const;
+  bool read_resident(uint64_t addr, uint32_t len, uint8_t* dst) const {  // inline: once per run of kept keys
+    const bool whole = holds_whole(find_extent(addr), addr, len);
+    if (whole && dst) copy_pieces(addr, len, dst);
+    return whole;
+  }
   /// Stores the parts of [addr, addr+len) not yet resident, each only if it fits entirely.
   void fill(uint64_t addr, uint32_t len, const uint8_t* src);
   uint64_t used() const { return used_; }
@@ -71,7 +75,10 @@ class OnChipBuffer {
   /// (i = find_extent(addr)): the maximal non-resident runs, in address order.
   void list_gaps(size_t i, uint64_t addr, uint32_t len, std::vector<Span>& missing) const;
   /// extents_[i] (i = find_extent(addr)) holds all of [addr, addr + len), len ≥ 1.
-  bool holds_whole(size_t i, uint64_t addr, uint32_t len) const;
+  bool holds_whole(size_t i, uint64_t addr, uint32_t len) const {
+    return len > 0 && i < extents_.size() && addr - extents_[i].addr < extents_[i].len &&
+           extents_[i].len - (addr - extents_[i].addr) >= len;
+  }
   /// Copies the resident bytes of [addr, addr + len) to dst: one memcpy per stored piece.
   void copy_pieces(uint64_t addr, uint32_t len, uint8_t* dst) const;
   /// Stores [addr, addr + len) from src, the gap just before extents_[at] (or at the end), if it
