@@ -73,6 +73,18 @@ int energon_pack_k_planes(const int16_t* k, size_t rows, uint32_t d, const uint8
     const uint32_t shift = top - b;
     const uint32_t mask = (1u << b) - 1u;
     const size_t row_bytes = (size_t)d * b / 8u;
+    if (8u % b == 0) { /* 1, 2, 4 or 8 bits: whole fields per byte, 8 / b of them (d % 8 == 0) */
+      const uint32_t per_byte = 8u / b;
+      uint8_t* dst = planes[p];
+      const int16_t* x = k;
+      for (size_t i = 0, n = rows * d / per_byte; i < n; ++i, x += per_byte) {
+        uint32_t byte = 0;
+        for (uint32_t j = 0; j < per_byte; ++j) byte |= (((uint32_t)(uint16_t)x[j] >> shift) & mask) << (j * b);
+        dst[i] = (uint8_t)byte;
+      }
+      top = shift;
+      continue;
+    }
     for (size_t r = 0; r < rows; ++r) {
       uint8_t* dst = planes[p] + r * row_bytes;
       const int16_t* row = k + r * d;

@@ -90,9 +90,11 @@ void union_of_keys(const Items& items, KeysOf&& keys_of, std::vector<uint32_t>& 
   bits.assign(words, 0);
   for (const auto& item : items)
     for (const uint32_t key : keys_of(item)) bits[key / 64] |= uint64_t(1) << (key % 64);
-  out.reserve(std::min<size_t>(total, size_t(top) + 1));
+  out.resize(std::min<size_t>(total, size_t(top) + 1));  // room for the union, trimmed below: the
+  uint32_t* o = out.data();                              // loop then stores without a capacity check
   for (size_t w = 0; w < words; ++w)
-    for (uint64_t b = bits[w]; b != 0; b &= b - 1) out.push_back(uint32_t(w * 64 + unsigned(__builtin_ctzll(b))));
+    for (uint64_t b = bits[w]; b != 0; b &= b - 1) *o++ = uint32_t(w * 64 + unsigned(__builtin_ctzll(b)));
+  out.resize(size_t(o - out.data()));
 }
 
 }  // namespace energon::hw
