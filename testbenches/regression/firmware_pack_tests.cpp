@@ -1,6 +1,7 @@
 // Firmware host-side packing against the golden model, and the K bit-plane format.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -75,9 +76,79 @@ TEST_CASE("firmware: quantize_heads equals golden quantize_layer") {
   REQUIRE(sv[0] == 1.0f);
 }
 
+TEST_CASE("firmware: quantize_heads's vector loop equals quantize element by element") {
+  // Blocks of a length no vector width divides (the scalar tail), each with the cases a vector
+  // lane must treat as energon_quantize does: NaN, ±inf (an inf block's scale is inf), quotients
+  // on ties, at and beyond ±32767 / −32768 after rounding, ±0, subnormals.
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  const size_t per_head = 1029;
+  std::vector<float> x = random_floats(4 * per_head, 50.0f, 11);
+  const std::vector<float> specials = {nan,
+                                       -nan,
+                                       0.0f,
+                                       -0.0f,
+                                       1e-40f,
+                                       -1e-40f,
+                                       400.0f,
+                                       -400.0f,
+                                       399.99f,
+                                       -400.01f,
+                                       0.5f * 400.0f / 32767.0f,
+                                       -1.5f * 400.0f / 32767.0f,
+                                       399.995f,
+                                       -399.995f,
+                                       1e-30f};
+  for (uint32_t h = 0; h < 2; ++h) {
+    x[h * per_head] = 400.0f;  // with the specials, quotients reach ±32767 and just beyond
+    for (size_t i = 0; i < specials.size(); ++i) x[h * per_head + 3 + 37 * i] = specials[i];
+  }
+  // Block 1 scaled by exactly 1 (max|x| = 32767): exact ties go to even in every lane.
+  for (size_t i = 0; i < per_head; ++i) x[per_head + i] = std::fmod(x[per_head + i], 30000.0f);
+  x[per_head] = 32767.0f;
+  const std::vector<float> ties = {0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -3.5f, 32766.5f, -32766.5f, -32767.0f};
+  for (size_t i = 0; i < ties.size(); ++i) x[per_head + 1 + i] = ties[i];
+  x[2 * per_head + 5] = inf;
+  x[2 * per_head + 9] = -inf;
+  // Block 3 of subnormals: its scale underflows to 0, quotients are ±inf (and NaN for 0 / 0).
+  for (size_t i = 0; i < per_head; ++i) x[3 * per_head + i] = i % 3 == 0 ? 0.0f : i % 3 == 1 ? 1e-42f : -1e-42f;
+  std::vector<int16_t> q(x.size());
+  std::vector<float> scales(4);
+  energon_quantize_heads(x.data(), 4, per_head, q.data(), scales.data());
+  for (uint32_t h = 0; h < 4; ++h) {
+    const float* xh = x.data() + h * per_head;
+    REQUIRE(same_bits(scales[h], energon::golden::tensor_scale(xh, per_head)));
+    for (size_t i = 0; i < per_head; ++i) {
+      INFO("head " << h << " element " << i << " x " << xh[i]);
+      REQUIRE(q[h * per_head + i] == energon_quantize(xh[i], scales[h]));
+      REQUIRE(q[h * per_head + i] == energon::golden::quantize(xh[i], scales[h]));
+    }
+  }
+  REQUIRE(scales[1] == 1.0f);
+  REQUIRE(std::vector<int16_t>(q.begin() + per_head + 1, q.begin() + per_head + 10) ==
+          std::vector<int16_t>{0, 0, 2, -2, 2, -4, 32766, -32766, -32767});
+  REQUIRE(scales[2] == inf);
+  REQUIRE(scales[3] == 0.0f);
+  REQUIRE(std::vector<int16_t>(q.begin() + 3 * per_head, q.begin() + 3 * per_head + 3) ==
+          std::vector<int16_t>{0, 32767, -32768});
+  REQUIRE(*std::min_element(q.begin(), q.begin() + per_head) == -32767);  // −400.01 is block 0's max|x|
+  // The scale of a block whose max|x| sits in the scalar tail, of one whose max a NaN follows, and
+  // of one holding only NaNs.
+  std::vector<float> tail(per_head, 1.0f);
+  tail[per_head - 1] = -3.0f;
+  REQUIRE(energon_tensor_scale(tail.data(), tail.size()) == 3.0f / 32767.0f);
+  std::vector<float> max_then_nan(16, 1.0f);  // a NaN after the max in the same lane keeps the max
+  max_then_nan[0] = -3.0f;
+  max_then_nan[4] = nan;
+  REQUIRE(energon_tensor_scale(max_then_nan.data(), max_then_nan.size()) == 3.0f / 32767.0f);
+  std::vector<float> nans(16, nan);
+  REQUIRE(energon_tensor_scale(nans.data(), nans.size()) == 1.0f);
+}
+
 TEST_CASE("firmware: K bit planes pack and unpack round trip") {
-  const std::vector<std::vector<uint8_t>> layouts = {{16},   {2, 2, 12}, {1, 3, 12}, {4, 4, 4, 4}, {3, 5, 8},
-                                                     {7, 9}, {8, 8},     {4, 4, 8},  {8, 4, 4}};
+  // Every way a plane is packed: fields per byte (1, 2, 4, 8 bits), groups of 2 fields (12), 4 (6,
+  // 10, 14) and 8 (3, 5, 7) in a register, 16 bits, and a bit accumulator per row (9).
+  const std::vector<std::vector<uint8_t>> layouts = {{16},   {2, 2, 12}, {1, 3, 12}, {4, 4, 4, 4}, {3, 5, 8}, {7, 9},
+                                                     {8, 8}, {4, 4, 8},  {8, 4, 4},  {6, 10},      {2, 14}};
   const uint32_t d = 24;
   const size_t rows = 13;
   std::mt19937 rng(42);

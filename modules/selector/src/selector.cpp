@@ -66,9 +66,12 @@ void Selector::select_max_margin(SelectJob& job) {
 
 // job.kept = the candidates scoring at least t, in order: one compare-and-emit pass (a kernel of
 // this CPU's set: the hardware compares selector_elems_per_cycle elements per cycle).
+// The kernel emits into emitted_, which grows without clearing; job.kept then takes only the kept
+// keys (resizing job.kept to n first zero-filled up to n entries per row).
 void Selector::keep_at_least(SelectJob& job, int64_t t) {
-  job.kept.resize(job.n);
-  job.kept.resize(kernels_.keep_at_least(job.scores, job.candidates, job.n, t, job.kept.data()));
+  if (emitted_.size() < job.n) emitted_.resize(job.n);
+  const uint32_t kept = kernels_.keep_at_least(job.scores, job.candidates, job.n, t, emitted_.data());
+  job.kept.assign(emitted_.data(), emitted_.data() + kept);
 }
 
 void Selector::select_topk(SelectJob& job) {

@@ -1,7 +1,8 @@
 // A vector whose resize() leaves new elements uninitialised: for a block's per-row buffer that a
-// kernel writes whole before anything reads it (a row's Q·K scores, AttendJob::acc). A plain
-// std::vector zero-fills on every resize after a clear(), which for the score buffer was as many
-// bytes as the scores themselves (docs/architecture.md "Simulation speed").
+// kernel writes before anything reads it (a row's Q·K scores, AttendJob::acc; the selector's
+// compare-and-emit output). A plain std::vector zero-fills on every resize after a clear(), which
+// for the score buffer was as many bytes as the scores themselves (docs/architecture.md
+// "Simulation speed").
 #pragma once
 
 #include <memory>

@@ -14,6 +14,7 @@
 #include "energon/hw/accel_config.h"
 #include "energon/hw/block_timing.h"
 #include "energon/hw/filter_engine.h"
+#include "energon/hw/scratch_vector.h"
 
 namespace energon::kernels {
 struct KernelSet;
@@ -90,6 +91,7 @@ class Selector : public sc_core::sc_module, public selector_if {
   SelectorStats stats_;
   ActivityTrace* trace_ = nullptr;
   std::vector<uint32_t> order_;
+  ScratchVector<uint32_t> emitted_;  ///< the compare-and-emit pass's output, before job.kept
   const kernels::KernelSet& kernels_;
 };
 
