@@ -359,20 +359,23 @@ std::vector<float> GgufFile::tensor_as_float(const std::string& name,
   if (info->dims != expected_dims)
     throw ModelError(
         path_, "tensor '" + name + "' has shape " + dims_text(info->dims) + ", expected " + dims_text(expected_dims));
+  // The type before the allocation: only F32 and F16 tensors were checked against the data
+  // section in read(), so another type's dimensions may claim up to kMaxElements.
+  const bool f32 = info->type == static_cast<uint32_t>(GgmlType::f32);
+  if (!f32 && info->type != static_cast<uint32_t>(GgmlType::f16))
+    throw ModelError(path_, "tensor '" + name + "' has unsupported type " + ggml_type_name(info->type) + " (" +
+                                std::to_string(info->type) + "); only F32 and F16 are supported");
   const uint64_t n = info->elements();
   const uint8_t* src = bytes_.data() + data_offset_ + info->offset;  // range checked in read()
   std::vector<float> out(static_cast<size_t>(n));
-  if (info->type == static_cast<uint32_t>(GgmlType::f32)) {
+  if (f32) {
     std::memcpy(out.data(), src, static_cast<size_t>(n) * 4);
-  } else if (info->type == static_cast<uint32_t>(GgmlType::f16)) {
+  } else {
     for (uint64_t e = 0; e < n; ++e) {
       uint16_t h;
       std::memcpy(&h, src + 2 * e, 2);
       out[static_cast<size_t>(e)] = half_to_float(h);
     }
-  } else {
-    throw ModelError(path_, "tensor '" + name + "' has unsupported type " + ggml_type_name(info->type) + " (" +
-                                std::to_string(info->type) + "); only F32 and F16 are supported");
   }
   return out;
 }

@@ -319,6 +319,18 @@ TEST_CASE("llama gguf rejects inconsistent llama metadata", "[llama]") {
     CHECK_THROWS_WITH(load_gguf_model(f.path()),
                       Catch::Contains(f.path()) && Catch::Contains("'llama.block_count' is 20000000"));
   }
+  SECTION("a tensor of an unsupported type claiming a huge shape: refused before allocating") {
+    // Only F32 and F16 tensors are checked against the data section when the file is read, so
+    // the loader must refuse the type before it allocates the floats (8 × (2^32 − 1) of them
+    // here: 137 GB) — a fuzzer-found input.
+    std::vector<uint8_t> b = tiny_llama(false).bytes();
+    const size_t info = offset_after(b, "token_embd.weight");  // n_dims, dims[2], type, offset
+    test::poke<uint64_t>(b, info + 4 + 8, UINT32_MAX);
+    test::poke<uint32_t>(b, info + 4 + 16, 2);  // Q4_0
+    const test::TempFile f("huge_q4.gguf", b);
+    CHECK_THROWS_WITH(load_gguf_model(f.path()),
+                      Catch::Contains(f.path()) && Catch::Contains("'token_embd.weight' has unsupported type Q4_0"));
+  }
   SECTION("non-finite RMS epsilon and RoPE base") {
     for (const char* key : {"llama.attention.layer_norm_rms_epsilon", "llama.rope.freq_base"})
       for (float v : {std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN(), 0.0f, -1.0f}) {
