@@ -141,6 +141,26 @@ static void pack_plane_by_width(const int16_t* x, size_t fields, uint32_t b, uin
   }
 }
 
+/* b = 9, 11, 13 or 15 (a group wider than 64 bits): the fields of each row one after the other from
+ * bit 0, gathered in acc and stored a whole byte at a time (d × b is a whole number of bytes).
+ * held < 8 before a field of b ≤ 16 bits is added: acc stays below 2^24. */
+static void pack_plane_rows(const int16_t* k, size_t rows, uint32_t d, uint32_t b, uint32_t shift, uint8_t* dst) {
+  const uint32_t mask = (1u << b) - 1u;
+  for (size_t r = 0; r < rows; ++r) {
+    const int16_t* row = k + r * d;
+    uint32_t acc = 0, held = 0;
+    for (uint32_t t = 0; t < d; ++t) {
+      acc |= (((uint32_t)(uint16_t)row[t] >> shift) & mask) << held;
+      held += b;
+      while (held >= 8u) {
+        *dst++ = (uint8_t)acc;
+        acc >>= 8;
+        held -= 8u;
+      }
+    }
+  }
+}
+
 int energon_pack_k_planes(const int16_t* k, size_t rows, uint32_t d, const uint8_t* plane_bits, uint32_t n_planes,
                           uint8_t* const* planes) {
   if (!planes_valid(d, plane_bits, n_planes)) return -1;
@@ -148,30 +168,10 @@ int energon_pack_k_planes(const int16_t* k, size_t rows, uint32_t d, const uint8
   for (uint32_t p = 0; p < n_planes; ++p) {
     const uint32_t b = plane_bits[p];
     const uint32_t shift = top - b;
-    const uint32_t mask = (1u << b) - 1u;
-    const size_t row_bytes = (size_t)d * b / 8u;
-    if (fields_per_group(b) * b <= 64u) {
+    if (fields_per_group(b) * b <= 64u)
       pack_plane_by_width(k, rows * d, b, shift, planes[p]);
-      top = shift;
-      continue;
-    }
-    for (size_t r = 0; r < rows; ++r) {
-      uint8_t* dst = planes[p] + r * row_bytes;
-      const int16_t* row = k + r * d;
-      /* The fields one after the other from bit 0 of the row, gathered in acc and stored a whole
-       * byte at a time (d × b is a whole number of bytes). held < 8 before a field of b ≤ 16 bits
-       * is added: acc stays below 2^24. */
-      uint32_t acc = 0, held = 0;
-      for (uint32_t t = 0; t < d; ++t) {
-        acc |= (((uint32_t)(uint16_t)row[t] >> shift) & mask) << held;
-        held += b;
-        while (held >= 8u) {
-          *dst++ = (uint8_t)acc;
-          acc >>= 8;
-          held -= 8u;
-        }
-      }
-    }
+    else
+      pack_plane_rows(k, rows, d, b, shift, planes[p]);
     top = shift;
   }
   return 0;
